@@ -1,0 +1,111 @@
+package org.atrium.sfu;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.atrium.dtls.DtlsCertificate;
+import org.atrium.sfu.room.LeaveReason;
+import org.atrium.sfu.room.Participant;
+import org.atrium.sfu.room.ParticipantListener;
+import org.atrium.sfu.room.Rooms;
+import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.transport.UdpMediaPort;
+import org.atrium.sfu.transport.WebRtcTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media server: the shared UDP port, the DTLS certificate, the rooms, and the
+ * threads that serve them. Knows nothing of SDP or JSON.
+ */
+public final class Sfu implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
+
+    private final SfuConfig config;
+    private final UdpMediaPort mediaPort;
+    private final DtlsCertificate certificate;
+    private final SfuCounters counters = new SfuCounters();
+    private final ExecutorService handshakes;
+    private final ScheduledExecutorService timers;
+    private final Rooms rooms;
+
+    public Sfu(SfuConfig config) throws IOException {
+        this.config = config;
+        this.certificate = DtlsCertificate.generateEcdsaP256();
+        this.mediaPort = new UdpMediaPort(config.mediaBindAddress(), config.mediaPort(), config.announcedAddresses());
+        // BC's DTLS handshake blocks its thread until done: one per handshake in progress.
+        this.handshakes = Executors.newCachedThreadPool(daemonThreads("atrium-dtls"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("atrium-timer"));
+        this.rooms = new Rooms(this::newTransport, counters, config.capabilities(),
+                config.keyframeMinInterval().toNanos(), config.maxParticipantsPerRoom(), config.maxRooms());
+        timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
+        LOG.info("Media on UDP {} (candidates {})", mediaPort.localAddress(), mediaPort.candidates());
+    }
+
+    private WebRtcTransport newTransport(String name, WebRtcTransport.Listener listener) throws IOException {
+        return new WebRtcTransport(name, mediaPort, certificate, handshakes, counters, listener);
+    }
+
+    /**
+     * Joins a room, creating it if needed.
+     *
+     * @throws org.atrium.sfu.room.RoomException when a limit refuses the join
+     */
+    public Participant join(String roomName, String displayName, ParticipantListener listener) throws IOException {
+        return rooms.join(roomName, displayName, listener);
+    }
+
+    public Rooms rooms() {
+        return rooms;
+    }
+
+    public SfuConfig config() {
+        return config;
+    }
+
+    public SfuCounters counters() {
+        return counters;
+    }
+
+    /** The media port's bound address. */
+    public InetSocketAddress mediaAddress() {
+        return mediaPort.localAddress();
+    }
+
+    private void checkTimeouts() {
+        try {
+            long now = System.currentTimeMillis();
+            long ice = config.iceTimeout().toMillis();
+            long consent = config.consentTimeout().toMillis();
+            for (Participant participant : rooms.participants()) {
+                participant.transport().checkTimeouts(now, ice, consent);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Timeout check failed", e);
+        }
+    }
+
+    /** Removes every participant, then releases the port and the threads. */
+    @Override
+    public void close() {
+        rooms.closeAll(LeaveReason.SHUTDOWN);
+        timers.shutdownNow();
+        handshakes.shutdownNow();
+        mediaPort.close();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

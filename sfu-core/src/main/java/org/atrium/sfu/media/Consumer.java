@@ -1,0 +1,158 @@
+package org.atrium.sfu.media;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import org.atrium.rtp.HeaderExtensions;
+import org.atrium.rtp.RtpPacket;
+import org.atrium.srtp.SrtpSession;
+
+/**
+ * One receiver's copy of a {@link Producer}'s stream.
+ *
+ * <p>It owns its outgoing SSRC and its sequence number and timestamp offsets, so that
+ * what the receiver sees stays one continuous stream whatever happens upstream (a new
+ * publisher SSRC, later a simulcast layer switch). It starts paused and is resumed once
+ * the receiver has accepted it in SDP, at which point it asks for a keyframe.
+ */
+public final class Consumer {
+
+    /** Largest packet forwarded; larger ones are dropped (they could not cross the path anyway). */
+    public static final int MAX_PACKET = 1500;
+
+    private static final ThreadLocal<byte[]> SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[MAX_PACKET + SrtpSession.MAX_TRAILER]);
+
+    private final String id;
+    private final Producer producer;
+    private final String receiverId;
+    private final long ssrc;
+    private final PacketSink downstream;
+    private final byte[] extensionIdMap;
+    private final LongAdder packets = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+
+    private volatile boolean resumed;
+    private volatile boolean closed;
+
+    // Rewriting state, touched only by the thread forwarding the producer's packets.
+    private boolean started;
+    private int sequenceDelta;
+    private long timestampDelta;
+
+    /**
+     * @param ssrc the SSRC the receiver sees, unique on the receiver's transport
+     * @param extensionIdMap sender extension id -> receiver extension id, 0 = removed
+     */
+    public Consumer(String id, Producer producer, String receiverId, long ssrc, PacketSink downstream,
+            byte[] extensionIdMap) {
+        this.id = id;
+        this.producer = producer;
+        this.receiverId = receiverId;
+        this.ssrc = ssrc;
+        this.downstream = downstream;
+        this.extensionIdMap = extensionIdMap.clone();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Producer producer() {
+        return producer;
+    }
+
+    public String receiverId() {
+        return receiverId;
+    }
+
+    public MediaKind kind() {
+        return producer.kind();
+    }
+
+    /** The SSRC the receiver sees. */
+    public long ssrc() {
+        return ssrc;
+    }
+
+    public boolean isResumed() {
+        return resumed;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Starts forwarding (the receiver has accepted the stream) and asks for a keyframe. */
+    public void resume() {
+        if (closed || resumed) {
+            return;
+        }
+        resumed = true;
+        if (producer.kind() == MediaKind.VIDEO) {
+            producer.requestKeyframe();
+        }
+    }
+
+    /**
+     * Copies one of the producer's packets, rewrites it for this receiver and sends it.
+     * The source bytes are not changed: other consumers read them after this one.
+     */
+    void send(byte[] buf, int off, int len) {
+        if (!resumed || closed) {
+            return;
+        }
+        byte[] out = SCRATCH.get();
+        int n = len <= MAX_PACKET ? HeaderExtensions.copyWithExtensions(buf, off, len, out, 0, extensionIdMap) : -1;
+        if (n < 0 || n > MAX_PACKET) {
+            dropped.increment();
+            return;
+        }
+        int sequence = RtpPacket.sequenceNumber(out, 0);
+        long timestamp = RtpPacket.timestamp(out, 0);
+        if (!started) {
+            // Random starting points (RFC 3550 5.1), so that nothing about the
+            // publisher's numbering leaks and later rewrites start from a clean state.
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            sequenceDelta = (random.nextInt(1 << 15) - sequence) & 0xFFFF;
+            timestampDelta = (random.nextLong(1L << 32) - timestamp) & 0xFFFFFFFFL;
+            started = true;
+        }
+        RtpPacket.setSequenceNumber(out, 0, (sequence + sequenceDelta) & 0xFFFF);
+        RtpPacket.setTimestamp(out, 0, (timestamp + timestampDelta) & 0xFFFFFFFFL);
+        RtpPacket.setSsrc(out, 0, ssrc);
+        if (downstream.sendRtp(out, 0, n)) {
+            packets.increment();
+            bytes.add(n);
+        } else {
+            dropped.increment();
+        }
+    }
+
+    /** The producer's sequence number for a sequence number this consumer sent. */
+    public int toProducerSequence(int consumerSequence) {
+        return (consumerSequence - sequenceDelta) & 0xFFFF;
+    }
+
+    public long packetCount() {
+        return packets.sum();
+    }
+
+    public long byteCount() {
+        return bytes.sum();
+    }
+
+    public long droppedCount() {
+        return dropped.sum();
+    }
+
+    /** Stops it; called by the router. */
+    void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "Consumer[" + id + " of " + producer.id() + " to " + receiverId + " ssrc=" + ssrc + "]";
+    }
+}

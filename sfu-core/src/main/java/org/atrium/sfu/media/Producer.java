@@ -1,0 +1,173 @@
+package org.atrium.sfu.media;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.atrium.rtp.Pli;
+
+/**
+ * One incoming track of a participant: an RTP stream (plus its RTX stream, if any)
+ * arriving on the publisher's transport, fanned out to its {@link Consumer}s.
+ *
+ * <p>Each packet is decrypted once by the transport; {@link #forward} hands the same
+ * bytes to every consumer, each of which copies what it must change.
+ */
+public final class Producer {
+
+    private final String id;
+    private final String ownerId;
+    private final String mid;
+    private final MediaKind kind;
+    private final long ssrc;
+    private final long rtxSsrc;
+    private final PacketSink upstream;
+    private final long feedbackSsrc;
+    private final long keyframeIntervalNanos;
+    private final AtomicLong lastKeyframeRequestNanos = new AtomicLong(Long.MIN_VALUE / 2);
+    private final LongAdder packets = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder keyframeRequests = new LongAdder();
+    private final byte[] pli = new byte[Pli.LENGTH];
+
+    private volatile Consumer[] consumers = new Consumer[0];
+    private volatile boolean closed;
+
+    /**
+     * @param id unique in the room
+     * @param ownerId the publishing participant's id
+     * @param mid the m-section it arrives in on the publisher's transport
+     * @param ssrc the publisher's SSRC for it
+     * @param rtxSsrc its RTX SSRC, or -1
+     * @param upstream the publisher's transport, for keyframe requests
+     * @param feedbackSsrc sender SSRC of the RTCP the SFU sends to the publisher
+     * @param keyframeIntervalNanos at most one keyframe request per this interval
+     */
+    public Producer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
+            PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos) {
+        this.id = id;
+        this.ownerId = ownerId;
+        this.mid = mid;
+        this.kind = kind;
+        this.ssrc = ssrc;
+        this.rtxSsrc = rtxSsrc;
+        this.upstream = upstream;
+        this.feedbackSsrc = feedbackSsrc;
+        this.keyframeIntervalNanos = keyframeIntervalNanos;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String ownerId() {
+        return ownerId;
+    }
+
+    public String mid() {
+        return mid;
+    }
+
+    public MediaKind kind() {
+        return kind;
+    }
+
+    public long ssrc() {
+        return ssrc;
+    }
+
+    public long rtxSsrc() {
+        return rtxSsrc;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A decrypted packet of this producer's main SSRC, to every consumer. */
+    public void forward(byte[] buf, int off, int len, long receivedNanos) {
+        packets.increment();
+        bytes.add(len);
+        for (Consumer consumer : consumers) {
+            consumer.send(buf, off, len);
+        }
+    }
+
+    /**
+     * Asks the publisher for a keyframe (RFC 4585 6.3.1 PLI), at most once per
+     * configured interval: a room of receivers joining at once costs one keyframe.
+     *
+     * @return true if a request was sent now
+     */
+    public boolean requestKeyframe() {
+        if (closed) {
+            return false;
+        }
+        long now = System.nanoTime();
+        long last = lastKeyframeRequestNanos.get();
+        if (now - last < keyframeIntervalNanos || !lastKeyframeRequestNanos.compareAndSet(last, now)) {
+            return false;
+        }
+        boolean sent;
+        synchronized (pli) {
+            int len = Pli.write(pli, 0, feedbackSsrc, ssrc);
+            sent = upstream.sendRtcp(pli, 0, len);
+        }
+        if (sent) {
+            keyframeRequests.increment();
+        }
+        return sent;
+    }
+
+    synchronized void addConsumer(Consumer consumer) {
+        Consumer[] current = consumers;
+        Consumer[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = consumer;
+        consumers = next;
+    }
+
+    synchronized void removeConsumer(Consumer consumer) {
+        Consumer[] current = consumers;
+        int index = -1;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == consumer) {
+                index = i;
+                break;
+            }
+        }
+        if (index < 0) {
+            return;
+        }
+        Consumer[] next = new Consumer[current.length - 1];
+        System.arraycopy(current, 0, next, 0, index);
+        System.arraycopy(current, index + 1, next, index, current.length - index - 1);
+        consumers = next;
+    }
+
+    /** Its consumers, a snapshot. */
+    public Consumer[] consumers() {
+        return consumers.clone();
+    }
+
+    public long packetCount() {
+        return packets.sum();
+    }
+
+    public long byteCount() {
+        return bytes.sum();
+    }
+
+    public long keyframeRequestCount() {
+        return keyframeRequests.sum();
+    }
+
+    /** Stops forwarding. Its consumers are closed by the router. */
+    public void close() {
+        closed = true;
+        consumers = new Consumer[0];
+    }
+
+    @Override
+    public String toString() {
+        return "Producer[" + id + " " + kind.sdpName() + " ssrc=" + ssrc + "]";
+    }
+}

@@ -1,0 +1,45 @@
+package org.atrium.sfu.media;
+
+/**
+ * Connects producers to consumers within one room: the one place that decides which
+ * receiver gets which stream, and how. Today every consumer gets its producer's single
+ * stream; simulcast layer selection and bandwidth-driven choices belong here.
+ */
+public final class Router {
+
+    private final MediaCapabilities capabilities;
+    private final byte[] extensionIdMap;
+
+    public Router(MediaCapabilities capabilities) {
+        this.capabilities = capabilities;
+        this.extensionIdMap = capabilities.forwardedExtensionIdMap();
+    }
+
+    public MediaCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Creates a paused consumer of the producer for a receiver and attaches it. */
+    public Consumer connect(Producer producer, String receiverId, long ssrc, PacketSink downstream) {
+        Consumer consumer = new Consumer(producer.id() + ">" + receiverId, producer, receiverId, ssrc,
+                downstream, extensionIdMap);
+        producer.addConsumer(consumer);
+        return consumer;
+    }
+
+    /** Detaches and closes a consumer. */
+    public void disconnect(Consumer consumer) {
+        consumer.producer().removeConsumer(consumer);
+        consumer.close();
+    }
+
+    /** Closes a producer and every consumer attached to it; returns those consumers. */
+    public Consumer[] closeProducer(Producer producer) {
+        Consumer[] consumers = producer.consumers();
+        producer.close();
+        for (Consumer consumer : consumers) {
+            consumer.close();
+        }
+        return consumers;
+    }
+}

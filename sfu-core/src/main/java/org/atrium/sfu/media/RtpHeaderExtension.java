@@ -1,0 +1,27 @@
+package org.atrium.sfu.media;
+
+/**
+ * An RTP header extension (RFC 8285) the SFU negotiates, with its id on every leg.
+ *
+ * @param uri the extension's URI
+ * @param id its id, 1-14 so that the one-byte form can carry it
+ * @param kinds whether it applies to audio, video or both
+ * @param forwarded whether the SFU copies it from the sender's packet to receivers; an
+ *        extension that describes one leg only (such as the MID, which names the sender's
+ *        m-section) is removed instead
+ */
+public record RtpHeaderExtension(String uri, int id, boolean audio, boolean video, boolean forwarded) {
+
+    public static final String MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    public static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+
+    public RtpHeaderExtension {
+        if (id < 1 || id > 14) {
+            throw new IllegalArgumentException("extension id must be 1-14: " + id);
+        }
+    }
+
+    public boolean appliesTo(MediaKind kind) {
+        return kind == MediaKind.AUDIO ? audio : video;
+    }
+}

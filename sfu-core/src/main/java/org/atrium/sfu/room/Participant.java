@@ -1,0 +1,279 @@
+package org.atrium.sfu.room;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.atrium.rtp.Fir;
+import org.atrium.rtp.Pli;
+import org.atrium.rtp.RtcpFeedback;
+import org.atrium.rtp.RtcpIterator;
+import org.atrium.rtp.RtcpPacketType;
+import org.atrium.rtp.RtpPacket;
+import org.atrium.sfu.media.Consumer;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.media.PacketSink;
+import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.stats.DropReason;
+import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.transport.IceCandidate;
+import org.atrium.sfu.transport.TransportFailure;
+import org.atrium.sfu.transport.WebRtcTransport;
+
+/**
+ * A member of a room: one media transport, the tracks it publishes (producers) and the
+ * streams it receives (consumers).
+ *
+ * <p>Routing tables are small arrays replaced on change and scanned on each packet: a
+ * participant has a handful of producers, and a scan beats hashing boxed SSRCs.
+ */
+public final class Participant {
+
+    private final String id;
+    private final String displayName;
+    private final Room room;
+    private final ParticipantListener listener;
+    private final SfuCounters counters;
+    private final long feedbackSsrc;
+    private final WebRtcTransport transport;
+    private final Sink sink = new Sink();
+    private final RtcpIterator rtcpIterator = new RtcpIterator();
+
+    private volatile Producer[] producers = new Producer[0];
+    private volatile Consumer[] consumers = new Consumer[0];
+    private volatile boolean closed;
+
+    Participant(String id, String displayName, Room room, ParticipantListener listener,
+            TransportFactory transportFactory, SfuCounters counters, long feedbackSsrc) throws java.io.IOException {
+        this.id = id;
+        this.displayName = displayName;
+        this.room = room;
+        this.listener = listener;
+        this.counters = counters;
+        this.feedbackSsrc = feedbackSsrc;
+        this.transport = transportFactory.create(id, new TransportEvents());
+    }
+
+    /** Makes the transport; a seam so that the room does not know ports and certificates. */
+    public interface TransportFactory {
+        WebRtcTransport create(String name, WebRtcTransport.Listener listener) throws java.io.IOException;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    public Room room() {
+        return room;
+    }
+
+    public WebRtcTransport transport() {
+        return transport;
+    }
+
+    /** Sender SSRC of the RTCP the SFU sends to this participant. */
+    public long feedbackSsrc() {
+        return feedbackSsrc;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    ParticipantListener listener() {
+        return listener;
+    }
+
+    PacketSink sink() {
+        return sink;
+    }
+
+    /** Applies the remote ICE/DTLS parameters from the participant's answer. */
+    public void startTransport(WebRtcTransport.RemoteParameters remote) {
+        transport.start(remote);
+    }
+
+    public void addRemoteCandidate(IceCandidate candidate) {
+        transport.addRemoteCandidate(candidate);
+    }
+
+    /**
+     * Declares (or confirms) the track this participant sends in an m-section. The same
+     * SSRC again changes nothing; another SSRC replaces the producer.
+     *
+     * @return the producer now bound to that mid
+     */
+    public Producer publish(String mid, MediaKind kind, long ssrc, long rtxSsrc) {
+        return room.publish(this, mid, kind, ssrc, rtxSsrc);
+    }
+
+    /** Stops the track of an m-section, if any (the answer made it inactive). */
+    public void unpublish(String mid) {
+        room.unpublish(this, mid);
+    }
+
+    public List<Producer> producers() {
+        return List.of(producers);
+    }
+
+    public List<Consumer> consumers() {
+        return List.of(consumers);
+    }
+
+    /** Leaves the room. Idempotent. */
+    public void leave() {
+        room.leave(this, LeaveReason.LEFT);
+    }
+
+    Producer producerForMid(String mid) {
+        for (Producer producer : producers) {
+            if (producer.mid().equals(mid)) {
+                return producer;
+            }
+        }
+        return null;
+    }
+
+    synchronized void addProducer(Producer producer) {
+        Producer[] current = producers;
+        Producer[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = producer;
+        producers = next;
+    }
+
+    synchronized void removeProducer(Producer producer) {
+        List<Producer> list = new ArrayList<>(List.of(producers));
+        list.remove(producer);
+        producers = list.toArray(new Producer[0]);
+    }
+
+    synchronized void addConsumer(Consumer consumer) {
+        Consumer[] current = consumers;
+        Consumer[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = consumer;
+        consumers = next;
+    }
+
+    synchronized void removeConsumer(Consumer consumer) {
+        List<Consumer> list = new ArrayList<>(List.of(consumers));
+        list.remove(consumer);
+        consumers = list.toArray(new Consumer[0]);
+    }
+
+    /** True when an SSRC is in use on this participant's transport in either direction. */
+    boolean usesSsrc(long ssrc) {
+        if (ssrc == feedbackSsrc) {
+            return true;
+        }
+        for (Consumer consumer : consumers) {
+            if (consumer.ssrc() == ssrc) {
+                return true;
+            }
+        }
+        for (Producer producer : producers) {
+            if (producer.ssrc() == ssrc || producer.rtxSsrc() == ssrc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void markClosed() {
+        closed = true;
+        transport.close();
+    }
+
+    private void onRtp(byte[] buf, int off, int len, long receivedNanos) {
+        long ssrc = RtpPacket.ssrc(buf, off);
+        for (Producer producer : producers) {
+            if (producer.ssrc() == ssrc) {
+                producer.forward(buf, off, len, receivedNanos);
+                return;
+            }
+            if (producer.rtxSsrc() == ssrc) {
+                // Retransmissions and bandwidth probes on the RTX stream: not forwarded
+                // until the SFU repairs loss itself.
+                return;
+            }
+        }
+        counters.drop(DropReason.NO_ROUTE);
+    }
+
+    /** Keyframe requests from this receiver go to the publisher of the stream named. */
+    private void onRtcp(byte[] buf, int off, int len) {
+        RtcpIterator packets = rtcpIterator;
+        packets.reset(buf, off, len);
+        while (packets.next()) {
+            int type = packets.packetType();
+            if (type != RtcpPacketType.PSFB) {
+                continue;
+            }
+            int packetOffset = packets.offset();
+            int packetLength = packets.length();
+            if (Pli.is(buf, packetOffset, packetLength)) {
+                requestKeyframe(RtcpFeedback.mediaSsrc(buf, packetOffset));
+            } else if (Fir.is(buf, packetOffset, packetLength)) {
+                int entries = Fir.entryCount(buf, packetOffset);
+                for (int i = 0; i < entries; i++) {
+                    requestKeyframe(Fir.entrySsrc(buf, packetOffset, i));
+                }
+            }
+        }
+    }
+
+    private void requestKeyframe(long consumerSsrc) {
+        for (Consumer consumer : consumers) {
+            if (consumer.ssrc() == consumerSsrc) {
+                consumer.producer().requestKeyframe();
+                return;
+            }
+        }
+    }
+
+    private final class TransportEvents implements WebRtcTransport.Listener {
+        @Override
+        public void onMediaReady() {
+            // Streams resumed before this transport could send missed their keyframe.
+            for (Consumer consumer : consumers) {
+                if (consumer.isResumed() && consumer.kind() == MediaKind.VIDEO) {
+                    consumer.producer().requestKeyframe();
+                }
+            }
+        }
+
+        @Override
+        public void onFailed(TransportFailure failure, String detail) {
+            room.leave(Participant.this, LeaveReason.of(failure));
+        }
+
+        @Override
+        public void onRtp(byte[] buf, int off, int len, long receivedNanos) {
+            Participant.this.onRtp(buf, off, len, receivedNanos);
+        }
+
+        @Override
+        public void onRtcp(byte[] buf, int off, int len) {
+            Participant.this.onRtcp(buf, off, len);
+        }
+    }
+
+    private final class Sink implements PacketSink {
+        @Override
+        public boolean sendRtp(byte[] buf, int off, int len) {
+            return transport.sendRtp(buf, off, len);
+        }
+
+        @Override
+        public boolean sendRtcp(byte[] buf, int off, int len) {
+            return transport.sendRtcp(buf, off, len);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Participant[" + id + " '" + displayName + "' in " + room.name() + "]";
+    }
+}

@@ -1,0 +1,198 @@
+package org.atrium.sfu.room;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.atrium.sfu.media.Consumer;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.media.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Participants who see and hear each other. Every published track of one participant
+ * is consumed by every other participant.
+ *
+ * <p>Membership and routing changes are serialised on the room's lock; the media path
+ * reads only the arrays that these changes publish, and takes no lock.
+ */
+public final class Room {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+
+    private final String name;
+    private final RoomHost host;
+    private final Router router;
+    private final Map<String, Participant> participants = new LinkedHashMap<>();
+    private boolean closed;
+
+    /** What a room needs from the server that holds it. */
+    interface RoomHost {
+        Participant.TransportFactory transportFactory();
+
+        org.atrium.sfu.stats.SfuCounters counters();
+
+        long keyframeIntervalNanos();
+
+        int maxParticipants();
+
+        /** The room has emptied and closed. */
+        void roomClosed(Room room);
+    }
+
+    Room(String name, RoomHost host, Router router) {
+        this.name = name;
+        this.host = host;
+        this.router = router;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public synchronized List<Participant> participants() {
+        return new ArrayList<>(participants.values());
+    }
+
+    public synchronized int size() {
+        return participants.size();
+    }
+
+    /**
+     * Adds a participant; every producer already in the room gets a paused consumer for
+     * it, announced to the listener before this returns.
+     *
+     * @throws RoomException when the room is full or closed
+     */
+    synchronized Participant join(String displayName, ParticipantListener listener) throws IOException {
+        if (closed) {
+            throw new RoomException("room-closed", "room " + name + " is closing");
+        }
+        if (participants.size() >= host.maxParticipants()) {
+            throw new RoomException("room-full", "room " + name + " is full (" + host.maxParticipants() + ")");
+        }
+        String id = newParticipantId();
+        Participant participant = new Participant(id, displayName, this, listener, host.transportFactory(),
+                host.counters(), newSsrc(null));
+        List<Participant> others = new ArrayList<>(participants.values());
+        participants.put(id, participant);
+        LOG.info("Participant {} ('{}') joined room {} ({} now)", id, displayName, name, participants.size());
+        for (Participant other : others) {
+            other.listener().onParticipantJoined(participant);
+        }
+        for (Participant other : others) {
+            for (Producer producer : other.producers()) {
+                addConsumer(producer, participant);
+            }
+        }
+        return participant;
+    }
+
+    /** Removes a participant with everything it published and received. Idempotent. */
+    synchronized void leave(Participant participant, LeaveReason reason) {
+        if (participants.remove(participant.id()) == null) {
+            return;
+        }
+        LOG.info("Participant {} left room {}: {}", participant.id(), name, reason.wireName());
+        for (Producer producer : participant.producers()) {
+            closeProducer(participant, producer);
+        }
+        for (Consumer consumer : participant.consumers()) {
+            router.disconnect(consumer);
+            participant.removeConsumer(consumer);
+        }
+        participant.markClosed();
+        participant.listener().onClosed(reason);
+        for (Participant other : participants.values()) {
+            other.listener().onParticipantLeft(participant, reason);
+        }
+        if (participants.isEmpty()) {
+            closed = true;
+            host.roomClosed(this);
+        }
+    }
+
+    synchronized Producer publish(Participant owner, String mid, MediaKind kind, long ssrc, long rtxSsrc) {
+        if (owner.isClosed() || !participants.containsKey(owner.id())) {
+            throw new RoomException("not-in-room", owner.id() + " is not in room " + name);
+        }
+        Producer existing = owner.producerForMid(mid);
+        if (existing != null) {
+            if (existing.ssrc() == ssrc && existing.rtxSsrc() == rtxSsrc && existing.kind() == kind) {
+                return existing;
+            }
+            closeProducer(owner, existing);
+        }
+        Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
+                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos());
+        owner.addProducer(producer);
+        LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
+        for (Participant other : participants.values()) {
+            if (other != owner) {
+                addConsumer(producer, other);
+            }
+        }
+        return producer;
+    }
+
+    synchronized void unpublish(Participant owner, String mid) {
+        Producer producer = owner.producerForMid(mid);
+        if (producer != null) {
+            closeProducer(owner, producer);
+        }
+    }
+
+    private void addConsumer(Producer producer, Participant receiver) {
+        Consumer consumer = router.connect(producer, receiver.id(), newSsrc(receiver), receiver.sink());
+        receiver.addConsumer(consumer);
+        receiver.listener().onConsumerAdded(consumer);
+    }
+
+    private void closeProducer(Participant owner, Producer producer) {
+        owner.removeProducer(producer);
+        for (Consumer consumer : router.closeProducer(producer)) {
+            Participant receiver = participants.get(consumer.receiverId());
+            if (receiver != null) {
+                receiver.removeConsumer(consumer);
+                receiver.listener().onConsumerClosed(consumer);
+            }
+        }
+    }
+
+    /** A random non-zero SSRC not in use on the receiver's transport. */
+    private static long newSsrc(Participant receiver) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (true) {
+            long ssrc = random.nextLong(1, 1L << 32);
+            if (receiver == null || !receiver.usesSsrc(ssrc)) {
+                return ssrc;
+            }
+        }
+    }
+
+    private String newParticipantId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (true) {
+            String id = String.format("p%08x", random.nextInt());
+            if (!participants.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    /** Removes everyone, as on server shutdown. */
+    synchronized void closeAll(LeaveReason reason) {
+        for (Participant participant : new ArrayList<>(participants.values())) {
+            leave(participant, reason);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Room[" + name + "]";
+    }
+}

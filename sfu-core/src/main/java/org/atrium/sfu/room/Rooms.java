@@ -1,0 +1,135 @@
+package org.atrium.sfu.room;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.atrium.sfu.media.MediaCapabilities;
+import org.atrium.sfu.media.Router;
+import org.atrium.sfu.stats.SfuCounters;
+
+/** The rooms of one server: created on first join, removed when they empty. */
+public final class Rooms {
+
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Host host;
+    private final MediaCapabilities capabilities;
+    private final int maxRooms;
+
+    /**
+     * @param transportFactory makes each participant's transport
+     * @param keyframeIntervalNanos minimum interval between keyframe requests to one stream
+     * @param maxParticipants per room
+     * @param maxRooms on this server
+     */
+    public Rooms(Participant.TransportFactory transportFactory, SfuCounters counters, MediaCapabilities capabilities,
+            long keyframeIntervalNanos, int maxParticipants, int maxRooms) {
+        this.host = new Host(transportFactory, counters, keyframeIntervalNanos, maxParticipants);
+        this.capabilities = capabilities;
+        this.maxRooms = maxRooms;
+    }
+
+    /**
+     * Joins a room, creating it if needed.
+     *
+     * @throws RoomException when a limit refuses it
+     * @throws IOException when the participant's transport cannot be made
+     */
+    public Participant join(String roomName, String displayName, ParticipantListener listener) throws IOException {
+        while (true) {
+            Room room = rooms.get(roomName);
+            if (room == null) {
+                if (rooms.size() >= maxRooms) {
+                    throw new RoomException("too-many-rooms", "the server has reached its limit of " + maxRooms + " rooms");
+                }
+                Room fresh = new Room(roomName, host, new Router(capabilities));
+                room = rooms.putIfAbsent(roomName, fresh);
+                if (room == null) {
+                    room = fresh;
+                }
+            }
+            try {
+                return room.join(displayName, listener);
+            } catch (RoomException e) {
+                if (!"room-closed".equals(e.code())) {
+                    throw e;
+                }
+                // The room emptied and closed between lookup and join: make a new one.
+                rooms.remove(roomName, room);
+            }
+        }
+    }
+
+    public Room room(String name) {
+        return rooms.get(name);
+    }
+
+    public List<Room> rooms() {
+        return new ArrayList<>(rooms.values());
+    }
+
+    public int participantCount() {
+        int count = 0;
+        for (Room room : rooms.values()) {
+            count += room.size();
+        }
+        return count;
+    }
+
+    /** Every participant of every room, a snapshot. */
+    public List<Participant> participants() {
+        List<Participant> all = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            all.addAll(room.participants());
+        }
+        return all;
+    }
+
+    /** Removes everyone, as on shutdown. */
+    public void closeAll(LeaveReason reason) {
+        for (Room room : rooms()) {
+            room.closeAll(reason);
+        }
+    }
+
+    private final class Host implements Room.RoomHost {
+        private final Participant.TransportFactory transportFactory;
+        private final SfuCounters counters;
+        private final long keyframeIntervalNanos;
+        private final int maxParticipants;
+
+        Host(Participant.TransportFactory transportFactory, SfuCounters counters, long keyframeIntervalNanos,
+                int maxParticipants) {
+            this.transportFactory = transportFactory;
+            this.counters = counters;
+            this.keyframeIntervalNanos = keyframeIntervalNanos;
+            this.maxParticipants = maxParticipants;
+        }
+
+        @Override
+        public Participant.TransportFactory transportFactory() {
+            return transportFactory;
+        }
+
+        @Override
+        public SfuCounters counters() {
+            return counters;
+        }
+
+        @Override
+        public long keyframeIntervalNanos() {
+            return keyframeIntervalNanos;
+        }
+
+        @Override
+        public int maxParticipants() {
+            return maxParticipants;
+        }
+
+        @Override
+        public void roomClosed(Room room) {
+            rooms.remove(room.name(), room);
+        }
+    }
+}

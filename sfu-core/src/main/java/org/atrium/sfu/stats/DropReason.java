@@ -1,0 +1,36 @@
+package org.atrium.sfu.stats;
+
+/** Why the SFU dropped a datagram or packet. Each has its own counter. */
+public enum DropReason {
+    /** First byte fits none of STUN, DTLS, RTP/RTCP (RFC 7983). */
+    UNKNOWN_PROTOCOL("unknown_protocol"),
+    /** RTP header malformed (after or before decryption). */
+    MALFORMED_RTP("malformed_rtp"),
+    /** RTCP compound malformed. */
+    MALFORMED_RTCP("malformed_rtcp"),
+    /** SRTP/SRTCP authentication failed. */
+    SRTP_AUTH("srtp_auth"),
+    /** SRTP/SRTCP replay check refused it. */
+    SRTP_REPLAY("srtp_replay"),
+    /** SRTP refused it for another reason (too short, too many SSRCs). */
+    SRTP_OTHER("srtp_other"),
+    /** Media arrived before DTLS finished. */
+    NOT_READY("not_ready"),
+    /** An RTP stream no producer is bound to. */
+    NO_ROUTE("no_route"),
+    /** The datagram could not be sent. */
+    SEND_FAILED("send_failed"),
+    /** A packet did not fit the forwarding buffer. */
+    TOO_LARGE("too_large");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    /** The value of the metrics label. */
+    public String label() {
+        return label;
+    }
+}

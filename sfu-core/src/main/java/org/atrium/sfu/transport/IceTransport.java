@@ -1,0 +1,218 @@
+package org.atrium.sfu.transport;
+
+import java.beans.PropertyChangeEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.RemoteCandidate;
+import org.ice4j.util.Buffer;
+import org.ice4j.util.BufferHandler;
+import org.ice4j.util.BufferPool;
+
+/**
+ * One participant's ICE session: an ice4j agent with one stream of one component on
+ * the shared {@link UdpMediaPort}.
+ *
+ * <p>Full ICE, controlling, since the SFU makes the offers (RFC 8445 6.1.1). ice4j has
+ * no ICE-lite mode. ice4j does not fail an agent whose consent lapses, so this class
+ * reports the time of the last confirmed consent and its owner enforces the timeout.
+ */
+final class IceTransport implements BufferHandler {
+
+    /** Events of one ICE session; called on ice4j's threads. */
+    interface Listener {
+        /** A candidate pair was validated: packets can now be sent. Called once. */
+        void onIceConnected(String localAddress, String remoteAddress);
+
+        void onIceFailed();
+
+        /** A non-STUN datagram. The buffer belongs to the listener until it calls {@link #release}. */
+        void onDatagram(Buffer buffer);
+    }
+
+    private final Agent agent;
+    private final IceMediaStream stream;
+    private final Component component;
+    private final Listener listener;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean connected = new AtomicBoolean();
+    private volatile long lastConsentMillis;
+    private volatile boolean closed;
+
+    IceTransport(UdpMediaPort port, String name, Listener listener) throws IOException {
+        this.listener = listener;
+        agent = new Agent("atr", null);
+        agent.setControlling(true);
+        agent.setUseDynamicPorts(false);
+        agent.setPerformConsentFreshness(true);
+        agent.addCandidateHarvester(port.harvester());
+        stream = agent.createMediaStream(name);
+        component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
+        component.setBufferCallback(this);
+        agent.addStateChangeListener(this::onAgentStateChange);
+        stream.addPairChangeListener(this::onPairChange);
+    }
+
+    String localUfrag() {
+        return agent.getLocalUfrag();
+    }
+
+    String localPassword() {
+        return agent.getLocalPassword();
+    }
+
+    /**
+     * Sets the remote credentials and starts connectivity checks the first time. The
+     * SFU's candidate cannot send checks to an address it has not heard from, so with
+     * no remote candidate the browser's checks arrive first and become peer-reflexive.
+     */
+    void start(String remoteUfrag, String remotePassword, List<IceCandidate> remoteCandidates) {
+        if (closed) {
+            return;
+        }
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        stream.setRemoteUfrag(remoteUfrag);
+        stream.setRemotePassword(remotePassword);
+        for (IceCandidate candidate : remoteCandidates) {
+            RemoteCandidate remote = toRemote(candidate);
+            if (remote != null) {
+                component.addRemoteCandidate(remote);
+            }
+        }
+        agent.startConnectivityEstablishment();
+    }
+
+    boolean isStarted() {
+        return started.get();
+    }
+
+    /** A candidate trickled after {@link #start}. */
+    void addRemoteCandidate(IceCandidate candidate) {
+        if (closed) {
+            return;
+        }
+        RemoteCandidate remote = toRemote(candidate);
+        if (remote != null) {
+            component.addUpdateRemoteCandidates(remote);
+            component.updateRemoteCandidates();
+        }
+    }
+
+    private RemoteCandidate toRemote(IceCandidate candidate) {
+        if (!"udp".equals(candidate.protocol()) || candidate.component() != 1) {
+            return null;
+        }
+        CandidateType type = CandidateType.parse(candidate.type());
+        if (type == null) {
+            return null;
+        }
+        TransportAddress address = new TransportAddress(candidate.address(), candidate.port(), Transport.UDP);
+        return new RemoteCandidate(address, component, type, candidate.foundation(), candidate.priority(), null);
+    }
+
+    /** Sends one datagram on the selected pair. */
+    void send(byte[] buf, int off, int len) throws IOException {
+        component.send(buf, off, len);
+    }
+
+    /** The time of the last consent confirmation (RFC 7675), or 0 before the first. */
+    long lastConsentMillis() {
+        return lastConsentMillis;
+    }
+
+    boolean isConnected() {
+        return connected.get();
+    }
+
+    /** "local -> remote" of the selected pair, or null. */
+    String selectedPair() {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) {
+            return null;
+        }
+        return pair.getLocalCandidate().getTransportAddress() + " -> "
+                + pair.getRemoteCandidate().getTransportAddress();
+    }
+
+    @Override
+    public void handleBuffer(Buffer buffer) {
+        if (closed) {
+            release(buffer);
+            return;
+        }
+        listener.onDatagram(buffer);
+    }
+
+    static void release(Buffer buffer) {
+        BufferPool.returnBuffer.invoke(buffer);
+    }
+
+    private void onAgentStateChange(PropertyChangeEvent event) {
+        if (!Agent.PROPERTY_ICE_PROCESSING_STATE.equals(event.getPropertyName())) {
+            return;
+        }
+        IceProcessingState state = (IceProcessingState) event.getNewValue();
+        if (state == IceProcessingState.FAILED && !closed) {
+            listener.onIceFailed();
+        } else if (state == IceProcessingState.COMPLETED) {
+            markConnected(null);
+        }
+    }
+
+    private void onPairChange(PropertyChangeEvent event) {
+        String property = event.getPropertyName();
+        if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(property)) {
+            Object value = event.getNewValue();
+            if (value instanceof Long millis) {
+                lastConsentMillis = millis;
+            }
+        } else if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(property)
+                || IceMediaStream.PROPERTY_PAIR_NOMINATED.equals(property)) {
+            // JVB starts DTLS on the first validated pair: the browser's ClientHello
+            // follows its own validation, which may precede our COMPLETED state.
+            markConnected(event.getSource() instanceof CandidatePair pair ? pair : null);
+        }
+    }
+
+    private void markConnected(CandidatePair validated) {
+        if (closed || !connected.compareAndSet(false, true)) {
+            return;
+        }
+        lastConsentMillis = System.currentTimeMillis();
+        CandidatePair pair = validated != null ? validated : component.getSelectedPair();
+        String local = pair == null ? "?" : String.valueOf(pair.getLocalCandidate().getTransportAddress());
+        String remote = pair == null ? "?" : String.valueOf(pair.getRemoteCandidate().getTransportAddress());
+        listener.onIceConnected(local, remote);
+    }
+
+    /** The remote address of the selected pair, or null. */
+    InetSocketAddress remoteAddress() {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) {
+            return null;
+        }
+        TransportAddress address = pair.getRemoteCandidate().getTransportAddress();
+        return new InetSocketAddress(address.getAddress(), address.getPort());
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        component.setBufferCallback(null);
+        agent.free();
+    }
+}

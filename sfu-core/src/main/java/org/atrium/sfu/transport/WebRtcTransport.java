@@ -1,0 +1,377 @@
+package org.atrium.sfu.transport;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.atrium.dtls.DtlsCertificate;
+import org.atrium.dtls.DtlsEndpoint;
+import org.atrium.dtls.DtlsRole;
+import org.atrium.dtls.Fingerprint;
+import org.atrium.rtp.RtcpCompound;
+import org.atrium.rtp.RtpPacket;
+import org.atrium.sfu.stats.DropReason;
+import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.srtp.SrtpError;
+import org.atrium.srtp.SrtpKeyingMaterial;
+import org.atrium.srtp.SrtpProfile;
+import org.atrium.srtp.SrtpSession;
+import org.ice4j.util.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One participant's media transport: ICE, then DTLS, then SRTP, on one 5-tuple
+ * (BUNDLE, rtcp-mux).
+ *
+ * <p>Each incoming datagram is classified once (RFC 7983), decrypted in place, checked,
+ * and handed to the {@link Listener}. Nothing on this path throws: bad packets are
+ * dropped and counted by reason.
+ */
+public final class WebRtcTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransport.class);
+
+    /** Events of the transport. Media callbacks run on the receive thread and must not block. */
+    public interface Listener {
+        /** DTLS finished and SRTP is ready in both directions. */
+        void onMediaReady();
+
+        /** The transport failed and is closed. Called at most once. */
+        void onFailed(TransportFailure failure, String detail);
+
+        /**
+         * A decrypted RTP packet with a valid header. The bytes are valid only during the
+         * call and have at least {@link UdpMediaPort#TAIL_ROOM} free bytes after them.
+         */
+        void onRtp(byte[] buf, int off, int len, long receivedNanos);
+
+        /** A decrypted, validated RTCP compound packet, valid only during the call. */
+        void onRtcp(byte[] buf, int off, int len);
+    }
+
+    /** What the remote side said of itself in its SDP. */
+    public record RemoteParameters(
+            String iceUfrag, String icePassword, Fingerprint fingerprint, DtlsRole localDtlsRole,
+            List<IceCandidate> candidates) {
+    }
+
+    private final String name;
+    private final IceTransport ice;
+    private final DtlsCertificate certificate;
+    private final Executor handshakeExecutor;
+    private final SfuCounters counters;
+    private final Listener listener;
+    private final List<IceCandidate> localCandidates;
+    private final long createdMillis = System.currentTimeMillis();
+    private final Object rtcpLock = new Object();
+    private final byte[] rtcpBuffer = new byte[1500 + SrtpSession.MAX_TRAILER];
+
+    private volatile DtlsRole dtlsRole = DtlsRole.SERVER;
+    private volatile DtlsEndpoint dtls;
+    private volatile SrtpSession srtpIn;
+    private volatile SrtpSession srtpOut;
+    private volatile SrtpProfile profile;
+    private volatile long iceStartedMillis;
+    private volatile boolean failed;
+    private volatile boolean closed;
+
+    public WebRtcTransport(String name, UdpMediaPort port, DtlsCertificate certificate,
+            Executor handshakeExecutor, SfuCounters counters, Listener listener) throws IOException {
+        this.name = name;
+        this.certificate = certificate;
+        this.handshakeExecutor = handshakeExecutor;
+        this.counters = counters;
+        this.listener = listener;
+        this.localCandidates = port.candidates();
+        this.ice = new IceTransport(port, name, new IceListener());
+    }
+
+    public String iceUfrag() {
+        return ice.localUfrag();
+    }
+
+    public String icePassword() {
+        return ice.localPassword();
+    }
+
+    public List<IceCandidate> localCandidates() {
+        return localCandidates;
+    }
+
+    /** SHA-256 fingerprint of the SFU's DTLS certificate, for a=fingerprint. */
+    public String fingerprintSha256() {
+        return certificate.fingerprintSha256();
+    }
+
+    /**
+     * Applies the remote side's ICE and DTLS parameters and starts ICE. Later calls
+     * (re-negotiations) only add candidates: an ICE restart is a new transport.
+     */
+    public void start(RemoteParameters remote) {
+        if (closed) {
+            return;
+        }
+        if (dtls == null) {
+            dtlsRole = remote.localDtlsRole();
+            dtls = new DtlsEndpoint(remote.localDtlsRole(), certificate, remote.fingerprint(), new DtlsListener());
+            iceStartedMillis = System.currentTimeMillis();
+            ice.start(remote.iceUfrag(), remote.icePassword(), remote.candidates());
+        } else {
+            for (IceCandidate candidate : remote.candidates()) {
+                ice.addRemoteCandidate(candidate);
+            }
+        }
+    }
+
+    /** A remote candidate trickled through signaling; ignored before {@link #start}. */
+    public void addRemoteCandidate(IceCandidate candidate) {
+        if (ice.isStarted()) {
+            ice.addRemoteCandidate(candidate);
+        }
+    }
+
+    public boolean isIceStarted() {
+        return ice.isStarted();
+    }
+
+    public boolean isIceConnected() {
+        return ice.isConnected();
+    }
+
+    public boolean isMediaReady() {
+        return srtpOut != null;
+    }
+
+    /** The negotiated SRTP profile, or null before DTLS finishes. */
+    public SrtpProfile srtpProfile() {
+        return profile;
+    }
+
+    /** The selected candidate pair as "local -> remote", or null. */
+    public String selectedPair() {
+        return ice.selectedPair();
+    }
+
+    /**
+     * Checks timeouts; called about once a second. Fails the transport when ICE has not
+     * connected within {@code iceTimeoutMillis} of starting, or when consent has not
+     * been refreshed within {@code consentTimeoutMillis}.
+     */
+    public void checkTimeouts(long nowMillis, long iceTimeoutMillis, long consentTimeoutMillis) {
+        if (closed || failed) {
+            return;
+        }
+        if (ice.isConnected()) {
+            long last = ice.lastConsentMillis();
+            if (last > 0 && nowMillis - last > consentTimeoutMillis) {
+                fail(TransportFailure.CONSENT_EXPIRED, "no consent for " + (nowMillis - last) + " ms");
+            }
+        } else {
+            long since = iceStartedMillis > 0 ? iceStartedMillis : createdMillis;
+            if (nowMillis - since > iceTimeoutMillis) {
+                fail(TransportFailure.ICE_FAILED, "not connected after " + (nowMillis - since) + " ms");
+            }
+        }
+    }
+
+    /**
+     * Protects an RTP packet in place and sends it. The buffer needs
+     * {@link SrtpSession#MAX_TRAILER} free bytes after {@code len}.
+     *
+     * @return true if sent
+     */
+    public boolean sendRtp(byte[] buf, int off, int len) {
+        SrtpSession out = srtpOut;
+        if (out == null || closed) {
+            return false;
+        }
+        int protectedLength = out.protectRtp(buf, off, len);
+        if (protectedLength < 0) {
+            counters.drop(DropReason.SRTP_OTHER);
+            return false;
+        }
+        if (!sendDatagram(buf, off, protectedLength)) {
+            return false;
+        }
+        counters.rtpSent(len);
+        return true;
+    }
+
+    /**
+     * Copies an RTCP compound packet, protects and sends it. Safe from any thread.
+     *
+     * @return true if sent
+     */
+    public boolean sendRtcp(byte[] buf, int off, int len) {
+        SrtpSession out = srtpOut;
+        if (out == null || closed || len > 1500) {
+            return false;
+        }
+        synchronized (rtcpLock) {
+            System.arraycopy(buf, off, rtcpBuffer, 0, len);
+            int protectedLength = out.protectRtcp(rtcpBuffer, 0, len);
+            if (protectedLength < 0) {
+                counters.drop(DropReason.SRTP_OTHER);
+                return false;
+            }
+            if (!sendDatagram(rtcpBuffer, 0, protectedLength)) {
+                return false;
+            }
+        }
+        counters.rtcpSent();
+        return true;
+    }
+
+    private boolean sendDatagram(byte[] buf, int off, int len) {
+        try {
+            ice.send(buf, off, len);
+            return true;
+        } catch (IOException e) {
+            counters.drop(DropReason.SEND_FAILED);
+            return false;
+        }
+    }
+
+    private void onDatagram(Buffer buffer) {
+        try {
+            byte[] buf = buffer.getBuffer();
+            int off = buffer.getOffset();
+            int len = buffer.getLength();
+            switch (PacketClass.of(buf, off, len)) {
+                case DTLS -> {
+                    DtlsEndpoint endpoint = dtls;
+                    if (endpoint != null) {
+                        endpoint.receive(buf, off, len);
+                    } else {
+                        counters.drop(DropReason.NOT_READY);
+                    }
+                }
+                case RTP -> onSrtp(buf, off, len);
+                case RTCP -> onSrtcp(buf, off, len);
+                default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
+            }
+        } finally {
+            IceTransport.release(buffer);
+        }
+    }
+
+    private void onSrtp(byte[] buf, int off, int len) {
+        SrtpSession in = srtpIn;
+        if (in == null) {
+            counters.drop(DropReason.NOT_READY);
+            return;
+        }
+        if (RtpPacket.validate(buf, off, len) != null) {
+            counters.drop(DropReason.MALFORMED_RTP);
+            return;
+        }
+        int plainLength = in.unprotectRtp(buf, off, len);
+        if (plainLength < 0) {
+            counters.drop(srtpDropReason(plainLength));
+            return;
+        }
+        if (RtpPacket.validate(buf, off, plainLength) != null) {
+            // Padding is only readable after decryption.
+            counters.drop(DropReason.MALFORMED_RTP);
+            return;
+        }
+        counters.rtpReceived(plainLength);
+        listener.onRtp(buf, off, plainLength, System.nanoTime());
+    }
+
+    private void onSrtcp(byte[] buf, int off, int len) {
+        SrtpSession in = srtpIn;
+        if (in == null) {
+            counters.drop(DropReason.NOT_READY);
+            return;
+        }
+        int plainLength = in.unprotectRtcp(buf, off, len);
+        if (plainLength < 0) {
+            counters.drop(srtpDropReason(plainLength));
+            return;
+        }
+        if (RtcpCompound.validate(buf, off, plainLength) != null) {
+            counters.drop(DropReason.MALFORMED_RTCP);
+            return;
+        }
+        counters.rtcpReceived();
+        listener.onRtcp(buf, off, plainLength);
+    }
+
+    private static DropReason srtpDropReason(int error) {
+        if (error == SrtpError.AUTH_FAILED) {
+            return DropReason.SRTP_AUTH;
+        }
+        if (error == SrtpError.REPLAYED) {
+            return DropReason.SRTP_REPLAY;
+        }
+        return DropReason.SRTP_OTHER;
+    }
+
+    private void fail(TransportFailure failure, String detail) {
+        if (closed || failed) {
+            return;
+        }
+        failed = true;
+        LOG.info("Transport {} failed: {} ({})", name, failure, detail);
+        close();
+        listener.onFailed(failure, detail);
+    }
+
+    /** Stops ICE and DTLS. Idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        DtlsEndpoint endpoint = dtls;
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        ice.close();
+    }
+
+    private final class IceListener implements IceTransport.Listener {
+        @Override
+        public void onIceConnected(String localAddress, String remoteAddress) {
+            LOG.debug("Transport {} ICE connected {} -> {}", name, localAddress, remoteAddress);
+            DtlsEndpoint endpoint = dtls;
+            if (endpoint != null) {
+                endpoint.start(handshakeExecutor);
+            }
+        }
+
+        @Override
+        public void onIceFailed() {
+            fail(TransportFailure.ICE_FAILED, "ICE checks failed");
+        }
+
+        @Override
+        public void onDatagram(Buffer buffer) {
+            WebRtcTransport.this.onDatagram(buffer);
+        }
+    }
+
+    private final class DtlsListener implements DtlsEndpoint.Listener {
+        @Override
+        public void sendDatagram(byte[] buf, int off, int len) {
+            WebRtcTransport.this.sendDatagram(buf, off, len);
+        }
+
+        @Override
+        public void onConnected(SrtpProfile negotiated, SrtpKeyingMaterial keys) {
+            boolean client = dtlsRole == DtlsRole.CLIENT;
+            profile = negotiated;
+            srtpIn = SrtpSession.forReceiving(negotiated, keys.remoteKey(client), keys.remoteSalt(client));
+            srtpOut = SrtpSession.forSending(negotiated, keys.localKey(client), keys.localSalt(client));
+            LOG.debug("Transport {} DTLS connected, {}", name, negotiated);
+            listener.onMediaReady();
+        }
+
+        @Override
+        public void onFailed(String reason, Throwable cause) {
+            fail(TransportFailure.DTLS_FAILED, reason);
+        }
+    }
+
+}

@@ -1,0 +1,174 @@
+package org.atrium.signaling;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.atrium.sfu.SfuConfig;
+
+/**
+ * The whole server's settings: built-in defaults, then environment variables, then
+ * command-line flags (each flag has an {@code ATRIUM_...} variable of the same name).
+ *
+ * @param httpHost address of the HTTP/WebSocket listener
+ * @param httpPort its port (0 = any free port)
+ * @param tlsCertificate PEM certificate chain for HTTPS, or null
+ * @param tlsKey PEM PKCS#8 private key for HTTPS, or null
+ * @param tlsSelfSigned serve HTTPS with a certificate made at start (for trying on a LAN)
+ * @param sfu the media side
+ */
+public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
+        SfuConfig sfu) {
+
+    public static final String USAGE = """
+            Usage: java -jar atrium.jar [options]
+              --http-host ADDR       HTTP/WebSocket bind address      (ATRIUM_HTTP_HOST, default 127.0.0.1)
+              --http-port PORT       HTTP/WebSocket port              (ATRIUM_HTTP_PORT, default 8080)
+              --media-address ADDR   UDP media bind address           (ATRIUM_MEDIA_ADDRESS, default 127.0.0.1)
+              --media-port PORT      the one UDP media port           (ATRIUM_MEDIA_PORT, default 10000)
+              --public-ip ADDR[,..]  public address(es) announced in ICE candidates, for a host
+                                     behind static NAT                 (ATRIUM_PUBLIC_IP, default none)
+              --tls-cert FILE        PEM certificate chain: serve HTTPS (ATRIUM_TLS_CERT)
+              --tls-key FILE         PEM PKCS#8 private key             (ATRIUM_TLS_KEY)
+              --tls-self-signed      serve HTTPS with a throwaway self-signed certificate
+                                                                       (ATRIUM_TLS_SELF_SIGNED=true)
+              --max-participants N   per room                         (ATRIUM_MAX_PARTICIPANTS, default 50)
+              --max-rooms N          per server                       (ATRIUM_MAX_ROOMS, default 1000)
+              --help                 this text
+            """;
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", 8080, null, null, false, SfuConfig.defaults());
+    }
+
+    /** Reads environment variables, then flags over them. */
+    public static ServerConfig from(Map<String, String> env, String[] args) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String key : List.of("http-host", "http-port", "media-address", "media-port", "public-ip", "tls-cert",
+                "tls-key", "tls-self-signed", "max-participants", "max-rooms")) {
+            String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            if (value != null && !value.isBlank()) {
+                values.put(key, value.strip());
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String key = arg.substring(2);
+            String value;
+            int equals = key.indexOf('=');
+            if (equals >= 0) {
+                value = key.substring(equals + 1);
+                key = key.substring(0, equals);
+            } else if (key.equals("tls-self-signed") || key.equals("help")) {
+                value = "true";
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--" + key + " needs a value");
+                }
+                value = args[++i];
+            }
+            values.put(key, value);
+        }
+        ServerConfig defaults = defaults();
+        String httpHost = defaults.httpHost;
+        int httpPort = defaults.httpPort;
+        Path cert = null;
+        Path key = null;
+        boolean selfSigned = false;
+        SfuConfig sfu = defaults.sfu;
+        InetAddress mediaAddress = sfu.mediaBindAddress();
+        int mediaPort = sfu.mediaPort();
+        List<InetAddress> publicIps = new ArrayList<>();
+        int maxParticipants = sfu.maxParticipantsPerRoom();
+        int maxRooms = sfu.maxRooms();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            String value = entry.getValue();
+            switch (entry.getKey()) {
+                case "http-host" -> httpHost = value;
+                case "http-port" -> httpPort = port(value, "--http-port");
+                case "media-address" -> mediaAddress = address(value, "--media-address");
+                case "media-port" -> mediaPort = port(value, "--media-port");
+                case "public-ip" -> {
+                    for (String part : value.split(",")) {
+                        if (!part.isBlank()) {
+                            publicIps.add(address(part.strip(), "--public-ip"));
+                        }
+                    }
+                }
+                case "tls-cert" -> cert = Path.of(value);
+                case "tls-key" -> key = Path.of(value);
+                case "tls-self-signed" -> selfSigned = Boolean.parseBoolean(value);
+                case "max-participants" -> maxParticipants = positive(value, "--max-participants");
+                case "max-rooms" -> maxRooms = positive(value, "--max-rooms");
+                case "help" -> throw new HelpRequested();
+                default -> throw new IllegalArgumentException("unknown option --" + entry.getKey());
+            }
+        }
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (mediaAddress.isAnyLocalAddress()) {
+            throw new IllegalArgumentException(
+                    "--media-address must be a concrete address of this host (it is announced as the host candidate)");
+        }
+        sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms);
+        return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu);
+    }
+
+    /** Thrown for --help. */
+    public static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super("help");
+        }
+    }
+
+    private static int port(String value, String flag) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(flag + " must be 0-65535, not " + value);
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
+        }
+    }
+
+    private static int positive(String value, String flag) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new IllegalArgumentException(flag + " must be at least 1");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
+        }
+    }
+
+    private static InetAddress address(String value, String flag) {
+        if (!value.matches("[0-9A-Fa-f:.]+")) {
+            throw new IllegalArgumentException(flag + " must be an IP address, not '" + value + "'");
+        }
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(flag + " must be an IP address, not '" + value + "'");
+        }
+    }
+
+    /** True when a browser on another machine could reach the HTTP listener. */
+    public boolean isPublic() {
+        try {
+            InetAddress address = InetAddress.getByName(httpHost);
+            return !address.isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return true;
+        }
+    }
+}

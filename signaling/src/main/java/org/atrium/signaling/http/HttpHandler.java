@@ -1,0 +1,102 @@
+package org.atrium.signaling.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Plain HTTP requests: the web client's pages and files, and health. WebSocket
+ * upgrades on {@code /ws} are taken by the handler before this one.
+ */
+public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private final StaticFiles files;
+    private final BooleanSupplier ready;
+
+    /**
+     * @param ready whether the server accepts joins (for /health/ready)
+     */
+    public HttpHandler(StaticFiles files, BooleanSupplier ready) {
+        this.files = files;
+        this.ready = ready;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
+                    "Bad request\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                    "Only GET\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        StaticFiles.File file = null;
+        if (path.equals("/") || path.equals("/index.html")) {
+            file = files.get("index.html");
+        } else if (path.startsWith("/room/") && path.length() > "/room/".length()
+                && path.indexOf('/', "/room/".length()) < 0) {
+            file = files.get("room.html");
+        } else if (path.startsWith("/assets/")) {
+            file = files.get(path.substring("/assets/".length()));
+        } else if (path.equals("/health/live")) {
+            respondText(ctx, request, HttpResponseStatus.OK, "live\n");
+            return;
+        } else if (path.equals("/health/ready")) {
+            boolean isReady = ready.getAsBoolean();
+            respondText(ctx, request, isReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    isReady ? "ready\n" : "not ready\n");
+            return;
+        }
+        if (file == null) {
+            respondText(ctx, request, HttpResponseStatus.NOT_FOUND, "Not found\n");
+            return;
+        }
+        respond(ctx, request, HttpResponseStatus.OK, file.contentType(), file.content());
+    }
+
+    private static void respondText(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String text) {
+        respond(ctx, request, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String contentType, byte[] body) {
+        boolean head = request.method() == HttpMethod.HEAD;
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        response.headers().set("X-Content-Type-Options", "nosniff");
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,98 @@
+package org.atrium.signaling.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.atrium.signaling.protocol.MessageCodec;
+import org.atrium.sfu.Sfu;
+
+/**
+ * The HTTP and WebSocket server: the web client, {@code /ws} for signaling, health.
+ */
+public final class SignalingServer implements AutoCloseable {
+
+    /**
+     * Frames up to this size are read, so that a too-large message gets an error
+     * message; above it the connection is closed with status 1009.
+     */
+    static final int MAX_FRAME_BYTES = 1 << 20;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel channel;
+    private volatile boolean accepting = true;
+
+    public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu) throws IOException {
+        StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "room.css");
+        MessageCodec codec = new MessageCodec();
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        WebSocketServerProtocolConfig wsConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws")
+                .checkStartsWith(false)
+                .handleCloseFrames(true)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(MAX_FRAME_BYTES)
+                        .allowExtensions(false)
+                        .build())
+                .build();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline pipeline = ch.pipeline();
+                        if (ssl != null) {
+                            pipeline.addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        pipeline.addLast(new HttpServerCodec());
+                        pipeline.addLast(new HttpObjectAggregator(65536));
+                        pipeline.addLast(new WebSocketServerProtocolHandler(wsConfig));
+                        pipeline.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+                        pipeline.addLast(new WebSocketHandler(sfu, codec));
+                        pipeline.addLast(new HttpHandler(files, () -> accepting));
+                    }
+                });
+        try {
+            channel = bootstrap.bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while binding " + address, e);
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("cannot bind HTTP on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound address (the port is the real one when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        accepting = false;
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,189 @@
+package org.atrium.signaling.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns text frames into {@link ClientMessage}s, checking every field, and builds the
+ * server's messages. The one place that knows the JSON shape of the protocol.
+ */
+public final class MessageCodec {
+
+    /** Room names: what fits in a URL path segment without escaping. */
+    public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    public static final int MAX_NAME_LENGTH = 64;
+
+    private final ObjectMapper mapper;
+
+    public MessageCodec() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+                .build();
+        mapper = new ObjectMapper(factory);
+    }
+
+    /** Parses one client message. */
+    public ClientMessage parse(String text) throws ProtocolException {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException("bad-json", "Malformed JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ProtocolException("bad-json", "A message must be a JSON object");
+        }
+        JsonNode type = root.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new ProtocolException("bad-json", "A message needs a string field 'type'");
+        }
+        return switch (type.asText()) {
+            case "join" -> parseJoin(root);
+            case "answer" -> new ClientMessage.Answer(requiredInt(root, "version"), requiredText(root, "sdp"));
+            case "candidate" -> parseCandidate(root);
+            case "leave" -> new ClientMessage.Leave();
+            default -> throw new ProtocolException("unknown-type",
+                    "Unknown message type '" + abbreviate(type.asText()) + "'");
+        };
+    }
+
+    private static ClientMessage parseJoin(JsonNode root) throws ProtocolException {
+        String room = requiredText(root, "room");
+        if (!ROOM_NAME.matcher(room).matches()) {
+            throw new ProtocolException("bad-request",
+                    "Room names are 1-64 characters of A-Z a-z 0-9 _ - . ; got '" + abbreviate(room) + "'");
+        }
+        JsonNode nameNode = root.get("name");
+        String name = "guest";
+        if (nameNode != null && !nameNode.isNull()) {
+            if (!nameNode.isTextual()) {
+                throw new ProtocolException("bad-request", "Field 'name' must be a string");
+            }
+            name = nameNode.asText().strip();
+            if (name.isEmpty()) {
+                name = "guest";
+            }
+            if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+                throw new ProtocolException("bad-request", "Field 'name' is longer than " + MAX_NAME_LENGTH + " characters");
+            }
+        }
+        return new ClientMessage.Join(room, name);
+    }
+
+    private static ClientMessage parseCandidate(JsonNode root) throws ProtocolException {
+        JsonNode candidate = root.get("candidate");
+        String text = null;
+        if (candidate != null && !candidate.isNull()) {
+            if (!candidate.isTextual()) {
+                throw new ProtocolException("bad-request", "Field 'candidate' must be a string or null");
+            }
+            text = candidate.asText().isBlank() ? null : candidate.asText();
+        }
+        JsonNode mid = root.get("sdpMid");
+        return new ClientMessage.Candidate(text, mid != null && mid.isTextual() ? mid.asText() : null);
+    }
+
+    private static String requiredText(JsonNode root, String field) throws ProtocolException {
+        JsonNode node = root.get(field);
+        if (node == null || !node.isTextual()) {
+            throw new ProtocolException("bad-request", "Field '" + field + "' must be a string");
+        }
+        return node.asText();
+    }
+
+    private static int requiredInt(JsonNode root, String field) throws ProtocolException {
+        JsonNode node = root.get(field);
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new ProtocolException("bad-request", "Field '" + field + "' must be an integer");
+        }
+        return node.asInt();
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
+    }
+
+    // ---- server messages ----
+
+    public record ParticipantInfo(String id, String name) {
+    }
+
+    /** An m-section listed in an offer message. participantId is null for publish entries. */
+    public record MidInfo(String mid, String kind, String participantId) {
+    }
+
+    public String joined(String room, String participantId, List<ParticipantInfo> others) {
+        ObjectNode message = message("joined");
+        message.put("room", room);
+        message.put("participantId", participantId);
+        ArrayNode list = message.putArray("participants");
+        for (ParticipantInfo info : others) {
+            list.add(participant(info));
+        }
+        return write(message);
+    }
+
+    public String offer(int version, String sdp, List<MidInfo> publish, List<MidInfo> subscribe) {
+        ObjectNode message = message("offer");
+        message.put("version", version);
+        message.put("sdp", sdp);
+        ArrayNode publishList = message.putArray("publish");
+        for (MidInfo info : publish) {
+            publishList.addObject().put("mid", info.mid()).put("kind", info.kind());
+        }
+        ArrayNode subscribeList = message.putArray("subscribe");
+        for (MidInfo info : subscribe) {
+            subscribeList.addObject().put("mid", info.mid()).put("kind", info.kind())
+                    .put("participantId", info.participantId());
+        }
+        return write(message);
+    }
+
+    public String participantJoined(ParticipantInfo info) {
+        ObjectNode message = message("participant-joined");
+        message.set("participant", participant(info));
+        return write(message);
+    }
+
+    public String participantLeft(String participantId, String reason) {
+        ObjectNode message = message("participant-left");
+        message.put("participantId", participantId);
+        message.put("reason", reason);
+        return write(message);
+    }
+
+    public String error(String code, String text) {
+        ObjectNode message = message("error");
+        message.put("code", code);
+        message.put("message", text);
+        return write(message);
+    }
+
+    private ObjectNode participant(ParticipantInfo info) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("id", info.id());
+        node.put("name", info.name());
+        return node;
+    }
+
+    private ObjectNode message(String type) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("type", type);
+        return node;
+    }
+
+    private String write(ObjectNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a message", e);
+        }
+    }
+}

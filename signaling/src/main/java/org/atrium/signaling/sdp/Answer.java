@@ -1,0 +1,37 @@
+package org.atrium.signaling.sdp;
+
+import java.util.List;
+import org.atrium.dtls.DtlsRole;
+import org.atrium.dtls.Fingerprint;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.transport.IceCandidate;
+
+/**
+ * What the SFU needs from a participant's answer, checked against the offer.
+ *
+ * @param localDtlsRole the SFU's DTLS role: SERVER when the answer says setup:active
+ */
+public record Answer(String iceUfrag, String icePassword, Fingerprint fingerprint, DtlsRole localDtlsRole,
+        List<IceCandidate> candidates, List<Section> sections) {
+
+    public Answer {
+        candidates = List.copyOf(candidates);
+        sections = List.copyOf(sections);
+    }
+
+    /**
+     * One answered m-section.
+     *
+     * @param direction from the answerer's side
+     * @param payloadTypes the payload types it accepted
+     * @param ssrc the SSRC it sends in this section, or -1
+     * @param rtxSsrc its RTX SSRC (ssrc-group FID), or -1
+     */
+    public record Section(String mid, MediaKind kind, Direction direction, List<Integer> payloadTypes, long ssrc,
+            long rtxSsrc) {
+
+        public Section {
+            payloadTypes = List.copyOf(payloadTypes);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.atrium.signaling.sdp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.atrium.dtls.DtlsRole;
+import org.atrium.dtls.Fingerprint;
+import org.atrium.sfu.media.MediaCapabilities;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.media.RtpCodec;
+import org.atrium.sfu.transport.IceCandidate;
+
+/**
+ * Reads a participant's SDP answer and checks that it fits the SFU's offer (RFC 3264 6,
+ * RFC 8843 for BUNDLE): the same m-sections in the same order with the same mids,
+ * directions allowed by the offer, only offered payload types, ICE credentials, a DTLS
+ * fingerprint and a definite DTLS role.
+ */
+public final class AnswerReader {
+
+    private static final int MAX_CANDIDATES = 64;
+
+    private AnswerReader() {
+    }
+
+    public static Answer read(String sdp, List<OfferSection> offered, MediaCapabilities capabilities)
+            throws SdpException {
+        SessionDescription description = SessionDescription.parse(sdp);
+        List<SessionDescription.MediaDescription> media = description.media();
+        if (media.size() != offered.size()) {
+            throw new SdpException("the answer has " + media.size() + " m-sections, the offer " + offered.size());
+        }
+        String ufrag = null;
+        String password = null;
+        String fingerprint = null;
+        String setup = null;
+        List<IceCandidate> candidates = new ArrayList<>();
+        List<Answer.Section> sections = new ArrayList<>();
+        for (int i = 0; i < media.size(); i++) {
+            SessionDescription.MediaDescription section = media.get(i);
+            OfferSection offer = offered.get(i);
+            String mid = section.attribute("mid");
+            if (!offer.mid().equals(mid)) {
+                throw new SdpException("m-section " + i + " has mid " + quote(mid) + ", the offer " + quote(offer.mid()));
+            }
+            if (!offer.kind().sdpName().equals(section.kind())) {
+                throw new SdpException("m-section " + mid + " is " + quote(section.kind()) + ", the offer "
+                        + offer.kind().sdpName());
+            }
+            ufrag = firstOf(ufrag, section.attribute("ice-ufrag"));
+            password = firstOf(password, section.attribute("ice-pwd"));
+            fingerprint = firstOf(fingerprint, section.attribute("fingerprint"));
+            setup = firstOf(setup, section.attribute("setup"));
+            for (String candidate : section.attributes("candidate")) {
+                if (candidates.size() >= MAX_CANDIDATES) {
+                    throw new SdpException("more than " + MAX_CANDIDATES + " candidates");
+                }
+                IceCandidate parsed = CandidateParser.parse("candidate:" + candidate);
+                if (parsed != null) {
+                    candidates.add(parsed);
+                }
+            }
+            sections.add(readSection(section, offer, capabilities));
+        }
+        ufrag = firstOf(ufrag, description.attribute("ice-ufrag"));
+        password = firstOf(password, description.attribute("ice-pwd"));
+        fingerprint = firstOf(fingerprint, description.attribute("fingerprint"));
+        setup = firstOf(setup, description.attribute("setup"));
+        if (ufrag == null || ufrag.length() < 4 || ufrag.length() > 256) {
+            throw new SdpException("missing or invalid a=ice-ufrag (RFC 8839: 4-256 characters)");
+        }
+        if (password == null || password.length() < 22 || password.length() > 256) {
+            throw new SdpException("missing or invalid a=ice-pwd (RFC 8839: 22-256 characters)");
+        }
+        if (fingerprint == null) {
+            throw new SdpException("missing a=fingerprint");
+        }
+        Fingerprint parsedFingerprint;
+        try {
+            parsedFingerprint = Fingerprint.parse(fingerprint);
+        } catch (IllegalArgumentException e) {
+            throw new SdpException("invalid a=fingerprint: " + e.getMessage());
+        }
+        DtlsRole role;
+        if ("active".equals(setup)) {
+            role = DtlsRole.SERVER;
+        } else if ("passive".equals(setup)) {
+            role = DtlsRole.CLIENT;
+        } else {
+            throw new SdpException("a=setup in an answer must be active or passive, not " + quote(setup));
+        }
+        return new Answer(ufrag, password, parsedFingerprint, role, candidates, sections);
+    }
+
+    private static Answer.Section readSection(SessionDescription.MediaDescription section, OfferSection offer,
+            MediaCapabilities capabilities) throws SdpException {
+        String mid = offer.mid();
+        Direction direction = Direction.INACTIVE;
+        if (section.port() != 0) {
+            direction = null;
+            for (Direction candidate : Direction.values()) {
+                if (section.hasAttribute(candidate.attribute())) {
+                    if (direction != null) {
+                        throw new SdpException("m-section " + mid + " has two directions");
+                    }
+                    direction = candidate;
+                }
+            }
+            if (direction == null) {
+                direction = Direction.SENDRECV;
+            }
+            if (!direction.isValidAnswerTo(offer.direction())) {
+                throw new SdpException("m-section " + mid + " answers " + direction.attribute() + " to "
+                        + offer.direction().attribute());
+            }
+        }
+        List<Integer> payloadTypes = new ArrayList<>();
+        for (String format : section.formats()) {
+            int payloadType;
+            try {
+                payloadType = Integer.parseInt(format);
+            } catch (NumberFormatException e) {
+                throw new SdpException("m-section " + mid + " has a non-numeric payload type " + quote(format));
+            }
+            RtpCodec codec = capabilities.codecForPayloadType(payloadType);
+            if (codec == null || codec.kind() != offer.kind()) {
+                throw new SdpException("m-section " + mid + " has payload type " + payloadType
+                        + " which was not offered");
+            }
+            payloadTypes.add(payloadType);
+        }
+        if (section.port() != 0 && payloadTypes.isEmpty()) {
+            throw new SdpException("m-section " + mid + " accepts no payload type");
+        }
+        long ssrc = -1;
+        long rtxSsrc = -1;
+        if (direction == Direction.SENDONLY || direction == Direction.SENDRECV) {
+            long[] fid = readFidGroup(section, mid);
+            if (fid != null) {
+                ssrc = fid[0];
+                rtxSsrc = fid[1];
+            } else {
+                Set<Long> ssrcs = readSsrcs(section, mid);
+                if (!ssrcs.isEmpty()) {
+                    ssrc = ssrcs.iterator().next();
+                }
+            }
+            if (ssrc < 0) {
+                throw new SdpException("m-section " + mid + " sends but signals no a=ssrc");
+            }
+        }
+        return new Answer.Section(mid, offer.kind(), direction, payloadTypes, ssrc, rtxSsrc);
+    }
+
+    private static long[] readFidGroup(SessionDescription.MediaDescription section, String mid) throws SdpException {
+        for (String group : section.attributes("ssrc-group")) {
+            String[] fields = group.split(" ");
+            if (fields[0].equals("FID")) {
+                if (fields.length != 3) {
+                    throw new SdpException("m-section " + mid + " has a malformed ssrc-group:FID");
+                }
+                return new long[] {parseSsrc(fields[1], mid), parseSsrc(fields[2], mid)};
+            }
+        }
+        return null;
+    }
+
+    private static Set<Long> readSsrcs(SessionDescription.MediaDescription section, String mid) throws SdpException {
+        Set<Long> ssrcs = new LinkedHashSet<>();
+        for (String line : section.attributes("ssrc")) {
+            int space = line.indexOf(' ');
+            ssrcs.add(parseSsrc(space < 0 ? line : line.substring(0, space), mid));
+        }
+        return ssrcs;
+    }
+
+    private static long parseSsrc(String text, String mid) throws SdpException {
+        try {
+            long ssrc = Long.parseLong(text);
+            if (ssrc < 0 || ssrc > 0xFFFFFFFFL) {
+                throw new SdpException("m-section " + mid + " has an SSRC out of range: " + text);
+            }
+            return ssrc;
+        } catch (NumberFormatException e) {
+            throw new SdpException("m-section " + mid + " has a malformed SSRC " + quote(text));
+        }
+    }
+
+    private static String firstOf(String current, String candidate) {
+        return current != null ? current : candidate;
+    }
+
+    private static String quote(String text) {
+        return text == null ? "none" : "'" + SessionDescription.abbreviate(text) + "'";
+    }
+}

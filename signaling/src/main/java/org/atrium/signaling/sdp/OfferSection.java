@@ -1,0 +1,27 @@
+package org.atrium.signaling.sdp;
+
+import org.atrium.sfu.media.MediaKind;
+
+/**
+ * One m-section of an offer the SFU makes.
+ *
+ * @param mid its mid, stable for the life of the session
+ * @param kind audio or video
+ * @param direction from the SFU's side: RECVONLY where the participant publishes,
+ *        SENDONLY where it receives another participant's track, INACTIVE for a free slot
+ * @param track what the SFU sends in it (for SENDONLY), else null
+ */
+public record OfferSection(String mid, MediaKind kind, Direction direction, SentTrack track) {
+
+    /**
+     * A stream the SFU sends, as signalled with a=msid and a=ssrc (RFC 8830, RFC 5576).
+     *
+     * @param streamId the MediaStream id: the sending participant's id
+     * @param trackId the track id
+     * @param ssrc the SSRC the SFU uses for it on this transport
+     * @param cname the RTCP CNAME, the same for one sender's audio and video so that
+     *        the receiver can synchronise them
+     */
+    public record SentTrack(String streamId, String trackId, long ssrc, String cname) {
+    }
+}

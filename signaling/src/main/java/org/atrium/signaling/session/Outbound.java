@@ -1,0 +1,16 @@
+package org.atrium.signaling.session;
+
+import java.util.concurrent.ScheduledExecutorService;
+
+/** A signaling session's connection: where its messages go and the thread it runs on. */
+public interface Outbound {
+
+    /** Sends one text message. */
+    void send(String text);
+
+    /** Closes the connection after what was sent so far. */
+    void close();
+
+    /** The session's own thread: every event of the session runs here, one at a time. */
+    ScheduledExecutorService executor();
+}

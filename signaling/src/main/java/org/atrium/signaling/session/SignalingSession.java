@@ -1,0 +1,378 @@
+package org.atrium.signaling.session;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.atrium.signaling.protocol.ClientMessage;
+import org.atrium.signaling.protocol.MessageCodec;
+import org.atrium.signaling.protocol.ProtocolException;
+import org.atrium.signaling.sdp.Answer;
+import org.atrium.signaling.sdp.AnswerReader;
+import org.atrium.signaling.sdp.CandidateParser;
+import org.atrium.signaling.sdp.Direction;
+import org.atrium.signaling.sdp.OfferSection;
+import org.atrium.signaling.sdp.OfferWriter;
+import org.atrium.signaling.sdp.SdpException;
+import org.atrium.sfu.Sfu;
+import org.atrium.sfu.media.Consumer;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.room.LeaveReason;
+import org.atrium.sfu.room.Participant;
+import org.atrium.sfu.room.ParticipantListener;
+import org.atrium.sfu.room.RoomException;
+import org.atrium.sfu.transport.IceCandidate;
+import org.atrium.sfu.transport.WebRtcTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's signaling: join, then offer/answer rounds driven by the SFU, then leave.
+ *
+ * <p>Every method runs on the connection's own thread ({@link Outbound#executor()});
+ * core events arrive on other threads and are handed over to it. So the negotiation
+ * state needs no lock.
+ */
+public final class SignalingSession implements ParticipantListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingSession.class);
+    private static final int MAX_PENDING_CANDIDATES = 64;
+    private static final long OFFER_DELAY_MILLIS = 20;
+
+    private final Sfu sfu;
+    private final MessageCodec codec;
+    private final Outbound out;
+    private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    private final List<MediaSlot> slots = new ArrayList<>();
+    private final List<IceCandidate> pendingCandidates = new ArrayList<>();
+
+    private Participant participant;
+    private boolean closed;
+    private int nextMid;
+    private int offerVersion;
+    private PendingOffer pendingOffer;
+    private boolean offerNeeded;
+    private boolean offerScheduled;
+
+    /** An offer sent and not yet answered. */
+    private record PendingOffer(int version, String sdp, String message, List<OfferSection> sections,
+            List<Consumer> consumers) {
+    }
+
+    public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out) {
+        this.sfu = sfu;
+        this.codec = codec;
+        this.out = out;
+    }
+
+    /** A text frame from the client. */
+    public void onText(String text) {
+        if (closed) {
+            return;
+        }
+        try {
+            ClientMessage message = codec.parse(text);
+            if (participant == null && !(message instanceof ClientMessage.Join)) {
+                throw new ProtocolException("not-joined", "Send 'join' first");
+            }
+            if (message instanceof ClientMessage.Join join) {
+                onJoin(join);
+            } else if (message instanceof ClientMessage.Answer answer) {
+                onAnswer(answer);
+            } else if (message instanceof ClientMessage.Candidate candidate) {
+                onCandidate(candidate);
+            } else if (message instanceof ClientMessage.Leave) {
+                participant.leave();
+            }
+        } catch (ProtocolException e) {
+            sendError(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Signaling message failed", e);
+            sendError("internal", "The server failed to handle the message: " + e);
+        }
+    }
+
+    /** The client sent something that is not a text frame, or too large a one. */
+    public void onRefused(String code, String message) {
+        if (!closed) {
+            sendError(code, message);
+        }
+    }
+
+    /** The connection closed. */
+    public void onConnectionClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (participant != null) {
+            participant.leave();
+        }
+    }
+
+    private void onJoin(ClientMessage.Join join) throws ProtocolException {
+        if (participant != null) {
+            throw new ProtocolException("already-joined", "Already joined room " + participant.room().name());
+        }
+        Participant joined;
+        try {
+            joined = sfu.join(join.room(), join.name(), this);
+        } catch (RoomException e) {
+            throw new ProtocolException(e.code(), e.getMessage());
+        } catch (IOException e) {
+            LOG.error("Join failed", e);
+            throw new ProtocolException("internal", "Could not create the media transport: " + e.getMessage());
+        }
+        participant = joined;
+        slots.add(new MediaSlot(nextMid(), MediaKind.AUDIO, true));
+        slots.add(new MediaSlot(nextMid(), MediaKind.VIDEO, true));
+        List<MessageCodec.ParticipantInfo> others = new ArrayList<>();
+        for (Participant other : joined.room().participants()) {
+            if (other != joined) {
+                others.add(new MessageCodec.ParticipantInfo(other.id(), other.displayName()));
+            }
+        }
+        out.send(codec.joined(join.room(), joined.id(), others));
+        // Consumers of tracks already in the room were announced during join and are
+        // queued on this thread: the first offer goes out after them, and holds them.
+        offerNeeded = true;
+        scheduleOffer();
+    }
+
+    private void onAnswer(ClientMessage.Answer message) throws ProtocolException {
+        PendingOffer offer = pendingOffer;
+        if (offer == null) {
+            throw new ProtocolException("bad-answer", "No offer is waiting for an answer");
+        }
+        if (message.version() != offer.version()) {
+            throw new ProtocolException("bad-answer",
+                    "Answer is for offer " + message.version() + ", the current offer is " + offer.version());
+        }
+        Answer answer;
+        try {
+            answer = AnswerReader.read(message.sdp(), offer.sections(), sfu.config().capabilities());
+        } catch (SdpException e) {
+            sendError("bad-answer", "The answer does not fit offer " + offer.version() + ": " + e.getMessage());
+            // The same offer again, so that a client that can do better may try again.
+            out.send(offer.message());
+            return;
+        }
+        pendingOffer = null;
+        applyAnswer(offer, answer);
+        if (offerNeeded) {
+            scheduleOffer();
+        }
+    }
+
+    private void applyAnswer(PendingOffer offer, Answer answer) {
+        WebRtcTransport transport = participant.transport();
+        if (!transport.isIceStarted()) {
+            List<IceCandidate> candidates = new ArrayList<>(answer.candidates());
+            candidates.addAll(pendingCandidates);
+            pendingCandidates.clear();
+            participant.startTransport(new WebRtcTransport.RemoteParameters(answer.iceUfrag(), answer.icePassword(),
+                    answer.fingerprint(), answer.localDtlsRole(), candidates));
+        } else {
+            for (IceCandidate candidate : answer.candidates()) {
+                participant.addRemoteCandidate(candidate);
+            }
+        }
+        for (int i = 0; i < answer.sections().size(); i++) {
+            Answer.Section section = answer.sections().get(i);
+            MediaSlot slot = slots.get(i);
+            Consumer offered = offer.consumers().get(i);
+            if (slot.publish) {
+                applyPublish(slot, section);
+            } else if (offered != null) {
+                if (slot.consumer == offered && section.direction() == Direction.RECVONLY) {
+                    offered.resume();
+                }
+            } else if (slot.consumer == null) {
+                slot.reusable = true;
+            }
+        }
+    }
+
+    private void applyPublish(MediaSlot slot, Answer.Section section) {
+        try {
+            if (section.direction() == Direction.SENDONLY || section.direction() == Direction.SENDRECV) {
+                participant.publish(slot.mid, slot.kind, section.ssrc(), section.rtxSsrc());
+            } else {
+                participant.unpublish(slot.mid);
+            }
+        } catch (RoomException e) {
+            LOG.debug("Publish refused for {}: {}", participant.id(), e.getMessage());
+        }
+    }
+
+    private void onCandidate(ClientMessage.Candidate message) throws ProtocolException {
+        if (message.candidate() == null) {
+            return;
+        }
+        IceCandidate candidate;
+        try {
+            candidate = CandidateParser.parse(message.candidate());
+        } catch (SdpException e) {
+            throw new ProtocolException("bad-request", e.getMessage());
+        }
+        if (candidate == null) {
+            return;
+        }
+        if (participant.transport().isIceStarted()) {
+            participant.addRemoteCandidate(candidate);
+        } else if (pendingCandidates.size() < MAX_PENDING_CANDIDATES) {
+            pendingCandidates.add(candidate);
+        } else {
+            throw new ProtocolException("bad-request", "Too many candidates before the answer");
+        }
+    }
+
+    // ---- offers ----
+
+    /**
+     * Runs {@link #sendOfferIfNeeded} shortly, so that a burst of changes (a participant
+     * publishing audio and video, several joining at once) makes one offer, not several.
+     */
+    private void scheduleOffer() {
+        if (offerScheduled) {
+            return;
+        }
+        offerScheduled = true;
+        out.executor().schedule(() -> {
+            offerScheduled = false;
+            sendOfferIfNeeded();
+        }, OFFER_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendOfferIfNeeded() {
+        if (closed || participant == null || pendingOffer != null || !offerNeeded) {
+            return;
+        }
+        offerNeeded = false;
+        int version = ++offerVersion;
+        List<OfferSection> sections = new ArrayList<>();
+        List<Consumer> consumers = new ArrayList<>();
+        List<MessageCodec.MidInfo> publish = new ArrayList<>();
+        List<MessageCodec.MidInfo> subscribe = new ArrayList<>();
+        for (MediaSlot slot : slots) {
+            Consumer consumer = slot.consumer;
+            consumers.add(consumer);
+            if (slot.publish) {
+                sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null));
+                publish.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), null));
+            } else if (consumer != null) {
+                Producer producer = consumer.producer();
+                sections.add(new OfferSection(slot.mid, slot.kind, Direction.SENDONLY,
+                        new OfferSection.SentTrack(producer.ownerId(), producer.id(), consumer.ssrc(),
+                                producer.ownerId())));
+                subscribe.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), producer.ownerId()));
+            } else {
+                sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));
+            }
+        }
+        WebRtcTransport transport = participant.transport();
+        String sdp = OfferWriter.write(sdpSessionId, version,
+                new OfferWriter.LocalTransport(transport.iceUfrag(), transport.icePassword(),
+                        transport.fingerprintSha256(), transport.localCandidates()),
+                sections, sfu.config().capabilities());
+        String message = codec.offer(version, sdp, publish, subscribe);
+        pendingOffer = new PendingOffer(version, sdp, message, sections, consumers);
+        out.send(message);
+    }
+
+    private String nextMid() {
+        return Integer.toString(nextMid++);
+    }
+
+    // ---- core events, handed to the session's thread ----
+
+    @Override
+    public void onParticipantJoined(Participant other) {
+        String id = other.id();
+        String name = other.displayName();
+        out.executor().execute(() -> {
+            if (!closed) {
+                out.send(codec.participantJoined(new MessageCodec.ParticipantInfo(id, name)));
+            }
+        });
+    }
+
+    @Override
+    public void onParticipantLeft(Participant other, LeaveReason reason) {
+        String id = other.id();
+        out.executor().execute(() -> {
+            if (!closed) {
+                out.send(codec.participantLeft(id, reason.wireName()));
+            }
+        });
+    }
+
+    @Override
+    public void onConsumerAdded(Consumer consumer) {
+        out.executor().execute(() -> {
+            if (closed || consumer.isClosed()) {
+                return;
+            }
+            MediaSlot slot = null;
+            for (MediaSlot candidate : slots) {
+                if (!candidate.publish && candidate.kind == consumer.kind() && candidate.consumer == null
+                        && candidate.reusable) {
+                    slot = candidate;
+                    break;
+                }
+            }
+            if (slot == null) {
+                slot = new MediaSlot(nextMid(), consumer.kind(), false);
+                slots.add(slot);
+            }
+            slot.consumer = consumer;
+            slot.reusable = false;
+            offerNeeded = true;
+            scheduleOffer();
+        });
+    }
+
+    @Override
+    public void onConsumerClosed(Consumer consumer) {
+        out.executor().execute(() -> {
+            for (MediaSlot slot : slots) {
+                if (slot.consumer == consumer) {
+                    slot.consumer = null;
+                    slot.reusable = false;
+                    offerNeeded = true;
+                    scheduleOffer();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void onClosed(LeaveReason reason) {
+        out.executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (reason != LeaveReason.LEFT) {
+                out.send(codec.error(reason.wireName(), describe(reason)));
+            }
+            out.close();
+        });
+    }
+
+    private static String describe(LeaveReason reason) {
+        return switch (reason) {
+            case ICE_FAILED -> "The media connection could not be established (ICE failed)";
+            case CONSENT_EXPIRED -> "The media connection was lost (no ICE consent)";
+            case DTLS_FAILED -> "The secure media handshake failed (DTLS)";
+            case SHUTDOWN -> "The server is shutting down";
+            case LEFT -> "Left the room";
+        };
+    }
+
+    private void sendError(String code, String message) {
+        out.send(codec.error(code, message));
+    }
+}

@@ -1,0 +1,650 @@
+// Atrium web client: joins the room named in the URL, following docs/signaling.md.
+//
+// The SFU is always the offerer; this page only answers. One WebSocket carries the
+// signaling and one RTCPeerConnection carries all media. Everything that belongs to
+// one connection lives in a "session" object made by connect(), so that automatic
+// reconnection can later be added by calling connect() again.
+
+const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+const MAX_NAME_CHARS = 64;
+const DEFAULT_NAME = 'guest';
+const VIDEO_CONSTRAINTS = { width: 640, height: 360 };
+const MAX_LOG_LINES = 2000;
+const MAX_ERROR_LINES = 5;
+const LEAVE_TIMEOUT_MS = 2000;
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  body: document.body,
+  status: $('status'),
+  error: $('error'),
+  count: $('count'),
+  grid: $('grid'),
+  roomName: $('room-name'),
+  localVideo: $('local-video'),
+  localLabel: $('local-label'),
+  localBadge: $('local-badge'),
+  soundButton: $('enable-sound'),
+  leaveButton: $('leave'),
+};
+
+// Test hook: kept current for Selenium; `log` is printed when a test fails.
+const atrium = {
+  pc: null,
+  ws: null,
+  participantId: null,
+  room: null,
+  name: null,
+  state: 'starting',
+  remote: new Map(), // participantId -> { name, stream }
+  log: [],
+  localStream: null,
+  offerVersion: 0, // version of the last offer answered
+};
+window.atrium = atrium;
+
+// DOM of each remote tile, kept apart from atrium.remote so that the hook stays plain data.
+const tiles = new Map(); // participantId -> { root, video, name, badge, attachedKey }
+
+let session = null; // the live connection, or null when disconnected
+let soundBlocked = false; // the browser refused to autoplay with sound
+
+const startTime = performance.now();
+
+function log(text) {
+  const line = `${((performance.now() - startTime) / 1000).toFixed(3)}s ${text}`;
+  atrium.log.push(line);
+  if (atrium.log.length > MAX_LOG_LINES) atrium.log.splice(0, atrium.log.length - MAX_LOG_LINES);
+  console.debug('[atrium]', line);
+}
+
+// ---------------------------------------------------------------- status and errors
+
+function setState(state, words) {
+  atrium.state = state;
+  ui.body.dataset.state = state;
+  ui.status.textContent = words;
+  log(`state ${state}: ${words}`);
+}
+
+// `sticky` messages (about your own devices) survive a new connection; the rest are
+// about one connection and are cleared by connect().
+function showError(text, { sticky = false } = {}) {
+  const line = document.createElement('p');
+  line.textContent = text;
+  if (!sticky) line.dataset.connection = '';
+  ui.error.append(line);
+  // Keep the area short: only the latest few messages matter to the reader.
+  while (ui.error.childElementCount > MAX_ERROR_LINES) ui.error.firstElementChild.remove();
+  log(`shown error: ${text}`);
+}
+
+function clearConnectionErrors() {
+  for (const line of ui.error.querySelectorAll('p[data-connection]')) line.remove();
+}
+
+function updateCount() {
+  if (!atrium.participantId) {
+    ui.count.textContent = '';
+    delete ui.count.dataset.count;
+    return;
+  }
+  const people = atrium.remote.size + 1; // the others plus you
+  ui.count.dataset.count = String(people);
+  ui.count.textContent = people === 1 ? 'Only you in the room' : `${people} people in the room`;
+}
+
+// ---------------------------------------------------------------- start-up
+
+function readRoomFromUrl() {
+  const match = location.pathname.match(/^\/room\/([^/]*)\/?$/);
+  if (!match) return '';
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1]; // malformed %-escape: let validation reject it in plain words
+  }
+}
+
+function readNameFromUrl() {
+  const raw = (new URLSearchParams(location.search).get('name') ?? '').trim();
+  // The protocol allows at most 64 characters; count code points, not UTF-16 units.
+  const name = Array.from(raw).slice(0, MAX_NAME_CHARS).join('');
+  return name || DEFAULT_NAME;
+}
+
+async function start() {
+  atrium.room = readRoomFromUrl();
+  atrium.name = readNameFromUrl();
+  ui.roomName.textContent = atrium.room;
+  document.title = `${atrium.room || 'No room'} – Atrium`;
+  ui.localLabel.textContent = `You (${atrium.name})`;
+  log(`page room=${atrium.room} name=${atrium.name}`);
+
+  if (!ROOM_PATTERN.test(atrium.room)) {
+    setState('error', 'Not connected');
+    showError(`"${atrium.room}" is not a valid room name. A room name is 1 to 64 letters, ` +
+      'digits, "_", "-" or ".". Go back to the start page to pick another.');
+    return;
+  }
+
+  setState('getting-media', 'Getting camera…');
+  const { stream, error } = await getLocalMedia();
+  atrium.localStream = stream;
+  showLocalPreview(stream, error);
+
+  ui.soundButton.addEventListener('click', enableSound);
+  ui.leaveButton.addEventListener('click', onLeaveButton);
+  ui.leaveButton.hidden = false;
+  connect();
+}
+
+// ---------------------------------------------------------------- local media
+
+// Tries camera+microphone, then microphone only, then camera only, so that a
+// missing or refused device never stops someone from joining.
+async function getLocalMedia() {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    log('getUserMedia unavailable');
+    return { stream: null, error: { name: 'NoMediaDevices' } };
+  }
+  const attempts = [
+    { what: 'camera+microphone', constraints: { audio: true, video: VIDEO_CONSTRAINTS } },
+    { what: 'microphone', constraints: { audio: true } },
+    { what: 'camera', constraints: { video: VIDEO_CONSTRAINTS } },
+  ];
+  let firstError = null;
+  for (const { what, constraints } of attempts) {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia(constraints);
+      log(`getUserMedia ${what}: ok`);
+      return { stream, error: firstError };
+    } catch (err) {
+      log(`getUserMedia ${what}: ${err.name} ${err.message}`);
+      firstError ??= err;
+    }
+  }
+  return { stream: null, error: firstError };
+}
+
+function explainMediaError(err) {
+  switch (err?.name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'access was not allowed';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'no such device was found';
+    case 'NotReadableError':
+    case 'AbortError':
+      return 'the device is busy or not working (is another program using it?)';
+    case 'NoMediaDevices':
+      return 'this browser offers no camera here (the page must be opened over https or on localhost)';
+    default:
+      return err ? `${err.name}: ${err.message}` : 'unknown reason';
+  }
+}
+
+function showLocalPreview(stream, error) {
+  const hasAudio = Boolean(stream?.getAudioTracks().length);
+  const hasVideo = Boolean(stream?.getVideoTracks().length);
+  const why = explainMediaError(error);
+  if (!hasAudio && !hasVideo) {
+    showError(`Camera and microphone unavailable (${why}). You joined without them: ` +
+      'you can watch and listen, but others cannot see or hear you.', { sticky: true });
+  } else if (!hasVideo) {
+    showError(`Camera unavailable (${why}). You joined with your microphone only: ` +
+      'others can hear you but not see you.', { sticky: true });
+  } else if (!hasAudio) {
+    showError(`Microphone unavailable (${why}). You joined with your camera only: ` +
+      'others can see you but not hear you.', { sticky: true });
+  }
+  ui.localBadge.textContent = hasVideo ? (hasAudio ? '' : 'no microphone') : 'no camera';
+
+  for (const track of stream?.getTracks() ?? []) {
+    track.addEventListener('ended', () => {
+      log(`local ${track.kind} track ended`);
+      showError(`Your ${track.kind === 'video' ? 'camera' : 'microphone'} stopped working.`, { sticky: true });
+    });
+  }
+  if (hasVideo) {
+    ui.localVideo.muted = true; // never play your own microphone back to you
+    ui.localVideo.srcObject = stream;
+    ui.localVideo.play().catch((err) => log(`local preview play: ${err.name}`));
+  }
+}
+
+// ---------------------------------------------------------------- connection
+
+function webSocketUrl() {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+// Opens one signaling connection with its own RTCPeerConnection. All callbacks check
+// `session === s` so that events from an old connection never touch a newer one.
+function connect() {
+  const s = {
+    ws: new WebSocket(webSocketUrl()),
+    pc: null,
+    queue: Promise.resolve(), // messages are handled one at a time, in arrival order
+    opened: false,
+    leaving: false,
+    midOwner: new Map(), // mid -> participantId, from the latest offer's `subscribe`
+    departed: new Set(), // ids that got participant-left: late tracks for them are ignored
+  };
+  s.pc = createPeerConnection(s);
+  session = s;
+  atrium.ws = s.ws;
+  atrium.pc = s.pc;
+  atrium.participantId = null;
+  ui.leaveButton.textContent = 'Leave';
+  clearConnectionErrors();
+  setState('connecting', 'Connecting…');
+
+  s.ws.addEventListener('open', () => {
+    if (session !== s) return;
+    s.opened = true;
+    log('ws open');
+    send(s, { type: 'join', room: atrium.room, name: atrium.name });
+  });
+  s.ws.addEventListener('message', (event) => {
+    if (session !== s) return;
+    const msg = parseMessage(event.data);
+    if (!msg) return;
+    s.queue = s.queue
+      .then(() => handleMessage(s, msg))
+      .catch((err) => {
+        log(`handling ${msg.type} failed: ${err?.name} ${err?.message}`);
+        if (session === s) showError(`Something went wrong handling "${msg.type}": ${err?.message ?? err}`);
+      });
+  });
+  s.ws.addEventListener('error', () => log('ws error'));
+  s.ws.addEventListener('close', (event) => {
+    if (session !== s) return;
+    onClosed(s, event);
+  });
+}
+
+function createPeerConnection(s) {
+  // No ICE servers: the SFU puts its own candidates in every offer.
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  pc.addEventListener('icecandidate', (event) => onLocalCandidate(s, event));
+  pc.addEventListener('track', (event) => onTrack(s, event));
+  pc.addEventListener('iceconnectionstatechange', () => onPeerState(s));
+  pc.addEventListener('connectionstatechange', () => onPeerState(s));
+  pc.addEventListener('signalingstatechange', () => log(`signaling ${pc.signalingState}`));
+  return pc;
+}
+
+function send(s, msg) {
+  if (s.ws.readyState !== WebSocket.OPEN) {
+    log(`not sent (socket not open): ${msg.type}`);
+    return;
+  }
+  s.ws.send(JSON.stringify(msg));
+  if (msg.type === 'candidate') {
+    log(`sent candidate ${msg.candidate ? msg.candidate.split(' ').slice(2, 8).join(' ') : '(end)'}`);
+  } else {
+    log(`sent ${msg.type}${msg.version ? ` v${msg.version}` : ''}`);
+  }
+}
+
+function parseMessage(data) {
+  let msg;
+  try {
+    msg = JSON.parse(data);
+  } catch {
+    log(`ignored non-JSON frame: ${String(data).slice(0, 80)}`);
+    return null;
+  }
+  if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') {
+    log(`ignored frame without type: ${String(data).slice(0, 80)}`);
+    return null;
+  }
+  return msg;
+}
+
+function describeClose(s, event) {
+  if (s.leaving) return 'you left the room';
+  if (event.reason) return event.reason;
+  switch (event.code) {
+    case 1000: return 'the server ended the connection';
+    case 1001: return 'the server is shutting down';
+    case 1006: return s.opened ? 'the connection to the server was lost' : 'could not reach the server';
+    case 1009: return 'a message was too large';
+    case 1011: return 'the server hit an internal error';
+    default: return `connection closed (code ${event.code})`;
+  }
+}
+
+function onClosed(s, event) {
+  log(`ws closed code=${event.code} reason=${event.reason || '-'} clean=${event.wasClean}`);
+  session = null;
+  s.pc.close(); // the server has dropped us; this connection's media is over
+  for (const id of [...atrium.remote.keys()]) removeParticipant(id);
+  atrium.participantId = null;
+  updateCount();
+  ui.leaveButton.textContent = 'Rejoin';
+  ui.soundButton.hidden = true; // no one to hear; playVideo() shows it again if needed
+  // Local tracks are kept: a later connect() (rejoin, reconnection) reuses them.
+  setState('disconnected', `Disconnected: ${describeClose(s, event)}`);
+}
+
+function onLeaveButton() {
+  if (!session) {
+    connect(); // "Rejoin"
+    return;
+  }
+  const s = session;
+  s.leaving = true;
+  setState('leaving', 'Leaving…');
+  send(s, { type: 'leave' });
+  // The server closes the socket after `leave`; close it ourselves if it does not.
+  setTimeout(() => {
+    if (session === s) s.ws.close(1000, 'left');
+  }, LEAVE_TIMEOUT_MS);
+}
+
+// ---------------------------------------------------------------- server messages
+
+async function handleMessage(s, msg) {
+  if (session !== s) return;
+  switch (msg.type) {
+    case 'joined': return onJoined(msg);
+    case 'offer': return handleOffer(s, msg);
+    case 'participant-joined': return onParticipantJoined(msg);
+    case 'participant-left': return onParticipantLeft(s, msg);
+    case 'error': return onServerError(msg);
+    default:
+      // Later protocol versions may add messages; this client just skips them.
+      log(`ignored message type ${msg.type}`);
+  }
+}
+
+function onJoined(msg) {
+  atrium.participantId = msg.participantId ?? null;
+  if (typeof msg.room === 'string') atrium.room = msg.room;
+  const others = Array.isArray(msg.participants) ? msg.participants : [];
+  log(`joined ${atrium.room} as ${atrium.participantId} with ${others.length} others`);
+  for (const p of others) addParticipant(p.id, p.name);
+  updateCount();
+  setState('joined', 'Connecting…');
+}
+
+function onParticipantJoined(msg) {
+  const p = msg.participant ?? {};
+  log(`participant-joined ${p.id} (${p.name})`);
+  addParticipant(p.id, p.name);
+  updateCount();
+}
+
+function onParticipantLeft(s, msg) {
+  const id = msg.participantId;
+  log(`participant-left ${id} reason=${msg.reason}`);
+  s.departed.add(id);
+  removeParticipant(id);
+  updateCount();
+}
+
+function onServerError(msg) {
+  log(`server error ${msg.code}: ${msg.message}`);
+  showError(msg.message || `The server reported an error (${msg.code ?? 'no code'}).`);
+  // For bad-answer the server re-sends its offer; the queue answers it again.
+}
+
+// ---------------------------------------------------------------- offer / answer
+
+async function handleOffer(s, msg) {
+  const { pc } = s;
+  const publish = Array.isArray(msg.publish) ? msg.publish : [];
+  const subscribe = Array.isArray(msg.subscribe) ? msg.subscribe : [];
+  log(`offer v${msg.version}: publish ${publish.map((p) => `${p.mid}/${p.kind}`).join(',') || '-'}` +
+    ` subscribe ${subscribe.map((p) => `${p.mid}/${p.kind}/${p.participantId}`).join(',') || '-'}`);
+  if (typeof msg.sdp !== 'string' || !Number.isInteger(msg.version)) {
+    showError('The server sent an offer without SDP or version; it was ignored.');
+    return;
+  }
+  // Set before setRemoteDescription: `track` events fire while it runs.
+  s.midOwner = new Map(subscribe.map((x) => [x.mid, x.participantId]));
+  try {
+    await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
+    await attachLocalTracks(pc, publish);
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+  } catch (err) {
+    if (session !== s) return; // closed while we worked: nothing to report
+    log(`offer v${msg.version} failed: ${err.name} ${err.message}`);
+    // Return to a stable state so that the next offer can still be applied.
+    if (pc.signalingState === 'have-remote-offer') {
+      await pc.setRemoteDescription({ type: 'rollback' }).catch((e) => log(`rollback: ${e.name}`));
+    }
+    showError(`Could not accept the server's media offer (version ${msg.version}): ${err.message}`);
+    return;
+  }
+  if (session !== s) return;
+  send(s, { type: 'answer', version: msg.version, sdp: pc.localDescription.sdp });
+  atrium.offerVersion = msg.version;
+}
+
+// For each m-section the SFU receives in: send our track of that kind there. A kind
+// we do not have keeps its direction, so the answer says `inactive` for it.
+async function attachLocalTracks(pc, publish) {
+  for (const { mid, kind } of publish) {
+    const transceiver = pc.getTransceivers().find((t) => t.mid === mid);
+    if (!transceiver) {
+      log(`publish mid ${mid}: no such transceiver`);
+      continue;
+    }
+    const track = atrium.localStream?.getTracks().find((t) => t.kind === kind);
+    if (!track) continue;
+    transceiver.direction = 'sendonly';
+    if (transceiver.sender.track !== track) {
+      await transceiver.sender.replaceTrack(track);
+      log(`publishing ${kind} on mid ${mid}`);
+    }
+  }
+}
+
+function onLocalCandidate(s, event) {
+  if (session !== s) return;
+  const c = event.candidate;
+  if (c && !c.candidate) return; // per-section end marker; the final null one is sent
+  send(s, c
+    ? { type: 'candidate', candidate: c.candidate, sdpMid: c.sdpMid }
+    : { type: 'candidate', candidate: null });
+}
+
+const PEER_STATE_WORDS = {
+  new: null,
+  checking: null,
+  connecting: null,
+  connected: ['connected', 'Connected'],
+  completed: ['connected', 'Connected'],
+  disconnected: ['reconnecting', 'Reconnecting…'],
+  failed: ['failed', 'Connection failed'],
+  closed: null, // only after we close it; the socket's close sets "Disconnected"
+};
+
+function onPeerState(s) {
+  const pc = s.pc;
+  log(`ice ${pc.iceConnectionState}, connection ${pc.connectionState ?? '-'}`);
+  if (session !== s || s.leaving) return;
+  // connectionState also covers DTLS; older Firefox only has iceConnectionState.
+  const words = PEER_STATE_WORDS[pc.connectionState ?? pc.iceConnectionState];
+  if (words && atrium.state !== words[0]) setState(...words);
+}
+
+// ---------------------------------------------------------------- remote participants
+
+function addParticipant(id, name) {
+  if (typeof id !== 'string' || !id || id === atrium.participantId) return null;
+  const label = typeof name === 'string' && name ? name : id;
+  let entry = atrium.remote.get(id);
+  if (entry) {
+    entry.name = label;
+  } else {
+    entry = { name: label, stream: new MediaStream() };
+    atrium.remote.set(id, entry);
+    createTile(id);
+    log(`tile added ${id}`);
+  }
+  tiles.get(id).name.textContent = label;
+  tiles.get(id).video.setAttribute('aria-label', `Video of ${label}`);
+  return entry;
+}
+
+function createTile(id) {
+  const root = document.createElement('figure');
+  root.className = 'tile remote';
+  const video = document.createElement('video');
+  video.autoplay = true;
+  video.playsInline = true;
+  video.setAttribute('playsinline', '');
+  video.dataset.participantId = id;
+  const caption = document.createElement('figcaption');
+  caption.className = 'label';
+  const name = document.createElement('span');
+  name.className = 'name';
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  caption.append(name, badge);
+  root.append(video, caption);
+  ui.grid.append(root);
+  tiles.set(id, { root, video, name, badge, attachedKey: '' });
+  updateBadge(id);
+}
+
+function removeParticipant(id) {
+  const entry = atrium.remote.get(id);
+  const tile = tiles.get(id);
+  if (entry) {
+    // Drop the tracks from our stream but do not stop() them: they belong to the
+    // transceiver, which the SFU reuses for the next participant's track.
+    for (const track of entry.stream.getTracks()) entry.stream.removeTrack(track);
+    atrium.remote.delete(id);
+  }
+  if (tile) {
+    tile.video.srcObject = null;
+    tile.root.remove();
+    tiles.delete(id);
+    log(`tile removed ${id}`);
+  }
+}
+
+function onTrack(s, event) {
+  if (session !== s) return;
+  const { track } = event;
+  const mid = event.transceiver?.mid;
+  const fromStream = event.streams?.[0]?.id;
+  const fromOffer = s.midOwner.get(mid);
+  if (fromStream && fromOffer && fromStream !== fromOffer) {
+    log(`track mid ${mid}: stream id ${fromStream} differs from offer's ${fromOffer}`);
+  }
+  const id = fromStream ?? fromOffer; // the doc: streams[0].id is the participant id
+  if (!id) {
+    log(`track ${track.kind} mid ${mid} without participant: ignored`);
+    return;
+  }
+  if (s.departed.has(id)) {
+    log(`track ${track.kind} for departed ${id}: ignored`);
+    return;
+  }
+  log(`track ${track.kind} mid ${mid} from ${id}`);
+  const entry = atrium.remote.get(id) ?? addParticipant(id, null);
+  if (!entry) return;
+  updateCount();
+
+  // A receiving track moves to a new participant when the SFU reuses its m-section.
+  for (const [otherId, other] of atrium.remote) {
+    if (otherId !== id && other.stream.getTrackById(track.id)) {
+      other.stream.removeTrack(track);
+      updateBadge(otherId);
+    }
+  }
+  // One audio and one video track per participant: a new one replaces the old.
+  for (const old of entry.stream.getTracks()) {
+    if (old.kind === track.kind && old !== track) entry.stream.removeTrack(old);
+  }
+  if (!entry.stream.getTrackById(track.id)) entry.stream.addTrack(track);
+
+  // Mute/unmute follow media flow (and the slot going inactive): refresh the badges.
+  track.onmute = () => refreshAllBadges();
+  track.onunmute = () => refreshAllBadges();
+  track.onended = () => refreshAllBadges();
+  updateBadge(id);
+  // Audio and video arrive in the same setRemoteDescription: attach once, after both.
+  setTimeout(() => attachStream(id), 0);
+}
+
+// (Re)assigns srcObject when the set of tracks changed, so every browser picks up a
+// track that was added after the first assignment, then starts playback.
+function attachStream(id) {
+  const entry = atrium.remote.get(id);
+  const tile = tiles.get(id);
+  if (!entry || !tile) return;
+  const tracks = entry.stream.getTracks();
+  const key = tracks.map((t) => t.id).sort().join(',');
+  if (!tracks.length || key === tile.attachedKey) return;
+  tile.attachedKey = key;
+  tile.video.srcObject = entry.stream;
+  log(`video attached ${id}: ${tracks.map((t) => t.kind).join('+')}`);
+  playVideo(tile.video, id);
+}
+
+function updateBadge(id) {
+  const entry = atrium.remote.get(id);
+  const tile = tiles.get(id);
+  if (!entry || !tile) return;
+  const video = entry.stream.getVideoTracks()[0];
+  const audio = entry.stream.getAudioTracks()[0];
+  const videoOn = video && !video.muted && video.readyState === 'live';
+  const audioOn = audio && audio.readyState === 'live';
+  tile.root.classList.toggle('video-off', !videoOn);
+  tile.badge.textContent = videoOn ? (audioOn ? '' : 'no audio') : (audioOn ? 'no video' : 'no media');
+}
+
+function refreshAllBadges() {
+  for (const id of tiles.keys()) updateBadge(id);
+}
+
+// ---------------------------------------------------------------- autoplay
+
+async function playVideo(video, id) {
+  // Once sound was refused, play muted until the click: retrying unmuted would fail again.
+  video.muted = soundBlocked;
+  if (soundBlocked) ui.soundButton.hidden = false;
+  try {
+    await video.play();
+    log(`playing ${id}${video.muted ? ' (muted)' : ''}`);
+  } catch (err) {
+    if (err.name === 'AbortError') return; // a newer srcObject replaced this load
+    if (err.name !== 'NotAllowedError') {
+      log(`play ${id}: ${err.name} ${err.message}`);
+      return;
+    }
+    // Sound needs a click first: show the picture muted meanwhile.
+    log(`autoplay with sound blocked for ${id}`);
+    soundBlocked = true;
+    ui.soundButton.hidden = false;
+    video.muted = true;
+    video.play().catch((e) => log(`muted play ${id}: ${e.name}`));
+  }
+}
+
+function enableSound() {
+  soundBlocked = false;
+  ui.soundButton.hidden = true;
+  log('sound enabled by click');
+  for (const [id, tile] of tiles) {
+    if (tile.video.srcObject) playVideo(tile.video, id);
+  }
+}
+
+// ---------------------------------------------------------------- go
+
+start().catch((err) => {
+  log(`start failed: ${err?.name} ${err?.message}`);
+  setState('error', 'Not connected');
+  showError(`The page could not start: ${err?.message ?? err}`);
+});

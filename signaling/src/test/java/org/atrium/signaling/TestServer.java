@@ -1,0 +1,42 @@
+package org.atrium.signaling;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import org.atrium.sfu.SfuConfig;
+
+/** An Atrium server on loopback with free ports, for tests. */
+public final class TestServer implements AutoCloseable {
+
+    private final AtriumServer server;
+
+    private TestServer(ServerConfig config) throws Exception {
+        server = new AtriumServer(config);
+    }
+
+    public static TestServer start() throws Exception {
+        return start(SfuConfig.defaults());
+    }
+
+    public static TestServer start(SfuConfig sfu) throws Exception {
+        SfuConfig onLoopback = sfu.withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
+        return new TestServer(new ServerConfig("127.0.0.1", 0, null, null, false, onLoopback));
+    }
+
+    public AtriumServer server() {
+        return server;
+    }
+
+    public URI http(String path) {
+        return URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + path);
+    }
+
+    public URI webSocket() {
+        return URI.create("ws://127.0.0.1:" + server.httpAddress().getPort() + "/ws");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

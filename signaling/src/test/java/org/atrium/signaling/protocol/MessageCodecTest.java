@@ -1,0 +1,89 @@
+package org.atrium.signaling.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MessageCodecTest {
+
+    private final MessageCodec codec = new MessageCodec();
+
+    @Test
+    void readsEachClientMessage() throws ProtocolException {
+        assertEquals(new ClientMessage.Join("demo", "Ada"),
+                codec.parse("{\"type\":\"join\",\"room\":\"demo\",\"name\":\" Ada \",\"extra\":1}"));
+        assertEquals(new ClientMessage.Join("a.b-c_d", "guest"), codec.parse("{\"type\":\"join\",\"room\":\"a.b-c_d\"}"));
+        assertEquals(new ClientMessage.Answer(3, "v=0\r\n"),
+                codec.parse("{\"type\":\"answer\",\"version\":3,\"sdp\":\"v=0\\r\\n\"}"));
+        assertEquals(new ClientMessage.Candidate("candidate:1 1 udp 1 127.0.0.1 9 typ host", "0"),
+                codec.parse("{\"type\":\"candidate\",\"candidate\":\"candidate:1 1 udp 1 127.0.0.1 9 typ host\",\"sdpMid\":\"0\"}"));
+        assertEquals(new ClientMessage.Candidate(null, null), codec.parse("{\"type\":\"candidate\",\"candidate\":null}"));
+        assertEquals(new ClientMessage.Candidate(null, null), codec.parse("{\"type\":\"candidate\",\"candidate\":\"\"}"));
+        assertEquals(new ClientMessage.Leave(), codec.parse("{\"type\":\"leave\"}"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{                                                  | bad-json",
+            "[]                                                 | bad-json",
+            "\"join\"                                           | bad-json",
+            "{\"room\":\"demo\"}                                | bad-json",
+            "{\"type\":null}                                    | bad-json",
+            "{\"type\":\"hello\"}                               | unknown-type",
+            "{\"type\":\"join\"}                                | bad-request",
+            "{\"type\":\"join\",\"room\":\"\"}                  | bad-request",
+            "{\"type\":\"join\",\"room\":\"a/b\"}               | bad-request",
+            "{\"type\":\"join\",\"room\":\"demo\",\"name\":5}   | bad-request",
+            "{\"type\":\"answer\",\"sdp\":\"v=0\"}              | bad-request",
+            "{\"type\":\"answer\",\"version\":\"1\",\"sdp\":\"\"} | bad-request",
+            "{\"type\":\"answer\",\"version\":1.5,\"sdp\":\"\"} | bad-request",
+            "{\"type\":\"answer\",\"version\":99999999999,\"sdp\":\"\"} | bad-request",
+            "{\"type\":\"candidate\",\"candidate\":7}           | bad-request",
+    })
+    void refusesWithCode(String text, String code) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.parse(text));
+        assertEquals(code, e.code(), e.getMessage());
+    }
+
+    @Test
+    void refusesDeepNesting() {
+        String deep = "{\"type\":\"join\",\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.parse(deep));
+        assertEquals("bad-json", e.code());
+    }
+
+    @Test
+    void refusesOverlongName() {
+        String text = "{\"type\":\"join\",\"room\":\"r\",\"name\":\"" + "é".repeat(65) + "\"}";
+        assertEquals("bad-request", assertThrows(ProtocolException.class, () -> codec.parse(text)).code());
+    }
+
+    @Test
+    void writesServerMessages() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode joined = json.readTree(codec.joined("demo", "p1",
+                List.of(new MessageCodec.ParticipantInfo("p2", "Bo \"the\" <b>"))));
+        assertEquals("joined", joined.path("type").asText());
+        assertEquals("Bo \"the\" <b>", joined.path("participants").get(0).path("name").asText());
+
+        JsonNode offer = json.readTree(codec.offer(2, "v=0\r\n",
+                List.of(new MessageCodec.MidInfo("0", "audio", null)),
+                List.of(new MessageCodec.MidInfo("2", "video", "p2"))));
+        assertEquals(2, offer.path("version").asInt());
+        assertEquals("v=0\r\n", offer.path("sdp").asText());
+        assertEquals("0", offer.path("publish").get(0).path("mid").asText());
+        assertEquals(false, offer.path("publish").get(0).has("participantId"));
+        assertEquals("p2", offer.path("subscribe").get(0).path("participantId").asText());
+
+        JsonNode error = json.readTree(codec.error("bad-json", "Malformed"));
+        assertEquals("bad-json", error.path("code").asText());
+        JsonNode left = json.readTree(codec.participantLeft("p2", "ice-failed"));
+        assertEquals("ice-failed", left.path("reason").asText());
+    }
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Tests everything: installs what the tests need (Debian), builds and runs every unit and
+# integration test with Maven, then runs the browser tests (JUnit tag "browser") offline inside
+# a fresh network namespace that has only the loopback interface.
+#
+#   ./test.sh                 everything
+#   ATRIUM_SKIP_INSTALL=1     do not call apt-get
+#   ATRIUM_SKIP_BROWSER=1     stop after the Maven build
+#   ATRIUM_MAVEN_ARGS="..."   extra arguments for every mvn call
+set -euo pipefail
+
+cd "$(dirname "$0")"
+
+step() { printf '\n==> %s\n' "$*"; }
+warn() { printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' "$*" >&2; }
+seconds() { date +%s; }
+
+read -r -a mvn_extra <<< "${ATRIUM_MAVEN_ARGS:-}"
+start_all=$(seconds)
+
+# One line per test class from every module's Surefire reports, also when a step failed.
+surefire_summary() {
+  local status=$?
+  local reports
+  reports=$(find . -path '*/target/surefire-reports/*.txt' -newer "$stamp" -type f 2>/dev/null | sort)
+  if [ -n "$reports" ]; then
+    printf '\n==> Surefire summary\n'
+    # shellcheck disable=SC2086
+    grep -h '^Tests run:' $reports | sed 's/^/  /' || true
+  fi
+  rm -f "$stamp"
+  if [ "$status" -ne 0 ]; then
+    printf '\nFAILED (exit %s) after %s s\n' "$status" "$(( $(seconds) - start_all ))" >&2
+  fi
+  return "$status"
+}
+stamp=$(mktemp)
+trap surefire_summary EXIT
+
+# ---------------------------------------------------------------------------------------------
+# 1. System packages: Chromium and its driver, nftables (loss injection), ip, unshare.
+# ---------------------------------------------------------------------------------------------
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+
+if [ "${#missing[@]}" -gt 0 ] && [ -z "${ATRIUM_SKIP_INSTALL:-}" ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=(env)
+  elif command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo env)
+  else
+    as_root=()
+  fi
+  if [ "${#as_root[@]}" -gt 0 ]; then
+    step "installing ${missing[*]} (apt-get)"
+    t=$(seconds)
+    "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    echo "installed in $(( $(seconds) - t )) s"
+  else
+    warn "not root and no sudo: cannot install ${missing[*]}; without Chromium the browser tests are skipped"
+  fi
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+
+# ---------------------------------------------------------------------------------------------
+# 2. Build and run every test except the browser tests, with the network: this also fetches
+#    every dependency and plugin, so that step 3 can run offline.
+# ---------------------------------------------------------------------------------------------
+step "mvn -B install (all modules, browser tests excluded)"
+t=$(seconds)
+mvn -B "${mvn_extra[@]}" install
+echo "build and tests in $(( $(seconds) - t )) s"
+
+if [ -n "${ATRIUM_SKIP_BROWSER:-}" ]; then
+  echo "ATRIUM_SKIP_BROWSER set: browser tests not run"
+  exit 0
+fi
+
+# The install above already ran Surefire in signaling (browser tests excluded), which fetched
+# the JUnit Platform provider; this fetches whatever the browser profile adds, running nothing.
+step "resolving the browser profile's test classpath"
+mvn -B -q "${mvn_extra[@]}" -Pbrowser -pl signaling -DskipTests test-compile dependency:resolve
+
+# ---------------------------------------------------------------------------------------------
+# 3. Browser tests, offline, in a network namespace with only loopback when possible.
+#    surefire:test runs the classes compiled above without recompiling.
+# ---------------------------------------------------------------------------------------------
+export SE_AVOID_STATS=true SE_OFFLINE=true
+browser_cmd="mvn -o -B ${ATRIUM_MAVEN_ARGS:-} -Pbrowser -pl signaling surefire:test"
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  warn "/usr/bin/chromium or /usr/bin/chromedriver missing: the browser tests will report as skipped"
+fi
+
+step "browser tests"
+t=$(seconds)
+if unshare -n true 2>/dev/null; then
+  echo "in a fresh loopback-only network namespace (unshare -n)"
+  unshare -n sh -c "ip link set lo up && $browser_cmd"
+else
+  warn "cannot create a network namespace (unshare -n needs root): running the browser tests in \
+the normal namespace. Chromium will also gather ICE candidates on this machine's other interfaces."
+  sh -c "$browser_cmd"
+fi
+echo "browser tests in $(( $(seconds) - t )) s"
+
+echo
+echo "all tests passed in $(( $(seconds) - start_all )) s"
