@@ -43,7 +43,7 @@ public final class Sfu implements AutoCloseable {
         this.handshakes = Executors.newCachedThreadPool(daemonThreads("atrium-dtls"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("atrium-timer"));
         this.rooms = new Rooms(this::newTransport, counters, config.capabilities(),
-                config.keyframeMinInterval().toNanos(), config.maxParticipantsPerRoom(), config.maxRooms());
+                config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms());
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         LOG.info("Media on UDP {} (candidates {})", mediaPort.localAddress(), mediaPort.candidates());
     }

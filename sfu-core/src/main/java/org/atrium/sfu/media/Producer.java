@@ -1,9 +1,10 @@
 package org.atrium.sfu.media;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.Pli;
+import org.atrium.sfu.stats.SfuCounters;
 
 /**
  * One incoming track of a participant: an RTP stream (plus its RTX stream, if any)
@@ -22,8 +23,8 @@ public final class Producer {
     private final long rtxSsrc;
     private final PacketSink upstream;
     private final long feedbackSsrc;
-    private final long keyframeIntervalNanos;
-    private final AtomicLong lastKeyframeRequestNanos = new AtomicLong(Long.MIN_VALUE / 2);
+    private final SfuCounters counters;
+    private final KeyframeRequester keyframes;
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder keyframeRequests = new LongAdder();
@@ -41,9 +42,12 @@ public final class Producer {
      * @param upstream the publisher's transport, for keyframe requests
      * @param feedbackSsrc sender SSRC of the RTCP the SFU sends to the publisher
      * @param keyframeIntervalNanos at most one keyframe request per this interval
+     * @param timers runs deferred keyframe requests
+     * @param counters server-wide counters
      */
     public Producer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
-            PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos) {
+            PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos, ScheduledExecutorService timers,
+            SfuCounters counters) {
         this.id = id;
         this.ownerId = ownerId;
         this.mid = mid;
@@ -52,7 +56,8 @@ public final class Producer {
         this.rtxSsrc = rtxSsrc;
         this.upstream = upstream;
         this.feedbackSsrc = feedbackSsrc;
-        this.keyframeIntervalNanos = keyframeIntervalNanos;
+        this.counters = counters;
+        this.keyframes = new KeyframeRequester(keyframeIntervalNanos, timers, this::sendPli);
     }
 
     public String id() {
@@ -93,18 +98,18 @@ public final class Producer {
     }
 
     /**
-     * Asks the publisher for a keyframe (RFC 4585 6.3.1 PLI), at most once per
-     * configured interval: a room of receivers joining at once costs one keyframe.
+     * Asks the publisher for a keyframe (RFC 4585 6.3.1 PLI), at most once per configured
+     * interval; a request inside the interval is sent at its end. A room of receivers
+     * joining at once costs one or two keyframes, and none of them is left without one.
      *
-     * @return true if a request was sent now
+     * @return true if a request was sent now, false if it was deferred or merged
      */
     public boolean requestKeyframe() {
+        return !closed && keyframes.request();
+    }
+
+    private boolean sendPli() {
         if (closed) {
-            return false;
-        }
-        long now = System.nanoTime();
-        long last = lastKeyframeRequestNanos.get();
-        if (now - last < keyframeIntervalNanos || !lastKeyframeRequestNanos.compareAndSet(last, now)) {
             return false;
         }
         boolean sent;
@@ -114,6 +119,7 @@ public final class Producer {
         }
         if (sent) {
             keyframeRequests.increment();
+            counters.keyframeRequestSent();
         }
         return sent;
     }
@@ -163,6 +169,7 @@ public final class Producer {
     /** Stops forwarding. Its consumers are closed by the router. */
     public void close() {
         closed = true;
+        keyframes.cancel();
         consumers = new Consumer[0];
     }
 

@@ -38,6 +38,9 @@ public final class Room {
 
         long keyframeIntervalNanos();
 
+        /** Runs deferred work such as throttled keyframe requests. */
+        java.util.concurrent.ScheduledExecutorService timers();
+
         int maxParticipants();
 
         /** The room has emptied and closed. */
@@ -128,7 +131,7 @@ public final class Room {
             closeProducer(owner, existing);
         }
         Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
-                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos());
+                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters());
         owner.addProducer(producer);
         LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
         for (Participant other : participants.values()) {

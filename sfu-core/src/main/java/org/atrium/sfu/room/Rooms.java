@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.atrium.sfu.media.MediaCapabilities;
 import org.atrium.sfu.media.Router;
 import org.atrium.sfu.stats.SfuCounters;
@@ -20,12 +21,13 @@ public final class Rooms {
     /**
      * @param transportFactory makes each participant's transport
      * @param keyframeIntervalNanos minimum interval between keyframe requests to one stream
+     * @param timers runs deferred work
      * @param maxParticipants per room
      * @param maxRooms on this server
      */
     public Rooms(Participant.TransportFactory transportFactory, SfuCounters counters, MediaCapabilities capabilities,
-            long keyframeIntervalNanos, int maxParticipants, int maxRooms) {
-        this.host = new Host(transportFactory, counters, keyframeIntervalNanos, maxParticipants);
+            long keyframeIntervalNanos, ScheduledExecutorService timers, int maxParticipants, int maxRooms) {
+        this.host = new Host(transportFactory, counters, keyframeIntervalNanos, timers, maxParticipants);
         this.capabilities = capabilities;
         this.maxRooms = maxRooms;
     }
@@ -97,14 +99,21 @@ public final class Rooms {
         private final Participant.TransportFactory transportFactory;
         private final SfuCounters counters;
         private final long keyframeIntervalNanos;
+        private final ScheduledExecutorService timers;
         private final int maxParticipants;
 
         Host(Participant.TransportFactory transportFactory, SfuCounters counters, long keyframeIntervalNanos,
-                int maxParticipants) {
+                ScheduledExecutorService timers, int maxParticipants) {
             this.transportFactory = transportFactory;
             this.counters = counters;
             this.keyframeIntervalNanos = keyframeIntervalNanos;
+            this.timers = timers;
             this.maxParticipants = maxParticipants;
+        }
+
+        @Override
+        public ScheduledExecutorService timers() {
+            return timers;
         }
 
         @Override

@@ -55,6 +55,9 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             file = files.get("room.html");
         } else if (path.startsWith("/assets/")) {
             file = files.get(path.substring("/assets/".length()));
+        } else if (path.equals("/favicon.ico")) {
+            respond(ctx, request, HttpResponseStatus.NO_CONTENT, "image/x-icon", new byte[0]);
+            return;
         } else if (path.equals("/health/live")) {
             respondText(ctx, request, HttpResponseStatus.OK, "live\n");
             return;

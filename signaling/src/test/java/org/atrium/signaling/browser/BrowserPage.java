@@ -20,170 +20,170 @@ import org.openqa.selenium.logging.LogType;
  */
 public final class BrowserPage implements AutoCloseable {
 
-  private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-  private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(30);
 
-  private final ChromeDriver driver;
-  private final ChromeDriverService service;
-  private final Path profile;
-  private final Duration startup;
-  private final Consumer<BrowserPage> onClose;
-  private final List<String> console = new ArrayList<>();
-  private boolean closed;
+    private final ChromeDriver driver;
+    private final ChromeDriverService service;
+    private final Path profile;
+    private final Duration startup;
+    private final Consumer<BrowserPage> onClose;
+    private final List<String> console = new ArrayList<>();
+    private boolean closed;
 
-  BrowserPage(
-      ChromeDriver driver,
-      ChromeDriverService service,
-      Path profile,
-      Duration startup,
-      Consumer<BrowserPage> onClose) {
-    this.driver = driver;
-    this.service = service;
-    this.profile = profile;
-    this.startup = startup;
-    this.onClose = onClose;
-    driver.manage().timeouts().scriptTimeout(SCRIPT_TIMEOUT);
-  }
-
-  void navigate(String url) {
-    driver.get(url);
-  }
-
-  /** Time from starting chromedriver to a ready browser session. */
-  public Duration startup() {
-    return startup;
-  }
-
-  /**
-   * Runs {@code body} as the body of a function in the page (WebDriver executeScript): use {@code
-   * return} to hand back a value, and {@code arguments[i]} to read {@code args}. Numbers come back
-   * as {@code Long} or {@code Double}, objects as {@code Map}, arrays as {@code List}.
-   */
-  public Object eval(String body, Object... args) {
-    return ((JavascriptExecutor) driver).executeScript(body, args);
-  }
-
-  /**
-   * Runs {@code body} as the body of an async function in the page and waits for its result:
-   * {@code await} is allowed, {@code return} hands back the value. A rejected promise or a thrown
-   * error becomes an {@link AssertionError} carrying the JavaScript stack and the console log.
-   */
-  public Object evalAsync(String body, Object... args) {
-    String wrapped =
-        "const done = arguments[arguments.length - 1];\n"
-            + "const args = Array.prototype.slice.call(arguments, 0, arguments.length - 1);\n"
-            + "(async function () {\n"
-            + body
-            + "\n}).apply(null, args).then(\n"
-            + "  v => done({ok: true, value: v === undefined ? null : v}),\n"
-            + "  e => done({ok: false, error: String(e && e.stack ? e.stack : e)}));";
-    Object result = ((JavascriptExecutor) driver).executeAsyncScript(wrapped, args);
-    if (!(result instanceof Map<?, ?> map)) {
-      throw new AssertionError("unexpected async script result " + result + "\n" + diagnostics());
+    BrowserPage(
+            ChromeDriver driver,
+            ChromeDriverService service,
+            Path profile,
+            Duration startup,
+            Consumer<BrowserPage> onClose) {
+        this.driver = driver;
+        this.service = service;
+        this.profile = profile;
+        this.startup = startup;
+        this.onClose = onClose;
+        driver.manage().timeouts().scriptTimeout(SCRIPT_TIMEOUT);
     }
-    if (!Boolean.TRUE.equals(map.get("ok"))) {
-      throw new AssertionError("script failed in the page: " + map.get("error") + "\n" + diagnostics());
-    }
-    return map.get("value");
-  }
 
-  /**
-   * Polls {@code condition} until it holds; after {@code timeout} fails with {@code description}
-   * and the page's {@link #diagnostics()}. A {@code WebDriverException} thrown by the condition
-   * (such as a JavaScript error from {@link #eval}) counts as not yet true.
-   */
-  public void waitUntil(String description, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    WebDriverException lastError = null;
-    while (true) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
+    void navigate(String url) {
+        driver.get(url);
+    }
+
+    /** Time from starting chromedriver to a ready browser session. */
+    public Duration startup() {
+        return startup;
+    }
+
+    /**
+     * Runs {@code body} as the body of a function in the page (WebDriver executeScript): use {@code
+     * return} to hand back a value, and {@code arguments[i]} to read {@code args}. Numbers come back
+     * as {@code Long} or {@code Double}, objects as {@code Map}, arrays as {@code List}.
+     */
+    public Object eval(String body, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(body, args);
+    }
+
+    /**
+     * Runs {@code body} as the body of an async function in the page and waits for its result:
+     * {@code await} is allowed, {@code return} hands back the value. A rejected promise or a thrown
+     * error becomes an {@link AssertionError} carrying the JavaScript stack and the console log.
+     */
+    public Object evalAsync(String body, Object... args) {
+        String wrapped =
+                "const done = arguments[arguments.length - 1];\n"
+                        + "const args = Array.prototype.slice.call(arguments, 0, arguments.length - 1);\n"
+                        + "(async function () {\n"
+                        + body
+                        + "\n}).apply(null, args).then(\n"
+                        + "  v => done({ok: true, value: v === undefined ? null : v}),\n"
+                        + "  e => done({ok: false, error: String(e && e.stack ? e.stack : e)}));";
+        Object result = ((JavascriptExecutor) driver).executeAsyncScript(wrapped, args);
+        if (!(result instanceof Map<?, ?> map)) {
+            throw new AssertionError("unexpected async script result " + result + "\n" + diagnostics());
         }
-        lastError = null;
-      } catch (WebDriverException e) {
-        lastError = e;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        AssertionError failure =
-            new AssertionError(
-                "timed out after " + timeout.toMillis() + " ms waiting for: " + description + "\n"
-                    + diagnostics());
-        if (lastError != null) {
-          failure.initCause(lastError);
+        if (!Boolean.TRUE.equals(map.get("ok"))) {
+            throw new AssertionError("script failed in the page: " + map.get("error") + "\n" + diagnostics());
         }
-        throw failure;
-      }
-      sleep(POLL_INTERVAL);
+        return map.get("value");
     }
-  }
 
-  /** {@link #waitUntil} on a JavaScript expression evaluated in the page until it is truthy. */
-  public void waitUntilTrue(String jsExpression, Duration timeout) {
-    waitUntil(
-        jsExpression,
-        timeout,
-        () -> Boolean.TRUE.equals(eval("return !!(" + jsExpression + ");")));
-  }
-
-  /** Every console message and page error seen so far, oldest first. */
-  public List<String> consoleLog() {
-    if (!closed) {
-      try {
-        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
-          console.add(entry.getLevel() + " " + entry.getMessage());
+    /**
+     * Polls {@code condition} until it holds; after {@code timeout} fails with {@code description}
+     * and the page's {@link #diagnostics()}. A {@code WebDriverException} thrown by the condition
+     * (such as a JavaScript error from {@link #eval}) counts as not yet true.
+     */
+    public void waitUntil(String description, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        WebDriverException lastError = null;
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+                lastError = null;
+            } catch (WebDriverException e) {
+                lastError = e;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                AssertionError failure =
+                        new AssertionError(
+                                "timed out after " + timeout.toMillis() + " ms waiting for: " + description + "\n"
+                                        + diagnostics());
+                if (lastError != null) {
+                    failure.initCause(lastError);
+                }
+                throw failure;
+            }
+            sleep(POLL_INTERVAL);
         }
-      } catch (WebDriverException e) {
-        console.add("(console log unavailable: " + e.getMessage().lines().findFirst().orElse("") + ")");
-      }
     }
-    return List.copyOf(console);
-  }
 
-  /** The page's URL, title and console log, for failure messages. */
-  public String diagnostics() {
-    StringBuilder out = new StringBuilder();
-    if (closed) {
-      out.append("page closed\n");
-    } else {
-      try {
-        out.append("url: ").append(driver.getCurrentUrl()).append('\n');
-        out.append("title: ").append(driver.getTitle()).append('\n');
-      } catch (WebDriverException e) {
-        out.append("page unreachable: ").append(e.getMessage().lines().findFirst().orElse("")).append('\n');
-      }
+    /** {@link #waitUntil} on a JavaScript expression evaluated in the page until it is truthy. */
+    public void waitUntilTrue(String jsExpression, Duration timeout) {
+        waitUntil(
+                jsExpression,
+                timeout,
+                () -> Boolean.TRUE.equals(eval("return !!(" + jsExpression + ");")));
     }
-    List<String> log = consoleLog();
-    out.append("console (").append(log.size()).append(" entries):\n");
-    for (String line : log) {
-      out.append("  ").append(line).append('\n');
-    }
-    return out.toString();
-  }
 
-  /** Quits the driver (which ends Chromium), stops chromedriver, deletes the profile. */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
+    /** Every console message and page error seen so far, oldest first. */
+    public List<String> consoleLog() {
+        if (!closed) {
+            try {
+                for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+                    console.add(entry.getLevel() + " " + entry.getMessage());
+                }
+            } catch (WebDriverException e) {
+                console.add("(console log unavailable: " + e.getMessage().lines().findFirst().orElse("") + ")");
+            }
+        }
+        return List.copyOf(console);
     }
-    consoleLog();
-    closed = true;
-    try {
-      driver.quit();
-    } finally {
-      service.stop();
-      Chromium.deleteRecursively(profile);
-      onClose.accept(this);
-    }
-  }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+    /** The page's URL, title and console log, for failure messages. */
+    public String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        if (closed) {
+            out.append("page closed\n");
+        } else {
+            try {
+                out.append("url: ").append(driver.getCurrentUrl()).append('\n');
+                out.append("title: ").append(driver.getTitle()).append('\n');
+            } catch (WebDriverException e) {
+                out.append("page unreachable: ").append(e.getMessage().lines().findFirst().orElse("")).append('\n');
+            }
+        }
+        List<String> log = consoleLog();
+        out.append("console (").append(log.size()).append(" entries):\n");
+        for (String line : log) {
+            out.append("  ").append(line).append('\n');
+        }
+        return out.toString();
     }
-  }
+
+    /** Quits the driver (which ends Chromium), stops chromedriver, deletes the profile. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        consoleLog();
+        closed = true;
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+            Chromium.deleteRecursively(profile);
+            onClose.accept(this);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
 }

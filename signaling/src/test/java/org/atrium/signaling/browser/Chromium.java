@@ -35,197 +35,197 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 public final class Chromium implements AutoCloseable {
 
-  public static final Path BINARY = Path.of("/usr/bin/chromium");
-  public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
+    public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
-  /** Headless, fake camera and microphone, loopback ICE candidates; a user-data dir is added per browser. */
-  static final List<String> FLAGS =
-      List.of(
-          "--headless=new",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--use-fake-device-for-media-stream",
-          "--use-fake-ui-for-media-stream",
-          "--allow-loopback-in-peer-connection",
-          "--autoplay-policy=no-user-gesture-required",
-          "--disable-dev-shm-usage");
+    /** Headless, fake camera and microphone, loopback ICE candidates; a user-data dir is added per browser. */
+    static final List<String> FLAGS =
+            List.of(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--use-fake-device-for-media-stream",
+                    "--use-fake-ui-for-media-stream",
+                    "--allow-loopback-in-peer-connection",
+                    "--autoplay-policy=no-user-gesture-required",
+                    "--disable-dev-shm-usage");
 
-  private static final System.Logger LOG = System.getLogger(Chromium.class.getName());
+    private static final System.Logger LOG = System.getLogger(Chromium.class.getName());
 
-  private final List<BrowserPage> pages = new ArrayList<>();
-  private boolean closed;
+    private final List<BrowserPage> pages = new ArrayList<>();
+    private boolean closed;
 
-  private Chromium() {}
+    private Chromium() {}
 
-  /**
-   * Skips the calling test (JUnit assumption) when Chromium or chromedriver is not installed, and
-   * logs whether this JVM runs in a loopback-only network namespace.
-   */
-  public static Chromium launch() {
-    assumeInstalled();
-    if (inLoopbackOnlyNamespace()) {
-      LOG.log(Level.INFO, "browser tests run in a loopback-only network namespace");
-    } else {
-      LOG.log(
-          Level.WARNING,
-          "browser tests run in a network namespace with non-loopback interfaces up ({0}); "
-              + "Chromium will also gather candidates on them. Use ./test.sh (unshare -n) to confine "
-              + "them to loopback.",
-          upInterfaces());
-    }
-    return new Chromium();
-  }
-
-  /** Skips the calling test when {@link #BINARY} or {@link #DRIVER} is missing. */
-  public static void assumeInstalled() {
-    Assumptions.assumeTrue(
-        Files.isExecutable(BINARY) && Files.isExecutable(DRIVER),
-        () ->
-            "browser tests need "
-                + BINARY
-                + " and "
-                + DRIVER
-                + " (Debian packages chromium and chromium-driver); run ./test.sh, which installs"
-                + " them");
-  }
-
-  /** True when every network interface that is up is a loopback interface. */
-  public static boolean inLoopbackOnlyNamespace() {
-    try (Stream<NetworkInterface> all = NetworkInterface.networkInterfaces()) {
-      return all.filter(Chromium::isUp).allMatch(Chromium::isLoopback);
-    } catch (SocketException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String upInterfaces() {
-    try (Stream<NetworkInterface> all = NetworkInterface.networkInterfaces()) {
-      return all.filter(Chromium::isUp).map(NetworkInterface::getName).collect(Collectors.joining(", "));
-    } catch (SocketException e) {
-      return e.toString();
-    }
-  }
-
-  private static boolean isUp(NetworkInterface nif) {
-    try {
-      return nif.isUp();
-    } catch (SocketException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean isLoopback(NetworkInterface nif) {
-    try {
-      return nif.isLoopback();
-    } catch (SocketException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * Starts a chromedriver and a Chromium with a fresh profile, and loads {@code url} in it.
-   *
-   * @return the page; closed with this {@code Chromium} or earlier by {@link BrowserPage#close()}
-   */
-  public BrowserPage open(String url) {
-    if (closed) {
-      throw new IllegalStateException("closed");
-    }
-    long startNanos = System.nanoTime();
-    Path profile;
-    try {
-      profile = Files.createTempDirectory("atrium-chromium-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(DRIVER.toFile())
-            .usingAnyFreePort()
-            .withLogOutput(java.io.OutputStream.nullOutputStream())
-            .build();
-    ChromeDriver driver;
-    try {
-      driver = new ChromeDriver(service, options(profile));
-    } catch (RuntimeException e) {
-      service.stop();
-      deleteRecursively(profile);
-      throw e;
-    }
-    Duration startup = Duration.ofNanos(System.nanoTime() - startNanos);
-    BrowserPage page = new BrowserPage(driver, service, profile, startup, pages::remove);
-    pages.add(page);
-    LOG.log(Level.INFO, "chromedriver + Chromium started in {0} ms", startup.toMillis());
-    try {
-      page.navigate(url);
-    } catch (RuntimeException e) {
-      page.close();
-      throw e;
-    }
-    return page;
-  }
-
-  private static ChromeOptions options(Path profile) {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(BINARY.toFile());
-    options.addArguments(FLAGS);
-    options.addArguments("--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    options.setExperimentalOption("excludeSwitches", List.of("enable-automation"));
-    options.setExperimentalOption("prefs", Map.of("credentials_enable_service", false));
-    return options;
-  }
-
-  /** Pages opened and not yet closed. */
-  public List<BrowserPage> pages() {
-    return List.copyOf(pages);
-  }
-
-  /** Quits every driver (which ends its Chromium), stops the driver services, deletes profiles. */
-  @Override
-  public void close() {
-    closed = true;
-    RuntimeException failure = null;
-    for (BrowserPage page : List.copyOf(pages)) {
-      try {
-        page.close();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
+    /**
+     * Skips the calling test (JUnit assumption) when Chromium or chromedriver is not installed, and
+     * logs whether this JVM runs in a loopback-only network namespace.
+     */
+    public static Chromium launch() {
+        assumeInstalled();
+        if (inLoopbackOnlyNamespace()) {
+            LOG.log(Level.INFO, "browser tests run in a loopback-only network namespace");
         } else {
-          failure.addSuppressed(e);
+            LOG.log(
+                    Level.WARNING,
+                    "browser tests run in a network namespace with non-loopback interfaces up ({0}); "
+                            + "Chromium will also gather candidates on them. Use ./test.sh (unshare -n) to confine "
+                            + "them to loopback.",
+                    upInterfaces());
         }
-      }
+        return new Chromium();
     }
-    if (failure != null) {
-      throw failure;
-    }
-  }
 
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
+    /** Skips the calling test when {@link #BINARY} or {@link #DRIVER} is missing. */
+    public static void assumeInstalled() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(BINARY) && Files.isExecutable(DRIVER),
+                () ->
+                        "browser tests need "
+                                + BINARY
+                                + " and "
+                                + DRIVER
+                                + " (Debian packages chromium and chromium-driver); run ./test.sh, which installs"
+                                + " them");
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // Chromium may still be writing into its profile for a moment after quit; retry once.
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
+
+    /** True when every network interface that is up is a loopback interface. */
+    public static boolean inLoopbackOnlyNamespace() {
+        try (Stream<NetworkInterface> all = NetworkInterface.networkInterfaces()) {
+            return all.filter(Chromium::isUp).allMatch(Chromium::isLoopback);
+        } catch (SocketException e) {
+            throw new UncheckedIOException(e);
         }
-      } catch (IOException again) {
-        LOG.log(Level.WARNING, "could not delete " + dir, again);
-      }
     }
-  }
+
+    private static String upInterfaces() {
+        try (Stream<NetworkInterface> all = NetworkInterface.networkInterfaces()) {
+            return all.filter(Chromium::isUp).map(NetworkInterface::getName).collect(Collectors.joining(", "));
+        } catch (SocketException e) {
+            return e.toString();
+        }
+    }
+
+    private static boolean isUp(NetworkInterface nif) {
+        try {
+            return nif.isUp();
+        } catch (SocketException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isLoopback(NetworkInterface nif) {
+        try {
+            return nif.isLoopback();
+        } catch (SocketException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a chromedriver and a Chromium with a fresh profile, and loads {@code url} in it.
+     *
+     * @return the page; closed with this {@code Chromium} or earlier by {@link BrowserPage#close()}
+     */
+    public BrowserPage open(String url) {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        long startNanos = System.nanoTime();
+        Path profile;
+        try {
+            profile = Files.createTempDirectory("atrium-chromium-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(DRIVER.toFile())
+                        .usingAnyFreePort()
+                        .withLogOutput(java.io.OutputStream.nullOutputStream())
+                        .build();
+        ChromeDriver driver;
+        try {
+            driver = new ChromeDriver(service, options(profile));
+        } catch (RuntimeException e) {
+            service.stop();
+            deleteRecursively(profile);
+            throw e;
+        }
+        Duration startup = Duration.ofNanos(System.nanoTime() - startNanos);
+        BrowserPage page = new BrowserPage(driver, service, profile, startup, pages::remove);
+        pages.add(page);
+        LOG.log(Level.INFO, "chromedriver + Chromium started in {0} ms", startup.toMillis());
+        try {
+            page.navigate(url);
+        } catch (RuntimeException e) {
+            page.close();
+            throw e;
+        }
+        return page;
+    }
+
+    private static ChromeOptions options(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BINARY.toFile());
+        options.addArguments(FLAGS);
+        options.addArguments("--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        options.setExperimentalOption("excludeSwitches", List.of("enable-automation"));
+        options.setExperimentalOption("prefs", Map.of("credentials_enable_service", false));
+        return options;
+    }
+
+    /** Pages opened and not yet closed. */
+    public List<BrowserPage> pages() {
+        return List.copyOf(pages);
+    }
+
+    /** Quits every driver (which ends its Chromium), stops the driver services, deletes profiles. */
+    @Override
+    public void close() {
+        closed = true;
+        RuntimeException failure = null;
+        for (BrowserPage page : List.copyOf(pages)) {
+            try {
+                page.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // Chromium may still be writing into its profile for a moment after quit; retry once.
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException again) {
+                LOG.log(Level.WARNING, "could not delete " + dir, again);
+            }
+        }
+    }
 }

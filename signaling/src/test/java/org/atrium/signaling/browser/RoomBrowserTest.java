@@ -88,11 +88,14 @@ class RoomBrowserTest {
         BrowserPage late = join("Di");
         String lateId = participantId(late);
         long joinedAt = System.nanoTime();
+        assertAllShow(pages, lateId, FIVE_SECONDS);
+        System.out.printf("fourth participant's video decoded by all three %d ms after it joined%n",
+                (System.nanoTime() - joinedAt) / 1_000_000);
+        System.out.println("fourth page's log: " + late.eval("return window.atrium.log.join('\\n');"));
+        System.out.println("first page's log: " + pages.get(0).eval("return window.atrium.log.join('\\n');"));
         for (BrowserPage page : pages) {
             assertReceivesFrom(page, List.of(lateId), FIVE_SECONDS);
         }
-        System.out.printf("fourth participant shown by all three within %d ms%n",
-                (System.nanoTime() - joinedAt) / 1_000_000);
         assertReceivesFrom(late, ids, CONNECT);
 
         // One page closes: its video is gone from the others within 5 s.
@@ -118,6 +121,25 @@ class RoomBrowserTest {
                 server.server().sfu().counters().rtpPacketsReceived(),
                 server.server().sfu().counters().rtpPacketsSent(),
                 server.server().sfu().counters().keyframeRequestsSent());
+    }
+
+    /**
+     * Polls every page in turn until each has a video element for the participant and
+     * has decoded at least one of its frames, all within one deadline.
+     */
+    private static void assertAllShow(List<BrowserPage> pages, String participantId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<BrowserPage> waiting = new ArrayList<>(pages);
+        while (!waiting.isEmpty()) {
+            waiting.removeIf(page -> {
+                Map<?, ?> entry = (Map<?, ?>) media(page).get(participantId);
+                return entry != null && Boolean.TRUE.equals(entry.get("videoElement")) && number(entry, "frames") > 0;
+            });
+            if (!waiting.isEmpty() && System.nanoTime() > deadline) {
+                throw new AssertionError(waiting.size() + " page(s) did not show " + participantId + " within "
+                        + timeout.toMillis() + " ms\n" + waiting.get(0).diagnostics());
+            }
+        }
     }
 
     private BrowserPage join(String name) {

@@ -1,0 +1,86 @@
+package org.atrium.signaling.sdp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.atrium.sfu.media.MediaCapabilities;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.transport.IceCandidate;
+import org.junit.jupiter.api.Test;
+
+class OfferWriterTest {
+
+    private static final OfferWriter.LocalTransport TRANSPORT = new OfferWriter.LocalTransport("atrufrag",
+            "0123456789abcdefghijkl", "AB:CD", List.of(
+                    new IceCandidate("1", 1, "udp", 2130706431L, "127.0.0.1", 10000, "host", null, -1)));
+
+    private static final List<OfferSection> SECTIONS = List.of(
+            new OfferSection("0", MediaKind.AUDIO, Direction.RECVONLY, null),
+            new OfferSection("1", MediaKind.VIDEO, Direction.RECVONLY, null),
+            new OfferSection("2", MediaKind.VIDEO, Direction.SENDONLY,
+                    new OfferSection.SentTrack("p1", "p1-1", 3735928559L, "p1")),
+            new OfferSection("3", MediaKind.AUDIO, Direction.INACTIVE, null));
+
+    @Test
+    void writesSessionLevelLinesAndOneBundleOfAllMids() throws Exception {
+        String written = OfferWriter.write(42, 3, TRANSPORT, SECTIONS, MediaCapabilities.defaults());
+        SessionDescription parsed = SessionDescription.parse(written);
+        assertEquals("0 1 2 3", parsed.attribute("group").substring("BUNDLE ".length()));
+        assertEquals(4, parsed.media().size());
+        assertTrue(written.startsWith("v=0\r\no=- 42 3 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"), written);
+        assertTrue(written.endsWith("a=end-of-candidates\r\n"));
+        assertFalse(written.contains("\n\n"));
+    }
+
+    @Test
+    void everySectionCarriesTransportAndTheSamePayloadTypes() throws Exception {
+        SessionDescription parsed = SessionDescription.parse(
+                OfferWriter.write(42, 1, TRANSPORT, SECTIONS, MediaCapabilities.defaults()));
+        for (SessionDescription.MediaDescription section : parsed.media()) {
+            assertEquals("atrufrag", section.attribute("ice-ufrag"));
+            assertEquals("actpass", section.attribute("setup"));
+            assertEquals("sha-256 AB:CD", section.attribute("fingerprint"));
+            assertTrue(section.hasAttribute("rtcp-mux"));
+            assertEquals(List.of("1 udp 2130706431 127.0.0.1 10000 typ host generation 0"),
+                    section.attributes("candidate").stream().map(c -> c.substring(c.indexOf(' ') + 1)).toList());
+            assertEquals(1, section.attributes("candidate").size());
+            if (section.kind().equals("video")) {
+                assertEquals(List.of("96", "97", "102", "103"), section.formats());
+                assertTrue(section.attributes("fmtp").contains("97 apt=96"));
+                assertTrue(section.attributes("rtcp-fb").contains("96 nack pli"));
+                assertEquals(List.of("4 urn:ietf:params:rtp-hdrext:sdes:mid"), section.attributes("extmap"));
+            } else {
+                assertEquals(List.of("111"), section.formats());
+                assertEquals(List.of("1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+                        "4 urn:ietf:params:rtp-hdrext:sdes:mid"), section.attributes("extmap"));
+            }
+        }
+    }
+
+    @Test
+    void sendonlySectionSignalsStreamAndSsrc() throws Exception {
+        SessionDescription.MediaDescription sent = SessionDescription.parse(
+                OfferWriter.write(42, 1, TRANSPORT, SECTIONS, MediaCapabilities.defaults())).media().get(2);
+        assertTrue(sent.hasAttribute("sendonly"));
+        assertEquals("p1 p1-1", sent.attribute("msid"));
+        assertEquals(List.of("3735928559 cname:p1", "3735928559 msid:p1 p1-1"), sent.attributes("ssrc"));
+
+        SessionDescription.MediaDescription inactive = SessionDescription.parse(
+                OfferWriter.write(42, 1, TRANSPORT, SECTIONS, MediaCapabilities.defaults())).media().get(3);
+        assertTrue(inactive.hasAttribute("inactive"));
+        assertFalse(inactive.hasAttribute("msid"));
+        assertEquals(List.of(), inactive.attributes("ssrc"));
+        assertEquals(9, inactive.port(), "kept open (port 9) so that the slot can be reused");
+    }
+
+    @Test
+    void chromeAcceptedAnOfferOfThisForm() throws Exception {
+        // The offer Chromium 156 accepted in the browser test, parsed back: the shape this writer makes.
+        SessionDescription captured = SessionDescription.parse(AnswerReaderTest.resource("sfu-offer.sdp"));
+        assertEquals(6, captured.media().size());
+        assertEquals("actpass", captured.media().get(0).attribute("setup"));
+        assertTrue(captured.media().get(2).hasAttribute("sendonly"));
+    }
+}
