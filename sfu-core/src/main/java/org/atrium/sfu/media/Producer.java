@@ -1,10 +1,10 @@
 package org.atrium.sfu.media;
 
-import java.util.Arrays;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.Pli;
 import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.util.ArraySnapshots;
 
 /**
  * One incoming track of a participant: an RTP stream (plus its RTX stream, if any)
@@ -125,28 +125,11 @@ public final class Producer {
     }
 
     synchronized void addConsumer(Consumer consumer) {
-        Consumer[] current = consumers;
-        Consumer[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = consumer;
-        consumers = next;
+        consumers = ArraySnapshots.with(consumers, consumer);
     }
 
     synchronized void removeConsumer(Consumer consumer) {
-        Consumer[] current = consumers;
-        int index = -1;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == consumer) {
-                index = i;
-                break;
-            }
-        }
-        if (index < 0) {
-            return;
-        }
-        Consumer[] next = new Consumer[current.length - 1];
-        System.arraycopy(current, 0, next, 0, index);
-        System.arraycopy(current, index + 1, next, index, current.length - index - 1);
-        consumers = next;
+        consumers = ArraySnapshots.without(consumers, consumer);
     }
 
     /** Its consumers, a snapshot. */

@@ -1,7 +1,5 @@
 package org.atrium.sfu.room;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.atrium.rtp.Fir;
 import org.atrium.rtp.Pli;
@@ -18,6 +16,7 @@ import org.atrium.sfu.stats.SfuCounters;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.TransportFailure;
 import org.atrium.sfu.transport.WebRtcTransport;
+import org.atrium.sfu.util.ArraySnapshots;
 
 /**
  * A member of a room: one media transport, the tracks it publishes (producers) and the
@@ -138,29 +137,19 @@ public final class Participant {
     }
 
     synchronized void addProducer(Producer producer) {
-        Producer[] current = producers;
-        Producer[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = producer;
-        producers = next;
+        producers = ArraySnapshots.with(producers, producer);
     }
 
     synchronized void removeProducer(Producer producer) {
-        List<Producer> list = new ArrayList<>(List.of(producers));
-        list.remove(producer);
-        producers = list.toArray(new Producer[0]);
+        producers = ArraySnapshots.without(producers, producer);
     }
 
     synchronized void addConsumer(Consumer consumer) {
-        Consumer[] current = consumers;
-        Consumer[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = consumer;
-        consumers = next;
+        consumers = ArraySnapshots.with(consumers, consumer);
     }
 
     synchronized void removeConsumer(Consumer consumer) {
-        List<Consumer> list = new ArrayList<>(List.of(consumers));
-        list.remove(consumer);
-        consumers = list.toArray(new Consumer[0]);
+        consumers = ArraySnapshots.without(consumers, consumer);
     }
 
     /** True when an SSRC is in use on this participant's transport in either direction. */

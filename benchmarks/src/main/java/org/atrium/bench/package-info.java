@@ -1,2 +1,0 @@
-/** JMH benchmarks and the load generator. */
-package org.atrium.bench;
