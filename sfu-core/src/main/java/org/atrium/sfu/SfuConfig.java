@@ -14,7 +14,7 @@ import org.atrium.sfu.media.MediaCapabilities;
  * @param mediaPort the one UDP port for all participants; 0 picks a free one (tests)
  * @param announcedAddresses public addresses mapping to the media port (static NAT),
  *        announced as server-reflexive candidates
- * @param iceTimeout how long a participant may take to connect ICE after its answer
+ * @param iceTimeout how long a participant may take from joining to a connected ICE pair
  * @param consentTimeout how long without consent (RFC 7675) before a participant is removed
  * @param keyframeMinInterval at most one keyframe request to a stream per this interval
  * @param maxParticipantsPerRoom limit per room

@@ -24,6 +24,7 @@ public final class UdpMediaPort implements AutoCloseable {
     public static final int TAIL_ROOM = 64;
 
     private static final String CONSENT_INTERVAL_PROPERTY = "ice4j.consent-freshness.interval";
+    private static final String AWS_HARVESTER_PROPERTY = "ice4j.harvest.mapping.aws.enabled";
 
     private final SinglePortUdpHarvester harvester;
     private final InetSocketAddress localAddress;
@@ -73,6 +74,12 @@ public final class UdpMediaPort implements AutoCloseable {
         // consent timeout (ice4j's default interval is 15 s). An operator's own setting wins.
         if (System.getProperty(CONSENT_INTERVAL_PROPERTY) == null) {
             System.setProperty(CONSENT_INTERVAL_PROPERTY, "3 seconds");
+        }
+        // ice4j probes the EC2 metadata address (169.254.169.254) when the first agent is
+        // made, which stalls the first join for seconds off EC2. Public addresses come
+        // from our configuration (announcedAddresses) instead. An operator's own setting wins.
+        if (System.getProperty(AWS_HARVESTER_PROPERTY) == null) {
+            System.setProperty(AWS_HARVESTER_PROPERTY, "false");
         }
         AbstractUdpListener.USE_PUSH_API = true;
         AbstractUdpListener.BYTES_TO_LEAVE_AT_END_OF_PACKET = TAIL_ROOM;

@@ -1,0 +1,74 @@
+package org.atrium.sfu;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.atrium.sfu.peer.WebRtcPeer;
+import org.atrium.sfu.room.Participant;
+
+/**
+ * A test peer joined to a room of a real {@link Sfu}: its participant, its listener, and
+ * the peer itself. Wires the transport parameters the way signaling does after an
+ * offer/answer, without SDP.
+ */
+record PeerInRoom(Participant participant, RecordingParticipantListener listener, WebRtcPeer peer)
+        implements AutoCloseable {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Joins the room and creates the peer; nothing is started yet. */
+    static PeerInRoom join(Sfu sfu, String room, String name) throws IOException {
+        RecordingParticipantListener listener = new RecordingParticipantListener();
+        Participant participant = sfu.join(room, name, listener);
+        WebRtcPeer peer;
+        try {
+            peer = WebRtcPeer.create(name);
+        } catch (IOException | RuntimeException e) {
+            participant.leave();
+            throw e;
+        }
+        return new PeerInRoom(participant, listener, peer);
+    }
+
+    /** Joins, exchanges parameters both ways, and waits until SRTP is ready on the peer. */
+    static PeerInRoom joinConnected(Sfu sfu, String room, String name)
+            throws IOException, InterruptedException, TimeoutException {
+        PeerInRoom joined = join(sfu, room, name);
+        try {
+            joined.startBothSides();
+            joined.awaitMediaReady();
+            return joined;
+        } catch (InterruptedException | TimeoutException | RuntimeException e) {
+            joined.close();
+            throw e;
+        }
+    }
+
+    /** Gives the SFU the peer's answer parameters and the peer the SFU's offer parameters. */
+    void startBothSides() {
+        participant.startTransport(peer.remoteParametersForSfu());
+        peer.connect(participant.transport());
+    }
+
+    /** Waits until both the peer and the SFU side have their SRTP keys. */
+    void awaitMediaReady() throws InterruptedException, TimeoutException {
+        peer.awaitConnected(CONNECT_TIMEOUT);
+        // The server learns of the handshake's end a moment after the client does.
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (!participant.transport().isMediaReady()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("SFU side of " + participant + " not ready");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            peer.close();
+        } finally {
+            participant.leave();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.atrium.sfu;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.atrium.sfu.media.Consumer;
+import org.atrium.sfu.room.LeaveReason;
+import org.atrium.sfu.room.Participant;
+import org.atrium.sfu.room.ParticipantListener;
+
+/** Records what the core tells one participant's signaling, for tests to wait on. */
+final class RecordingParticipantListener implements ParticipantListener {
+
+    /** A participant that left, and why. */
+    record Departure(Participant participant, LeaveReason reason) {
+    }
+
+    private final BlockingQueue<Participant> joined = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Departure> left = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Consumer> consumersAdded = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Consumer> consumersClosed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<LeaveReason> closed = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onParticipantJoined(Participant other) {
+        joined.add(other);
+    }
+
+    @Override
+    public void onParticipantLeft(Participant other, LeaveReason reason) {
+        left.add(new Departure(other, reason));
+    }
+
+    @Override
+    public void onConsumerAdded(Consumer consumer) {
+        consumersAdded.add(consumer);
+    }
+
+    @Override
+    public void onConsumerClosed(Consumer consumer) {
+        consumersClosed.add(consumer);
+    }
+
+    @Override
+    public void onClosed(LeaveReason reason) {
+        closed.add(reason);
+    }
+
+    Consumer nextConsumerAdded(Duration timeout) throws InterruptedException {
+        return consumersAdded.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Departure nextParticipantLeft(Duration timeout) throws InterruptedException {
+        return left.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Why this participant was removed, or null when it was not within the timeout. */
+    LeaveReason awaitClosed(Duration timeout) throws InterruptedException {
+        return closed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    int closedEventCount() {
+        return closed.size();
+    }
+}

@@ -1,0 +1,477 @@
+package org.atrium.sfu.peer;
+
+import java.beans.PropertyChangeEvent;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.atrium.dtls.DtlsCertificate;
+import org.atrium.dtls.DtlsEndpoint;
+import org.atrium.dtls.DtlsRole;
+import org.atrium.dtls.Fingerprint;
+import org.atrium.srtp.SrtpKeyingMaterial;
+import org.atrium.srtp.SrtpProfile;
+import org.atrium.srtp.SrtpSession;
+import org.atrium.sfu.transport.IceCandidate;
+import org.atrium.sfu.transport.WebRtcTransport;
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.RemoteCandidate;
+
+/**
+ * A browser-like WebRTC endpoint for tests: full ICE in the controlled role, DTLS as
+ * client ({@code a=setup:active}, as Chrome answers the SFU's actpass offer), then SRTP
+ * and SRTCP with the exported keys, all on one 5-tuple on 127.0.0.1.
+ *
+ * <p>ICE is ice4j's {@link Agent} with a {@link LoopbackHostHarvester}, not a hand-made
+ * STUN agent: it is the same implementation the SFU interoperates with in production
+ * through browsers' checks, and it answers the SFU's consent checks (RFC 7675) on its
+ * own. The peer must originate the checks, because the SFU's single-port candidate cannot
+ * send to an address it has not heard from; a controlled ice4j agent with the SFU's host
+ * candidate does so. Application data is read from the component's merging socket, which
+ * passes on only non-STUN datagrams from addresses that ICE validated.
+ *
+ * <p>Received RTP and RTCP are decrypted with the peer's own keys and kept as copies in
+ * bounded queues; packets beyond the bound, or that fail to decrypt, are counted.
+ *
+ * <p>Thread-safety: sending methods may be called from any thread; the SRTP sessions are
+ * thread-safe.
+ */
+public final class WebRtcPeer implements AutoCloseable {
+
+    /** Received packets kept for the test; beyond this the newest are dropped and counted. */
+    public static final int QUEUE_CAPACITY = 4096;
+
+    private static final int MAX_DATAGRAM = 1500;
+    private static final int RECEIVE_POLL_MILLIS = 100;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    private final String name;
+    private final Agent agent;
+    private final IceMediaStream stream;
+    private final Component component;
+    private final DtlsCertificate certificate;
+    private final ExecutorService dtlsThread;
+    private final BlockingQueue<byte[]> receivedRtp = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<byte[]> receivedRtcp = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<byte[]> receivedWireRtp = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final AtomicLong overflow = new AtomicLong();
+    private final AtomicLong undecryptable = new AtomicLong();
+    private final CountDownLatch mediaReady = new CountDownLatch(1);
+    private final CountDownLatch dtlsFailed = new CountDownLatch(1);
+    private final AtomicBoolean connectCalled = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile DtlsEndpoint dtls;
+    private volatile SrtpSession srtpOut;
+    private volatile SrtpSession srtpIn;
+    private volatile SrtpProfile profile;
+    private volatile SrtpKeyingMaterial keys;
+    private volatile String dtlsFailure;
+    private volatile boolean silent;
+    private volatile Thread receiver;
+
+    private WebRtcPeer(String name) throws IOException {
+        this.name = name;
+        this.certificate = DtlsCertificate.generateEcdsaP256();
+        this.dtlsThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "peer-" + name + "-dtls");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Agent created = new Agent("peer", null);
+        try {
+            created.setControlling(false);
+            created.setUseDynamicPorts(false);
+            created.addCandidateHarvester(new LoopbackHostHarvester(InetAddress.getByName("127.0.0.1")));
+            stream = created.createMediaStream(name);
+            // With the component socket, ice4j keeps STUN to itself and hands the
+            // application only datagrams from validated remote addresses.
+            component = created.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
+        } catch (IOException | RuntimeException e) {
+            created.free();
+            dtlsThread.shutdownNow();
+            throw e;
+        }
+        this.agent = created;
+    }
+
+    /** A new peer with its candidate gathered on 127.0.0.1 and a fresh DTLS certificate. */
+    public static WebRtcPeer create(String name) throws IOException {
+        return new WebRtcPeer(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String localUfrag() {
+        return agent.getLocalUfrag();
+    }
+
+    public String localPassword() {
+        return agent.getLocalPassword();
+    }
+
+    /** The SHA-256 fingerprint of this peer's DTLS certificate, as its SDP would carry it. */
+    public Fingerprint fingerprint() {
+        return certificate.fingerprint();
+    }
+
+    /** This peer's ICE candidates (one UDP host candidate on 127.0.0.1). */
+    public List<IceCandidate> localCandidates() {
+        List<IceCandidate> candidates = new ArrayList<>();
+        for (LocalCandidate candidate : component.getLocalCandidates()) {
+            TransportAddress address = candidate.getTransportAddress();
+            candidates.add(new IceCandidate(candidate.getFoundation(), component.getComponentID(),
+                    "udp", candidate.getPriority(), address.getHostAddress(), address.getPort(),
+                    candidate.getType().toString(), null, -1));
+        }
+        return candidates;
+    }
+
+    /**
+     * What the SFU learns of this peer from its SDP answer: credentials, fingerprint,
+     * candidates, and that the SFU is the DTLS server ({@code a=setup:active} here).
+     */
+    public WebRtcTransport.RemoteParameters remoteParametersForSfu() {
+        return new WebRtcTransport.RemoteParameters(localUfrag(), localPassword(), fingerprint(),
+                DtlsRole.SERVER, localCandidates());
+    }
+
+    /** Connects to the SFU's side of a transport, with the parameters of its offer. */
+    public void connect(WebRtcTransport sfuSide) {
+        connect(sfuSide.iceUfrag(), sfuSide.icePassword(), new Fingerprint("sha-256", sfuSide.fingerprintSha256()),
+                sfuSide.localCandidates());
+    }
+
+    /**
+     * Starts ICE towards the remote candidates, then DTLS (client) once ICE completes.
+     * The DTLS handshake accepts only a server certificate with the given fingerprint.
+     */
+    public void connect(String remoteUfrag, String remotePassword, Fingerprint remoteFingerprint,
+            List<IceCandidate> remoteCandidates) {
+        if (!connectCalled.compareAndSet(false, true)) {
+            throw new IllegalStateException("connect() once per peer");
+        }
+        dtls = new DtlsEndpoint(DtlsRole.CLIENT, certificate, remoteFingerprint, new DtlsEvents());
+        stream.setRemoteUfrag(remoteUfrag);
+        stream.setRemotePassword(remotePassword);
+        for (IceCandidate candidate : remoteCandidates) {
+            if ("udp".equals(candidate.protocol()) && candidate.component() == component.getComponentID()) {
+                TransportAddress address = new TransportAddress(candidate.address(), candidate.port(), Transport.UDP);
+                component.addRemoteCandidate(new RemoteCandidate(address, component,
+                        CandidateType.parse(candidate.type()), candidate.foundation(), candidate.priority(), null));
+            }
+        }
+        agent.addStateChangeListener(this::onIceStateChange);
+        Thread thread = new Thread(this::receiveLoop, "peer-" + name + "-receive");
+        thread.setDaemon(true);
+        receiver = thread;
+        thread.start();
+        agent.startConnectivityEstablishment();
+    }
+
+    private void onIceStateChange(PropertyChangeEvent event) {
+        if (!Agent.PROPERTY_ICE_PROCESSING_STATE.equals(event.getPropertyName())) {
+            return;
+        }
+        IceProcessingState state = (IceProcessingState) event.getNewValue();
+        // The controlled side knows the pair once the SFU nominates it (COMPLETED); DTLS
+        // must not start earlier, or its first flight would have no pair to go out on.
+        if (state == IceProcessingState.COMPLETED && !closed.get()) {
+            dtls.start(dtlsThread);
+        } else if (state == IceProcessingState.FAILED) {
+            dtlsFailure = "ICE failed";
+            dtlsFailed.countDown();
+        }
+    }
+
+    /**
+     * Waits until DTLS has finished and SRTP is ready.
+     *
+     * @throws TimeoutException when not connected in time
+     * @throws IllegalStateException when ICE or DTLS failed
+     */
+    public void awaitConnected(Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!mediaReady.await(20, TimeUnit.MILLISECONDS)) {
+            if (dtlsFailed.getCount() == 0) {
+                throw new IllegalStateException("peer " + name + " failed to connect: " + dtlsFailure);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("peer " + name + " not connected within " + timeout
+                        + " (ICE " + agent.getState() + ")");
+            }
+        }
+    }
+
+    public boolean isConnected() {
+        return mediaReady.getCount() == 0;
+    }
+
+    /**
+     * Waits for the DTLS handshake (or ICE) to fail; returns why, or null if it did not
+     * fail within the timeout.
+     */
+    public String awaitFailure(Duration timeout) throws InterruptedException {
+        return dtlsFailed.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? dtlsFailure : null;
+    }
+
+    /** The negotiated SRTP profile, or null before DTLS has finished. */
+    public SrtpProfile srtpProfile() {
+        return profile;
+    }
+
+    /** Protects a copy of a plain RTP packet with this peer's sending keys; returns the SRTP bytes. */
+    public byte[] protectRtp(byte[] plainRtp) {
+        SrtpSession out = requireMedia();
+        byte[] buf = Arrays.copyOf(plainRtp, plainRtp.length + SrtpSession.MAX_TRAILER);
+        int length = out.protectRtp(buf, 0, plainRtp.length);
+        if (length < 0) {
+            throw new IllegalArgumentException("SRTP refused the packet: error " + length);
+        }
+        return Arrays.copyOf(buf, length);
+    }
+
+    /** Protects a copy of a plain RTCP compound packet; returns the SRTCP bytes. */
+    public byte[] protectRtcp(byte[] plainRtcp) {
+        SrtpSession out = requireMedia();
+        byte[] buf = Arrays.copyOf(plainRtcp, plainRtcp.length + SrtpSession.MAX_TRAILER);
+        int length = out.protectRtcp(buf, 0, plainRtcp.length);
+        if (length < 0) {
+            throw new IllegalArgumentException("SRTCP refused the packet: error " + length);
+        }
+        return Arrays.copyOf(buf, length);
+    }
+
+    /** Protects and sends a plain RTP packet; returns the bytes sent, for replaying them. */
+    public byte[] sendRtp(byte[] plainRtp) throws IOException {
+        byte[] protectedPacket = protectRtp(plainRtp);
+        sendRaw(protectedPacket);
+        return protectedPacket;
+    }
+
+    /** Protects and sends a plain RTCP compound packet; returns the bytes sent. */
+    public byte[] sendRtcp(byte[] plainRtcp) throws IOException {
+        byte[] protectedPacket = protectRtcp(plainRtcp);
+        sendRaw(protectedPacket);
+        return protectedPacket;
+    }
+
+    /** Sends bytes as they are on the ICE pair: from this peer's address to the SFU's. */
+    public void sendRaw(byte[] datagram) throws IOException {
+        if (silent || closed.get()) {
+            throw new IllegalStateException("peer " + name + " has stopped");
+        }
+        component.send(datagram, 0, datagram.length);
+    }
+
+    /** The next decrypted RTP packet received, or null when none arrives within the timeout. */
+    public byte[] pollRtp(Duration timeout) throws InterruptedException {
+        return receivedRtp.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The next decrypted RTCP compound packet received, or null when none arrives within the timeout. */
+    public byte[] pollRtcp(Duration timeout) throws InterruptedException {
+        return receivedRtcp.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The next RTP datagram as it came off the wire (still SRTP), one for each packet
+     * {@link #pollRtp} returns and in the same order; null when none within the timeout.
+     */
+    public byte[] pollWireRtp(Duration timeout) throws InterruptedException {
+        return receivedWireRtp.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * True when an SRTP packet authenticates and decrypts with this peer's receiving keys.
+     * Uses a fresh session, so the peer's replay state is not involved.
+     */
+    public boolean canDecryptRtp(byte[] srtp) {
+        SrtpKeyingMaterial material = keys;
+        if (material == null) {
+            return false;
+        }
+        SrtpSession fresh = SrtpSession.forReceiving(profile, material.remoteKey(true), material.remoteSalt(true));
+        return fresh.unprotectRtp(srtp.clone(), 0, srtp.length) >= 0;
+    }
+
+    /** Forgets every packet received so far. */
+    public void clearReceived() {
+        receivedRtp.clear();
+        receivedRtcp.clear();
+        receivedWireRtp.clear();
+    }
+
+    /** SRTP or SRTCP packets that did not decrypt with this peer's keys. */
+    public long undecryptableCount() {
+        return undecryptable.get();
+    }
+
+    /** Packets dropped because a queue was full. */
+    public long overflowCount() {
+        return overflow.get();
+    }
+
+    /**
+     * Vanishes without a word, like a browser tab that was killed: no DTLS close_notify,
+     * no more answers to consent checks, nothing received. The UDP socket is closed, so
+     * the SFU's checks go unanswered.
+     */
+    public void stopResponding() {
+        silent = true;
+        shutDown();
+    }
+
+    /** Closes DTLS (sending close_notify when connected), ICE and the threads. Idempotent. */
+    @Override
+    public void close() {
+        shutDown();
+    }
+
+    private void shutDown() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        DtlsEndpoint endpoint = dtls;
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        agent.free();
+        dtlsThread.shutdownNow();
+        Thread thread = receiver;
+        if (thread != null) {
+            try {
+                thread.join(CLOSE_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private SrtpSession requireMedia() {
+        SrtpSession out = srtpOut;
+        if (out == null) {
+            throw new IllegalStateException("peer " + name + " has no SRTP keys yet");
+        }
+        return out;
+    }
+
+    /** Reads the component socket until the peer closes; each read waits at most briefly. */
+    private void receiveLoop() {
+        byte[] buf = new byte[MAX_DATAGRAM + SrtpSession.MAX_TRAILER];
+        DatagramPacket packet = new DatagramPacket(buf, buf.length);
+        try {
+            component.getSocket().setSoTimeout(RECEIVE_POLL_MILLIS);
+        } catch (IOException e) {
+            return;
+        }
+        while (!closed.get()) {
+            packet.setData(buf, 0, buf.length);
+            try {
+                component.getSocket().receive(packet);
+            } catch (SocketTimeoutException e) {
+                continue;
+            } catch (IOException e) {
+                // The socket closed under us: the peer is closing.
+                return;
+            }
+            onDatagram(buf, packet.getOffset(), packet.getLength());
+        }
+    }
+
+    /** Demultiplexes by first byte (RFC 7983) and RTP against RTCP by second (RFC 5761). */
+    private void onDatagram(byte[] buf, int off, int len) {
+        if (silent || len < 2) {
+            return;
+        }
+        int first = buf[off] & 0xFF;
+        if (first >= 20 && first <= 63) {
+            DtlsEndpoint endpoint = dtls;
+            if (endpoint != null) {
+                endpoint.receive(buf, off, len);
+            }
+            return;
+        }
+        SrtpSession in = srtpIn;
+        if (first < 128 || first > 191 || in == null) {
+            return;
+        }
+        int second = buf[off + 1] & 0xFF;
+        boolean rtcp = second >= 192 && second <= 223;
+        byte[] wire = rtcp ? null : Arrays.copyOfRange(buf, off, off + len);
+        int plainLength = rtcp ? in.unprotectRtcp(buf, off, len) : in.unprotectRtp(buf, off, len);
+        if (plainLength < 0) {
+            undecryptable.incrementAndGet();
+            return;
+        }
+        byte[] copy = Arrays.copyOfRange(buf, off, off + plainLength);
+        if (rtcp) {
+            if (!receivedRtcp.offer(copy)) {
+                overflow.incrementAndGet();
+            }
+        } else if (receivedRtp.remainingCapacity() > 0 && receivedWireRtp.remainingCapacity() > 0) {
+            // Only this thread adds, so both queues have room for the pair.
+            receivedRtp.add(copy);
+            receivedWireRtp.add(wire);
+        } else {
+            overflow.incrementAndGet();
+        }
+    }
+
+    private final class DtlsEvents implements DtlsEndpoint.Listener {
+        @Override
+        public void sendDatagram(byte[] b, int off, int len) {
+            if (silent) {
+                return;
+            }
+            try {
+                component.send(b, off, len);
+            } catch (IOException e) {
+                // DTLS retransmits its flights; a lost send is a lost datagram.
+            }
+        }
+
+        @Override
+        public void onConnected(SrtpProfile negotiated, SrtpKeyingMaterial material) {
+            profile = negotiated;
+            keys = material;
+            srtpIn = SrtpSession.forReceiving(negotiated, material.remoteKey(true), material.remoteSalt(true));
+            srtpOut = SrtpSession.forSending(negotiated, material.localKey(true), material.localSalt(true));
+            mediaReady.countDown();
+        }
+
+        @Override
+        public void onFailed(String reason, Throwable cause) {
+            dtlsFailure = reason;
+            dtlsFailed.countDown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebRtcPeer[" + name + " " + localCandidates() + "]";
+    }
+}

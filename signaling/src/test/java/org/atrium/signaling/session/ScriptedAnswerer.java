@@ -1,0 +1,73 @@
+package org.atrium.signaling.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Answers the SFU's offers the way Chrome does, without media: publishes audio and video
+ * (sendonly with a=ssrc, video with an RTX FID group), receives what is offered, and
+ * keeps inactive sections inactive. Enough to drive negotiation in tests; ICE never
+ * connects, so the transport never sends.
+ */
+final class ScriptedAnswerer {
+
+    private final long audioSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+    private final long videoSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+    private final long rtxSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+
+    /** The answer message for an offer message. */
+    ObjectNode answer(JsonNode offer) {
+        String[] lines = offer.path("sdp").asText().split("\r\n");
+        StringBuilder sdp = new StringBuilder();
+        String kind = null;
+        String direction = null;
+        for (String line : lines) {
+            if (line.startsWith("m=")) {
+                endSection(sdp, kind, direction);
+                kind = line.substring(2, line.indexOf(' '));
+                direction = null;
+            }
+            if (line.startsWith("a=candidate") || line.equals("a=end-of-candidates") || line.startsWith("a=ssrc")
+                    || line.startsWith("a=msid:")) {
+                continue;
+            }
+            if (line.startsWith("a=ice-ufrag:")) {
+                line = "a=ice-ufrag:scRi";
+            } else if (line.startsWith("a=ice-pwd:")) {
+                line = "a=ice-pwd:scriptedanswererpassword0";
+            } else if (line.startsWith("a=fingerprint:")) {
+                line = "a=fingerprint:sha-256 " + "0A:".repeat(31) + "0A";
+            } else if (line.equals("a=setup:actpass")) {
+                line = "a=setup:active";
+            } else if (line.equals("a=recvonly")) {
+                direction = "publish";
+                line = "a=sendonly";
+            } else if (line.equals("a=sendonly")) {
+                direction = "receive";
+                line = "a=recvonly";
+            }
+            sdp.append(line).append("\r\n");
+        }
+        endSection(sdp, kind, direction);
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.put("type", "answer");
+        answer.put("version", offer.path("version").asInt());
+        answer.put("sdp", sdp.toString());
+        return answer;
+    }
+
+    private void endSection(StringBuilder sdp, String kind, String direction) {
+        if (!"publish".equals(direction)) {
+            return;
+        }
+        if ("audio".equals(kind)) {
+            sdp.append("a=ssrc:").append(audioSsrc).append(" cname:scripted\r\n");
+        } else {
+            sdp.append("a=ssrc-group:FID ").append(videoSsrc).append(' ').append(rtxSsrc).append("\r\n");
+            sdp.append("a=ssrc:").append(videoSsrc).append(" cname:scripted\r\n");
+            sdp.append("a=ssrc:").append(rtxSsrc).append(" cname:scripted\r\n");
+        }
+    }
+}
