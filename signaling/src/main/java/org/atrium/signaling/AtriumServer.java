@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.security.cert.CertificateException;
 import org.atrium.signaling.http.SignalingServer;
 import org.atrium.sfu.Sfu;
+import org.atrium.sfu.room.LeaveReason;
 
 /** The whole server: the media core and the signaling server in front of it. */
 public final class AtriumServer implements AutoCloseable {
@@ -49,8 +50,14 @@ public final class AtriumServer implements AutoCloseable {
         return signaling.localAddress();
     }
 
+    /**
+     * Stops in the order that tells clients: participants are removed first (each client
+     * gets an error with code {@code shutdown} and a close frame), then the HTTP server
+     * stops, then the media port is released.
+     */
     @Override
     public void close() {
+        sfu.rooms().closeAll(LeaveReason.SHUTDOWN);
         signaling.close();
         sfu.close();
     }

@@ -8,7 +8,9 @@ import java.util.function.BooleanSupplier;
  * Throttles keyframe requests to one stream: at most one per interval, and a request
  * that arrives inside the interval is deferred to its end rather than dropped, so that
  * a receiver joining just after a keyframe still gets one. A burst of requesters (a room
- * of receivers, each with its PLI) costs the publisher at most two keyframes.
+ * of receivers, each with its PLI) costs the publisher at most two keyframes. A request
+ * that cannot be sent yet (the publisher's transport is still connecting) is retried
+ * each interval until it goes out or is cancelled.
  */
 final class KeyframeRequester {
 
@@ -54,7 +56,12 @@ final class KeyframeRequester {
     private boolean sendNow(long now) {
         lastSentNanos = now;
         sentOnce = true;
-        return send.getAsBoolean();
+        boolean sent = send.getAsBoolean();
+        if (!sent && !pending) {
+            pending = true;
+            timers.schedule(this::sendPending, intervalNanos, TimeUnit.NANOSECONDS);
+        }
+        return sent;
     }
 
     /** Drops a deferred request (the stream has ended). */

@@ -19,8 +19,11 @@ public final class Producer {
     private final String ownerId;
     private final String mid;
     private final MediaKind kind;
-    private final long ssrc;
-    private final long rtxSsrc;
+    /** An SSRC not known yet; no packet matches it. */
+    public static final long UNKNOWN_SSRC = -1;
+
+    private volatile long ssrc;
+    private volatile long rtxSsrc;
     private final PacketSink upstream;
     private final long feedbackSsrc;
     private final SfuCounters counters;
@@ -37,8 +40,8 @@ public final class Producer {
      * @param id unique in the room
      * @param ownerId the publishing participant's id
      * @param mid the m-section it arrives in on the publisher's transport
-     * @param ssrc the publisher's SSRC for it
-     * @param rtxSsrc its RTX SSRC, or -1
+     * @param ssrc the publisher's SSRC for it, or {@link #UNKNOWN_SSRC} until {@link #bind}
+     * @param rtxSsrc its RTX SSRC, or {@link #UNKNOWN_SSRC}
      * @param upstream the publisher's transport, for keyframe requests
      * @param feedbackSsrc sender SSRC of the RTCP the SFU sends to the publisher
      * @param keyframeIntervalNanos at most one keyframe request per this interval
@@ -84,6 +87,20 @@ public final class Producer {
         return rtxSsrc;
     }
 
+    /** True once the publisher's SSRC is known. */
+    public boolean isBound() {
+        return ssrc != UNKNOWN_SSRC;
+    }
+
+    /**
+     * Sets the SSRCs of a producer announced before they were known. Consumers are not
+     * affected: their own SSRCs and numbering carry on.
+     */
+    public void bind(long ssrc, long rtxSsrc) {
+        this.rtxSsrc = rtxSsrc;
+        this.ssrc = ssrc;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -109,12 +126,13 @@ public final class Producer {
     }
 
     private boolean sendPli() {
-        if (closed) {
+        long mediaSsrc = ssrc;
+        if (closed || mediaSsrc == UNKNOWN_SSRC) {
             return false;
         }
         boolean sent;
         synchronized (pli) {
-            int len = Pli.write(pli, 0, feedbackSsrc, ssrc);
+            int len = Pli.write(pli, 0, feedbackSsrc, mediaSsrc);
             sent = upstream.sendRtcp(pli, 0, len);
         }
         if (sent) {

@@ -100,8 +100,11 @@ public final class Participant {
     }
 
     /**
-     * Declares (or confirms) the track this participant sends in an m-section. The same
-     * SSRC again changes nothing; another SSRC replaces the producer.
+     * Declares (or confirms) the track this participant sends in an m-section. With
+     * {@link Producer#UNKNOWN_SSRC} the track is announced before its SSRC is known, so
+     * that the other participants can negotiate receiving it while this one is still
+     * negotiating sending it; a later call with the SSRC binds it. The same SSRC again
+     * changes nothing; another SSRC replaces the producer.
      *
      * @return the producer now bound to that mid
      */
@@ -229,6 +232,13 @@ public final class Participant {
             for (Consumer consumer : consumers) {
                 if (consumer.isResumed() && consumer.kind() == MediaKind.VIDEO) {
                     consumer.producer().requestKeyframe();
+                }
+            }
+            // The publisher starts with a keyframe, but its first packets can arrive
+            // before the SRTP keys are in place and be dropped: ask for another.
+            for (Producer producer : producers) {
+                if (producer.kind() == MediaKind.VIDEO) {
+                    producer.requestKeyframe();
                 }
             }
         }

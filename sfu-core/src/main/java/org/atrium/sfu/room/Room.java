@@ -124,16 +124,27 @@ public final class Room {
             throw new RoomException("not-in-room", owner.id() + " is not in room " + name);
         }
         Producer existing = owner.producerForMid(mid);
-        if (existing != null) {
-            if (existing.ssrc() == ssrc && existing.rtxSsrc() == rtxSsrc && existing.kind() == kind) {
+        if (existing != null && existing.kind() == kind) {
+            if (!existing.isBound() || ssrc == Producer.UNKNOWN_SSRC) {
+                if (ssrc != Producer.UNKNOWN_SSRC) {
+                    existing.bind(ssrc, rtxSsrc);
+                    LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
+                }
                 return existing;
             }
+            if (existing.ssrc() == ssrc && existing.rtxSsrc() == rtxSsrc) {
+                return existing;
+            }
+        }
+        if (existing != null) {
             closeProducer(owner, existing);
         }
         Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
                 owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters());
         owner.addProducer(producer);
-        LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
+        if (ssrc != Producer.UNKNOWN_SSRC) {
+            LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
+        }
         for (Participant other : participants.values()) {
             if (other != owner) {
                 addConsumer(producer, other);

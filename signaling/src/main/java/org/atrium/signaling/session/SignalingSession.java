@@ -3,6 +3,7 @@ package org.atrium.signaling.session;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.atrium.signaling.protocol.ClientMessage;
@@ -135,6 +136,12 @@ public final class SignalingSession implements ParticipantListener {
             }
         }
         out.send(codec.joined(join.room(), joined.id(), others));
+        // Announce this participant's tracks now, before its answer names their SSRCs, so
+        // that the others negotiate receiving them while this one negotiates sending.
+        // An answer that declines a kind withdraws it again.
+        for (MediaSlot slot : slots) {
+            joined.publish(slot.mid, slot.kind, Producer.UNKNOWN_SSRC, Producer.UNKNOWN_SSRC);
+        }
         // Consumers of tracks already in the room were announced during join and are
         // queued on this thread: the first offer goes out after them, and holds them.
         offerNeeded = true;
@@ -292,7 +299,7 @@ public final class SignalingSession implements ParticipantListener {
     public void onParticipantJoined(Participant other) {
         String id = other.id();
         String name = other.displayName();
-        out.executor().execute(() -> {
+        onSessionThread(() -> {
             if (!closed) {
                 out.send(codec.participantJoined(new MessageCodec.ParticipantInfo(id, name)));
             }
@@ -302,7 +309,7 @@ public final class SignalingSession implements ParticipantListener {
     @Override
     public void onParticipantLeft(Participant other, LeaveReason reason) {
         String id = other.id();
-        out.executor().execute(() -> {
+        onSessionThread(() -> {
             if (!closed) {
                 out.send(codec.participantLeft(id, reason.wireName()));
             }
@@ -311,7 +318,7 @@ public final class SignalingSession implements ParticipantListener {
 
     @Override
     public void onConsumerAdded(Consumer consumer) {
-        out.executor().execute(() -> {
+        onSessionThread(() -> {
             if (closed || consumer.isClosed()) {
                 return;
             }
@@ -336,7 +343,7 @@ public final class SignalingSession implements ParticipantListener {
 
     @Override
     public void onConsumerClosed(Consumer consumer) {
-        out.executor().execute(() -> {
+        onSessionThread(() -> {
             for (MediaSlot slot : slots) {
                 if (slot.consumer == consumer) {
                     slot.consumer = null;
@@ -350,7 +357,7 @@ public final class SignalingSession implements ParticipantListener {
 
     @Override
     public void onClosed(LeaveReason reason) {
-        out.executor().execute(() -> {
+        onSessionThread(() -> {
             if (closed) {
                 return;
             }
@@ -360,6 +367,19 @@ public final class SignalingSession implements ParticipantListener {
             }
             out.close();
         });
+    }
+
+    /**
+     * Hands a core event to the session's thread. When that thread has stopped (the
+     * server is closing) there is no one left to tell, and the core must not see an
+     * exception for it.
+     */
+    private void onSessionThread(Runnable task) {
+        try {
+            out.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Session thread stopped; event dropped");
+        }
     }
 
     private static String describe(LeaveReason reason) {

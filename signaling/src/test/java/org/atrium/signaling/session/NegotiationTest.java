@@ -86,6 +86,28 @@ class NegotiationTest {
     }
 
     @Test
+    void tracksAreAnnouncedAtJoinAndWithdrawnWhenTheAnswerDeclinesThem() throws Exception {
+        Member ada = join("Ada");
+        ada.answerNextOffer();
+        awaitPublished(ada);
+
+        SignalingClient client = new SignalingClient(server.webSocket());
+        clients.add(client);
+        client.send("{\"type\":\"join\",\"room\":\"neg\",\"name\":\"NoCamera\"}");
+        String id = client.await("joined", WAIT).path("participantId").asText();
+        // Before NoCamera has answered anything, Ada is offered both of its tracks.
+        JsonNode announced = ada.answerNextOffer();
+        assertEquals(List.of("2:audio:" + id, "3:video:" + id), subscriptions(announced));
+
+        // NoCamera answers without video: Ada's next offer withdraws it.
+        JsonNode offer = client.await("offer", WAIT);
+        client.send(new ScriptedAnswerer().withoutVideo().answer(offer));
+        JsonNode withdrawn = ada.answerNextOffer();
+        assertEquals(List.of("2:audio:" + id), subscriptions(withdrawn));
+        assertEquals("inactive", direction(withdrawn, 3));
+    }
+
+    @Test
     void manyJoiningAtOnceGiveFewOffers() throws Exception {
         Member host = join("Host");
         host.answerNextOffer();
@@ -109,12 +131,13 @@ class NegotiationTest {
         assertTrue(rounds <= 6, "offers were merged: " + rounds + " rounds for 5 guests");
     }
 
-    /** Waits until the server has applied the member's answer and made its two producers. */
+    /** Waits until the server has applied the member's answer and bound its two producers' SSRCs. */
     private void awaitPublished(Member member) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             for (var participant : server.server().sfu().rooms().participants()) {
-                if (participant.id().equals(member.id) && participant.producers().size() == 2) {
+                if (participant.id().equals(member.id) && participant.producers().size() == 2
+                        && participant.producers().stream().allMatch(p -> p.isBound())) {
                     return;
                 }
             }

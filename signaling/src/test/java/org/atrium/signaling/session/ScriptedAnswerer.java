@@ -16,6 +16,13 @@ final class ScriptedAnswerer {
     private final long audioSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final long videoSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final long rtxSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+    private boolean publishVideo = true;
+
+    /** Answers the video publish slot inactive, as a client without a camera does. */
+    ScriptedAnswerer withoutVideo() {
+        publishVideo = false;
+        return this;
+    }
 
     /** The answer message for an offer message. */
     ObjectNode answer(JsonNode offer) {
@@ -42,8 +49,9 @@ final class ScriptedAnswerer {
             } else if (line.equals("a=setup:actpass")) {
                 line = "a=setup:active";
             } else if (line.equals("a=recvonly")) {
-                direction = "publish";
-                line = "a=sendonly";
+                boolean publish = publishVideo || !"video".equals(kind);
+                direction = publish ? "publish" : null;
+                line = publish ? "a=sendonly" : "a=inactive";
             } else if (line.equals("a=sendonly")) {
                 direction = "receive";
                 line = "a=recvonly";
