@@ -72,6 +72,7 @@ public final class WebRtcTransport {
     private volatile SrtpSession srtpOut;
     private volatile SrtpProfile profile;
     private volatile long iceStartedMillis;
+    private volatile long iceConnectedMillis;
     private volatile boolean failed;
     private volatile boolean closed;
 
@@ -334,6 +335,7 @@ public final class WebRtcTransport {
     private final class IceListener implements IceTransport.Listener {
         @Override
         public void onIceConnected(String localAddress, String remoteAddress) {
+            iceConnectedMillis = System.currentTimeMillis();
             LOG.debug("Transport {} ICE connected {} -> {}", name, localAddress, remoteAddress);
             DtlsEndpoint endpoint = dtls;
             if (endpoint != null) {
@@ -364,7 +366,9 @@ public final class WebRtcTransport {
             profile = negotiated;
             srtpIn = SrtpSession.forReceiving(negotiated, keys.remoteKey(client), keys.remoteSalt(client));
             srtpOut = SrtpSession.forSending(negotiated, keys.localKey(client), keys.localSalt(client));
-            LOG.debug("Transport {} DTLS connected, {}", name, negotiated);
+            long now = System.currentTimeMillis();
+            LOG.info("Transport {} connected: ICE {} ms after the answer, DTLS {} ms later, {}", name,
+                    iceConnectedMillis - iceStartedMillis, now - iceConnectedMillis, negotiated);
             listener.onMediaReady();
         }
 

@@ -49,8 +49,8 @@ public final class Chromium implements AutoCloseable {
                     "--disable-background-networking",
                     "--disable-component-update",
                     "--disable-sync",
-                    // 15 frames a second: four or more browsers encode and decode on two cores.
-                    "--use-fake-device-for-media-stream=fps=15",
+                    // 10 frames a second: four or more browsers encode, decode and draw on two cores.
+                    "--use-fake-device-for-media-stream=fps=10",
                     "--use-fake-ui-for-media-stream",
                     "--allow-loopback-in-peer-connection",
                     "--autoplay-policy=no-user-gesture-required",
