@@ -73,6 +73,7 @@ public final class WebRtcTransport {
     private volatile SrtpProfile profile;
     private volatile long iceStartedMillis;
     private volatile long iceConnectedMillis;
+    private volatile boolean mediaReady;
     private volatile boolean failed;
     private volatile boolean closed;
 
@@ -139,8 +140,9 @@ public final class WebRtcTransport {
         return ice.isConnected();
     }
 
+    /** True once SRTP is ready and the listener has handled {@link Listener#onMediaReady()}. */
     public boolean isMediaReady() {
-        return srtpOut != null;
+        return mediaReady;
     }
 
     /** The negotiated SRTP profile, or null before DTLS finishes. */
@@ -370,6 +372,7 @@ public final class WebRtcTransport {
             LOG.info("Transport {} connected: ICE {} ms after the answer, DTLS {} ms later, {}", name,
                     iceConnectedMillis - iceStartedMillis, now - iceConnectedMillis, negotiated);
             listener.onMediaReady();
+            mediaReady = true;
         }
 
         @Override
