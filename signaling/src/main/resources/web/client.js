@@ -16,6 +16,7 @@ const LEAVE_TIMEOUT_MS = 2000;
 const $ = (id) => document.getElementById(id);
 const ui = {
   body: document.body,
+  localTile: $('local-tile'),
   status: $('status'),
   error: $('error'),
   count: $('count'),
@@ -40,6 +41,7 @@ const atrium = {
   log: [],
   localStream: null,
   offerVersion: 0, // version of the last offer answered
+  activeSpeaker: null, // participantId of the room's dominant speaker (maybe you), or null
 };
 window.atrium = atrium;
 
@@ -323,6 +325,7 @@ function onClosed(s, event) {
   session = null;
   s.pc.close(); // the server has dropped us; this connection's media is over
   for (const id of [...atrium.remote.keys()]) removeParticipant(id);
+  setActiveSpeaker(null);
   atrium.participantId = null;
   updateCount();
   ui.leaveButton.textContent = 'Rejoin';
@@ -355,6 +358,7 @@ async function handleMessage(s, msg) {
     case 'offer': return handleOffer(s, msg);
     case 'participant-joined': return onParticipantJoined(msg);
     case 'participant-left': return onParticipantLeft(s, msg);
+    case 'active-speaker': return onActiveSpeaker(msg);
     case 'error': return onServerError(msg);
     default:
       // Later protocol versions may add messages; this client just skips them.
@@ -384,7 +388,34 @@ function onParticipantLeft(s, msg) {
   log(`participant-left ${id} reason=${msg.reason}`);
   s.departed.add(id);
   removeParticipant(id);
+  // The server sends nothing when the speaker leaves; the next speaker is announced.
+  if (atrium.activeSpeaker === id) setActiveSpeaker(null);
   updateCount();
+}
+
+function onActiveSpeaker(msg) {
+  const id = msg.participantId;
+  if (typeof id !== 'string' || !id) {
+    log('active-speaker without participantId: ignored');
+    return;
+  }
+  log(`active-speaker ${id}`);
+  setActiveSpeaker(id);
+}
+
+// Marks the speaker's tile (yours when it is you); a tile made later is marked by createTile.
+function setActiveSpeaker(id) {
+  atrium.activeSpeaker = id;
+  markActiveSpeaker(ui.localTile, id !== null && id === atrium.participantId);
+  for (const [tileId, tile] of tiles) markActiveSpeaker(tile.root, tileId === id);
+}
+
+function markActiveSpeaker(element, active) {
+  if (active) {
+    element.dataset.activeSpeaker = 'true';
+  } else {
+    delete element.dataset.activeSpeaker;
+  }
 }
 
 function onServerError(msg) {
@@ -512,6 +543,7 @@ function createTile(id) {
   root.append(video, caption);
   ui.grid.append(root);
   tiles.set(id, { root, video, name, badge, attachedKey: '' });
+  markActiveSpeaker(root, id === atrium.activeSpeaker);
   updateBadge(id);
 }
 

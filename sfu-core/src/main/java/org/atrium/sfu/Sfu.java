@@ -45,6 +45,9 @@ public final class Sfu implements AutoCloseable {
         this.rooms = new Rooms(this::newTransport, counters, config.capabilities(),
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms());
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(this::detectActiveSpeakers, 300, 300, TimeUnit.MILLISECONDS);
+        // Feedback is due every 100 ms, or sooner when many packets are waiting: look often.
+        timers.scheduleWithFixedDelay(this::sendTransportFeedback, 20, 20, TimeUnit.MILLISECONDS);
         LOG.info("Media on UDP {} (candidates {})", mediaPort.localAddress(), mediaPort.candidates());
     }
 
@@ -88,6 +91,22 @@ public final class Sfu implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.error("Timeout check failed", e);
+        }
+    }
+
+    private void sendTransportFeedback() {
+        try {
+            rooms.sendTransportFeedback(System.nanoTime() / 1000);
+        } catch (RuntimeException e) {
+            LOG.error("Transport feedback failed", e);
+        }
+    }
+
+    private void detectActiveSpeakers() {
+        try {
+            rooms.detectActiveSpeakers(System.nanoTime());
+        } catch (RuntimeException e) {
+            LOG.error("Active speaker detection failed", e);
         }
     }
 

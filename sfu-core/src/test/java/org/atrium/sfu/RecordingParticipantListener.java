@@ -21,6 +21,7 @@ final class RecordingParticipantListener implements ParticipantListener {
     private final BlockingQueue<Consumer> consumersAdded = new LinkedBlockingQueue<>();
     private final BlockingQueue<Consumer> consumersClosed = new LinkedBlockingQueue<>();
     private final BlockingQueue<LeaveReason> closed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> activeSpeakers = new LinkedBlockingQueue<>();
 
     @Override
     public void onParticipantJoined(Participant other) {
@@ -43,6 +44,11 @@ final class RecordingParticipantListener implements ParticipantListener {
     }
 
     @Override
+    public void onActiveSpeaker(String participantId) {
+        activeSpeakers.add(participantId);
+    }
+
+    @Override
     public void onClosed(LeaveReason reason) {
         closed.add(reason);
     }
@@ -58,6 +64,10 @@ final class RecordingParticipantListener implements ParticipantListener {
     /** Why this participant was removed, or null when it was not within the timeout. */
     LeaveReason awaitClosed(Duration timeout) throws InterruptedException {
         return closed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    String nextActiveSpeaker(Duration timeout) throws InterruptedException {
+        return activeSpeakers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     int closedEventCount() {

@@ -10,8 +10,10 @@ import java.util.List;
  */
 public record MediaCapabilities(List<RtpCodec> codecs, List<RtpHeaderExtension> extensions) {
 
-    private static final List<String> AUDIO_FEEDBACK = List.of();
-    private static final List<String> VIDEO_FEEDBACK = List.of("nack pli", "ccm fir");
+    // transport-cc: the SFU sends transport-wide feedback for what it receives, which
+    // drives the browser's send-side bandwidth estimate.
+    private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
+    private static final List<String> VIDEO_FEEDBACK = List.of("transport-cc", "nack pli", "ccm fir");
 
     public MediaCapabilities {
         codecs = List.copyOf(codecs);
@@ -30,6 +32,7 @@ public record MediaCapabilities(List<RtpCodec> codecs, List<RtpHeaderExtension> 
                                 VIDEO_FEEDBACK, 103)),
                 List.of(
                         new RtpHeaderExtension(RtpHeaderExtension.AUDIO_LEVEL, 1, true, false, true),
+                        new RtpHeaderExtension(RtpHeaderExtension.TRANSPORT_CC, 3, true, true, false),
                         new RtpHeaderExtension(RtpHeaderExtension.MID, 4, true, true, false)));
     }
 

@@ -2,7 +2,9 @@ package org.atrium.sfu.media;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
+import org.atrium.rtp.HeaderExtensions;
 import org.atrium.rtp.Pli;
+import org.atrium.rtp.codec.AudioLevel;
 import org.atrium.sfu.stats.SfuCounters;
 import org.atrium.sfu.util.ArraySnapshots;
 
@@ -28,6 +30,9 @@ public final class Producer {
     private final long feedbackSsrc;
     private final SfuCounters counters;
     private final KeyframeRequester keyframes;
+    /** The audio level of an audio producer, or null. */
+    private final AudioLevelMeter audioLevel;
+    private final int audioLevelExtensionId;
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder keyframeRequests = new LongAdder();
@@ -47,10 +52,11 @@ public final class Producer {
      * @param keyframeIntervalNanos at most one keyframe request per this interval
      * @param timers runs deferred keyframe requests
      * @param counters server-wide counters
+     * @param audioLevelExtensionId id of the RFC 6464 audio level extension, 0 if not negotiated
      */
     public Producer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
             PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos, ScheduledExecutorService timers,
-            SfuCounters counters) {
+            SfuCounters counters, int audioLevelExtensionId) {
         this.id = id;
         this.ownerId = ownerId;
         this.mid = mid;
@@ -61,6 +67,8 @@ public final class Producer {
         this.feedbackSsrc = feedbackSsrc;
         this.counters = counters;
         this.keyframes = new KeyframeRequester(keyframeIntervalNanos, timers, this::sendPli);
+        this.audioLevelExtensionId = audioLevelExtensionId;
+        this.audioLevel = kind == MediaKind.AUDIO && audioLevelExtensionId > 0 ? new AudioLevelMeter() : null;
     }
 
     public String id() {
@@ -109,6 +117,13 @@ public final class Producer {
     public void forward(byte[] buf, int off, int len, long receivedNanos) {
         packets.increment();
         bytes.add(len);
+        if (audioLevel != null) {
+            long found = HeaderExtensions.find(buf, off, len, audioLevelExtensionId);
+            if (found >= 0 && HeaderExtensions.dataLength(found) >= 1) {
+                byte data = buf[HeaderExtensions.dataOffset(found)];
+                audioLevel.onLevel(AudioLevel.level(data), AudioLevel.voiceActivity(data), receivedNanos);
+            }
+        }
         for (Consumer consumer : consumers) {
             consumer.send(buf, off, len);
         }
@@ -153,6 +168,11 @@ public final class Producer {
     /** Its consumers, a snapshot. */
     public Consumer[] consumers() {
         return consumers.clone();
+    }
+
+    /** The smoothed audio level in -dBov (127 = silence); silence for video. */
+    public int audioLevel(long nowNanos) {
+        return audioLevel == null ? AudioLevel.SILENCE : audioLevel.smoothedLevel(nowNanos);
     }
 
     public long packetCount() {

@@ -14,6 +14,8 @@ public record RtpHeaderExtension(String uri, int id, boolean audio, boolean vide
 
     public static final String MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
     public static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    /** Transport-wide sequence numbers (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
+    public static final String TRANSPORT_CC = org.atrium.rtp.TransportCcExtension.URI;
 
     public RtpHeaderExtension {
         if (id < 1 || id > 14) {

@@ -7,6 +7,8 @@ import org.atrium.rtp.RtcpFeedback;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.RtpPacket;
+import org.atrium.rtp.TransportCcExtension;
+import org.atrium.sfu.cc.TransportCcFeedbackGenerator;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
@@ -36,14 +38,20 @@ public final class Participant {
     private final WebRtcTransport transport;
     private final Sink sink = new Sink();
     private final RtcpIterator rtcpIterator = new RtcpIterator();
+    private final int transportCcExtensionId;
+    private final TransportCcFeedbackGenerator transportCc = new TransportCcFeedbackGenerator();
+    /** Built on the timer thread only. */
+    private final byte[] feedbackBuffer = new byte[1200];
 
     private volatile Producer[] producers = new Producer[0];
     private volatile Consumer[] consumers = new Consumer[0];
     private volatile boolean closed;
 
     Participant(String id, String displayName, Room room, ParticipantListener listener,
-            TransportFactory transportFactory, SfuCounters counters, long feedbackSsrc) throws java.io.IOException {
+            TransportFactory transportFactory, SfuCounters counters, long feedbackSsrc, int transportCcExtensionId)
+            throws java.io.IOException {
         this.id = id;
+        this.transportCcExtensionId = transportCcExtensionId;
         this.displayName = displayName;
         this.room = room;
         this.listener = listener;
@@ -173,12 +181,40 @@ public final class Participant {
         return false;
     }
 
+    /**
+     * Sends transport-wide congestion feedback (draft-holmer-rmcat-transport-wide-cc-
+     * extensions-01) when due. Called by the server's timer every few tens of ms.
+     */
+    void sendTransportFeedback(long nowMicros) {
+        if (closed || !transportCc.isDue(nowMicros)) {
+            return;
+        }
+        long mediaSsrc = 0;
+        for (Producer producer : producers) {
+            if (producer.isBound()) {
+                mediaSsrc = producer.ssrc();
+                break;
+            }
+        }
+        int length;
+        while ((length = transportCc.buildFeedback(feedbackBuffer, 0, feedbackSsrc, mediaSsrc, nowMicros)) > 0) {
+            transport.sendRtcp(feedbackBuffer, 0, length);
+        }
+    }
+
     void markClosed() {
         closed = true;
         transport.close();
     }
 
     private void onRtp(byte[] buf, int off, int len, long receivedNanos) {
+        // Every authenticated packet counts for congestion feedback, RTX and padding too.
+        if (transportCcExtensionId > 0) {
+            int transportSequence = TransportCcExtension.sequence(buf, off, len, transportCcExtensionId);
+            if (transportSequence >= 0) {
+                transportCc.onPacket(transportSequence, receivedNanos / 1000);
+            }
+        }
         long ssrc = RtpPacket.ssrc(buf, off);
         for (Producer producer : producers) {
             if (producer.ssrc() == ssrc) {

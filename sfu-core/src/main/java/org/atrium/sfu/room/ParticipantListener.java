@@ -22,6 +22,9 @@ public interface ParticipantListener {
     /** A stream this participant received has ended (its producer went away). */
     void onConsumerClosed(Consumer consumer);
 
+    /** The room's dominant speaker is now the participant with this id (possibly this one). */
+    void onActiveSpeaker(String participantId);
+
     /** This participant was removed from its room, for the reason given. Called once. */
     void onClosed(LeaveReason reason);
 }

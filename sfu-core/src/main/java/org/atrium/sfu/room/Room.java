@@ -2,14 +2,17 @@ package org.atrium.sfu.room;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.atrium.rtp.codec.AudioLevel;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.media.Router;
+import org.atrium.sfu.media.RtpHeaderExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ public final class Room {
     private final RoomHost host;
     private final Router router;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
+    private final ActiveSpeakerDetector activeSpeaker = new ActiveSpeakerDetector();
     private boolean closed;
 
     /** What a room needs from the server that holds it. */
@@ -80,7 +84,7 @@ public final class Room {
         }
         String id = newParticipantId();
         Participant participant = new Participant(id, displayName, this, listener, host.transportFactory(),
-                host.counters(), newSsrc(null));
+                host.counters(), newSsrc(null), router.capabilities().extensionId(RtpHeaderExtension.TRANSPORT_CC));
         List<Participant> others = new ArrayList<>(participants.values());
         participants.put(id, participant);
         LOG.info("Participant {} ('{}') joined room {} ({} now)", id, displayName, name, participants.size());
@@ -140,7 +144,8 @@ public final class Room {
             closeProducer(owner, existing);
         }
         Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
-                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters());
+                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters(),
+                router.capabilities().extensionId(RtpHeaderExtension.AUDIO_LEVEL));
         owner.addProducer(producer);
         if (ssrc != Producer.UNKNOWN_SSRC) {
             LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
@@ -196,6 +201,39 @@ public final class Room {
                 return id;
             }
         }
+    }
+
+    /**
+     * Updates the dominant speaker from the participants' audio levels and tells everyone
+     * when it changes. Called by the server's timer a few times a second.
+     */
+    synchronized void detectActiveSpeaker(long nowNanos) {
+        Map<String, Integer> levels = new HashMap<>();
+        for (Participant participant : participants.values()) {
+            int loudest = AudioLevel.SILENCE;
+            for (Producer producer : participant.producers()) {
+                loudest = Math.min(loudest, producer.audioLevel(nowNanos));
+            }
+            levels.put(participant.id(), loudest);
+        }
+        String speaker = activeSpeaker.update(levels, nowNanos);
+        if (speaker != null) {
+            for (Participant participant : participants.values()) {
+                participant.listener().onActiveSpeaker(speaker);
+            }
+        }
+    }
+
+    /** Sends each participant's transport-wide congestion feedback that is due. */
+    void sendTransportFeedback(long nowMicros) {
+        for (Participant participant : participants()) {
+            participant.sendTransportFeedback(nowMicros);
+        }
+    }
+
+    /** The current dominant speaker's id, or null. */
+    public synchronized String activeSpeaker() {
+        return activeSpeaker.dominantSpeaker();
     }
 
     /** Removes everyone, as on server shutdown. */

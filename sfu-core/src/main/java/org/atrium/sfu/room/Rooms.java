@@ -88,6 +88,20 @@ public final class Rooms {
         return all;
     }
 
+    /** Sends the transport-wide congestion feedback that is due, in every room. */
+    public void sendTransportFeedback(long nowMicros) {
+        for (Room room : rooms.values()) {
+            room.sendTransportFeedback(nowMicros);
+        }
+    }
+
+    /** Updates every room's dominant speaker. */
+    public void detectActiveSpeakers(long nowNanos) {
+        for (Room room : rooms.values()) {
+            room.detectActiveSpeaker(nowNanos);
+        }
+    }
+
     /** Removes everyone, as on shutdown. */
     public void closeAll(LeaveReason reason) {
         for (Room room : rooms()) {

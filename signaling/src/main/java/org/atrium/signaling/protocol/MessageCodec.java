@@ -159,6 +159,12 @@ public final class MessageCodec {
         return write(message);
     }
 
+    public String activeSpeaker(String participantId) {
+        ObjectNode message = message("active-speaker");
+        message.put("participantId", participantId);
+        return write(message);
+    }
+
     public String error(String code, String text) {
         ObjectNode message = message("error");
         message.put("code", code);

@@ -136,6 +136,10 @@ public final class SignalingSession implements ParticipantListener {
             }
         }
         out.send(codec.joined(join.room(), joined.id(), others));
+        String speaker = joined.room().activeSpeaker();
+        if (speaker != null) {
+            out.send(codec.activeSpeaker(speaker));
+        }
         // Announce this participant's tracks now, before its answer names their SSRCs, so
         // that the others negotiate receiving them while this one negotiates sending.
         // An answer that declines a kind withdraws it again.
@@ -351,6 +355,15 @@ public final class SignalingSession implements ParticipantListener {
                     offerNeeded = true;
                     scheduleOffer();
                 }
+            }
+        });
+    }
+
+    @Override
+    public void onActiveSpeaker(String participantId) {
+        onSessionThread(() -> {
+            if (!closed) {
+                out.send(codec.activeSpeaker(participantId));
             }
         });
     }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class OfferWriterTest {
 
+    private static final String TRANSPORT_CC = "3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+
     private static final OfferWriter.LocalTransport TRANSPORT = new OfferWriter.LocalTransport("atrufrag",
             "0123456789abcdefghijkl", "AB:CD", List.of(
                     new IceCandidate("1", 1, "udp", 2130706431L, "127.0.0.1", 10000, "host", null, -1)));
@@ -50,10 +52,13 @@ class OfferWriterTest {
                 assertEquals(List.of("96", "97", "102", "103"), section.formats());
                 assertTrue(section.attributes("fmtp").contains("97 apt=96"));
                 assertTrue(section.attributes("rtcp-fb").contains("96 nack pli"));
-                assertEquals(List.of("4 urn:ietf:params:rtp-hdrext:sdes:mid"), section.attributes("extmap"));
+                assertTrue(section.attributes("rtcp-fb").contains("96 transport-cc"));
+                assertEquals(List.of(TRANSPORT_CC, "4 urn:ietf:params:rtp-hdrext:sdes:mid"),
+                        section.attributes("extmap"));
             } else {
                 assertEquals(List.of("111"), section.formats());
-                assertEquals(List.of("1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+                assertTrue(section.attributes("rtcp-fb").contains("111 transport-cc"));
+                assertEquals(List.of("1 urn:ietf:params:rtp-hdrext:ssrc-audio-level", TRANSPORT_CC,
                         "4 urn:ietf:params:rtp-hdrext:sdes:mid"), section.attributes("extmap"));
             }
         }
