@@ -46,8 +46,9 @@ public final class Sfu implements AutoCloseable {
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms());
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(this::detectActiveSpeakers, 300, 300, TimeUnit.MILLISECONDS);
-        // Feedback is due every 100 ms, or sooner when many packets are waiting: look often.
-        timers.scheduleWithFixedDelay(this::sendTransportFeedback, 20, 20, TimeUnit.MILLISECONDS);
+        // Congestion feedback is due every 100 ms, or sooner when many packets are
+        // waiting, reports about once a second: look often.
+        timers.scheduleWithFixedDelay(this::sendPeriodicRtcp, 20, 20, TimeUnit.MILLISECONDS);
         LOG.info("Media on UDP {} (candidates {})", mediaPort.localAddress(), mediaPort.candidates());
     }
 
@@ -94,11 +95,11 @@ public final class Sfu implements AutoCloseable {
         }
     }
 
-    private void sendTransportFeedback() {
+    private void sendPeriodicRtcp() {
         try {
-            rooms.sendTransportFeedback(System.nanoTime() / 1000);
+            rooms.sendPeriodicRtcp(System.nanoTime() / 1000);
         } catch (RuntimeException e) {
-            LOG.error("Transport feedback failed", e);
+            LOG.error("Periodic RTCP failed", e);
         }
     }
 

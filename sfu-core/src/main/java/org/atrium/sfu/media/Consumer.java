@@ -4,6 +4,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.HeaderExtensions;
 import org.atrium.rtp.RtpPacket;
+import org.atrium.sfu.rtcp.SenderReportGenerator;
 import org.atrium.srtp.SrtpSession;
 
 /**
@@ -31,6 +32,7 @@ public final class Consumer {
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final SenderReportGenerator senderReports;
 
     private volatile boolean resumed;
     private volatile boolean closed;
@@ -52,6 +54,7 @@ public final class Consumer {
         this.ssrc = ssrc;
         this.downstream = downstream;
         this.extensionIdMap = extensionIdMap.clone();
+        this.senderReports = new SenderReportGenerator(producer.clockRate());
     }
 
     public String id() {
@@ -116,14 +119,17 @@ public final class Consumer {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             sequenceDelta = (random.nextInt(1 << 15) - sequence) & 0xFFFF;
             timestampDelta = (random.nextLong(1L << 32) - timestamp) & 0xFFFFFFFFL;
+            senderReports.setTimestampOffset(timestampDelta);
             started = true;
         }
         RtpPacket.setSequenceNumber(out, 0, (sequence + sequenceDelta) & 0xFFFF);
         RtpPacket.setTimestamp(out, 0, (timestamp + timestampDelta) & 0xFFFFFFFFL);
         RtpPacket.setSsrc(out, 0, ssrc);
+        int payloadLength = RtpPacket.payloadLength(out, 0, n);
         if (downstream.sendRtp(out, 0, n)) {
             packets.increment();
             bytes.add(n);
+            senderReports.onPacketSent(payloadLength);
         } else {
             dropped.increment();
         }
@@ -132,6 +138,11 @@ public final class Consumer {
     /** The producer's sequence number for a sequence number this consumer sent. */
     public int toProducerSequence(int consumerSequence) {
         return (consumerSequence - sequenceDelta) & 0xFFFF;
+    }
+
+    /** The SFU's own Sender Reports for this stream (RFC 3550 6.4.1). */
+    public SenderReportGenerator senderReports() {
+        return senderReports;
     }
 
     public long packetCount() {

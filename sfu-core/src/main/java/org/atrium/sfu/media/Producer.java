@@ -4,7 +4,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.HeaderExtensions;
 import org.atrium.rtp.Pli;
+import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.codec.AudioLevel;
+import org.atrium.sfu.rtcp.ReceiveStreamStatistics;
 import org.atrium.sfu.stats.SfuCounters;
 import org.atrium.sfu.util.ArraySnapshots;
 
@@ -30,6 +32,8 @@ public final class Producer {
     private final long feedbackSsrc;
     private final SfuCounters counters;
     private final KeyframeRequester keyframes;
+    private final int clockRate;
+    private final ReceiveStreamStatistics statistics = new ReceiveStreamStatistics();
     /** The audio level of an audio producer, or null. */
     private final AudioLevelMeter audioLevel;
     private final int audioLevelExtensionId;
@@ -53,10 +57,11 @@ public final class Producer {
      * @param timers runs deferred keyframe requests
      * @param counters server-wide counters
      * @param audioLevelExtensionId id of the RFC 6464 audio level extension, 0 if not negotiated
+     * @param clockRate RTP clock rate of its codecs
      */
     public Producer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
             PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos, ScheduledExecutorService timers,
-            SfuCounters counters, int audioLevelExtensionId) {
+            SfuCounters counters, int audioLevelExtensionId, int clockRate) {
         this.id = id;
         this.ownerId = ownerId;
         this.mid = mid;
@@ -68,6 +73,7 @@ public final class Producer {
         this.counters = counters;
         this.keyframes = new KeyframeRequester(keyframeIntervalNanos, timers, this::sendPli);
         this.audioLevelExtensionId = audioLevelExtensionId;
+        this.clockRate = clockRate;
         this.audioLevel = kind == MediaKind.AUDIO && audioLevelExtensionId > 0 ? new AudioLevelMeter() : null;
     }
 
@@ -117,6 +123,8 @@ public final class Producer {
     public void forward(byte[] buf, int off, int len, long receivedNanos) {
         packets.increment();
         bytes.add(len);
+        statistics.onPacket(RtpPacket.sequenceNumber(buf, off), RtpPacket.timestamp(buf, off), receivedNanos,
+                clockRate, len);
         if (audioLevel != null) {
             long found = HeaderExtensions.find(buf, off, len, audioLevelExtensionId);
             if (found >= 0 && HeaderExtensions.dataLength(found) >= 1) {
@@ -168,6 +176,15 @@ public final class Producer {
     /** Its consumers, a snapshot. */
     public Consumer[] consumers() {
         return consumers.clone();
+    }
+
+    public int clockRate() {
+        return clockRate;
+    }
+
+    /** Reception statistics (RFC 3550 A.1, A.3, A.8) of the publisher's stream. */
+    public ReceiveStreamStatistics statistics() {
+        return statistics;
     }
 
     /** The smoothed audio level in -dBov (127 = silence); silence for video. */

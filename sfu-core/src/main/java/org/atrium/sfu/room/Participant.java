@@ -3,12 +3,16 @@ package org.atrium.sfu.room;
 import java.util.List;
 import org.atrium.rtp.Fir;
 import org.atrium.rtp.Pli;
+import org.atrium.rtp.ReceiverReport;
+import org.atrium.rtp.ReportBlock;
+import org.atrium.rtp.SenderReport;
 import org.atrium.rtp.RtcpFeedback;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.TransportCcExtension;
 import org.atrium.sfu.cc.TransportCcFeedbackGenerator;
+import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
@@ -42,6 +46,7 @@ public final class Participant {
     private final TransportCcFeedbackGenerator transportCc = new TransportCcFeedbackGenerator();
     /** Built on the timer thread only. */
     private final byte[] feedbackBuffer = new byte[1200];
+    private final RtcpReports reports;
 
     private volatile Producer[] producers = new Producer[0];
     private volatile Consumer[] consumers = new Consumer[0];
@@ -52,6 +57,7 @@ public final class Participant {
             throws java.io.IOException {
         this.id = id;
         this.transportCcExtensionId = transportCcExtensionId;
+        this.reports = new RtcpReports(feedbackSsrc);
         this.displayName = displayName;
         this.room = room;
         this.listener = listener;
@@ -182,11 +188,19 @@ public final class Participant {
     }
 
     /**
-     * Sends transport-wide congestion feedback (draft-holmer-rmcat-transport-wide-cc-
-     * extensions-01) when due. Called by the server's timer every few tens of ms.
+     * Sends the RTCP that is due: Sender and Receiver Reports about once a second
+     * (RFC 3550 6.2) and transport-wide congestion feedback (draft-holmer-rmcat-
+     * transport-wide-cc-extensions-01) about every 100 ms. Called by the server's timer
+     * every few tens of ms.
      */
-    void sendTransportFeedback(long nowMicros) {
-        if (closed || !transportCc.isDue(nowMicros)) {
+    void sendPeriodicRtcp(long nowMicros) {
+        if (closed) {
+            return;
+        }
+        if (transport.isMediaReady()) {
+            reports.sendIfDue(producers, consumers, sink, nowMicros * 1000);
+        }
+        if (!transportCc.isDue(nowMicros)) {
             return;
         }
         long mediaSsrc = 0;
@@ -234,19 +248,64 @@ public final class Participant {
     private void onRtcp(byte[] buf, int off, int len) {
         RtcpIterator packets = rtcpIterator;
         packets.reset(buf, off, len);
+        long nowNanos = System.nanoTime();
+        long ntpNow = 0;
         while (packets.next()) {
             int type = packets.packetType();
+            int packetOffset = packets.offset();
+            int packetLength = packets.length();
+            if (type == RtcpPacketType.SR && SenderReport.is(buf, packetOffset, packetLength)) {
+                ntpNow = ntpNow == 0 ? NtpTime.now() : ntpNow;
+                onSenderReport(buf, packetOffset, nowNanos);
+                onReportBlocks(buf, packetOffset, SenderReport.reportCount(buf, packetOffset), true, ntpNow);
+                continue;
+            }
+            if (type == RtcpPacketType.RR && ReceiverReport.is(buf, packetOffset, packetLength)) {
+                ntpNow = ntpNow == 0 ? NtpTime.now() : ntpNow;
+                onReportBlocks(buf, packetOffset, ReceiverReport.reportCount(buf, packetOffset), false, ntpNow);
+                continue;
+            }
             if (type != RtcpPacketType.PSFB) {
                 continue;
             }
-            int packetOffset = packets.offset();
-            int packetLength = packets.length();
             if (Pli.is(buf, packetOffset, packetLength)) {
                 requestKeyframe(RtcpFeedback.mediaSsrc(buf, packetOffset));
             } else if (Fir.is(buf, packetOffset, packetLength)) {
                 int entries = Fir.entryCount(buf, packetOffset);
                 for (int i = 0; i < entries; i++) {
                     requestKeyframe(Fir.entrySsrc(buf, packetOffset, i));
+                }
+            }
+        }
+    }
+
+    /** A publisher's SR: the NTP/RTP pair of its stream, for its statistics and its consumers' SRs. */
+    private void onSenderReport(byte[] buf, int off, long nowNanos) {
+        long ssrc = SenderReport.senderSsrc(buf, off);
+        for (Producer producer : producers) {
+            if (producer.ssrc() == ssrc) {
+                long ntp = SenderReport.ntpTimestamp(buf, off);
+                long rtp = SenderReport.rtpTimestamp(buf, off);
+                producer.statistics().onSenderReport(ntp, rtp, nowNanos);
+                for (Consumer consumer : producer.consumers()) {
+                    consumer.senderReports().onPublisherSenderReport(ntp, rtp, nowNanos);
+                }
+                return;
+            }
+        }
+    }
+
+    /** A receiver's report blocks about the streams the SFU sends it: round-trip times. */
+    private void onReportBlocks(byte[] buf, int off, int count, boolean senderReport, long ntpNow) {
+        for (int i = 0; i < count; i++) {
+            int block = senderReport ? SenderReport.reportBlockOffset(buf, off, i)
+                    : ReceiverReport.reportBlockOffset(buf, off, i);
+            long ssrc = ReportBlock.ssrc(buf, block);
+            for (Consumer consumer : consumers) {
+                if (consumer.ssrc() == ssrc) {
+                    consumer.senderReports().onReportBlock(ReportBlock.lastSr(buf, block),
+                            ReportBlock.delaySinceLastSr(buf, block), ntpNow);
+                    break;
                 }
             }
         }

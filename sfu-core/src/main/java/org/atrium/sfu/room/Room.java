@@ -145,7 +145,8 @@ public final class Room {
         }
         Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
                 owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters(),
-                router.capabilities().extensionId(RtpHeaderExtension.AUDIO_LEVEL));
+                router.capabilities().extensionId(RtpHeaderExtension.AUDIO_LEVEL),
+                router.capabilities().codecs(kind).get(0).clockRate());
         owner.addProducer(producer);
         if (ssrc != Producer.UNKNOWN_SSRC) {
             LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
@@ -224,10 +225,10 @@ public final class Room {
         }
     }
 
-    /** Sends each participant's transport-wide congestion feedback that is due. */
-    void sendTransportFeedback(long nowMicros) {
+    /** Sends each participant's periodic RTCP that is due: reports and congestion feedback. */
+    void sendPeriodicRtcp(long nowMicros) {
         for (Participant participant : participants()) {
-            participant.sendTransportFeedback(nowMicros);
+            participant.sendPeriodicRtcp(nowMicros);
         }
     }
 

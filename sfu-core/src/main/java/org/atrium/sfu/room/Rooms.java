@@ -88,10 +88,10 @@ public final class Rooms {
         return all;
     }
 
-    /** Sends the transport-wide congestion feedback that is due, in every room. */
-    public void sendTransportFeedback(long nowMicros) {
+    /** Sends the periodic RTCP that is due, in every room. */
+    public void sendPeriodicRtcp(long nowMicros) {
         for (Room room : rooms.values()) {
-            room.sendTransportFeedback(nowMicros);
+            room.sendPeriodicRtcp(nowMicros);
         }
     }
 
