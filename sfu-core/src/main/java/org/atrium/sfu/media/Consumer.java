@@ -1,9 +1,11 @@
 package org.atrium.sfu.media;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.HeaderExtensions;
 import org.atrium.rtp.RtpPacket;
+import org.atrium.rtp.Rtx;
 import org.atrium.sfu.rtcp.SenderReportGenerator;
 import org.atrium.srtp.SrtpSession;
 
@@ -22,11 +24,18 @@ public final class Consumer {
 
     private static final ThreadLocal<byte[]> SCRATCH =
             ThreadLocal.withInitial(() -> new byte[MAX_PACKET + SrtpSession.MAX_TRAILER]);
+    /** For retransmissions, on the receiver's thread: the cached original, then the RTX packet. */
+    private static final ThreadLocal<byte[][]> RETRANSMISSION_SCRATCH = ThreadLocal.withInitial(
+            () -> new byte[][] {new byte[MAX_PACKET], new byte[MAX_PACKET + Rtx.OSN_LENGTH + SrtpSession.MAX_TRAILER]});
 
     private final String id;
     private final Producer producer;
     private final String receiverId;
     private final long ssrc;
+    private final long rtxSsrc;
+    private final AtomicInteger rtxSequence = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 15));
+    private final MediaCapabilities capabilities;
+    private final LongAdder retransmissions = new LongAdder();
     private final PacketSink downstream;
     private final byte[] extensionIdMap;
     private final LongAdder packets = new LongAdder();
@@ -36,22 +45,27 @@ public final class Consumer {
 
     private volatile boolean resumed;
     private volatile boolean closed;
+    private volatile boolean rtxEnabled;
 
-    // Rewriting state, touched only by the thread forwarding the producer's packets.
-    private boolean started;
-    private int sequenceDelta;
-    private long timestampDelta;
+    // Rewriting state, written by the thread forwarding the producer's packets and read
+    // by the receiver's thread for retransmissions: the deltas are set before started.
+    private volatile boolean started;
+    private volatile int sequenceDelta;
+    private volatile long timestampDelta;
 
     /**
      * @param ssrc the SSRC the receiver sees, unique on the receiver's transport
+     * @param rtxSsrc the SSRC of its retransmissions (RFC 4588), or -1 when it has none
      * @param extensionIdMap sender extension id -> receiver extension id, 0 = removed
      */
-    public Consumer(String id, Producer producer, String receiverId, long ssrc, PacketSink downstream,
-            byte[] extensionIdMap) {
+    public Consumer(String id, Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream,
+            byte[] extensionIdMap, MediaCapabilities capabilities) {
         this.id = id;
         this.producer = producer;
         this.receiverId = receiverId;
         this.ssrc = ssrc;
+        this.rtxSsrc = rtxSsrc;
+        this.capabilities = capabilities;
         this.downstream = downstream;
         this.extensionIdMap = extensionIdMap.clone();
         this.senderReports = new SenderReportGenerator(producer.clockRate());
@@ -76,6 +90,16 @@ public final class Consumer {
     /** The SSRC the receiver sees. */
     public long ssrc() {
         return ssrc;
+    }
+
+    /** The SSRC of its RTX stream, or -1. */
+    public long rtxSsrc() {
+        return rtxSsrc;
+    }
+
+    /** Whether the receiver accepted RTX; otherwise retransmissions repeat the original packet. */
+    public void setRtxEnabled(boolean enabled) {
+        rtxEnabled = enabled && rtxSsrc >= 0;
     }
 
     public boolean isResumed() {
@@ -133,6 +157,54 @@ public final class Consumer {
         } else {
             dropped.increment();
         }
+    }
+
+    /**
+     * Answers the receiver's NACK for one sequence number of this consumer (RFC 4585
+     * 6.2.1) from the producer's cache: as RTX (RFC 4588) when the receiver accepted it,
+     * else as the original packet again. Runs on the receiver's thread.
+     *
+     * @return true if a retransmission was sent
+     */
+    public boolean retransmit(int consumerSequence, long nowNanos) {
+        if (!resumed || closed || !started) {
+            return false;
+        }
+        byte[][] scratch = RETRANSMISSION_SCRATCH.get();
+        byte[] cached = scratch[0];
+        byte[] out = scratch[1];
+        int length = producer.cachedPacket(toProducerSequence(consumerSequence), cached, 0, nowNanos);
+        if (length < 0) {
+            return false;
+        }
+        byte[] rewritten = SCRATCH.get();
+        int n = HeaderExtensions.copyWithExtensions(cached, 0, length, rewritten, 0, extensionIdMap);
+        if (n < 0 || n > MAX_PACKET) {
+            return false;
+        }
+        RtpPacket.setSequenceNumber(rewritten, 0, consumerSequence);
+        RtpPacket.setTimestamp(rewritten, 0, (RtpPacket.timestamp(rewritten, 0) + timestampDelta) & 0xFFFFFFFFL);
+        RtpPacket.setSsrc(rewritten, 0, ssrc);
+        boolean sent;
+        if (rtxEnabled) {
+            RtpCodec codec = capabilities.codecForPayloadType(RtpPacket.payloadType(rewritten, 0));
+            if (codec == null || !codec.hasRtx()) {
+                return false;
+            }
+            int rtxLength = Rtx.wrap(rewritten, 0, n, out, 0, rtxSsrc, codec.rtxPayloadType(),
+                    rtxSequence.getAndIncrement() & 0xFFFF);
+            sent = rtxLength > 0 && downstream.sendRtp(out, 0, rtxLength);
+        } else {
+            sent = downstream.sendRtp(rewritten, 0, n);
+        }
+        if (sent) {
+            retransmissions.increment();
+        }
+        return sent;
+    }
+
+    public long retransmissionCount() {
+        return retransmissions.sum();
     }
 
     /** The producer's sequence number for a sequence number this consumer sent. */

@@ -13,7 +13,7 @@ public record MediaCapabilities(List<RtpCodec> codecs, List<RtpHeaderExtension> 
     // transport-cc: the SFU sends transport-wide feedback for what it receives, which
     // drives the browser's send-side bandwidth estimate.
     private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
-    private static final List<String> VIDEO_FEEDBACK = List.of("transport-cc", "nack pli", "ccm fir");
+    private static final List<String> VIDEO_FEEDBACK = List.of("transport-cc", "nack", "nack pli", "ccm fir");
 
     public MediaCapabilities {
         codecs = List.copyOf(codecs);

@@ -3,7 +3,9 @@ package org.atrium.sfu.media;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.HeaderExtensions;
+import org.atrium.rtp.Nack;
 import org.atrium.rtp.Pli;
+import org.atrium.rtp.Rtx;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.codec.AudioLevel;
 import org.atrium.sfu.rtcp.ReceiveStreamStatistics;
@@ -23,6 +25,12 @@ public final class Producer {
     private final String ownerId;
     private final String mid;
     private final MediaKind kind;
+    /** Packets kept per video stream for retransmission: 512 x 1500 B = 750 KiB. */
+    public static final int CACHED_VIDEO_PACKETS = 512;
+    /** Older packets are not retransmitted: they would arrive too late to be played. */
+    public static final long CACHE_AGE_NANOS = 1_000_000_000L;
+    private static final int MAX_NACKS_PER_PACKET = 64;
+
     /** An SSRC not known yet; no packet matches it. */
     public static final long UNKNOWN_SSRC = -1;
 
@@ -34,6 +42,15 @@ public final class Producer {
     private final KeyframeRequester keyframes;
     private final int clockRate;
     private final ReceiveStreamStatistics statistics = new ReceiveStreamStatistics();
+    private final MediaCapabilities capabilities;
+    /** Video only: the last packets, for receivers' NACKs, and the SFU's own NACKs upstream. */
+    private final PacketCache cache;
+    private final NackGenerator nacks;
+    /** Timer thread only. */
+    private final int[] lostScratch;
+    private final byte[] nackScratch;
+    private final LongAdder retransmissionsReceived = new LongAdder();
+    private final LongAdder nacksSent = new LongAdder();
     /** The audio level of an audio producer, or null. */
     private final AudioLevelMeter audioLevel;
     private final int audioLevelExtensionId;
@@ -57,11 +74,11 @@ public final class Producer {
      * @param timers runs deferred keyframe requests
      * @param counters server-wide counters
      * @param audioLevelExtensionId id of the RFC 6464 audio level extension, 0 if not negotiated
-     * @param clockRate RTP clock rate of its codecs
+     * @param capabilities the codecs negotiated (for RTX payload types and clock rates)
      */
     public Producer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
             PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos, ScheduledExecutorService timers,
-            SfuCounters counters, int audioLevelExtensionId, int clockRate) {
+            SfuCounters counters, MediaCapabilities capabilities) {
         this.id = id;
         this.ownerId = ownerId;
         this.mid = mid;
@@ -72,8 +89,14 @@ public final class Producer {
         this.feedbackSsrc = feedbackSsrc;
         this.counters = counters;
         this.keyframes = new KeyframeRequester(keyframeIntervalNanos, timers, this::sendPli);
-        this.audioLevelExtensionId = audioLevelExtensionId;
-        this.clockRate = clockRate;
+        this.capabilities = capabilities;
+        this.audioLevelExtensionId = capabilities.extensionId(RtpHeaderExtension.AUDIO_LEVEL);
+        this.clockRate = capabilities.codecs(kind).get(0).clockRate();
+        boolean video = kind == MediaKind.VIDEO;
+        this.cache = video ? new PacketCache(CACHED_VIDEO_PACKETS, CACHE_AGE_NANOS) : null;
+        this.nacks = video ? new NackGenerator(NackGenerator.Config.DEFAULT) : null;
+        this.lostScratch = video ? new int[MAX_NACKS_PER_PACKET] : null;
+        this.nackScratch = video ? new byte[16 + 4 * MAX_NACKS_PER_PACKET] : null;
         this.audioLevel = kind == MediaKind.AUDIO && audioLevelExtensionId > 0 ? new AudioLevelMeter() : null;
     }
 
@@ -123,8 +146,12 @@ public final class Producer {
     public void forward(byte[] buf, int off, int len, long receivedNanos) {
         packets.increment();
         bytes.add(len);
-        statistics.onPacket(RtpPacket.sequenceNumber(buf, off), RtpPacket.timestamp(buf, off), receivedNanos,
-                clockRate, len);
+        int sequence = RtpPacket.sequenceNumber(buf, off);
+        statistics.onPacket(sequence, RtpPacket.timestamp(buf, off), receivedNanos, clockRate, len);
+        if (cache != null) {
+            nacks.onPacket(sequence, receivedNanos);
+            cache.put(buf, off, len, receivedNanos);
+        }
         if (audioLevel != null) {
             long found = HeaderExtensions.find(buf, off, len, audioLevelExtensionId);
             if (found >= 0 && HeaderExtensions.dataLength(found) >= 1) {
@@ -135,6 +162,74 @@ public final class Producer {
         for (Consumer consumer : consumers) {
             consumer.send(buf, off, len);
         }
+    }
+
+    /**
+     * A packet of this producer's RTX stream (RFC 4588): a retransmission the SFU asked
+     * for is restored and forwarded like the original; anything else (a retransmission
+     * of a packet already forwarded, a bandwidth probe of padding only) is dropped.
+     */
+    public void forwardRetransmission(byte[] buf, int off, int len, long receivedNanos) {
+        if (nacks == null || !isBound()) {
+            return;
+        }
+        RtpCodec codec = capabilities.codecForPayloadType(RtpPacket.payloadType(buf, off));
+        if (codec == null || codec.rtxPayloadType() != RtpPacket.payloadType(buf, off)) {
+            return;
+        }
+        int restored = Rtx.unwrap(buf, off, len, ssrc, codec.payloadType());
+        if (restored < 0) {
+            return;
+        }
+        if (nacks.onPacket(RtpPacket.sequenceNumber(buf, off), receivedNanos)) {
+            retransmissionsReceived.increment();
+            forward(buf, off, restored, receivedNanos);
+        }
+    }
+
+    /**
+     * Copies a cached packet of this producer's own numbering into {@code dst}.
+     *
+     * @return its length, or -1 when it is not (or no longer) cached
+     */
+    public int cachedPacket(int sequence, byte[] dst, int dstOff, long nowNanos) {
+        return cache == null ? -1 : cache.get(sequence, dst, dstOff, nowNanos);
+    }
+
+    /**
+     * Sends the generic NACKs (RFC 4585 6.2.1) that are due for gaps in this stream, so
+     * that upstream loss is repaired once for all receivers; asks for a keyframe when
+     * too much went missing to repair. Called by the server's timer.
+     */
+    public void sendNacks(long nowNanos) {
+        if (nacks == null || closed || !isBound()) {
+            return;
+        }
+        int count = nacks.collectNacks(lostScratch, nowNanos);
+        if (count > 0) {
+            int length = Nack.write(nackScratch, 0, feedbackSsrc, ssrc, lostScratch, count);
+            if (length > 0 && upstream.sendRtcp(nackScratch, 0, length)) {
+                nacksSent.add(count);
+            }
+        }
+        if (nacks.takeKeyframeRequest()) {
+            requestKeyframe();
+        }
+    }
+
+    /** Sets the round-trip time to the publisher, which spaces NACK retries. */
+    public void setRoundTripTime(long rttNanos) {
+        if (nacks != null) {
+            nacks.setRtt(rttNanos);
+        }
+    }
+
+    public long retransmissionsReceived() {
+        return retransmissionsReceived.sum();
+    }
+
+    public long nacksSent() {
+        return nacksSent.sum();
     }
 
     /**

@@ -19,10 +19,14 @@ public final class Router {
         return capabilities;
     }
 
-    /** Creates a paused consumer of the producer for a receiver and attaches it. */
-    public Consumer connect(Producer producer, String receiverId, long ssrc, PacketSink downstream) {
-        Consumer consumer = new Consumer(producer.id() + ">" + receiverId, producer, receiverId, ssrc,
-                downstream, extensionIdMap);
+    /**
+     * Creates a paused consumer of the producer for a receiver and attaches it.
+     *
+     * @param rtxSsrc the SSRC of its retransmissions, or -1
+     */
+    public Consumer connect(Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream) {
+        Consumer consumer = new Consumer(producer.id() + ">" + receiverId, producer, receiverId, ssrc, rtxSsrc,
+                downstream, extensionIdMap, capabilities);
         producer.addConsumer(consumer);
         return consumer;
     }

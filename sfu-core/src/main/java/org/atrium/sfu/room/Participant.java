@@ -2,6 +2,7 @@ package org.atrium.sfu.room;
 
 import java.util.List;
 import org.atrium.rtp.Fir;
+import org.atrium.rtp.Nack;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.ReceiverReport;
 import org.atrium.rtp.ReportBlock;
@@ -42,6 +43,8 @@ public final class Participant {
     private final WebRtcTransport transport;
     private final Sink sink = new Sink();
     private final RtcpIterator rtcpIterator = new RtcpIterator();
+    /** Sequence numbers of one NACK, on the receive thread. */
+    private final int[] lostScratch = new int[256];
     private final int transportCcExtensionId;
     private final TransportCcFeedbackGenerator transportCc = new TransportCcFeedbackGenerator();
     /** Built on the timer thread only. */
@@ -175,7 +178,7 @@ public final class Participant {
             return true;
         }
         for (Consumer consumer : consumers) {
-            if (consumer.ssrc() == ssrc) {
+            if (consumer.ssrc() == ssrc || consumer.rtxSsrc() == ssrc) {
                 return true;
             }
         }
@@ -198,7 +201,11 @@ public final class Participant {
             return;
         }
         if (transport.isMediaReady()) {
-            reports.sendIfDue(producers, consumers, sink, nowMicros * 1000);
+            long nowNanos = nowMicros * 1000;
+            reports.sendIfDue(producers, consumers, sink, nowNanos);
+            for (Producer producer : producers) {
+                producer.sendNacks(nowNanos);
+            }
         }
         if (!transportCc.isDue(nowMicros)) {
             return;
@@ -236,8 +243,7 @@ public final class Participant {
                 return;
             }
             if (producer.rtxSsrc() == ssrc) {
-                // Retransmissions and bandwidth probes on the RTX stream: not forwarded
-                // until the SFU repairs loss itself.
+                producer.forwardRetransmission(buf, off, len, receivedNanos);
                 return;
             }
         }
@@ -265,6 +271,10 @@ public final class Participant {
                 onReportBlocks(buf, packetOffset, ReceiverReport.reportCount(buf, packetOffset), false, ntpNow);
                 continue;
             }
+            if (type == RtcpPacketType.RTPFB && Nack.is(buf, packetOffset, packetLength)) {
+                onNack(buf, packetOffset, nowNanos);
+                continue;
+            }
             if (type != RtcpPacketType.PSFB) {
                 continue;
             }
@@ -275,6 +285,20 @@ public final class Participant {
                 for (int i = 0; i < entries; i++) {
                     requestKeyframe(Fir.entrySsrc(buf, packetOffset, i));
                 }
+            }
+        }
+    }
+
+    /** A receiver's NACK for a stream the SFU sends it: retransmit from the cache. */
+    private void onNack(byte[] buf, int off, long nowNanos) {
+        long mediaSsrc = RtcpFeedback.mediaSsrc(buf, off);
+        for (Consumer consumer : consumers) {
+            if (consumer.ssrc() == mediaSsrc) {
+                int count = Nack.lostSequences(buf, off, lostScratch);
+                for (int i = 0; i < count; i++) {
+                    consumer.retransmit(lostScratch[i], nowNanos);
+                }
+                return;
             }
         }
     }
@@ -305,6 +329,13 @@ public final class Participant {
                 if (consumer.ssrc() == ssrc) {
                     consumer.senderReports().onReportBlock(ReportBlock.lastSr(buf, block),
                             ReportBlock.delaySinceLastSr(buf, block), ntpNow);
+                    // One transport, one round trip: it also spaces the NACKs to this participant.
+                    long rtt = consumer.senderReports().roundTripTimeNanos();
+                    if (rtt > 0) {
+                        for (Producer producer : producers) {
+                            producer.setRoundTripTime(rtt);
+                        }
+                    }
                     break;
                 }
             }

@@ -145,8 +145,7 @@ public final class Room {
         }
         Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
                 owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters(),
-                router.capabilities().extensionId(RtpHeaderExtension.AUDIO_LEVEL),
-                router.capabilities().codecs(kind).get(0).clockRate());
+                router.capabilities());
         owner.addProducer(producer);
         if (ssrc != Producer.UNKNOWN_SSRC) {
             LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
@@ -167,7 +166,14 @@ public final class Room {
     }
 
     private void addConsumer(Producer producer, Participant receiver) {
-        Consumer consumer = router.connect(producer, receiver.id(), newSsrc(receiver), receiver.sink());
+        long ssrc = newSsrc(receiver);
+        long rtxSsrc = -1;
+        if (producer.kind() == MediaKind.VIDEO) {
+            do {
+                rtxSsrc = newSsrc(receiver);
+            } while (rtxSsrc == ssrc);
+        }
+        Consumer consumer = router.connect(producer, receiver.id(), ssrc, rtxSsrc, receiver.sink());
         receiver.addConsumer(consumer);
         receiver.listener().onConsumerAdded(consumer);
     }

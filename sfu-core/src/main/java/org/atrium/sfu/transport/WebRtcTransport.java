@@ -55,6 +55,9 @@ public final class WebRtcTransport {
             List<IceCandidate> candidates) {
     }
 
+    /** SSRCs this transport may send: audio, video and RTX of a few hundred other participants. */
+    static final int MAX_SENT_SSRCS = 1024;
+
     private final String name;
     private final IceTransport ice;
     private final DtlsCertificate certificate;
@@ -367,7 +370,10 @@ public final class WebRtcTransport {
             boolean client = dtlsRole == DtlsRole.CLIENT;
             profile = negotiated;
             srtpIn = SrtpSession.forReceiving(negotiated, keys.remoteKey(client), keys.remoteSalt(client));
-            srtpOut = SrtpSession.forSending(negotiated, keys.localKey(client), keys.localSalt(client));
+            // The SFU picks its own SSRCs, one or two per stream sent to this participant:
+            // a large room needs far more than the default, which guards the receive side.
+            srtpOut = SrtpSession.forSending(negotiated, keys.localKey(client), keys.localSalt(client),
+                    MAX_SENT_SSRCS);
             long now = System.currentTimeMillis();
             LOG.info("Transport {} connected: ICE {} ms after the answer, DTLS {} ms later, {}", name,
                     iceConnectedMillis - iceStartedMillis, now - iceConnectedMillis, negotiated);

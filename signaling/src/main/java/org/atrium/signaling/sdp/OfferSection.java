@@ -21,7 +21,8 @@ public record OfferSection(String mid, MediaKind kind, Direction direction, Sent
      * @param ssrc the SSRC the SFU uses for it on this transport
      * @param cname the RTCP CNAME, the same for one sender's audio and video so that
      *        the receiver can synchronise them
+     * @param rtxSsrc the SSRC of its retransmissions (RFC 4588), or -1
      */
-    public record SentTrack(String streamId, String trackId, long ssrc, String cname) {
+    public record SentTrack(String streamId, String trackId, long ssrc, String cname, long rtxSsrc) {
     }
 }

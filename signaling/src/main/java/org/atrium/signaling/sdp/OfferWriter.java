@@ -89,8 +89,15 @@ public final class OfferWriter {
             }
         }
         if (track != null) {
+            if (track.rtxSsrc() >= 0) {
+                line(sdp, "a=ssrc-group:FID " + track.ssrc() + " " + track.rtxSsrc());
+            }
             line(sdp, "a=ssrc:" + track.ssrc() + " cname:" + track.cname());
             line(sdp, "a=ssrc:" + track.ssrc() + " msid:" + track.streamId() + " " + track.trackId());
+            if (track.rtxSsrc() >= 0) {
+                line(sdp, "a=ssrc:" + track.rtxSsrc() + " cname:" + track.cname());
+                line(sdp, "a=ssrc:" + track.rtxSsrc() + " msid:" + track.streamId() + " " + track.trackId());
+            }
         }
         for (IceCandidate candidate : transport.candidates()) {
             line(sdp, "a=" + CandidateParser.format(candidate));

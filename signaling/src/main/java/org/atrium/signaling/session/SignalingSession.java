@@ -20,6 +20,7 @@ import org.atrium.sfu.Sfu;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.media.RtpCodec;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
@@ -198,12 +199,24 @@ public final class SignalingSession implements ParticipantListener {
                 applyPublish(slot, section);
             } else if (offered != null) {
                 if (slot.consumer == offered && section.direction() == Direction.RECVONLY) {
+                    offered.setRtxEnabled(acceptsRtx(section));
                     offered.resume();
                 }
             } else if (slot.consumer == null) {
                 slot.reusable = true;
             }
         }
+    }
+
+    /** Whether the answer kept an RTX format (RFC 4588) in this section. */
+    private boolean acceptsRtx(Answer.Section section) {
+        for (int payloadType : section.payloadTypes()) {
+            RtpCodec codec = sfu.config().capabilities().codecForPayloadType(payloadType);
+            if (codec != null && codec.rtxPayloadType() == payloadType) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void applyPublish(MediaSlot slot, Answer.Section section) {
@@ -277,7 +290,7 @@ public final class SignalingSession implements ParticipantListener {
                 Producer producer = consumer.producer();
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.SENDONLY,
                         new OfferSection.SentTrack(producer.ownerId(), producer.id(), consumer.ssrc(),
-                                producer.ownerId())));
+                                producer.ownerId(), consumer.rtxSsrc())));
                 subscribe.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), producer.ownerId()));
             } else {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));

@@ -27,9 +27,9 @@ class AnswerReaderTest {
             new OfferSection("0", MediaKind.AUDIO, Direction.RECVONLY, null),
             new OfferSection("1", MediaKind.VIDEO, Direction.RECVONLY, null),
             new OfferSection("2", MediaKind.AUDIO, Direction.SENDONLY,
-                    new OfferSection.SentTrack("p6964d7ef", "p6964d7ef-0", 1111, "p6964d7ef")),
+                    new OfferSection.SentTrack("p6964d7ef", "p6964d7ef-0", 1111, "p6964d7ef", -1)),
             new OfferSection("3", MediaKind.VIDEO, Direction.SENDONLY,
-                    new OfferSection.SentTrack("p6964d7ef", "p6964d7ef-1", 2222, "p6964d7ef")));
+                    new OfferSection.SentTrack("p6964d7ef", "p6964d7ef-1", 2222, "p6964d7ef", 2223)));
 
     static String resource(String name) throws IOException {
         try (InputStream in = AnswerReaderTest.class.getResourceAsStream("/sdp/" + name)) {

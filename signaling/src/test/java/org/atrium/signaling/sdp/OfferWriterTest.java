@@ -22,7 +22,7 @@ class OfferWriterTest {
             new OfferSection("0", MediaKind.AUDIO, Direction.RECVONLY, null),
             new OfferSection("1", MediaKind.VIDEO, Direction.RECVONLY, null),
             new OfferSection("2", MediaKind.VIDEO, Direction.SENDONLY,
-                    new OfferSection.SentTrack("p1", "p1-1", 3735928559L, "p1")),
+                    new OfferSection.SentTrack("p1", "p1-1", 3735928559L, "p1", 12345L)),
             new OfferSection("3", MediaKind.AUDIO, Direction.INACTIVE, null));
 
     @Test
@@ -52,6 +52,7 @@ class OfferWriterTest {
                 assertEquals(List.of("96", "97", "102", "103"), section.formats());
                 assertTrue(section.attributes("fmtp").contains("97 apt=96"));
                 assertTrue(section.attributes("rtcp-fb").contains("96 nack pli"));
+                assertTrue(section.attributes("rtcp-fb").contains("96 nack"));
                 assertTrue(section.attributes("rtcp-fb").contains("96 transport-cc"));
                 assertEquals(List.of(TRANSPORT_CC, "4 urn:ietf:params:rtp-hdrext:sdes:mid"),
                         section.attributes("extmap"));
@@ -70,7 +71,9 @@ class OfferWriterTest {
                 OfferWriter.write(42, 1, TRANSPORT, SECTIONS, MediaCapabilities.defaults())).media().get(2);
         assertTrue(sent.hasAttribute("sendonly"));
         assertEquals("p1 p1-1", sent.attribute("msid"));
-        assertEquals(List.of("3735928559 cname:p1", "3735928559 msid:p1 p1-1"), sent.attributes("ssrc"));
+        assertEquals(List.of("3735928559 cname:p1", "3735928559 msid:p1 p1-1", "12345 cname:p1", "12345 msid:p1 p1-1"),
+                sent.attributes("ssrc"));
+        assertEquals("FID 3735928559 12345", sent.attribute("ssrc-group"));
 
         SessionDescription.MediaDescription inactive = SessionDescription.parse(
                 OfferWriter.write(42, 1, TRANSPORT, SECTIONS, MediaCapabilities.defaults())).media().get(3);
