@@ -17,7 +17,8 @@ public record WebRtcStats(
             long framesDecoded,
             long bytesReceived,
             long nackCount,
-            long freezeCount) {}
+            long freezeCount,
+            long retransmittedPacketsReceived) {}
 
     /** One {@code outbound-rtp} stream. */
     public record Outbound(String kind, long ssrc, long packetsSent, long bytesSent) {}
@@ -53,7 +54,8 @@ public record WebRtcStats(
                 if (s.type === 'inbound-rtp') {
                     out.inbound.push({kind: s.kind, ssrc: n(s.ssrc), packetsReceived: n(s.packetsReceived),
                             packetsLost: n(s.packetsLost), framesDecoded: n(s.framesDecoded),
-                            bytesReceived: n(s.bytesReceived), nackCount: n(s.nackCount), freezeCount: n(s.freezeCount)});
+                            bytesReceived: n(s.bytesReceived), nackCount: n(s.nackCount), freezeCount: n(s.freezeCount),
+                            retransmittedPacketsReceived: n(s.retransmittedPacketsReceived)});
                 } else if (s.type === 'outbound-rtp') {
                     out.outbound.push({kind: s.kind, ssrc: n(s.ssrc), packetsSent: n(s.packetsSent),
                             bytesSent: n(s.bytesSent)});
@@ -100,7 +102,8 @@ public record WebRtcStats(
                                                         num(m, "framesDecoded"),
                                                         num(m, "bytesReceived"),
                                                         num(m, "nackCount"),
-                                                        num(m, "freezeCount")))
+                                                        num(m, "freezeCount"),
+                                                        num(m, "retransmittedPacketsReceived")))
                                 .toList();
         List<Outbound> outbound =
                 ((List<?>) raw.get("outbound"))

@@ -1,0 +1,126 @@
+package org.atrium.signaling.browser;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.atrium.signaling.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Video keeps playing through 5 % random loss each way between the browsers and the
+ * SFU: the receiving browser NACKs and retransmissions arrive. The loss comes from
+ * nftables rules in the test's own loopback-only network namespace, on the SFU's
+ * media port only.
+ */
+@Tag("browser")
+class LossBrowserTest {
+
+    private static final Duration CONNECT = Duration.ofSeconds(20);
+    private static final String TABLE = "atrium_loss";
+
+    private TestServer server;
+    private Chromium chromium;
+    private boolean rulesAdded;
+
+    @BeforeEach
+    void start() throws Exception {
+        Chromium.assumeInstalled();
+        Assumptions.assumeTrue(Chromium.inLoopbackOnlyNamespace(),
+                "loss is injected with nftables only inside the test's own network namespace (run ./test.sh)");
+        Assumptions.assumeTrue(nft("list tables") == 0, "nftables (nft) is needed to inject loss");
+        server = TestServer.start();
+        chromium = Chromium.launch();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (rulesAdded) {
+            nft("delete table inet " + TABLE);
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void videoKeepsDecodingThroughFivePercentLossWithNacksAndRetransmissions() throws Exception {
+        BrowserPage publisher = chromium.open(server.http("/room/loss?name=Pub").toString());
+        BrowserPage receiver = chromium.open(server.http("/room/loss?name=Sub").toString());
+        publisher.waitUntilTrue("window.atrium && window.atrium.state === 'connected'", CONNECT);
+        receiver.waitUntilTrue("window.atrium && window.atrium.state === 'connected'", CONNECT);
+        receiver.waitUntil("video decoding", CONNECT, () -> video(receiver).framesDecoded() > 0);
+
+        int port = server.server().sfu().mediaAddress().getPort();
+        String rules = "add table inet " + TABLE + "\n"
+                + "add chain inet " + TABLE + " input { type filter hook input priority 0; }\n"
+                + "add rule inet " + TABLE + " input udp dport " + port + " numgen random mod 100 < 5 drop\n"
+                + "add rule inet " + TABLE + " input udp sport " + port + " numgen random mod 100 < 5 drop\n";
+        assertTrue(nftScript(rules) == 0, "nft rules added");
+        rulesAdded = true;
+
+        WebRtcStats.Inbound before = video(receiver);
+        long[] frames = new long[5];
+        for (int i = 0; i < frames.length; i++) {
+            Thread.sleep(4000);
+            frames[i] = video(receiver).framesDecoded();
+        }
+        WebRtcStats.Inbound after = video(receiver);
+        System.out.printf("over 20 s at 5%% loss each way: frames decoded %d -> %d (every 4 s: %s), nackCount %d, "
+                        + "retransmitted packets received %d, packets lost %d, freezeCount %d%n",
+                before.framesDecoded(), after.framesDecoded(), java.util.Arrays.toString(frames), after.nackCount(),
+                after.retransmittedPacketsReceived(), after.packetsLost(), after.freezeCount());
+        assertTrue(after.nackCount() > before.nackCount(), "the receiver sent NACKs");
+        assertTrue(after.retransmittedPacketsReceived() > before.retransmittedPacketsReceived(),
+                "retransmissions arrived");
+        long previous = before.framesDecoded();
+        for (long count : frames) {
+            assertTrue(count > previous, "frames advanced in every 4 s window: " + java.util.Arrays.toString(frames));
+            previous = count;
+        }
+    }
+
+    private static WebRtcStats.Inbound video(BrowserPage page) {
+        return WebRtcStats.read(page, "window.atrium.pc").inbound("video").stream().findFirst()
+                .orElse(new WebRtcStats.Inbound("video", 0, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    private static int nft(String arguments) throws IOException, InterruptedException {
+        return run(new ProcessBuilder(("nft " + arguments).split(" ")), null);
+    }
+
+    private static int nftScript(String script) throws IOException, InterruptedException {
+        return run(new ProcessBuilder("nft", "-f", "-"), script);
+    }
+
+    private static int run(ProcessBuilder builder, String input) throws IOException, InterruptedException {
+        Process process;
+        try {
+            process = builder.redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return -1;
+        }
+        if (input != null) {
+            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        if (process.exitValue() != 0) {
+            System.out.println("nft: " + output);
+        }
+        return process.exitValue();
+    }
+}
