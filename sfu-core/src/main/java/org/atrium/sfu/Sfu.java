@@ -43,7 +43,8 @@ public final class Sfu implements AutoCloseable {
         this.handshakes = Executors.newCachedThreadPool(daemonThreads("atrium-dtls"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("atrium-timer"));
         this.rooms = new Rooms(this::newTransport, counters, config.capabilities(),
-                config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms());
+                config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms(),
+                config.packetCache());
         timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(this::detectActiveSpeakers, 300, 300, TimeUnit.MILLISECONDS);
         // Congestion feedback is due every 100 ms, or sooner when many packets are

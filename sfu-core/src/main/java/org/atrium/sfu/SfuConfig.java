@@ -20,6 +20,8 @@ import org.atrium.sfu.media.MediaCapabilities;
  * @param maxParticipantsPerRoom limit per room
  * @param maxRooms limit per server
  * @param capabilities codecs and header extensions negotiated
+ * @param packetCache how many packets of each published video stream are kept for
+ *        retransmission, and for how long (memory: packets x 1500 B per video stream)
  */
 public record SfuConfig(
         InetAddress mediaBindAddress,
@@ -30,7 +32,20 @@ public record SfuConfig(
         Duration keyframeMinInterval,
         int maxParticipantsPerRoom,
         int maxRooms,
-        MediaCapabilities capabilities) {
+        MediaCapabilities capabilities,
+        PacketCacheSize packetCache) {
+
+    /** Bounds of the per-stream retransmission cache. */
+    public record PacketCacheSize(int packets, Duration maxAge) {
+        public PacketCacheSize {
+            if (packets < 16 || packets > 32768 || Integer.bitCount(packets) != 1) {
+                throw new IllegalArgumentException("packet cache size must be a power of two, 16-32768: " + packets);
+            }
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException("packet cache age must be positive");
+            }
+        }
+    }
 
     public SfuConfig {
         Objects.requireNonNull(mediaBindAddress, "mediaBindAddress");
@@ -53,21 +68,27 @@ public record SfuConfig(
                 Duration.ofMillis(300),
                 50,
                 1000,
-                MediaCapabilities.defaults());
+                MediaCapabilities.defaults(),
+                new PacketCacheSize(512, Duration.ofSeconds(1)));
     }
 
     public SfuConfig withMedia(InetAddress bindAddress, int port, List<InetAddress> announced) {
         return new SfuConfig(bindAddress, port, announced, iceTimeout, consentTimeout, keyframeMinInterval,
-                maxParticipantsPerRoom, maxRooms, capabilities);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache);
     }
 
     public SfuConfig withTimeouts(Duration ice, Duration consent) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, ice, consent, keyframeMinInterval,
-                maxParticipantsPerRoom, maxRooms, capabilities);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache);
+    }
+
+    public SfuConfig withPacketCache(PacketCacheSize size) {
+        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
+                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, size);
     }
 
     public SfuConfig withLimits(int participantsPerRoom, int rooms) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
-                keyframeMinInterval, participantsPerRoom, rooms, capabilities);
+                keyframeMinInterval, participantsPerRoom, rooms, capabilities, packetCache);
     }
 }

@@ -36,6 +36,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                                                                        (ATRIUM_TLS_SELF_SIGNED=true)
               --max-participants N   per room                         (ATRIUM_MAX_PARTICIPANTS, default 50)
               --max-rooms N          per server                       (ATRIUM_MAX_ROOMS, default 1000)
+              --packet-cache N       packets kept per video stream for retransmission, a power of
+                                     two; 1500 B each                 (ATRIUM_PACKET_CACHE, default 512)
+              --packet-cache-age MS  oldest packet retransmitted, ms   (ATRIUM_PACKET_CACHE_AGE, default 1000)
               --help                 this text
             """;
 
@@ -47,7 +50,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
     public static ServerConfig from(Map<String, String> env, String[] args) {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         for (String key : List.of("http-host", "http-port", "media-address", "media-port", "public-ip", "tls-cert",
-                "tls-key", "tls-self-signed", "max-participants", "max-rooms")) {
+                "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -86,6 +89,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         List<InetAddress> publicIps = new ArrayList<>();
         int maxParticipants = sfu.maxParticipantsPerRoom();
         int maxRooms = sfu.maxRooms();
+        int cachePackets = sfu.packetCache().packets();
+        long cacheAgeMillis = sfu.packetCache().maxAge().toMillis();
         for (Map.Entry<String, String> entry : values.entrySet()) {
             String value = entry.getValue();
             switch (entry.getKey()) {
@@ -105,6 +110,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "tls-self-signed" -> selfSigned = Boolean.parseBoolean(value);
                 case "max-participants" -> maxParticipants = positive(value, "--max-participants");
                 case "max-rooms" -> maxRooms = positive(value, "--max-rooms");
+                case "packet-cache" -> cachePackets = positive(value, "--packet-cache");
+                case "packet-cache-age" -> cacheAgeMillis = positive(value, "--packet-cache-age");
                 case "help" -> throw new HelpRequested();
                 default -> throw new IllegalArgumentException("unknown option --" + entry.getKey());
             }
@@ -116,7 +123,14 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
             throw new IllegalArgumentException(
                     "--media-address must be a concrete address of this host (it is announced as the host candidate)");
         }
-        sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms);
+        SfuConfig.PacketCacheSize cache;
+        try {
+            cache = new SfuConfig.PacketCacheSize(cachePackets, java.time.Duration.ofMillis(cacheAgeMillis));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--packet-cache: " + e.getMessage());
+        }
+        sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms)
+                .withPacketCache(cache);
         return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu);
     }
 

@@ -36,6 +36,7 @@ public final class Consumer {
     private final AtomicInteger rtxSequence = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 15));
     private final MediaCapabilities capabilities;
     private final LongAdder retransmissions = new LongAdder();
+    private final LongAdder nacksReceived = new LongAdder();
     private final PacketSink downstream;
     private final byte[] extensionIdMap;
     private final LongAdder packets = new LongAdder();
@@ -167,6 +168,7 @@ public final class Consumer {
      * @return true if a retransmission was sent
      */
     public boolean retransmit(int consumerSequence, long nowNanos) {
+        nacksReceived.increment();
         if (!resumed || closed || !started) {
             return false;
         }
@@ -201,6 +203,11 @@ public final class Consumer {
             retransmissions.increment();
         }
         return sent;
+    }
+
+    /** Sequence numbers the receiver has NACKed. */
+    public long nackedCount() {
+        return nacksReceived.sum();
     }
 
     public long retransmissionCount() {

@@ -25,10 +25,6 @@ public final class Producer {
     private final String ownerId;
     private final String mid;
     private final MediaKind kind;
-    /** Packets kept per video stream for retransmission: 512 x 1500 B = 750 KiB. */
-    public static final int CACHED_VIDEO_PACKETS = 512;
-    /** Older packets are not retransmitted: they would arrive too late to be played. */
-    public static final long CACHE_AGE_NANOS = 1_000_000_000L;
     private static final int MAX_NACKS_PER_PACKET = 64;
 
     /** An SSRC not known yet; no packet matches it. */
@@ -75,10 +71,12 @@ public final class Producer {
      * @param counters server-wide counters
      * @param audioLevelExtensionId id of the RFC 6464 audio level extension, 0 if not negotiated
      * @param capabilities the codecs negotiated (for RTX payload types and clock rates)
+     * @param cachedPackets packets of a video stream kept for retransmission (x 1500 B of memory)
+     * @param cacheAgeNanos older packets are not retransmitted: they would come too late to play
      */
     public Producer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
             PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos, ScheduledExecutorService timers,
-            SfuCounters counters, MediaCapabilities capabilities) {
+            SfuCounters counters, MediaCapabilities capabilities, int cachedPackets, long cacheAgeNanos) {
         this.id = id;
         this.ownerId = ownerId;
         this.mid = mid;
@@ -93,7 +91,7 @@ public final class Producer {
         this.audioLevelExtensionId = capabilities.extensionId(RtpHeaderExtension.AUDIO_LEVEL);
         this.clockRate = capabilities.codecs(kind).get(0).clockRate();
         boolean video = kind == MediaKind.VIDEO;
-        this.cache = video ? new PacketCache(CACHED_VIDEO_PACKETS, CACHE_AGE_NANOS) : null;
+        this.cache = video ? new PacketCache(cachedPackets, cacheAgeNanos) : null;
         this.nacks = video ? new NackGenerator(NackGenerator.Config.DEFAULT) : null;
         this.lostScratch = video ? new int[MAX_NACKS_PER_PACKET] : null;
         this.nackScratch = video ? new byte[16 + 4 * MAX_NACKS_PER_PACKET] : null;

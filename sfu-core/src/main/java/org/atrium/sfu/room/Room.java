@@ -42,6 +42,9 @@ public final class Room {
 
         long keyframeIntervalNanos();
 
+        /** Bounds of each video stream's retransmission cache. */
+        org.atrium.sfu.SfuConfig.PacketCacheSize packetCache();
+
         /** Runs deferred work such as throttled keyframe requests. */
         java.util.concurrent.ScheduledExecutorService timers();
 
@@ -145,7 +148,7 @@ public final class Room {
         }
         Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
                 owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters(),
-                router.capabilities());
+                router.capabilities(), host.packetCache().packets(), host.packetCache().maxAge().toNanos());
         owner.addProducer(producer);
         if (ssrc != Producer.UNKNOWN_SSRC) {
             LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);

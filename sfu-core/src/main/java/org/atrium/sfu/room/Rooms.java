@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import org.atrium.sfu.SfuConfig;
 import org.atrium.sfu.media.MediaCapabilities;
 import org.atrium.sfu.media.Router;
 import org.atrium.sfu.stats.SfuCounters;
@@ -24,10 +25,12 @@ public final class Rooms {
      * @param timers runs deferred work
      * @param maxParticipants per room
      * @param maxRooms on this server
+     * @param packetCache bounds of each video stream's retransmission cache
      */
     public Rooms(Participant.TransportFactory transportFactory, SfuCounters counters, MediaCapabilities capabilities,
-            long keyframeIntervalNanos, ScheduledExecutorService timers, int maxParticipants, int maxRooms) {
-        this.host = new Host(transportFactory, counters, keyframeIntervalNanos, timers, maxParticipants);
+            long keyframeIntervalNanos, ScheduledExecutorService timers, int maxParticipants, int maxRooms,
+            SfuConfig.PacketCacheSize packetCache) {
+        this.host = new Host(transportFactory, counters, keyframeIntervalNanos, timers, maxParticipants, packetCache);
         this.capabilities = capabilities;
         this.maxRooms = maxRooms;
     }
@@ -115,14 +118,21 @@ public final class Rooms {
         private final long keyframeIntervalNanos;
         private final ScheduledExecutorService timers;
         private final int maxParticipants;
+        private final SfuConfig.PacketCacheSize packetCache;
 
         Host(Participant.TransportFactory transportFactory, SfuCounters counters, long keyframeIntervalNanos,
-                ScheduledExecutorService timers, int maxParticipants) {
+                ScheduledExecutorService timers, int maxParticipants, SfuConfig.PacketCacheSize packetCache) {
+            this.packetCache = packetCache;
             this.transportFactory = transportFactory;
             this.counters = counters;
             this.keyframeIntervalNanos = keyframeIntervalNanos;
             this.timers = timers;
             this.maxParticipants = maxParticipants;
+        }
+
+        @Override
+        public SfuConfig.PacketCacheSize packetCache() {
+            return packetCache;
         }
 
         @Override

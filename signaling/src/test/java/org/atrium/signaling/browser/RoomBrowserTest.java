@@ -84,6 +84,16 @@ class RoomBrowserTest {
             assertReceivesFrom(pages.get(i), others(ids, ids.get(i)), CONNECT);
         }
 
+        // The fake microphones all beep: the SFU names one dominant speaker, the same on
+        // every page, and each page marks that tile (or its own).
+        pages.get(0).waitUntilTrue("window.atrium.activeSpeaker", FIVE_SECONDS);
+        String speaker = (String) pages.get(0).eval("return window.atrium.activeSpeaker;");
+        assertTrue(ids.contains(speaker), speaker);
+        for (BrowserPage page : pages) {
+            page.waitUntilTrue("window.atrium.activeSpeaker === '" + speaker + "'"
+                    + " && document.querySelectorAll('[data-active-speaker=\"true\"]').length === 1", FIVE_SECONDS);
+        }
+
         // A fourth page joins later: the other three show it within 5 s of its joining. Its
         // browser starts on a blank page first, so that the seconds a browser takes to
         // start are not counted as joining.
