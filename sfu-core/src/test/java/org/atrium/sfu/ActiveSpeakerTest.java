@@ -4,10 +4,7 @@ import static org.atrium.sfu.peer.RtpPacketBuilder.rtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.atrium.rtp.codec.AudioLevel;
 import org.atrium.sfu.media.MediaKind;
 import org.junit.jupiter.api.AfterEach;
@@ -26,28 +23,22 @@ class ActiveSpeakerTest {
     private static final int AUDIO_LEVEL_ID = 1;
     private static final int OPUS = 111;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Sfu sfu;
+    private SfuFixture fixture;
 
     @BeforeEach
     void startSfu() throws Exception {
-        sfu = new Sfu(SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
+        fixture = new SfuFixture();
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        sfu.close();
+        fixture.close();
     }
 
     @Test
     void theOneWhoSpeaksBecomesTheActiveSpeakerForEveryone() throws Exception {
-        PeerInRoom talker = PeerInRoom.joinConnected(sfu, "room", "talker");
-        toClose.add(talker);
-        PeerInRoom listener = PeerInRoom.joinConnected(sfu, "room", "listener");
-        toClose.add(listener);
+        PeerInRoom talker = fixture.connected("room", "talker");
+        PeerInRoom listener = fixture.connected("room", "listener");
         talker.participant().publish("0", MediaKind.AUDIO, 1111, -1);
         listener.participant().publish("0", MediaKind.AUDIO, 2222, -1);
 

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.atrium.rtp.Nack;
 import org.atrium.rtp.RtcpFeedback;
-import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.Rtx;
 import org.atrium.sfu.media.Consumer;
@@ -36,19 +34,16 @@ class LossRecoveryTest {
     private static final long PUBLISHER_RTX_SSRC = 0x0A0B0C0EL;
     private static final Duration WAIT = Duration.ofSeconds(3);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Sfu sfu;
+    private SfuFixture fixture;
     private PeerInRoom publisher;
     private PeerInRoom subscriber;
     private Consumer consumer;
 
     @BeforeEach
     void connect() throws Exception {
-        sfu = new Sfu(SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
-        publisher = PeerInRoom.joinConnected(sfu, "room", "publisher");
-        toClose.add(publisher);
-        subscriber = PeerInRoom.joinConnected(sfu, "room", "subscriber");
-        toClose.add(subscriber);
+        fixture = new SfuFixture();
+        publisher = fixture.connected("room", "publisher");
+        subscriber = fixture.connected("room", "subscriber");
         publisher.participant().publish("1", MediaKind.VIDEO, PUBLISHER_SSRC, PUBLISHER_RTX_SSRC);
         consumer = subscriber.listener().nextConsumerAdded(WAIT);
         assertNotNull(consumer);
@@ -56,10 +51,7 @@ class LossRecoveryTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        sfu.close();
+        fixture.close();
     }
 
     private static byte[] packet(int sequence) {
@@ -178,23 +170,9 @@ class LossRecoveryTest {
     }
 
     private static int[] awaitNack(PeerInRoom peer, long mediaSsrc) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        RtcpIterator packets = new RtcpIterator();
-        while (System.nanoTime() < deadline) {
-            byte[] compound = peer.peer().pollRtcp(Duration.ofMillis(200));
-            if (compound == null) {
-                continue;
-            }
-            packets.reset(compound, 0, compound.length);
-            while (packets.next()) {
-                int off = packets.offset();
-                if (Nack.is(compound, off, packets.length()) && RtcpFeedback.mediaSsrc(compound, off) == mediaSsrc) {
-                    int[] lost = new int[16];
-                    int count = Nack.lostSequences(compound, off, lost);
-                    return Arrays.copyOf(lost, count);
-                }
-            }
-        }
-        throw new AssertionError("no NACK for " + mediaSsrc);
+        byte[] nack = SfuFixture.awaitRtcp(peer.peer(), WAIT, "NACK for " + mediaSsrc,
+                (b, off, len) -> Nack.is(b, off, len) && RtcpFeedback.mediaSsrc(b, off) == mediaSsrc);
+        int[] lost = new int[16];
+        return Arrays.copyOf(lost, Nack.lostSequences(nack, 0, lost));
     }
 }

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.atrium.rtp.ReceiverReport;
 import org.atrium.rtp.ReportBlock;
-import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.SenderReport;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
@@ -33,28 +29,22 @@ class RtcpReportsTest {
     private static final long PUBLISHER_SSRC = 0x01020304L;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Sfu sfu;
+    private SfuFixture fixture;
 
     @BeforeEach
     void startSfu() throws Exception {
-        sfu = new Sfu(SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
+        fixture = new SfuFixture();
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        sfu.close();
+        fixture.close();
     }
 
     @Test
     void publisherGetsReceiverReportsAndReceiverGetsMappedSenderReports() throws Exception {
-        PeerInRoom publisher = PeerInRoom.joinConnected(sfu, "room", "publisher");
-        toClose.add(publisher);
-        PeerInRoom subscriber = PeerInRoom.joinConnected(sfu, "room", "subscriber");
-        toClose.add(subscriber);
+        PeerInRoom publisher = fixture.connected("room", "publisher");
+        PeerInRoom subscriber = fixture.connected("room", "subscriber");
         publisher.participant().publish("1", MediaKind.VIDEO, PUBLISHER_SSRC, -1);
         Consumer consumer = subscriber.listener().nextConsumerAdded(WAIT);
         consumer.resume();
@@ -101,41 +91,13 @@ class RtcpReportsTest {
     }
 
     private static byte[] awaitReportBlock(PeerInRoom peer, long sourceSsrc) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        RtcpIterator packets = new RtcpIterator();
-        while (System.nanoTime() < deadline) {
-            byte[] compound = peer.peer().pollRtcp(Duration.ofMillis(500));
-            if (compound == null) {
-                continue;
-            }
-            packets.reset(compound, 0, compound.length);
-            while (packets.next()) {
-                int off = packets.offset();
-                if (ReceiverReport.is(compound, off, packets.length()) && ReceiverReport.reportCount(compound, off) > 0
-                        && ReportBlock.ssrc(compound, ReceiverReport.reportBlockOffset(compound, off, 0)) == sourceSsrc) {
-                    return java.util.Arrays.copyOfRange(compound, off, off + packets.length());
-                }
-            }
-        }
-        throw new AssertionError("no receiver report about " + sourceSsrc);
+        return SfuFixture.awaitRtcp(peer.peer(), WAIT, "receiver report about " + sourceSsrc,
+                (b, off, len) -> ReceiverReport.is(b, off, len) && ReceiverReport.reportCount(b, off) > 0
+                        && ReportBlock.ssrc(b, ReceiverReport.reportBlockOffset(b, off, 0)) == sourceSsrc);
     }
 
     private static byte[] awaitSenderReport(PeerInRoom peer, long ssrc) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        RtcpIterator packets = new RtcpIterator();
-        while (System.nanoTime() < deadline) {
-            byte[] compound = peer.peer().pollRtcp(Duration.ofMillis(500));
-            if (compound == null) {
-                continue;
-            }
-            packets.reset(compound, 0, compound.length);
-            while (packets.next()) {
-                int off = packets.offset();
-                if (SenderReport.is(compound, off, packets.length()) && SenderReport.senderSsrc(compound, off) == ssrc) {
-                    return java.util.Arrays.copyOfRange(compound, off, off + packets.length());
-                }
-            }
-        }
-        throw new AssertionError("no sender report for " + ssrc);
+        return SfuFixture.awaitRtcp(peer.peer(), WAIT, "sender report for " + ssrc,
+                (b, off, len) -> SenderReport.is(b, off, len) && SenderReport.senderSsrc(b, off) == ssrc);
     }
 }
