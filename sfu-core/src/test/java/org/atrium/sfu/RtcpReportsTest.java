@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import org.atrium.rtp.Bye;
 import org.atrium.rtp.ReceiverReport;
 import org.atrium.rtp.ReportBlock;
 import org.atrium.rtp.SenderReport;
@@ -88,6 +89,22 @@ class RtcpReportsTest {
         // lip sync needs only that audio and video of one sender share it.
         assertTrue(error <= 90 * 50, "SR RTP timestamp within 50 ms of the publisher's line: off by " + error);
         assertTrue(SenderReport.packetCount(consumerSr, 0) >= 90, "the consumer's own packet count");
+    }
+
+    @Test
+    void receiverGetsByeForTheStreamsOfAPublisherWhoLeaves() throws Exception {
+        PeerInRoom publisher = fixture.connected("room", "publisher");
+        PeerInRoom subscriber = fixture.connected("room", "subscriber");
+        publisher.participant().publish("1", MediaKind.VIDEO, PUBLISHER_SSRC, PUBLISHER_SSRC + 1);
+        Consumer consumer = subscriber.listener().nextConsumerAdded(WAIT);
+        consumer.resume();
+        publisher.participant().leave();
+
+        byte[] bye = SfuFixture.awaitRtcp(subscriber.peer(), WAIT, "BYE",
+                (b, off, len) -> Bye.is(b, off, len));
+        assertEquals(2, Bye.ssrcCount(bye, 0));
+        assertEquals(consumer.ssrc(), Bye.ssrc(bye, 0, 0));
+        assertEquals(consumer.rtxSsrc(), Bye.ssrc(bye, 0, 1));
     }
 
     private static byte[] awaitReportBlock(PeerInRoom peer, long sourceSsrc) throws InterruptedException {

@@ -1,6 +1,7 @@
 package org.atrium.sfu.room;
 
 import java.util.List;
+import org.atrium.rtp.Bye;
 import org.atrium.rtp.Fir;
 import org.atrium.rtp.Nack;
 import org.atrium.rtp.Pli;
@@ -170,6 +171,19 @@ public final class Participant {
 
     synchronized void removeConsumer(Consumer consumer) {
         consumers = ArraySnapshots.without(consumers, consumer);
+    }
+
+    /**
+     * Tells this participant that a stream it received has ended (RTCP BYE, RFC 3550
+     * 6.6), after an empty Receiver Report since a compound starts with a report.
+     */
+    void sendBye(Consumer consumer) {
+        byte[] packet = new byte[ReceiverReport.MIN_LENGTH + 12];
+        int length = ReceiverReport.write(packet, 0, feedbackSsrc, 0);
+        long[] ssrcs = consumer.rtxSsrc() >= 0 ? new long[] {consumer.ssrc(), consumer.rtxSsrc()}
+                : new long[] {consumer.ssrc()};
+        length += Bye.write(packet, length, ssrcs, ssrcs.length, null);
+        transport.sendRtcp(packet, 0, length);
     }
 
     /** True when an SSRC is in use on this participant's transport in either direction. */

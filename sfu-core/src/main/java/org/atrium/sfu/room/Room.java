@@ -187,6 +187,7 @@ public final class Room {
             Participant receiver = participants.get(consumer.receiverId());
             if (receiver != null) {
                 receiver.removeConsumer(consumer);
+                receiver.sendBye(consumer);
                 receiver.listener().onConsumerClosed(consumer);
             }
         }
