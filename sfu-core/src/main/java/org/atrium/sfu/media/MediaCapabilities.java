@@ -11,9 +11,11 @@ import java.util.List;
 public record MediaCapabilities(List<RtpCodec> codecs, List<RtpHeaderExtension> extensions) {
 
     // transport-cc: the SFU sends transport-wide feedback for what it receives, which
-    // drives the browser's send-side bandwidth estimate.
+    // drives the browser's send-side bandwidth estimate; goog-remb is the fallback for
+    // senders that do not keep transport-cc.
     private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
-    private static final List<String> VIDEO_FEEDBACK = List.of("transport-cc", "nack", "nack pli", "ccm fir");
+    private static final List<String> VIDEO_FEEDBACK =
+            List.of("goog-remb", "transport-cc", "nack", "nack pli", "ccm fir");
 
     public MediaCapabilities {
         codecs = List.copyOf(codecs);

@@ -1,24 +1,29 @@
 package org.atrium.sfu.room;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.atrium.rtp.Bye;
 import org.atrium.rtp.Fir;
 import org.atrium.rtp.Nack;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.ReceiverReport;
+import org.atrium.rtp.Remb;
 import org.atrium.rtp.ReportBlock;
-import org.atrium.rtp.SenderReport;
 import org.atrium.rtp.RtcpFeedback;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.RtpPacket;
+import org.atrium.rtp.SenderReport;
 import org.atrium.rtp.TransportCcExtension;
+import org.atrium.sfu.cc.CongestionFeedback;
+import org.atrium.sfu.cc.LossBasedRateEstimator;
 import org.atrium.sfu.cc.TransportCcFeedbackGenerator;
-import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.stats.SfuCounters;
 import org.atrium.sfu.transport.IceCandidate;
@@ -44,6 +49,7 @@ public final class Participant {
     private final WebRtcTransport transport;
     private final Sink sink = new Sink();
     private final RtcpIterator rtcpIterator = new RtcpIterator();
+    private static final long REMB_INTERVAL_NANOS = 1_000_000_000L;
     /** Sequence numbers of one NACK, on the receive thread. */
     private final int[] lostScratch = new int[256];
     private final int transportCcExtensionId;
@@ -51,6 +57,11 @@ public final class Participant {
     /** Built on the timer thread only. */
     private final byte[] feedbackBuffer = new byte[1200];
     private final RtcpReports reports;
+    private volatile CongestionFeedback congestionFeedback = CongestionFeedback.TRANSPORT_CC;
+    /** Timer thread only: the REMB fallback. */
+    private final LossBasedRateEstimator rembEstimator = new LossBasedRateEstimator();
+    private final Map<Producer, long[]> rembLast = new IdentityHashMap<>();
+    private long rembNextNanos;
 
     private volatile Producer[] producers = new Producer[0];
     private volatile Consumer[] consumers = new Consumer[0];
@@ -111,6 +122,15 @@ public final class Participant {
     /** Applies the remote ICE/DTLS parameters from the participant's answer. */
     public void startTransport(WebRtcTransport.RemoteParameters remote) {
         transport.start(remote);
+    }
+
+    /** How this participant learns what it may send; from its answer (transport-cc or not). */
+    public void setCongestionFeedback(CongestionFeedback feedback) {
+        congestionFeedback = feedback;
+    }
+
+    public CongestionFeedback congestionFeedback() {
+        return congestionFeedback;
     }
 
     public void addRemoteCandidate(IceCandidate candidate) {
@@ -220,6 +240,9 @@ public final class Participant {
             for (Producer producer : producers) {
                 producer.sendNacks(nowNanos);
             }
+            if (congestionFeedback == CongestionFeedback.REMB) {
+                sendRembIfDue(nowNanos);
+            }
         }
         if (!transportCc.isDue(nowMicros)) {
             return;
@@ -233,6 +256,47 @@ public final class Participant {
         }
         int length;
         while ((length = transportCc.buildFeedback(feedbackBuffer, 0, feedbackSsrc, mediaSsrc, nowMicros)) > 0) {
+            transport.sendRtcp(feedbackBuffer, 0, length);
+        }
+    }
+
+    /**
+     * Once a second, for a publisher without transport-cc: the loss-based estimate of
+     * what it may send, as REMB for all its streams.
+     */
+    private void sendRembIfDue(long nowNanos) {
+        if (rembNextNanos != 0 && nowNanos - rembNextNanos < 0) {
+            return;
+        }
+        boolean first = rembNextNanos == 0;
+        rembNextNanos = nowNanos + REMB_INTERVAL_NANOS;
+        long bytes = 0;
+        long lost = 0;
+        long received = 0;
+        long[] ssrcs = new long[producers.length];
+        int count = 0;
+        for (Producer producer : producers) {
+            if (!producer.isBound()) {
+                continue;
+            }
+            ssrcs[count++] = producer.ssrc();
+            long[] now = {producer.byteCount(), producer.statistics().cumulativeLost(),
+                    producer.statistics().receivedCount()};
+            long[] last = rembLast.put(producer, now);
+            if (last != null) {
+                bytes += now[0] - last[0];
+                lost += Math.max(0, now[1] - last[1]);
+                received += now[2] - last[2];
+            }
+        }
+        rembLast.keySet().retainAll(java.util.List.of(producers));
+        if (count == 0 || first) {
+            return;
+        }
+        double loss = lost + received > 0 ? (double) lost / (lost + received) : 0;
+        long estimate = rembEstimator.update(bytes * 8 * 1_000_000_000L / REMB_INTERVAL_NANOS, loss);
+        int length = Remb.write(feedbackBuffer, 0, feedbackSsrc, estimate, ssrcs, count);
+        if (length > 0) {
             transport.sendRtcp(feedbackBuffer, 0, length);
         }
     }

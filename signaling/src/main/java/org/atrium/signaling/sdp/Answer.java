@@ -1,6 +1,7 @@
 package org.atrium.signaling.sdp;
 
 import java.util.List;
+import java.util.Set;
 import org.atrium.dtls.DtlsRole;
 import org.atrium.dtls.Fingerprint;
 import org.atrium.sfu.media.MediaKind;
@@ -10,13 +11,15 @@ import org.atrium.sfu.transport.IceCandidate;
  * What the SFU needs from a participant's answer, checked against the offer.
  *
  * @param localDtlsRole the SFU's DTLS role: SERVER when the answer says setup:active
+ * @param headerExtensions the URIs of the header extensions the answer kept (a=extmap)
  */
 public record Answer(String iceUfrag, String icePassword, Fingerprint fingerprint, DtlsRole localDtlsRole,
-        List<IceCandidate> candidates, List<Section> sections) {
+        List<IceCandidate> candidates, List<Section> sections, Set<String> headerExtensions) {
 
     public Answer {
         candidates = List.copyOf(candidates);
         sections = List.copyOf(sections);
+        headerExtensions = Set.copyOf(headerExtensions);
     }
 
     /**

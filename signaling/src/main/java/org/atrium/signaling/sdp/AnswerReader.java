@@ -1,6 +1,7 @@
 package org.atrium.signaling.sdp;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,7 @@ public final class AnswerReader {
         String setup = null;
         List<IceCandidate> candidates = new ArrayList<>();
         List<Answer.Section> sections = new ArrayList<>();
+        Set<String> extensions = new HashSet<>();
         for (int i = 0; i < media.size(); i++) {
             SessionDescription.MediaDescription section = media.get(i);
             OfferSection offer = offered.get(i);
@@ -62,6 +64,13 @@ public final class AnswerReader {
                 }
             }
             sections.add(readSection(section, offer, capabilities));
+            for (String extmap : section.attributes("extmap")) {
+                // a=extmap:<id>[/<direction>] <uri> [<attributes>] (RFC 8285 5)
+                String[] fields = extmap.split(" ");
+                if (fields.length >= 2 && extensions.size() < 64) {
+                    extensions.add(fields[1]);
+                }
+            }
         }
         ufrag = firstOf(ufrag, description.attribute("ice-ufrag"));
         password = firstOf(password, description.attribute("ice-pwd"));
@@ -90,7 +99,7 @@ public final class AnswerReader {
         } else {
             throw new SdpException("a=setup in an answer must be active or passive, not " + quote(setup));
         }
-        return new Answer(ufrag, password, parsedFingerprint, role, candidates, sections);
+        return new Answer(ufrag, password, parsedFingerprint, role, candidates, sections, extensions);
     }
 
     private static Answer.Section readSection(SessionDescription.MediaDescription section, OfferSection offer,

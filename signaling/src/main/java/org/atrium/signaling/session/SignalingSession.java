@@ -20,7 +20,9 @@ import org.atrium.sfu.Sfu;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.media.RtpCodec;
+import org.atrium.sfu.media.RtpHeaderExtension;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
@@ -186,6 +188,9 @@ public final class SignalingSession implements ParticipantListener {
             pendingCandidates.clear();
             participant.startTransport(new WebRtcTransport.RemoteParameters(answer.iceUfrag(), answer.icePassword(),
                     answer.fingerprint(), answer.localDtlsRole(), candidates));
+            // A browser that kept transport-cc estimates on its side; others get REMB.
+            participant.setCongestionFeedback(answer.headerExtensions().contains(RtpHeaderExtension.TRANSPORT_CC)
+                    ? CongestionFeedback.TRANSPORT_CC : CongestionFeedback.REMB);
         } else {
             for (IceCandidate candidate : answer.candidates()) {
                 participant.addRemoteCandidate(candidate);

@@ -62,6 +62,8 @@ class AnswerReaderTest {
         assertEquals(1634401026L, video.rtxSsrc());
         assertEquals(List.of(96, 97, 102, 103), video.payloadTypes());
 
+        assertEquals(java.util.Set.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level", "urn:ietf:params:rtp-hdrext:sdes:mid"),
+                answer.headerExtensions(), "the extensions offered then, all kept");
         assertEquals(Direction.RECVONLY, answer.sections().get(2).direction());
         assertEquals(Direction.RECVONLY, answer.sections().get(3).direction());
         assertEquals(-1, answer.sections().get(3).ssrc());

@@ -10,6 +10,7 @@ import java.util.List;
 import org.atrium.signaling.SignalingClient;
 import org.atrium.signaling.TestServer;
 import org.atrium.signaling.sdp.SessionDescription;
+import org.atrium.sfu.cc.CongestionFeedback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,31 @@ class NegotiationTest {
         JsonNode withdrawn = ada.answerNextOffer();
         assertEquals(List.of("2:audio:" + id), subscriptions(withdrawn));
         assertEquals("inactive", direction(withdrawn, 3));
+    }
+
+    @Test
+    void anAnswerWithoutTransportCcGetsRembInstead() throws Exception {
+        Member modern = join("Modern");
+        modern.answerNextOffer();
+        awaitPublished(modern);
+        SignalingClient client = new SignalingClient(server.webSocket());
+        clients.add(client);
+        client.send("{\"type\":\"join\",\"room\":\"neg\",\"name\":\"Old\"}");
+        String id = client.await("joined", WAIT).path("participantId").asText();
+        client.send(new ScriptedAnswerer().withoutTransportCc().answer(client.await("offer", WAIT)));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var old = server.server().sfu().rooms().participants().stream().filter(p -> p.id().equals(id)).findFirst();
+            if (old.isPresent() && old.get().transport().isIceStarted()) {
+                assertEquals(CongestionFeedback.REMB, old.get().congestionFeedback());
+                var other = server.server().sfu().rooms().participants().stream()
+                        .filter(p -> p.id().equals(modern.id)).findFirst().orElseThrow();
+                assertEquals(CongestionFeedback.TRANSPORT_CC, other.congestionFeedback());
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the answer was not applied");
     }
 
     @Test

@@ -17,6 +17,13 @@ final class ScriptedAnswerer {
     private final long videoSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final long rtxSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private boolean publishVideo = true;
+    private boolean transportCc = true;
+
+    /** Leaves out the transport-cc extension, as a client without it does. */
+    ScriptedAnswerer withoutTransportCc() {
+        transportCc = false;
+        return this;
+    }
 
     /** Answers the video publish slot inactive, as a client without a camera does. */
     ScriptedAnswerer withoutVideo() {
@@ -38,6 +45,9 @@ final class ScriptedAnswerer {
             }
             if (line.startsWith("a=candidate") || line.equals("a=end-of-candidates") || line.startsWith("a=ssrc")
                     || line.startsWith("a=msid:")) {
+                continue;
+            }
+            if (!transportCc && (line.contains("transport-wide-cc") || line.endsWith(" transport-cc"))) {
                 continue;
             }
             if (line.startsWith("a=ice-ufrag:")) {
