@@ -11,11 +11,14 @@ import java.util.List;
 public record MediaCapabilities(List<RtpCodec> codecs, List<RtpHeaderExtension> extensions) {
 
     // transport-cc: the SFU sends transport-wide feedback for what it receives, which
-    // drives the browser's send-side bandwidth estimate; goog-remb is the fallback for
-    // senders that do not keep transport-cc.
+    // drives the browser's send-side bandwidth estimate. goog-remb is not offered with
+    // it: Chrome then stops ramping up on transport-wide feedback alone. Signaling offers
+    // it to a participant whose answer dropped transport-cc (REMB_FEEDBACK).
     private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
-    private static final List<String> VIDEO_FEEDBACK =
-            List.of("goog-remb", "transport-cc", "nack", "nack pli", "ccm fir");
+    private static final List<String> VIDEO_FEEDBACK = List.of("transport-cc", "nack", "nack pli", "ccm fir");
+
+    /** The rtcp-fb value for REMB (draft-alvestrand-rmcat-remb). */
+    public static final String REMB_FEEDBACK = "goog-remb";
 
     public MediaCapabilities {
         codecs = List.copyOf(codecs);

@@ -2,6 +2,7 @@ package org.atrium.signaling.sdp;
 
 import java.util.List;
 import org.atrium.sfu.media.MediaCapabilities;
+import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.RtpCodec;
 import org.atrium.sfu.media.RtpHeaderExtension;
 import org.atrium.sfu.transport.IceCandidate;
@@ -28,6 +29,14 @@ public final class OfferWriter {
 
     public static String write(long sessionId, int version, LocalTransport transport, List<OfferSection> sections,
             MediaCapabilities capabilities) {
+        return write(sessionId, version, transport, sections, capabilities, false);
+    }
+
+    /**
+     * @param remb also offer goog-remb for video, to a participant that dropped transport-cc
+     */
+    public static String write(long sessionId, int version, LocalTransport transport, List<OfferSection> sections,
+            MediaCapabilities capabilities, boolean remb) {
         StringBuilder sdp = new StringBuilder(2048 + 1024 * sections.size());
         line(sdp, "v=0");
         line(sdp, "o=- " + sessionId + " " + version + " IN IP4 0.0.0.0");
@@ -40,13 +49,13 @@ public final class OfferWriter {
         line(sdp, bundle.toString());
         line(sdp, "a=msid-semantic: WMS *");
         for (OfferSection section : sections) {
-            writeSection(sdp, section, transport, capabilities);
+            writeSection(sdp, section, transport, capabilities, remb);
         }
         return sdp.toString();
     }
 
     private static void writeSection(StringBuilder sdp, OfferSection section, LocalTransport transport,
-            MediaCapabilities capabilities) {
+            MediaCapabilities capabilities, boolean remb) {
         List<RtpCodec> codecs = capabilities.codecs(section.kind());
         StringBuilder mline = new StringBuilder("m=").append(section.kind().sdpName()).append(" 9 UDP/TLS/RTP/SAVPF");
         for (RtpCodec codec : codecs) {
@@ -77,6 +86,9 @@ public final class OfferWriter {
         for (RtpCodec codec : codecs) {
             String encoding = codec.name() + "/" + codec.clockRate() + (codec.channels() > 1 ? "/" + codec.channels() : "");
             line(sdp, "a=rtpmap:" + codec.payloadType() + " " + encoding);
+            if (remb && codec.kind() == MediaKind.VIDEO) {
+                line(sdp, "a=rtcp-fb:" + codec.payloadType() + " " + MediaCapabilities.REMB_FEEDBACK);
+            }
             for (String feedback : codec.feedback()) {
                 line(sdp, "a=rtcp-fb:" + codec.payloadType() + " " + feedback);
             }

@@ -59,6 +59,8 @@ public final class SignalingSession implements ParticipantListener {
     private PendingOffer pendingOffer;
     private boolean offerNeeded;
     private boolean offerScheduled;
+    /** Offer goog-remb: the participant's answer dropped transport-cc. */
+    private boolean remb;
 
     /** An offer sent and not yet answered. */
     private record PendingOffer(int version, String sdp, String message, List<OfferSection> sections,
@@ -188,9 +190,13 @@ public final class SignalingSession implements ParticipantListener {
             pendingCandidates.clear();
             participant.startTransport(new WebRtcTransport.RemoteParameters(answer.iceUfrag(), answer.icePassword(),
                     answer.fingerprint(), answer.localDtlsRole(), candidates));
-            // A browser that kept transport-cc estimates on its side; others get REMB.
-            participant.setCongestionFeedback(answer.headerExtensions().contains(RtpHeaderExtension.TRANSPORT_CC)
-                    ? CongestionFeedback.TRANSPORT_CC : CongestionFeedback.REMB);
+            // A browser that kept transport-cc estimates on its side; others get REMB,
+            // which the next offer adds to what is negotiated.
+            if (!answer.headerExtensions().contains(RtpHeaderExtension.TRANSPORT_CC)) {
+                participant.setCongestionFeedback(CongestionFeedback.REMB);
+                remb = true;
+                offerNeeded = true;
+            }
         } else {
             for (IceCandidate candidate : answer.candidates()) {
                 participant.addRemoteCandidate(candidate);
@@ -305,7 +311,7 @@ public final class SignalingSession implements ParticipantListener {
         String sdp = OfferWriter.write(sdpSessionId, version,
                 new OfferWriter.LocalTransport(transport.iceUfrag(), transport.icePassword(),
                         transport.fingerprintSha256(), transport.localCandidates()),
-                sections, sfu.config().capabilities());
+                sections, sfu.config().capabilities(), remb);
         String message = codec.offer(version, sdp, publish, subscribe);
         pendingOffer = new PendingOffer(version, sdp, message, sections, consumers);
         out.send(message);

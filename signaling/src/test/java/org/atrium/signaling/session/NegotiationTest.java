@@ -117,7 +117,14 @@ class NegotiationTest {
         clients.add(client);
         client.send("{\"type\":\"join\",\"room\":\"neg\",\"name\":\"Old\"}");
         String id = client.await("joined", WAIT).path("participantId").asText();
-        client.send(new ScriptedAnswerer().withoutTransportCc().answer(client.await("offer", WAIT)));
+        ScriptedAnswerer answerer = new ScriptedAnswerer().withoutTransportCc();
+        JsonNode first = client.await("offer", WAIT);
+        assertTrue(!first.path("sdp").asText().contains("goog-remb"), "not offered with transport-cc");
+        client.send(answerer.answer(first));
+        // The next offer adds REMB to what can be negotiated.
+        JsonNode second = client.await("offer", WAIT);
+        assertTrue(second.path("sdp").asText().contains("a=rtcp-fb:96 goog-remb"), second.path("sdp").asText());
+        client.send(answerer.answer(second));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             var old = server.server().sfu().rooms().participants().stream().filter(p -> p.id().equals(id)).findFirst();
