@@ -82,6 +82,14 @@ public record SfuConfig(
                 maxParticipantsPerRoom, maxRooms, capabilities, packetCache);
     }
 
+    public SfuConfig withKeyframeMinInterval(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("keyframe interval must not be negative");
+        }
+        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout, interval,
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache);
+    }
+
     public SfuConfig withPacketCache(PacketCacheSize size) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
                 keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, size);

@@ -39,6 +39,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
               --packet-cache N       packets kept per video stream for retransmission, a power of
                                      two; 1500 B each                 (ATRIUM_PACKET_CACHE, default 512)
               --packet-cache-age MS  oldest packet retransmitted, ms   (ATRIUM_PACKET_CACHE_AGE, default 1000)
+              --keyframe-interval MS at most one keyframe request per stream per interval
+                                                                       (ATRIUM_KEYFRAME_INTERVAL, default 300)
               --help                 this text
             """;
 
@@ -50,7 +52,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
     public static ServerConfig from(Map<String, String> env, String[] args) {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         for (String key : List.of("http-host", "http-port", "media-address", "media-port", "public-ip", "tls-cert",
-                "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age")) {
+                "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age", "keyframe-interval")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -91,6 +93,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         int maxRooms = sfu.maxRooms();
         int cachePackets = sfu.packetCache().packets();
         long cacheAgeMillis = sfu.packetCache().maxAge().toMillis();
+        long keyframeMillis = sfu.keyframeMinInterval().toMillis();
         for (Map.Entry<String, String> entry : values.entrySet()) {
             String value = entry.getValue();
             switch (entry.getKey()) {
@@ -112,6 +115,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "max-rooms" -> maxRooms = positive(value, "--max-rooms");
                 case "packet-cache" -> cachePackets = positive(value, "--packet-cache");
                 case "packet-cache-age" -> cacheAgeMillis = positive(value, "--packet-cache-age");
+                case "keyframe-interval" -> keyframeMillis = positive(value, "--keyframe-interval");
                 case "help" -> throw new HelpRequested();
                 default -> throw new IllegalArgumentException("unknown option --" + entry.getKey());
             }
@@ -130,7 +134,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
             throw new IllegalArgumentException("--packet-cache: " + e.getMessage());
         }
         sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms)
-                .withPacketCache(cache);
+                .withPacketCache(cache).withKeyframeMinInterval(java.time.Duration.ofMillis(keyframeMillis));
         return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu);
     }
 

@@ -31,7 +31,7 @@ class ServerConfigTest {
                 Map.of("ATRIUM_HTTP_PORT", "9000", "ATRIUM_PUBLIC_IP", "203.0.113.7,203.0.113.8",
                         "ATRIUM_MAX_ROOMS", "5"),
                 new String[] {"--http-port", "9001", "--media-port=20000", "--packet-cache", "1024",
-                        "--packet-cache-age", "500"});
+                        "--packet-cache-age", "500", "--keyframe-interval", "200"});
         assertEquals(9001, config.httpPort());
         assertEquals(20000, config.sfu().mediaPort());
         assertEquals(List.of(InetAddress.getByName("203.0.113.7"), InetAddress.getByName("203.0.113.8")),
@@ -39,6 +39,7 @@ class ServerConfigTest {
         assertEquals(5, config.sfu().maxRooms());
         assertEquals(1024, config.sfu().packetCache().packets());
         assertEquals(Duration.ofMillis(500), config.sfu().packetCache().maxAge());
+        assertEquals(Duration.ofMillis(200), config.sfu().keyframeMinInterval());
     }
 
     @ParameterizedTest
