@@ -38,7 +38,7 @@ public final class SignalingServer implements AutoCloseable {
     private volatile boolean accepting = true;
 
     public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu) throws IOException {
-        StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "room.css");
+        StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "landing.js", "room.css");
         MessageCodec codec = new MessageCodec();
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());

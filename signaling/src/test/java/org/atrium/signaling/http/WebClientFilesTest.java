@@ -1,0 +1,75 @@
+package org.atrium.signaling.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.atrium.signaling.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pages the server serves, and every file they load, over real HTTP. */
+class WebClientFilesTest {
+
+    private static final Pattern ASSET = Pattern.compile("\"(/assets/[^\"]+)\"");
+    private static TestServer server;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.http(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/room/demo", "/room/demo?name=Ada"})
+    void pagesAndEveryFileTheyLoadAreServed(String page) throws Exception {
+        HttpResponse<String> response = get(page);
+        assertEquals(200, response.statusCode());
+        assertEquals("text/html; charset=utf-8", response.headers().firstValue("content-type").orElse(""));
+        List<String> assets = new ArrayList<>();
+        Matcher matcher = ASSET.matcher(response.body());
+        while (matcher.find()) {
+            assets.add(matcher.group(1));
+        }
+        assertFalse(assets.isEmpty(), "the page loads script and style");
+        for (String asset : assets) {
+            HttpResponse<String> file = get(asset);
+            assertEquals(200, file.statusCode(), asset);
+            String type = file.headers().firstValue("content-type").orElse("");
+            assertTrue(type.startsWith(asset.endsWith(".js") ? "text/javascript" : "text/css"), asset + ": " + type);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/assets/../pom.xml", "/assets/%2e%2e/pom.xml", "/assets/nope.js", "/room/", "/room/a/b",
+            "/etc/passwd", "/assets/"})
+    void anythingElseIsNotFound(String path) throws Exception {
+        assertEquals(404, get(path).statusCode(), path);
+    }
+
+    @Test
+    void healthAndFavicon() throws Exception {
+        assertEquals(200, get("/health/live").statusCode());
+        assertEquals(200, get("/health/ready").statusCode());
+        assertEquals(204, get("/favicon.ico").statusCode());
+    }
+}
