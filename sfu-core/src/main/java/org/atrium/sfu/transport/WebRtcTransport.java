@@ -69,6 +69,14 @@ public final class WebRtcTransport {
     private final Object rtcpLock = new Object();
     private final byte[] rtcpBuffer = new byte[1500 + SrtpSession.MAX_TRAILER];
 
+    private static final int MAX_HELD = 64;
+    private static final int HELD_PACKET_SIZE = 1500;
+
+    /** Media that arrived in the last moments of the DTLS handshake; receive thread only. */
+    private byte[][] held;
+    private int[] heldLengths;
+    private int heldCount;
+
     private volatile DtlsRole dtlsRole = DtlsRole.SERVER;
     private volatile DtlsEndpoint dtls;
     private volatile SrtpSession srtpIn;
@@ -252,12 +260,62 @@ public final class WebRtcTransport {
                         counters.drop(DropReason.NOT_READY);
                     }
                 }
-                case RTP -> onSrtp(buf, off, len);
-                case RTCP -> onSrtcp(buf, off, len);
+                case RTP, RTCP -> {
+                    if (srtpIn == null) {
+                        holdUntilKeys(buf, off, len);
+                    } else {
+                        if (held != null) {
+                            releaseHeld();
+                        }
+                        onSrtpOrSrtcp(buf, off, len);
+                    }
+                }
                 default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
             }
         } finally {
             IceTransport.release(buffer);
+        }
+    }
+
+    /**
+     * The browser, as DTLS client, may send media as soon as it has the server's last
+     * handshake message, a moment before this side has exported the keys: its first
+     * packets, which start with a keyframe, would be lost. They are kept (a bounded few,
+     * copied, only during the handshake) and handled, on this thread, before the next
+     * datagram once the keys are in place.
+     */
+    private void holdUntilKeys(byte[] buf, int off, int len) {
+        if (dtls == null || failed || len > HELD_PACKET_SIZE) {
+            counters.drop(DropReason.NOT_READY);
+            return;
+        }
+        if (held == null) {
+            held = new byte[MAX_HELD][HELD_PACKET_SIZE + UdpMediaPort.TAIL_ROOM];
+            heldLengths = new int[MAX_HELD];
+        }
+        if (heldCount == MAX_HELD) {
+            counters.drop(DropReason.NOT_READY);
+            return;
+        }
+        System.arraycopy(buf, off, held[heldCount], 0, len);
+        heldLengths[heldCount++] = len;
+    }
+
+    private void releaseHeld() {
+        byte[][] packets = held;
+        int count = heldCount;
+        held = null;
+        heldCount = 0;
+        for (int i = 0; i < count; i++) {
+            onSrtpOrSrtcp(packets[i], 0, heldLengths[i]);
+        }
+    }
+
+    private void onSrtpOrSrtcp(byte[] buf, int off, int len) {
+        if (PacketClass.of(buf, off, len) == PacketClass.RTCP) {
+            onSrtcp(buf, off, len);
+        } else {
+            onSrtp(buf, off, len);
         }
     }
 
