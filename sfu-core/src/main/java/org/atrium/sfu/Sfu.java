@@ -45,11 +45,11 @@ public final class Sfu implements AutoCloseable {
         this.rooms = new Rooms(this::newTransport, counters, config.capabilities(),
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms(),
                 config.packetCache());
-        timers.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
-        timers.scheduleAtFixedRate(this::detectActiveSpeakers, 300, 300, TimeUnit.MILLISECONDS);
+        every(1000, "Timeout check", this::checkTimeouts);
+        every(300, "Active speaker detection", () -> rooms.detectActiveSpeakers(System.nanoTime()));
         // Congestion feedback is due every 100 ms, or sooner when many packets are
         // waiting, reports about once a second: look often.
-        timers.scheduleWithFixedDelay(this::sendPeriodicRtcp, 20, 20, TimeUnit.MILLISECONDS);
+        every(20, "Periodic RTCP", () -> rooms.sendPeriodicRtcp(System.nanoTime() / 1000));
         LOG.info("Media on UDP {} (candidates {})", mediaPort.localAddress(), mediaPort.candidates());
     }
 
@@ -83,32 +83,26 @@ public final class Sfu implements AutoCloseable {
         return mediaPort.localAddress();
     }
 
-    private void checkTimeouts() {
-        try {
-            long now = System.currentTimeMillis();
-            long ice = config.iceTimeout().toMillis();
-            long consent = config.consentTimeout().toMillis();
-            for (Participant participant : rooms.participants()) {
-                participant.transport().checkTimeouts(now, ice, consent);
+    /**
+     * Runs a task on the timer thread every {@code periodMillis}. A failure is logged and
+     * the task keeps its schedule: an exception would otherwise cancel it for good.
+     */
+    private void every(long periodMillis, String what, Runnable task) {
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} failed", what, e);
             }
-        } catch (RuntimeException e) {
-            LOG.error("Timeout check failed", e);
-        }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
-    private void sendPeriodicRtcp() {
-        try {
-            rooms.sendPeriodicRtcp(System.nanoTime() / 1000);
-        } catch (RuntimeException e) {
-            LOG.error("Periodic RTCP failed", e);
-        }
-    }
-
-    private void detectActiveSpeakers() {
-        try {
-            rooms.detectActiveSpeakers(System.nanoTime());
-        } catch (RuntimeException e) {
-            LOG.error("Active speaker detection failed", e);
+    private void checkTimeouts() {
+        long now = System.currentTimeMillis();
+        long ice = config.iceTimeout().toMillis();
+        long consent = config.consentTimeout().toMillis();
+        for (Participant participant : rooms.participants()) {
+            participant.transport().checkTimeouts(now, ice, consent);
         }
     }
 

@@ -130,26 +130,21 @@ public final class Consumer {
         if (!resumed || closed) {
             return;
         }
-        byte[] out = SCRATCH.get();
-        int n = len <= MAX_PACKET ? HeaderExtensions.copyWithExtensions(buf, off, len, out, 0, extensionIdMap) : -1;
-        if (n < 0 || n > MAX_PACKET) {
-            dropped.increment();
-            return;
-        }
-        int sequence = RtpPacket.sequenceNumber(out, 0);
-        long timestamp = RtpPacket.timestamp(out, 0);
         if (!started) {
             // Random starting points (RFC 3550 5.1), so that nothing about the
             // publisher's numbering leaks and later rewrites start from a clean state.
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            sequenceDelta = (random.nextInt(1 << 15) - sequence) & 0xFFFF;
-            timestampDelta = (random.nextLong(1L << 32) - timestamp) & 0xFFFFFFFFL;
+            sequenceDelta = (random.nextInt(1 << 15) - RtpPacket.sequenceNumber(buf, off)) & 0xFFFF;
+            timestampDelta = (random.nextLong(1L << 32) - RtpPacket.timestamp(buf, off)) & 0xFFFFFFFFL;
             senderReports.setTimestampOffset(timestampDelta);
             started = true;
         }
-        RtpPacket.setSequenceNumber(out, 0, (sequence + sequenceDelta) & 0xFFFF);
-        RtpPacket.setTimestamp(out, 0, (timestamp + timestampDelta) & 0xFFFFFFFFL);
-        RtpPacket.setSsrc(out, 0, ssrc);
+        byte[] out = SCRATCH.get();
+        int n = rewrite(buf, off, len, out);
+        if (n < 0) {
+            dropped.increment();
+            return;
+        }
         int payloadLength = RtpPacket.payloadLength(out, 0, n);
         if (downstream.sendRtp(out, 0, n)) {
             packets.increment();
@@ -158,6 +153,23 @@ public final class Consumer {
         } else {
             dropped.increment();
         }
+    }
+
+    /**
+     * Copies a packet of the producer into {@code out} as this receiver sees it: its
+     * extensions remapped, and its sequence number, timestamp and SSRC this consumer's.
+     *
+     * @return the length, or -1 when it does not fit {@link #MAX_PACKET}
+     */
+    private int rewrite(byte[] src, int off, int len, byte[] out) {
+        int n = len <= MAX_PACKET ? HeaderExtensions.copyWithExtensions(src, off, len, out, 0, extensionIdMap) : -1;
+        if (n < 0 || n > MAX_PACKET) {
+            return -1;
+        }
+        RtpPacket.setSequenceNumber(out, 0, (RtpPacket.sequenceNumber(out, 0) + sequenceDelta) & 0xFFFF);
+        RtpPacket.setTimestamp(out, 0, (RtpPacket.timestamp(out, 0) + timestampDelta) & 0xFFFFFFFFL);
+        RtpPacket.setSsrc(out, 0, ssrc);
+        return n;
     }
 
     /**
@@ -180,13 +192,10 @@ public final class Consumer {
             return false;
         }
         byte[] rewritten = SCRATCH.get();
-        int n = HeaderExtensions.copyWithExtensions(cached, 0, length, rewritten, 0, extensionIdMap);
-        if (n < 0 || n > MAX_PACKET) {
+        int n = rewrite(cached, 0, length, rewritten);
+        if (n < 0) {
             return false;
         }
-        RtpPacket.setSequenceNumber(rewritten, 0, consumerSequence);
-        RtpPacket.setTimestamp(rewritten, 0, (RtpPacket.timestamp(rewritten, 0) + timestampDelta) & 0xFFFFFFFFL);
-        RtpPacket.setSsrc(rewritten, 0, ssrc);
         boolean sent;
         if (rtxEnabled) {
             RtpCodec codec = capabilities.codecForPayloadType(RtpPacket.payloadType(rewritten, 0));

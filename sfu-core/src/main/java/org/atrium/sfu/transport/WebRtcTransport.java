@@ -251,7 +251,8 @@ public final class WebRtcTransport {
             byte[] buf = buffer.getBuffer();
             int off = buffer.getOffset();
             int len = buffer.getLength();
-            switch (PacketClass.of(buf, off, len)) {
+            PacketClass packetClass = PacketClass.of(buf, off, len);
+            switch (packetClass) {
                 case DTLS -> {
                     DtlsEndpoint endpoint = dtls;
                     if (endpoint != null) {
@@ -267,7 +268,7 @@ public final class WebRtcTransport {
                         if (held != null) {
                             releaseHeld();
                         }
-                        onSrtpOrSrtcp(buf, off, len);
+                        onSrtpOrSrtcp(packetClass, buf, off, len);
                     }
                 }
                 default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
@@ -307,12 +308,12 @@ public final class WebRtcTransport {
         held = null;
         heldCount = 0;
         for (int i = 0; i < count; i++) {
-            onSrtpOrSrtcp(packets[i], 0, heldLengths[i]);
+            onSrtpOrSrtcp(PacketClass.of(packets[i], 0, heldLengths[i]), packets[i], 0, heldLengths[i]);
         }
     }
 
-    private void onSrtpOrSrtcp(byte[] buf, int off, int len) {
-        if (PacketClass.of(buf, off, len) == PacketClass.RTCP) {
+    private void onSrtpOrSrtcp(PacketClass packetClass, byte[] buf, int off, int len) {
+        if (packetClass == PacketClass.RTCP) {
             onSrtcp(buf, off, len);
         } else {
             onSrtp(buf, off, len);
