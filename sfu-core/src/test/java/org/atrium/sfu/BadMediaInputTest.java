@@ -12,7 +12,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -52,7 +51,7 @@ class BadMediaInputTest {
     }
 
     private final Random random = new Random(1234);
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private SfuFixture fixture;
     private Sfu sfu;
     private PeerInRoom publisher;
     private PeerInRoom subscriber;
@@ -61,11 +60,10 @@ class BadMediaInputTest {
 
     @BeforeEach
     void connectPublisherAndSubscriber() throws Exception {
-        sfu = new Sfu(SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
-        publisher = PeerInRoom.joinConnected(sfu, "room", "publisher");
-        toClose.add(publisher);
-        subscriber = PeerInRoom.joinConnected(sfu, "room", "subscriber");
-        toClose.add(subscriber);
+        fixture = new SfuFixture();
+        sfu = fixture.sfu();
+        publisher = fixture.connected("room", "publisher");
+        subscriber = fixture.connected("room", "subscriber");
         publisher.participant().publish("0", MediaKind.VIDEO, SSRC, -1);
         consumer = subscriber.listener().nextConsumerAdded(WAIT);
         assertNotNull(consumer);
@@ -75,10 +73,7 @@ class BadMediaInputTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        sfu.close();
+        fixture.close();
     }
 
     static Stream<Arguments> badDatagrams() {

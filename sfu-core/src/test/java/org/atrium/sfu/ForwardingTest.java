@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,26 +40,22 @@ class ForwardingTest {
     static final Duration WAIT = Duration.ofSeconds(3);
     static final Duration QUIET = Duration.ofMillis(300);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private SfuFixture fixture;
     private Sfu sfu;
 
     @BeforeEach
     void startSfu() throws Exception {
-        sfu = new Sfu(SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
+        fixture = new SfuFixture();
+        sfu = fixture.sfu();
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        sfu.close();
+        fixture.close();
     }
 
     private PeerInRoom connected(String name) throws Exception {
-        PeerInRoom peer = PeerInRoom.joinConnected(sfu, "room", name);
-        toClose.add(peer);
-        return peer;
+        return fixture.connected("room", name);
     }
 
     @Test

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.atrium.rtp.Fir;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.RtcpFeedback;
@@ -37,21 +34,17 @@ class KeyframeRequestTest {
     static final long PUBLISHER_SSRC = 0x0BADCAFEL;
     static final long SUBSCRIBER_SENDER_SSRC = 0x5EED0001L;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Sfu sfu;
+    private SfuFixture fixture;
     private PeerInRoom publisher;
     private PeerInRoom subscriber;
     private Consumer consumer;
 
     @BeforeEach
     void connectPublisherAndSubscriber() throws Exception {
-        SfuConfig config = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
-        assertEquals(Duration.ofMillis(INTERVAL_MILLIS), config.keyframeMinInterval());
-        sfu = new Sfu(config);
-        publisher = PeerInRoom.joinConnected(sfu, "room", "publisher");
-        toClose.add(publisher);
-        subscriber = PeerInRoom.joinConnected(sfu, "room", "subscriber");
-        toClose.add(subscriber);
+        fixture = new SfuFixture();
+        assertEquals(Duration.ofMillis(INTERVAL_MILLIS), fixture.sfu().config().keyframeMinInterval());
+        publisher = fixture.connected("room", "publisher");
+        subscriber = fixture.connected("room", "subscriber");
         publisher.participant().publish("0", MediaKind.VIDEO, PUBLISHER_SSRC, PUBLISHER_SSRC + 1);
         consumer = subscriber.listener().nextConsumerAdded(WAIT);
         assertNotNull(consumer);
@@ -59,10 +52,7 @@ class KeyframeRequestTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        sfu.close();
+        fixture.close();
     }
 
     @Test

@@ -178,7 +178,8 @@ public final class BrowserPage implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration d) {
+    /** Sleeps on the test thread; an interrupt fails the test. */
+    static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

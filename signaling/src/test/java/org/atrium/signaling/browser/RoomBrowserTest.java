@@ -98,7 +98,7 @@ class RoomBrowserTest {
         // browser starts on a blank page first, so that the seconds a browser takes to
         // start are not counted as joining.
         BrowserPage late = chromium.open("about:blank");
-        sleep(Duration.ofSeconds(2));
+        BrowserPage.sleep(Duration.ofSeconds(2));
         late.navigate(server.http("/room/demo?name=Di").toString());
         late.waitUntilTrue("window.atrium && window.atrium.participantId", CONNECT);
         String lateId = participantId(late);
@@ -163,7 +163,7 @@ class RoomBrowserTest {
                 throw new AssertionError(waiting.size() + " page(s) did not show " + participantId + " within "
                         + timeout.toMillis() + " ms\n" + waiting.get(0).diagnostics());
             }
-            sleep(Duration.ofMillis(100));
+            BrowserPage.sleep(Duration.ofMillis(100));
         }
     }
 
@@ -215,15 +215,6 @@ class RoomBrowserTest {
         Map<?, ?> after = media(page);
         for (String id : participants) {
             assertTrue(number((Map<?, ?>) after.get(id), "videoWidth") > 0, "video has a size: " + after);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 
