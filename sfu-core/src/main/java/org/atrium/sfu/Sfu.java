@@ -8,12 +8,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.atrium.dtls.DtlsCertificate;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.util.LogContext;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.room.Rooms;
-import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.transport.UdpMediaPort;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.slf4j.Logger;
@@ -30,22 +35,32 @@ public final class Sfu implements AutoCloseable {
     private final SfuConfig config;
     private final UdpMediaPort mediaPort;
     private final DtlsCertificate certificate;
-    private final SfuCounters counters = new SfuCounters();
+    private final SfuMetrics metrics;
     private final ExecutorService handshakes;
     private final ScheduledExecutorService timers;
     private final Rooms rooms;
+    private volatile boolean closed;
 
+    /** A server whose meters are kept in a registry of its own, not exported. */
     public Sfu(SfuConfig config) throws IOException {
+        this(config, new SimpleMeterRegistry());
+    }
+
+    /** A server whose meters are registered in {@code registry}, to be exported from there. */
+    public Sfu(SfuConfig config, MeterRegistry registry) throws IOException {
         this.config = config;
+        this.metrics = new SfuMetrics(registry);
         this.certificate = DtlsCertificate.generateEcdsaP256();
         this.mediaPort = new UdpMediaPort(config.mediaBindAddress(), config.mediaPort(), config.announcedAddresses());
         // BC's DTLS handshake blocks its thread until done: one per handshake in progress.
         this.handshakes = Executors.newCachedThreadPool(daemonThreads("atrium-dtls"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("atrium-timer"));
-        this.rooms = new Rooms(this::newTransport, counters, config.capabilities(),
+        this.rooms = new Rooms(this::newTransport, metrics, config.capabilities(),
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms(),
                 config.packetCache());
         every(1000, "Timeout check", this::checkTimeouts);
+        every(1000, "Bitrate sampling", () -> rooms.sampleBitrates(System.nanoTime()));
+        bindGauges(registry);
         every(300, "Active speaker detection", () -> rooms.detectActiveSpeakers(System.nanoTime()));
         // Congestion feedback is due every 100 ms, or sooner when many packets are
         // waiting, reports about once a second: look often.
@@ -53,8 +68,24 @@ public final class Sfu implements AutoCloseable {
         LOG.info("Media on UDP {} (candidates {})", mediaPort.localAddress(), mediaPort.candidates());
     }
 
-    private WebRtcTransport newTransport(String name, WebRtcTransport.Listener listener) throws IOException {
-        return new WebRtcTransport(name, mediaPort, certificate, handshakes, counters, listener);
+    private WebRtcTransport newTransport(LogContext context, WebRtcTransport.Listener listener) throws IOException {
+        return new WebRtcTransport(context, mediaPort, certificate, handshakes, metrics, listener);
+    }
+
+    /** Gauges read on scrape, from the rooms as they are then. */
+    private void bindGauges(MeterRegistry registry) {
+        Gauge.builder("atrium.rooms", rooms, Rooms::roomCount).description("Rooms with at least one participant")
+                .strongReference(true).register(registry);
+        Gauge.builder("atrium.participants", rooms, Rooms::participantCount).description("Participants in all rooms")
+                .strongReference(true).register(registry);
+        for (MediaKind kind : MediaKind.values()) {
+            Gauge.builder("atrium.published.tracks", rooms, r -> r.producerCount(kind))
+                    .description("Tracks published by participants").tag("kind", kind.sdpName())
+                    .strongReference(true).register(registry);
+        }
+        Gauge.builder("atrium.subscriptions", rooms, Rooms::consumerCount)
+                .description("Streams being forwarded to receivers, one per track and receiver")
+                .strongReference(true).register(registry);
     }
 
     /**
@@ -74,8 +105,8 @@ public final class Sfu implements AutoCloseable {
         return config;
     }
 
-    public SfuCounters counters() {
-        return counters;
+    public SfuMetrics metrics() {
+        return metrics;
     }
 
     /** The media port's bound address. */
@@ -106,9 +137,15 @@ public final class Sfu implements AutoCloseable {
         }
     }
 
+    /** True until {@link #close}: the media port is bound and joins are taken. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
     /** Removes every participant, then releases the port and the threads. */
     @Override
     public void close() {
+        closed = true;
         rooms.closeAll(LeaveReason.SHUTDOWN);
         timers.shutdownNow();
         handshakes.shutdownNow();

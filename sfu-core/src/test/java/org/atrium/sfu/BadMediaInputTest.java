@@ -139,13 +139,13 @@ class BadMediaInputTest {
             BadDatagram bad) throws Exception {
         byte[] datagram = bad.make(publisher.peer(), this);
         Map<DropReason, Long> before = drops();
-        long rtpBefore = sfu.counters().rtpPacketsReceived();
+        long rtpBefore = sfu.metrics().rtpPacketsReceived();
 
         publisher.peer().sendRaw(datagram);
 
         awaitDrops(expected, before.get(expected) + 1);
         assertOnlyDropped(before, expected);
-        assertEquals(rtpBefore, sfu.counters().rtpPacketsReceived(), "counted as received");
+        assertEquals(rtpBefore, sfu.metrics().rtpPacketsReceived(), "counted as received");
         assertNull(subscriber.peer().pollRtp(QUIET), "something of it was forwarded");
         assertGenuinePacketForwarded();
         assertFalse(publisher.participant().isClosed());
@@ -171,8 +171,8 @@ class BadMediaInputTest {
     @Test
     void aDatagramFromAnAddressOutsideIceChangesNothing() throws Exception {
         Map<DropReason, Long> before = drops();
-        long rtpBefore = sfu.counters().rtpPacketsReceived();
-        long rtcpBefore = sfu.counters().rtcpPacketsReceived();
+        long rtpBefore = sfu.metrics().rtpPacketsReceived();
+        long rtcpBefore = sfu.metrics().rtcpPacketsReceived();
         // Even a packet that would authenticate: the address is not the validated one.
         byte[] wouldAuthenticate = publisher.peer().protectRtp(genuinePacket());
         byte[] turnChannel = randomBytes(40);
@@ -184,8 +184,8 @@ class BadMediaInputTest {
         }
         assertNull(subscriber.peer().pollRtp(Duration.ofMillis(500)), "a stranger's packet was forwarded");
         assertEquals(before, drops(), "a stranger's datagram reached the media path");
-        assertEquals(rtpBefore, sfu.counters().rtpPacketsReceived());
-        assertEquals(rtcpBefore, sfu.counters().rtcpPacketsReceived());
+        assertEquals(rtpBefore, sfu.metrics().rtpPacketsReceived());
+        assertEquals(rtcpBefore, sfu.metrics().rtcpPacketsReceived());
         assertGenuinePacketForwarded();
     }
 
@@ -227,17 +227,17 @@ class BadMediaInputTest {
     private Map<DropReason, Long> drops() {
         Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {
-            drops.put(reason, sfu.counters().drops(reason));
+            drops.put(reason, sfu.metrics().drops(reason));
         }
         return drops;
     }
 
     private void awaitDrops(DropReason reason, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (sfu.counters().drops(reason) < expected && System.nanoTime() - deadline < 0) {
+        while (sfu.metrics().drops(reason) < expected && System.nanoTime() - deadline < 0) {
             Thread.sleep(5);
         }
-        assertEquals(expected, sfu.counters().drops(reason), "drops for " + reason);
+        assertEquals(expected, sfu.metrics().drops(reason), "drops for " + reason);
     }
 
     /** Every drop counter but {@code reason} is as before, and that one went up by one. */

@@ -114,12 +114,12 @@ class ForwardingTest {
         assertNotNull(consumer);
         assertFalse(consumer.isResumed());
 
-        long receivedBefore = sfu.counters().rtpPacketsReceived();
+        long receivedBefore = sfu.metrics().rtpPacketsReceived();
         for (int i = 0; i < 10; i++) {
             publisher.peer().sendRtp(rtp(ssrc, VP8).sequenceNumber(100 + i).timestamp(9000L * i)
                     .payload(new byte[] {0x10, 0, 0, 0, (byte) i}).build());
         }
-        awaitCount(() -> sfu.counters().rtpPacketsReceived() - receivedBefore, 10);
+        awaitCount(() -> sfu.metrics().rtpPacketsReceived() - receivedBefore, 10);
         assertNull(subscriber.peer().pollRtp(QUIET), "forwarded while paused");
         assertEquals(0, consumer.packetCount());
 

@@ -6,6 +6,8 @@ import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.cert.CertificateException;
+import org.atrium.signaling.admin.AdminAccess;
+import org.atrium.signaling.admin.ServerMetrics;
 import org.atrium.signaling.http.SignalingServer;
 import org.atrium.sfu.Sfu;
 import org.atrium.sfu.room.LeaveReason;
@@ -13,16 +15,25 @@ import org.atrium.sfu.room.LeaveReason;
 /** The whole server: the media core and the signaling server in front of it. */
 public final class AtriumServer implements AutoCloseable {
 
+    private final ServerMetrics metrics;
     private final Sfu sfu;
     private final SignalingServer signaling;
 
     public AtriumServer(ServerConfig config) throws IOException {
-        sfu = new Sfu(config.sfu());
+        metrics = new ServerMetrics();
+        try {
+            sfu = new Sfu(config.sfu(), metrics.registry());
+        } catch (IOException | RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         try {
             signaling = new SignalingServer(new InetSocketAddress(config.httpHost(), config.httpPort()),
-                    sslContext(config), sfu);
+                    sslContext(config), sfu, metrics,
+                    new AdminAccess(config.adminToken(), config.metricsNeedToken()));
         } catch (IOException | RuntimeException e) {
             sfu.close();
+            metrics.close();
             throw e;
         }
     }
@@ -60,5 +71,6 @@ public final class AtriumServer implements AutoCloseable {
         sfu.rooms().closeAll(LeaveReason.SHUTDOWN);
         signaling.close();
         sfu.close();
+        metrics.close();
     }
 }

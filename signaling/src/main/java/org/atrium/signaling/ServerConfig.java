@@ -18,9 +18,26 @@ import org.atrium.sfu.SfuConfig;
  * @param tlsKey PEM PKCS#8 private key for HTTPS, or null
  * @param tlsSelfSigned serve HTTPS with a certificate made at start (for trying on a LAN)
  * @param sfu the media side
+ * @param adminToken bearer token required by the admin endpoints ({@code /api/*}), or null
+ *     for none
+ * @param metricsNeedToken whether {@code /metrics} requires the admin token too
+ * @param logFormat {@code text} (one readable line per event) or {@code json} (one JSON
+ *     object per line)
  */
 public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
-        SfuConfig sfu) {
+        SfuConfig sfu, String adminToken, boolean metricsNeedToken, String logFormat) {
+
+    /** Settings of the HTTP server alone, with the rest at defaults; for tests and embedding. */
+    public ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
+            SfuConfig sfu) {
+        this(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, null, false, "text");
+    }
+
+    /** The same settings with an admin token (null for none). */
+    public ServerConfig withAdminToken(String token, boolean protectMetrics) {
+        return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, token, protectMetrics,
+                logFormat);
+    }
 
     public static final String USAGE = """
             Usage: java -jar atrium.jar [options]
@@ -41,6 +58,11 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
               --packet-cache-age MS  oldest packet retransmitted, ms   (ATRIUM_PACKET_CACHE_AGE, default 1000)
               --keyframe-interval MS at most one keyframe request per stream per interval
                                                                        (ATRIUM_KEYFRAME_INTERVAL, default 300)
+              --admin-token TOKEN    bearer token the admin API (/api/*) requires; without it the
+                                     API is open                        (ATRIUM_ADMIN_TOKEN)
+              --metrics-need-token   /metrics requires the admin token too
+                                                                       (ATRIUM_METRICS_NEED_TOKEN=true)
+              --log-format FORMAT    text or json (one JSON object a line) (ATRIUM_LOG_FORMAT, default text)
               --help                 this text
             """;
 
@@ -52,7 +74,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
     public static ServerConfig from(Map<String, String> env, String[] args) {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         for (String key : List.of("http-host", "http-port", "media-address", "media-port", "public-ip", "tls-cert",
-                "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age", "keyframe-interval")) {
+                "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age",
+                "keyframe-interval", "admin-token", "metrics-need-token", "log-format")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -69,7 +92,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
             if (equals >= 0) {
                 value = key.substring(equals + 1);
                 key = key.substring(0, equals);
-            } else if (key.equals("tls-self-signed") || key.equals("help")) {
+            } else if (key.equals("tls-self-signed") || key.equals("metrics-need-token") || key.equals("help")) {
                 value = "true";
             } else {
                 if (i + 1 >= args.length) {
@@ -85,6 +108,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         Path cert = null;
         Path key = null;
         boolean selfSigned = false;
+        String adminToken = null;
+        boolean metricsNeedToken = false;
+        String logFormat = "text";
         SfuConfig sfu = defaults.sfu;
         InetAddress mediaAddress = sfu.mediaBindAddress();
         int mediaPort = sfu.mediaPort();
@@ -116,9 +142,20 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "packet-cache" -> cachePackets = positive(value, "--packet-cache");
                 case "packet-cache-age" -> cacheAgeMillis = positive(value, "--packet-cache-age");
                 case "keyframe-interval" -> keyframeMillis = positive(value, "--keyframe-interval");
+                case "admin-token" -> adminToken = value.isEmpty() ? null : value;
+                case "metrics-need-token" -> metricsNeedToken = Boolean.parseBoolean(value);
+                case "log-format" -> {
+                    if (!value.equals("text") && !value.equals("json")) {
+                        throw new IllegalArgumentException("--log-format must be text or json, not '" + value + "'");
+                    }
+                    logFormat = value;
+                }
                 case "help" -> throw new HelpRequested();
                 default -> throw new IllegalArgumentException("unknown option --" + entry.getKey());
             }
+        }
+        if (metricsNeedToken && adminToken == null) {
+            throw new IllegalArgumentException("--metrics-need-token needs --admin-token");
         }
         if ((cert == null) != (key == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -135,7 +172,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         }
         sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms)
                 .withPacketCache(cache).withKeyframeMinInterval(java.time.Duration.ofMillis(keyframeMillis));
-        return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu);
+        return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu, adminToken, metricsNeedToken,
+                logFormat);
     }
 
     /** Thrown for --help. */

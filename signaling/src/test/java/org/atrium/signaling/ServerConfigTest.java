@@ -23,6 +23,23 @@ class ServerConfigTest {
         assertTrue(config.sfu().mediaBindAddress().isLoopbackAddress());
         assertEquals(List.of(), config.sfu().announcedAddresses());
         assertEquals(512, config.sfu().packetCache().packets());
+        assertEquals(null, config.adminToken(), "the admin API is open without a token");
+        assertEquals(false, config.metricsNeedToken());
+        assertEquals("text", config.logFormat());
+    }
+
+    @Test
+    void adminTokenAndLogFormatComeFromEnvironmentOrFlags() {
+        ServerConfig fromEnv = ServerConfig.from(Map.of("ATRIUM_ADMIN_TOKEN", "t0ken", "ATRIUM_METRICS_NEED_TOKEN",
+                "true", "ATRIUM_LOG_FORMAT", "json"), new String[0]);
+        assertEquals("t0ken", fromEnv.adminToken());
+        assertTrue(fromEnv.metricsNeedToken());
+        assertEquals("json", fromEnv.logFormat());
+        ServerConfig fromFlags = ServerConfig.from(Map.of(),
+                new String[] {"--admin-token", "other", "--metrics-need-token", "--log-format=text"});
+        assertEquals("other", fromFlags.adminToken());
+        assertTrue(fromFlags.metricsNeedToken());
+        assertEquals("text", fromFlags.logFormat());
     }
 
     @Test
@@ -44,7 +61,8 @@ class ServerConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--http-port=70000", "--media-address=0.0.0.0", "--public-ip=example.com",
-            "--packet-cache=1000", "--max-rooms=0", "--tls-cert=/x.pem", "--no-such-flag=1", "stray", "--http-port"})
+            "--packet-cache=1000", "--max-rooms=0", "--tls-cert=/x.pem", "--no-such-flag=1", "stray", "--http-port", "--log-format=xml",
+            "--metrics-need-token"})
     void refusesBadSettingsWithAMessage(String flag) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.from(Map.of(), new String[] {flag}));

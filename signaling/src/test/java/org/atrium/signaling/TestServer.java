@@ -23,6 +23,13 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(new ServerConfig("127.0.0.1", 0, null, null, false, onLoopback));
     }
 
+    /** With an admin token for /api/* (and /metrics when {@code metricsToo}). */
+    public static TestServer startWithAdminToken(String token, boolean metricsToo) throws Exception {
+        SfuConfig onLoopback = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
+        return new TestServer(new ServerConfig("127.0.0.1", 0, null, null, false, onLoopback)
+                .withAdminToken(token, metricsToo));
+    }
+
     public AtriumServer server() {
         return server;
     }

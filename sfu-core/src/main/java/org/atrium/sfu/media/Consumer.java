@@ -7,6 +7,7 @@ import org.atrium.rtp.HeaderExtensions;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.Rtx;
 import org.atrium.sfu.rtcp.SenderReportGenerator;
+import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.srtp.SrtpSession;
 
 /**
@@ -43,6 +44,14 @@ public final class Consumer {
     private final LongAdder bytes = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final SenderReportGenerator senderReports;
+    private final SfuMetrics metrics;
+    private final BitrateMeter bitrate = new BitrateMeter();
+    /** What the receiver last reported of this stream (RFC 3550 6.4.1 report block). */
+    private volatile int reportedFractionLost;
+    private volatile long reportedCumulativeLost;
+    private volatile long reportedJitter;
+    private final LongAdder pliReceived = new LongAdder();
+    private final LongAdder firReceived = new LongAdder();
 
     private volatile boolean resumed;
     private volatile boolean closed;
@@ -60,7 +69,8 @@ public final class Consumer {
      * @param extensionIdMap sender extension id -> receiver extension id, 0 = removed
      */
     public Consumer(String id, Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream,
-            byte[] extensionIdMap, MediaCapabilities capabilities) {
+            byte[] extensionIdMap, MediaCapabilities capabilities, SfuMetrics metrics) {
+        this.metrics = metrics;
         this.id = id;
         this.producer = producer;
         this.receiverId = receiverId;
@@ -126,7 +136,7 @@ public final class Consumer {
      * Copies one of the producer's packets, rewrites it for this receiver and sends it.
      * The source bytes are not changed: other consumers read them after this one.
      */
-    void send(byte[] buf, int off, int len) {
+    void send(byte[] buf, int off, int len, long receivedNanos) {
         if (!resumed || closed) {
             return;
         }
@@ -150,6 +160,7 @@ public final class Consumer {
             packets.increment();
             bytes.add(n);
             senderReports.onPacketSent(payloadLength);
+            metrics.forwarded(producer.kind(), n, System.nanoTime() - receivedNanos);
         } else {
             dropped.increment();
         }
@@ -189,6 +200,7 @@ public final class Consumer {
         byte[] out = scratch[1];
         int length = producer.cachedPacket(toProducerSequence(consumerSequence), cached, 0, nowNanos);
         if (length < 0) {
+            metrics.retransmissionMissed();
             return false;
         }
         byte[] rewritten = SCRATCH.get();
@@ -205,11 +217,14 @@ public final class Consumer {
             int rtxLength = Rtx.wrap(rewritten, 0, n, out, 0, rtxSsrc, codec.rtxPayloadType(),
                     rtxSequence.getAndIncrement() & 0xFFFF);
             sent = rtxLength > 0 && downstream.sendRtp(out, 0, rtxLength);
+            n = rtxLength;
         } else {
             sent = downstream.sendRtp(rewritten, 0, n);
         }
         if (sent) {
             retransmissions.increment();
+            bytes.add(n);
+            metrics.retransmitted(producer.kind(), n);
         }
         return sent;
     }
@@ -243,6 +258,58 @@ public final class Consumer {
 
     public long droppedCount() {
         return dropped.sum();
+    }
+
+    /** The receiver's keyframe request for this stream (RFC 4585 PLI, RFC 5104 FIR). */
+    public void onKeyframeRequest(boolean fir) {
+        if (fir) {
+            firReceived.increment();
+            metrics.firReceived();
+        } else {
+            pliReceived.increment();
+            metrics.pliReceived();
+        }
+        producer.requestKeyframe();
+    }
+
+    /** A report block of the receiver about this stream. */
+    public void onReceiverReport(int fractionLost, long cumulativeLost, long jitter) {
+        reportedFractionLost = fractionLost;
+        reportedCumulativeLost = cumulativeLost;
+        reportedJitter = jitter;
+    }
+
+    /** Loss the receiver reported in its last report block, in 1/256 (RFC 3550 6.4.1). */
+    public int reportedFractionLost() {
+        return reportedFractionLost;
+    }
+
+    /** Packets the receiver reported lost in all, which may be negative with duplicates. */
+    public long reportedCumulativeLost() {
+        return reportedCumulativeLost;
+    }
+
+    /** Interarrival jitter the receiver reported, in milliseconds. */
+    public double reportedJitterMillis() {
+        return reportedJitter * 1000.0 / producer.clockRate();
+    }
+
+    public long pliCount() {
+        return pliReceived.sum();
+    }
+
+    public long firCount() {
+        return firReceived.sum();
+    }
+
+    /** Bits per second sent over the last sampling interval. */
+    public long bitrate() {
+        return bitrate.bitsPerSecond();
+    }
+
+    /** Takes a bitrate sample; called by the server's timer about once a second. */
+    public void sampleBitrate(long nowNanos) {
+        bitrate.sample(nowNanos, bytes.sum());
     }
 
     /** Stops it; called by the router. */

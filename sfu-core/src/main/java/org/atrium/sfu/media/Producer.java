@@ -9,7 +9,7 @@ import org.atrium.rtp.Rtx;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.codec.AudioLevel;
 import org.atrium.sfu.rtcp.ReceiveStreamStatistics;
-import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.util.ArraySnapshots;
 
 /**
@@ -34,7 +34,7 @@ public final class Producer {
     private volatile long rtxSsrc;
     private final PacketSink upstream;
     private final long feedbackSsrc;
-    private final SfuCounters counters;
+    private final SfuMetrics metrics;
     private final KeyframeRequester keyframes;
     private final int clockRate;
     private final ReceiveStreamStatistics statistics = new ReceiveStreamStatistics();
@@ -54,6 +54,7 @@ public final class Producer {
     private final LongAdder bytes = new LongAdder();
     private final LongAdder keyframeRequests = new LongAdder();
     private final byte[] pli = new byte[Pli.LENGTH];
+    private final BitrateMeter bitrate = new BitrateMeter();
 
     private volatile Consumer[] consumers = new Consumer[0];
     private volatile boolean closed;
@@ -68,7 +69,7 @@ public final class Producer {
      * @param feedbackSsrc sender SSRC of the RTCP the SFU sends to the publisher
      * @param keyframeIntervalNanos at most one keyframe request per this interval
      * @param timers runs deferred keyframe requests
-     * @param counters server-wide counters
+     * @param metrics server-wide meters
      * @param audioLevelExtensionId id of the RFC 6464 audio level extension, 0 if not negotiated
      * @param capabilities the codecs negotiated (for RTX payload types and clock rates)
      * @param cachedPackets packets of a video stream kept for retransmission (x 1500 B of memory)
@@ -76,7 +77,7 @@ public final class Producer {
      */
     public Producer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
             PacketSink upstream, long feedbackSsrc, long keyframeIntervalNanos, ScheduledExecutorService timers,
-            SfuCounters counters, MediaCapabilities capabilities, int cachedPackets, long cacheAgeNanos) {
+            SfuMetrics metrics, MediaCapabilities capabilities, int cachedPackets, long cacheAgeNanos) {
         this.id = id;
         this.ownerId = ownerId;
         this.mid = mid;
@@ -85,7 +86,7 @@ public final class Producer {
         this.rtxSsrc = rtxSsrc;
         this.upstream = upstream;
         this.feedbackSsrc = feedbackSsrc;
-        this.counters = counters;
+        this.metrics = metrics;
         this.keyframes = new KeyframeRequester(keyframeIntervalNanos, timers, this::sendPli);
         this.capabilities = capabilities;
         this.audioLevelExtensionId = capabilities.extensionId(RtpHeaderExtension.AUDIO_LEVEL);
@@ -158,7 +159,7 @@ public final class Producer {
             }
         }
         for (Consumer consumer : consumers) {
-            consumer.send(buf, off, len);
+            consumer.send(buf, off, len, receivedNanos);
         }
     }
 
@@ -208,6 +209,7 @@ public final class Producer {
             int length = Nack.write(nackScratch, 0, feedbackSsrc, ssrc, lostScratch, count);
             if (length > 0 && upstream.sendRtcp(nackScratch, 0, length)) {
                 nacksSent.add(count);
+                metrics.nacksSent(count);
             }
         }
         if (nacks.takeKeyframeRequest()) {
@@ -253,7 +255,7 @@ public final class Producer {
         }
         if (sent) {
             keyframeRequests.increment();
-            counters.keyframeRequestSent();
+            metrics.keyframeRequestSent();
         }
         return sent;
     }
@@ -291,6 +293,16 @@ public final class Producer {
 
     public long byteCount() {
         return bytes.sum();
+    }
+
+    /** Bits per second received over the last sampling interval. */
+    public long bitrate() {
+        return bitrate.bitsPerSecond();
+    }
+
+    /** Takes a bitrate sample; called by the server's timer about once a second. */
+    public void sampleBitrate(long nowNanos) {
+        bitrate.sample(nowNanos, bytes.sum());
     }
 
     public long keyframeRequestCount() {

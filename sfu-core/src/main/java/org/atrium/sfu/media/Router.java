@@ -1,5 +1,7 @@
 package org.atrium.sfu.media;
 
+import org.atrium.sfu.stats.SfuMetrics;
+
 /**
  * Connects producers to consumers within one room: the one place that decides which
  * receiver gets which stream, and how. Today every consumer gets its producer's single
@@ -9,9 +11,11 @@ public final class Router {
 
     private final MediaCapabilities capabilities;
     private final byte[] extensionIdMap;
+    private final SfuMetrics metrics;
 
-    public Router(MediaCapabilities capabilities) {
+    public Router(MediaCapabilities capabilities, SfuMetrics metrics) {
         this.capabilities = capabilities;
+        this.metrics = metrics;
         this.extensionIdMap = capabilities.forwardedExtensionIdMap();
     }
 
@@ -26,7 +30,7 @@ public final class Router {
      */
     public Consumer connect(Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream) {
         Consumer consumer = new Consumer(producer.id() + ">" + receiverId, producer, receiverId, ssrc, rtxSsrc,
-                downstream, extensionIdMap, capabilities);
+                downstream, extensionIdMap, capabilities, metrics);
         producer.addConsumer(consumer);
         return consumer;
     }

@@ -25,11 +25,12 @@ import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.stats.DropReason;
-import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.TransportFailure;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.atrium.sfu.util.ArraySnapshots;
+import org.atrium.sfu.util.LogContext;
 
 /**
  * A member of a room: one media transport, the tracks it publishes (producers) and the
@@ -44,7 +45,7 @@ public final class Participant {
     private final String displayName;
     private final Room room;
     private final ParticipantListener listener;
-    private final SfuCounters counters;
+    private final SfuMetrics metrics;
     private final long feedbackSsrc;
     private final WebRtcTransport transport;
     private final Sink sink = new Sink();
@@ -63,12 +64,16 @@ public final class Participant {
     private final Map<Producer, long[]> rembLast = new IdentityHashMap<>();
     private long rembNextNanos;
 
+    private final long joinedNanos = System.nanoTime();
+    private final long joinedMillis = System.currentTimeMillis();
+    private volatile boolean mediaSent;
+
     private volatile Producer[] producers = new Producer[0];
     private volatile Consumer[] consumers = new Consumer[0];
     private volatile boolean closed;
 
     Participant(String id, String displayName, Room room, ParticipantListener listener,
-            TransportFactory transportFactory, SfuCounters counters, long feedbackSsrc, int transportCcExtensionId)
+            TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId)
             throws java.io.IOException {
         this.id = id;
         this.transportCcExtensionId = transportCcExtensionId;
@@ -76,14 +81,14 @@ public final class Participant {
         this.displayName = displayName;
         this.room = room;
         this.listener = listener;
-        this.counters = counters;
+        this.metrics = metrics;
         this.feedbackSsrc = feedbackSsrc;
-        this.transport = transportFactory.create(id, new TransportEvents());
+        this.transport = transportFactory.create(new LogContext(room.name(), id), new TransportEvents());
     }
 
     /** Makes the transport; a seam so that the room does not know ports and certificates. */
     public interface TransportFactory {
-        WebRtcTransport create(String name, WebRtcTransport.Listener listener) throws java.io.IOException;
+        WebRtcTransport create(LogContext context, WebRtcTransport.Listener listener) throws java.io.IOException;
     }
 
     public String id() {
@@ -96,6 +101,21 @@ public final class Participant {
 
     public Room room() {
         return room;
+    }
+
+    /** When it joined, in milliseconds since the epoch. */
+    public long joinedMillis() {
+        return joinedMillis;
+    }
+
+    /** Takes a bitrate sample of each of its streams; called by the server's timer about once a second. */
+    void sampleBitrates(long nowNanos) {
+        for (Producer producer : producers) {
+            producer.sampleBitrate(nowNanos);
+        }
+        for (Consumer consumer : consumers) {
+            consumer.sampleBitrate(nowNanos);
+        }
     }
 
     public WebRtcTransport transport() {
@@ -317,15 +337,17 @@ public final class Participant {
         long ssrc = RtpPacket.ssrc(buf, off);
         for (Producer producer : producers) {
             if (producer.ssrc() == ssrc) {
+                metrics.rtpReceived(producer.kind(), len);
                 producer.forward(buf, off, len, receivedNanos);
                 return;
             }
             if (producer.rtxSsrc() == ssrc) {
+                metrics.rtpReceived(producer.kind(), len);
                 producer.forwardRetransmission(buf, off, len, receivedNanos);
                 return;
             }
         }
-        counters.drop(DropReason.NO_ROUTE);
+        metrics.drop(DropReason.NO_ROUTE);
     }
 
     /** Keyframe requests from this receiver go to the publisher of the stream named. */
@@ -357,11 +379,11 @@ public final class Participant {
                 continue;
             }
             if (Pli.is(buf, packetOffset, packetLength)) {
-                requestKeyframe(RtcpFeedback.mediaSsrc(buf, packetOffset));
+                requestKeyframe(RtcpFeedback.mediaSsrc(buf, packetOffset), false);
             } else if (Fir.is(buf, packetOffset, packetLength)) {
                 int entries = Fir.entryCount(buf, packetOffset);
                 for (int i = 0; i < entries; i++) {
-                    requestKeyframe(Fir.entrySsrc(buf, packetOffset, i));
+                    requestKeyframe(Fir.entrySsrc(buf, packetOffset, i), true);
                 }
             }
         }
@@ -373,6 +395,7 @@ public final class Participant {
         for (Consumer consumer : consumers) {
             if (consumer.ssrc() == mediaSsrc) {
                 int count = Nack.lostSequences(buf, off, lostScratch);
+                metrics.nacksReceived(count);
                 for (int i = 0; i < count; i++) {
                     consumer.retransmit(lostScratch[i], nowNanos);
                 }
@@ -405,6 +428,8 @@ public final class Participant {
             long ssrc = ReportBlock.ssrc(buf, block);
             for (Consumer consumer : consumers) {
                 if (consumer.ssrc() == ssrc) {
+                    consumer.onReceiverReport(ReportBlock.fractionLost(buf, block),
+                            ReportBlock.cumulativeLost(buf, block), ReportBlock.jitter(buf, block));
                     consumer.senderReports().onReportBlock(ReportBlock.lastSr(buf, block),
                             ReportBlock.delaySinceLastSr(buf, block), ntpNow);
                     // One transport, one round trip: it also spaces the NACKs to this participant.
@@ -420,10 +445,10 @@ public final class Participant {
         }
     }
 
-    private void requestKeyframe(long consumerSsrc) {
+    private void requestKeyframe(long consumerSsrc, boolean fir) {
         for (Consumer consumer : consumers) {
             if (consumer.ssrc() == consumerSsrc) {
-                consumer.producer().requestKeyframe();
+                consumer.onKeyframeRequest(fir);
                 return;
             }
         }
@@ -466,7 +491,14 @@ public final class Participant {
     private final class Sink implements PacketSink {
         @Override
         public boolean sendRtp(byte[] buf, int off, int len) {
-            return transport.sendRtp(buf, off, len);
+            if (!transport.sendRtp(buf, off, len)) {
+                return false;
+            }
+            if (!mediaSent) {
+                mediaSent = true;
+                metrics.firstMediaSent(System.nanoTime() - joinedNanos);
+            }
+            return true;
         }
 
         @Override

@@ -13,6 +13,7 @@ import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.media.Router;
 import org.atrium.sfu.media.RtpHeaderExtension;
+import org.atrium.sfu.util.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ public final class Room {
     interface RoomHost {
         Participant.TransportFactory transportFactory();
 
-        org.atrium.sfu.stats.SfuCounters counters();
+        org.atrium.sfu.stats.SfuMetrics metrics();
 
         long keyframeIntervalNanos();
 
@@ -87,10 +88,12 @@ public final class Room {
         }
         String id = newParticipantId();
         Participant participant = new Participant(id, displayName, this, listener, host.transportFactory(),
-                host.counters(), newSsrc(null), router.capabilities().extensionId(RtpHeaderExtension.TRANSPORT_CC));
+                host.metrics(), newSsrc(null), router.capabilities().extensionId(RtpHeaderExtension.TRANSPORT_CC));
         List<Participant> others = new ArrayList<>(participants.values());
         participants.put(id, participant);
-        LOG.info("Participant {} ('{}') joined room {} ({} now)", id, displayName, name, participants.size());
+        try (LogContext.Scope scope = new LogContext(name, id).open()) {
+            LOG.info("Participant '{}' joined ({} in the room now)", displayName, participants.size());
+        }
         for (Participant other : others) {
             other.listener().onParticipantJoined(participant);
         }
@@ -107,7 +110,9 @@ public final class Room {
         if (participants.remove(participant.id()) == null) {
             return;
         }
-        LOG.info("Participant {} left room {}: {}", participant.id(), name, reason.wireName());
+        try (LogContext.Scope scope = new LogContext(name, participant.id()).open()) {
+            LOG.info("Participant left: {}", reason.wireName());
+        }
         for (Producer producer : participant.producers()) {
             closeProducer(participant, producer);
         }
@@ -135,7 +140,7 @@ public final class Room {
             if (!existing.isBound() || ssrc == Producer.UNKNOWN_SSRC) {
                 if (ssrc != Producer.UNKNOWN_SSRC) {
                     existing.bind(ssrc, rtxSsrc);
-                    LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
+                    logPublish(owner, kind, ssrc, mid);
                 }
                 return existing;
             }
@@ -147,11 +152,11 @@ public final class Room {
             closeProducer(owner, existing);
         }
         Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
-                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.counters(),
+                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.metrics(),
                 router.capabilities(), host.packetCache().packets(), host.packetCache().maxAge().toNanos());
         owner.addProducer(producer);
         if (ssrc != Producer.UNKNOWN_SSRC) {
-            LOG.info("Participant {} publishes {} ssrc {} in mid {}", owner.id(), kind.sdpName(), ssrc, mid);
+            logPublish(owner, kind, ssrc, mid);
         }
         for (Participant other : participants.values()) {
             if (other != owner) {
@@ -159,6 +164,12 @@ public final class Room {
             }
         }
         return producer;
+    }
+
+    private void logPublish(Participant owner, MediaKind kind, long ssrc, String mid) {
+        try (LogContext.Scope scope = new LogContext(name, owner.id()).open()) {
+            LOG.info("Publishes {} ssrc {} in mid {}", kind.sdpName(), ssrc, mid);
+        }
     }
 
     synchronized void unpublish(Participant owner, String mid) {

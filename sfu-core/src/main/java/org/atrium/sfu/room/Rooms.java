@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.atrium.sfu.SfuConfig;
 import org.atrium.sfu.media.MediaCapabilities;
 import org.atrium.sfu.media.Router;
-import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.stats.SfuMetrics;
 
 /** The rooms of one server: created on first join, removed when they empty. */
 public final class Rooms {
@@ -27,10 +27,10 @@ public final class Rooms {
      * @param maxRooms on this server
      * @param packetCache bounds of each video stream's retransmission cache
      */
-    public Rooms(Participant.TransportFactory transportFactory, SfuCounters counters, MediaCapabilities capabilities,
+    public Rooms(Participant.TransportFactory transportFactory, SfuMetrics metrics, MediaCapabilities capabilities,
             long keyframeIntervalNanos, ScheduledExecutorService timers, int maxParticipants, int maxRooms,
             SfuConfig.PacketCacheSize packetCache) {
-        this.host = new Host(transportFactory, counters, keyframeIntervalNanos, timers, maxParticipants, packetCache);
+        this.host = new Host(transportFactory, metrics, keyframeIntervalNanos, timers, maxParticipants, packetCache);
         this.capabilities = capabilities;
         this.maxRooms = maxRooms;
     }
@@ -48,7 +48,7 @@ public final class Rooms {
                 if (rooms.size() >= maxRooms) {
                     throw new RoomException("too-many-rooms", "the server has reached its limit of " + maxRooms + " rooms");
                 }
-                Room fresh = new Room(roomName, host, new Router(capabilities));
+                Room fresh = new Room(roomName, host, new Router(capabilities, host.metrics));
                 room = rooms.putIfAbsent(roomName, fresh);
                 if (room == null) {
                     room = fresh;
@@ -91,6 +91,45 @@ public final class Rooms {
         return all;
     }
 
+    public int roomCount() {
+        return rooms.size();
+    }
+
+    /** Published tracks of a kind, in all rooms. */
+    public int producerCount(org.atrium.sfu.media.MediaKind kind) {
+        int count = 0;
+        for (Room room : rooms.values()) {
+            for (Participant participant : room.participants()) {
+                for (org.atrium.sfu.media.Producer producer : participant.producers()) {
+                    if (producer.kind() == kind) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Streams being sent to receivers, in all rooms. */
+    public int consumerCount() {
+        int count = 0;
+        for (Room room : rooms.values()) {
+            for (Participant participant : room.participants()) {
+                count += participant.consumers().size();
+            }
+        }
+        return count;
+    }
+
+    /** Takes a bitrate sample of every stream; called by the server's timer about once a second. */
+    public void sampleBitrates(long nowNanos) {
+        for (Room room : rooms.values()) {
+            for (Participant participant : room.participants()) {
+                participant.sampleBitrates(nowNanos);
+            }
+        }
+    }
+
     /** Sends the periodic RTCP that is due, in every room. */
     public void sendPeriodicRtcp(long nowMicros) {
         for (Room room : rooms.values()) {
@@ -114,17 +153,17 @@ public final class Rooms {
 
     private final class Host implements Room.RoomHost {
         private final Participant.TransportFactory transportFactory;
-        private final SfuCounters counters;
+        final SfuMetrics metrics;
         private final long keyframeIntervalNanos;
         private final ScheduledExecutorService timers;
         private final int maxParticipants;
         private final SfuConfig.PacketCacheSize packetCache;
 
-        Host(Participant.TransportFactory transportFactory, SfuCounters counters, long keyframeIntervalNanos,
+        Host(Participant.TransportFactory transportFactory, SfuMetrics metrics, long keyframeIntervalNanos,
                 ScheduledExecutorService timers, int maxParticipants, SfuConfig.PacketCacheSize packetCache) {
             this.packetCache = packetCache;
             this.transportFactory = transportFactory;
-            this.counters = counters;
+            this.metrics = metrics;
             this.keyframeIntervalNanos = keyframeIntervalNanos;
             this.timers = timers;
             this.maxParticipants = maxParticipants;
@@ -146,8 +185,8 @@ public final class Rooms {
         }
 
         @Override
-        public SfuCounters counters() {
-            return counters;
+        public SfuMetrics metrics() {
+            return metrics;
         }
 
         @Override

@@ -10,7 +10,8 @@ import org.atrium.dtls.Fingerprint;
 import org.atrium.rtp.RtcpCompound;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.sfu.stats.DropReason;
-import org.atrium.sfu.stats.SfuCounters;
+import org.atrium.sfu.stats.SfuMetrics;
+import org.atrium.sfu.util.LogContext;
 import org.atrium.srtp.SrtpError;
 import org.atrium.srtp.SrtpKeyingMaterial;
 import org.atrium.srtp.SrtpProfile;
@@ -59,10 +60,11 @@ public final class WebRtcTransport {
     static final int MAX_SENT_SSRCS = 1024;
 
     private final String name;
+    private final LogContext logContext;
     private final IceTransport ice;
     private final DtlsCertificate certificate;
     private final Executor handshakeExecutor;
-    private final SfuCounters counters;
+    private final SfuMetrics metrics;
     private final Listener listener;
     private final List<IceCandidate> localCandidates;
     private final long createdMillis = System.currentTimeMillis();
@@ -84,16 +86,23 @@ public final class WebRtcTransport {
     private volatile SrtpProfile profile;
     private volatile long iceStartedMillis;
     private volatile long iceConnectedMillis;
+    private volatile long iceConnectedNanos;
+    private volatile TransportFailure failure;
     private volatile boolean mediaReady;
     private volatile boolean failed;
     private volatile boolean closed;
 
-    public WebRtcTransport(String name, UdpMediaPort port, DtlsCertificate certificate,
-            Executor handshakeExecutor, SfuCounters counters, Listener listener) throws IOException {
-        this.name = name;
+    /**
+     * @param logContext the room and participant it serves, for logs; its participant
+     *     names the ICE stream
+     */
+    public WebRtcTransport(LogContext logContext, UdpMediaPort port, DtlsCertificate certificate,
+            Executor handshakeExecutor, SfuMetrics metrics, Listener listener) throws IOException {
+        this.logContext = logContext;
+        this.name = logContext.participant();
         this.certificate = certificate;
         this.handshakeExecutor = handshakeExecutor;
-        this.counters = counters;
+        this.metrics = metrics;
         this.listener = listener;
         this.localCandidates = port.candidates();
         this.ice = new IceTransport(port, name, new IceListener());
@@ -161,6 +170,29 @@ public final class WebRtcTransport {
         return profile;
     }
 
+    /** ICE as the stats API shows it: new, checking, connected, failed or closed. */
+    public String iceState() {
+        TransportFailure reason = failure;
+        if (reason == TransportFailure.ICE_FAILED || reason == TransportFailure.CONSENT_EXPIRED) {
+            return "failed";
+        }
+        if (closed) {
+            return "closed";
+        }
+        return ice.isConnected() ? "connected" : ice.isStarted() ? "checking" : "new";
+    }
+
+    /** DTLS as the stats API shows it: new, connecting, connected, failed or closed. */
+    public String dtlsState() {
+        if (failure == TransportFailure.DTLS_FAILED) {
+            return "failed";
+        }
+        if (closed) {
+            return "closed";
+        }
+        return srtpOut != null ? "connected" : ice.isConnected() ? "connecting" : "new";
+    }
+
     /** The selected candidate pair as "local -> remote", or null. */
     public String selectedPair() {
         return ice.selectedPair();
@@ -201,14 +233,10 @@ public final class WebRtcTransport {
         }
         int protectedLength = out.protectRtp(buf, off, len);
         if (protectedLength < 0) {
-            counters.drop(DropReason.SRTP_OTHER);
+            metrics.drop(DropReason.SRTP_OTHER);
             return false;
         }
-        if (!sendDatagram(buf, off, protectedLength)) {
-            return false;
-        }
-        counters.rtpSent(len);
-        return true;
+        return sendDatagram(buf, off, protectedLength);
     }
 
     /**
@@ -225,14 +253,14 @@ public final class WebRtcTransport {
             System.arraycopy(buf, off, rtcpBuffer, 0, len);
             int protectedLength = out.protectRtcp(rtcpBuffer, 0, len);
             if (protectedLength < 0) {
-                counters.drop(DropReason.SRTP_OTHER);
+                metrics.drop(DropReason.SRTP_OTHER);
                 return false;
             }
             if (!sendDatagram(rtcpBuffer, 0, protectedLength)) {
                 return false;
             }
         }
-        counters.rtcpSent();
+        metrics.rtcpSent(len);
         return true;
     }
 
@@ -241,7 +269,7 @@ public final class WebRtcTransport {
             ice.send(buf, off, len);
             return true;
         } catch (IOException e) {
-            counters.drop(DropReason.SEND_FAILED);
+            metrics.drop(DropReason.SEND_FAILED);
             return false;
         }
     }
@@ -258,7 +286,7 @@ public final class WebRtcTransport {
                     if (endpoint != null) {
                         endpoint.receive(buf, off, len);
                     } else {
-                        counters.drop(DropReason.NOT_READY);
+                        metrics.drop(DropReason.NOT_READY);
                     }
                 }
                 case RTP, RTCP -> {
@@ -271,7 +299,7 @@ public final class WebRtcTransport {
                         onSrtpOrSrtcp(packetClass, buf, off, len);
                     }
                 }
-                default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
+                default -> metrics.drop(DropReason.UNKNOWN_PROTOCOL);
             }
         } finally {
             IceTransport.release(buffer);
@@ -287,7 +315,7 @@ public final class WebRtcTransport {
      */
     private void holdUntilKeys(byte[] buf, int off, int len) {
         if (dtls == null || failed || len > HELD_PACKET_SIZE) {
-            counters.drop(DropReason.NOT_READY);
+            metrics.drop(DropReason.NOT_READY);
             return;
         }
         if (held == null) {
@@ -295,7 +323,7 @@ public final class WebRtcTransport {
             heldLengths = new int[MAX_HELD];
         }
         if (heldCount == MAX_HELD) {
-            counters.drop(DropReason.NOT_READY);
+            metrics.drop(DropReason.NOT_READY);
             return;
         }
         System.arraycopy(buf, off, held[heldCount], 0, len);
@@ -323,43 +351,42 @@ public final class WebRtcTransport {
     private void onSrtp(byte[] buf, int off, int len) {
         SrtpSession in = srtpIn;
         if (in == null) {
-            counters.drop(DropReason.NOT_READY);
+            metrics.drop(DropReason.NOT_READY);
             return;
         }
         if (RtpPacket.validate(buf, off, len) != null) {
-            counters.drop(DropReason.MALFORMED_RTP);
+            metrics.drop(DropReason.MALFORMED_RTP);
             return;
         }
         int plainLength = in.unprotectRtp(buf, off, len);
         if (plainLength < 0) {
-            counters.drop(srtpDropReason(plainLength));
+            metrics.drop(srtpDropReason(plainLength));
             return;
         }
         if (RtpPacket.validate(buf, off, plainLength) != null) {
             // Padding is only readable after decryption.
-            counters.drop(DropReason.MALFORMED_RTP);
+            metrics.drop(DropReason.MALFORMED_RTP);
             return;
         }
-        counters.rtpReceived(plainLength);
         listener.onRtp(buf, off, plainLength, System.nanoTime());
     }
 
     private void onSrtcp(byte[] buf, int off, int len) {
         SrtpSession in = srtpIn;
         if (in == null) {
-            counters.drop(DropReason.NOT_READY);
+            metrics.drop(DropReason.NOT_READY);
             return;
         }
         int plainLength = in.unprotectRtcp(buf, off, len);
         if (plainLength < 0) {
-            counters.drop(srtpDropReason(plainLength));
+            metrics.drop(srtpDropReason(plainLength));
             return;
         }
         if (RtcpCompound.validate(buf, off, plainLength) != null) {
-            counters.drop(DropReason.MALFORMED_RTCP);
+            metrics.drop(DropReason.MALFORMED_RTCP);
             return;
         }
-        counters.rtcpReceived();
+        metrics.rtcpReceived(plainLength);
         listener.onRtcp(buf, off, plainLength);
     }
 
@@ -378,9 +405,17 @@ public final class WebRtcTransport {
             return;
         }
         failed = true;
-        LOG.info("Transport {} failed: {} ({})", name, failure, detail);
-        close();
-        listener.onFailed(failure, detail);
+        this.failure = failure;
+        switch (failure) {
+            case ICE_FAILED -> metrics.ice(SfuMetrics.IceOutcome.FAILED);
+            case CONSENT_EXPIRED -> metrics.ice(SfuMetrics.IceOutcome.CONSENT_LOST);
+            case DTLS_FAILED -> metrics.dtlsFailed();
+        }
+        try (LogContext.Scope scope = logContext.open()) {
+            LOG.info("Transport failed: {} ({})", failure, detail);
+            close();
+            listener.onFailed(failure, detail);
+        }
     }
 
     /** Stops ICE and DTLS. Idempotent. */
@@ -400,7 +435,11 @@ public final class WebRtcTransport {
         @Override
         public void onIceConnected(String localAddress, String remoteAddress) {
             iceConnectedMillis = System.currentTimeMillis();
-            LOG.debug("Transport {} ICE connected {} -> {}", name, localAddress, remoteAddress);
+            iceConnectedNanos = System.nanoTime();
+            metrics.ice(SfuMetrics.IceOutcome.CONNECTED);
+            try (LogContext.Scope scope = logContext.open()) {
+                LOG.debug("ICE connected {} -> {}", localAddress, remoteAddress);
+            }
             DtlsEndpoint endpoint = dtls;
             if (endpoint != null) {
                 endpoint.start(handshakeExecutor);
@@ -434,9 +473,12 @@ public final class WebRtcTransport {
             srtpOut = SrtpSession.forSending(negotiated, keys.localKey(client), keys.localSalt(client),
                     MAX_SENT_SSRCS);
             long now = System.currentTimeMillis();
-            LOG.info("Transport {} connected: ICE {} ms after the answer, DTLS {} ms later, {}", name,
-                    iceConnectedMillis - iceStartedMillis, now - iceConnectedMillis, negotiated);
-            listener.onMediaReady();
+            metrics.dtlsConnected(System.nanoTime() - iceConnectedNanos);
+            try (LogContext.Scope scope = logContext.open()) {
+                LOG.info("Transport connected: ICE {} ms after the answer, DTLS {} ms later, {}",
+                        iceConnectedMillis - iceStartedMillis, now - iceConnectedMillis, negotiated);
+                listener.onMediaReady();
+            }
             mediaReady = true;
         }
 

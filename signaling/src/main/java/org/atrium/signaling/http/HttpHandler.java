@@ -16,22 +16,26 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import org.atrium.signaling.admin.AdminEndpoints;
 
 /**
- * Plain HTTP requests: the web client's pages and files, and health. WebSocket
- * upgrades on {@code /ws} are taken by the handler before this one.
+ * Plain HTTP requests: the web client's pages and files, health, and the operator's
+ * endpoints (metrics, stats API). WebSocket upgrades on {@code /ws} are taken by the
+ * handler before this one.
  */
 public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final StaticFiles files;
     private final BooleanSupplier ready;
+    private final AdminEndpoints admin;
 
     /**
      * @param ready whether the server accepts joins (for /health/ready)
      */
-    public HttpHandler(StaticFiles files, BooleanSupplier ready) {
+    public HttpHandler(StaticFiles files, BooleanSupplier ready, AdminEndpoints admin) {
         this.files = files;
         this.ready = ready;
+        this.admin = admin;
     }
 
     @Override
@@ -41,12 +45,22 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                     "Bad request\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean get = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
+        if (AdminEndpoints.handles(path)) {
+            AdminEndpoints.Response response = get
+                    ? admin.get(path, request.headers().get(HttpHeaderNames.ACCEPT),
+                            request.headers().get(HttpHeaderNames.AUTHORIZATION))
+                    : admin.methodNotAllowed();
+            respond(ctx, request, HttpResponseStatus.valueOf(response.status()), response.contentType(),
+                    response.body());
+            return;
+        }
+        if (!get) {
             respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
                     "Only GET\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
         StaticFiles.File file = null;
         if (path.equals("/") || path.equals("/index.html")) {
             file = files.get("index.html");
@@ -88,6 +102,9 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         response.headers().set("X-Content-Type-Options", "nosniff");
+        if (status == HttpResponseStatus.UNAUTHORIZED) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

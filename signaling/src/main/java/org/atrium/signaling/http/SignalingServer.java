@@ -18,6 +18,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import org.atrium.signaling.admin.AdminAccess;
+import org.atrium.signaling.admin.AdminEndpoints;
+import org.atrium.signaling.admin.ServerMetrics;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.sfu.Sfu;
 
@@ -37,7 +40,13 @@ public final class SignalingServer implements AutoCloseable {
     private final Channel channel;
     private volatile boolean accepting = true;
 
-    public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu) throws IOException {
+    /**
+     * @param metrics the server's meters, exported at /metrics
+     * @param access who may read /metrics and /api/*
+     */
+    public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu, ServerMetrics metrics,
+            AdminAccess access) throws IOException {
+        AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
         StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "landing.js", "room.css");
         MessageCodec codec = new MessageCodec();
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -65,8 +74,8 @@ public final class SignalingServer implements AutoCloseable {
                         pipeline.addLast(new HttpObjectAggregator(65536));
                         pipeline.addLast(new WebSocketServerProtocolHandler(wsConfig));
                         pipeline.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-                        pipeline.addLast(new WebSocketHandler(sfu, codec));
-                        pipeline.addLast(new HttpHandler(files, () -> accepting));
+                        pipeline.addLast(new WebSocketHandler(sfu, codec, metrics.signaling()));
+                        pipeline.addLast(new HttpHandler(files, () -> accepting && sfu.isOpen(), admin));
                     }
                 });
         try {

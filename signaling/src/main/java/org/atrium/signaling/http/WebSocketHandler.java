@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.ScheduledExecutorService;
+import org.atrium.signaling.admin.SignalingMetrics;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.session.Outbound;
 import org.atrium.signaling.session.SignalingSession;
@@ -30,17 +31,20 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
 
     private final Sfu sfu;
     private final MessageCodec codec;
+    private final SignalingMetrics metrics;
     private SignalingSession session;
 
-    public WebSocketHandler(Sfu sfu, MessageCodec codec) {
+    public WebSocketHandler(Sfu sfu, MessageCodec codec, SignalingMetrics metrics) {
         this.sfu = sfu;
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            session = new SignalingSession(sfu, codec, new ChannelOutbound(ctx.channel()));
+            session = new SignalingSession(sfu, codec, new ChannelOutbound(ctx.channel()), metrics);
+            metrics.connectionOpened();
         }
         super.userEventTriggered(ctx, event);
     }
@@ -66,6 +70,7 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
+            metrics.connectionClosed();
             session.onConnectionClosed();
         }
         super.channelInactive(ctx);

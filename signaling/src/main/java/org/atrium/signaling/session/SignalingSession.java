@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.atrium.signaling.admin.SignalingMetrics;
 import org.atrium.signaling.protocol.ClientMessage;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.protocol.ProtocolException;
@@ -29,6 +30,7 @@ import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.room.RoomException;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.WebRtcTransport;
+import org.atrium.sfu.util.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class SignalingSession implements ParticipantListener {
     private final Sfu sfu;
     private final MessageCodec codec;
     private final Outbound out;
+    private final SignalingMetrics metrics;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final List<MediaSlot> slots = new ArrayList<>();
     private final List<IceCandidate> pendingCandidates = new ArrayList<>();
@@ -67,8 +70,9 @@ public final class SignalingSession implements ParticipantListener {
             List<Consumer> consumers) {
     }
 
-    public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out) {
+    public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out, SignalingMetrics metrics) {
         this.sfu = sfu;
+        this.metrics = metrics;
         this.codec = codec;
         this.out = out;
     }
@@ -78,8 +82,41 @@ public final class SignalingSession implements ParticipantListener {
         if (closed) {
             return;
         }
+        ClientMessage message;
         try {
-            ClientMessage message = codec.parse(text);
+            message = codec.parse(text);
+        } catch (ProtocolException e) {
+            metrics.received("invalid");
+            sendError(e.code(), e.getMessage());
+            return;
+        }
+        metrics.received(typeOf(message));
+        try (LogContext.Scope scope = logContext().open()) {
+            onMessage(message);
+        }
+    }
+
+    private static String typeOf(ClientMessage message) {
+        if (message instanceof ClientMessage.Join) {
+            return "join";
+        }
+        if (message instanceof ClientMessage.Answer) {
+            return "answer";
+        }
+        if (message instanceof ClientMessage.Candidate) {
+            return "candidate";
+        }
+        return "leave";
+    }
+
+    /** The room and participant for log lines, once joined. */
+    private LogContext logContext() {
+        return participant == null ? new LogContext(null, null)
+                : new LogContext(participant.room().name(), participant.id());
+    }
+
+    private void onMessage(ClientMessage message) {
+        try {
             if (participant == null && !(message instanceof ClientMessage.Join)) {
                 throw new ProtocolException("not-joined", "Send 'join' first");
             }
@@ -140,10 +177,10 @@ public final class SignalingSession implements ParticipantListener {
                 others.add(new MessageCodec.ParticipantInfo(other.id(), other.displayName()));
             }
         }
-        out.send(codec.joined(join.room(), joined.id(), others));
+        send("joined", codec.joined(join.room(), joined.id(), others));
         String speaker = joined.room().activeSpeaker();
         if (speaker != null) {
-            out.send(codec.activeSpeaker(speaker));
+            send("active-speaker", codec.activeSpeaker(speaker));
         }
         // Announce this participant's tracks now, before its answer names their SSRCs, so
         // that the others negotiate receiving them while this one negotiates sending.
@@ -172,7 +209,7 @@ public final class SignalingSession implements ParticipantListener {
         } catch (SdpException e) {
             sendError("bad-answer", "The answer does not fit offer " + offer.version() + ": " + e.getMessage());
             // The same offer again, so that a client that can do better may try again.
-            out.send(offer.message());
+            send("offer", offer.message());
             return;
         }
         pendingOffer = null;
@@ -314,7 +351,7 @@ public final class SignalingSession implements ParticipantListener {
                 sections, sfu.config().capabilities(), remb);
         String message = codec.offer(version, sdp, publish, subscribe);
         pendingOffer = new PendingOffer(version, sdp, message, sections, consumers);
-        out.send(message);
+        send("offer", message);
     }
 
     private String nextMid() {
@@ -329,7 +366,7 @@ public final class SignalingSession implements ParticipantListener {
         String name = other.displayName();
         onSessionThread(() -> {
             if (!closed) {
-                out.send(codec.participantJoined(new MessageCodec.ParticipantInfo(id, name)));
+                send("participant-joined", codec.participantJoined(new MessageCodec.ParticipantInfo(id, name)));
             }
         });
     }
@@ -339,7 +376,7 @@ public final class SignalingSession implements ParticipantListener {
         String id = other.id();
         onSessionThread(() -> {
             if (!closed) {
-                out.send(codec.participantLeft(id, reason.wireName()));
+                send("participant-left", codec.participantLeft(id, reason.wireName()));
             }
         });
     }
@@ -387,7 +424,7 @@ public final class SignalingSession implements ParticipantListener {
     public void onActiveSpeaker(String participantId) {
         onSessionThread(() -> {
             if (!closed) {
-                out.send(codec.activeSpeaker(participantId));
+                send("active-speaker", codec.activeSpeaker(participantId));
             }
         });
     }
@@ -400,7 +437,7 @@ public final class SignalingSession implements ParticipantListener {
             }
             closed = true;
             if (reason != LeaveReason.LEFT) {
-                out.send(codec.error(reason.wireName(), describe(reason)));
+                sendError(reason.wireName(), describe(reason));
             }
             out.close();
         });
@@ -429,7 +466,13 @@ public final class SignalingSession implements ParticipantListener {
         };
     }
 
+    private void send(String type, String text) {
+        metrics.sent(type);
+        out.send(text);
+    }
+
     private void sendError(String code, String message) {
-        out.send(codec.error(code, message));
+        metrics.error(code);
+        send("error", codec.error(code, message));
     }
 }

@@ -138,9 +138,9 @@ class RoomBrowserTest {
             assertReceivesFrom(pages.get(i), others(ids, ids.get(i)), FIVE_SECONDS);
         }
         System.out.printf("server counters: rtp in %d, rtp out %d, keyframe requests %d%n",
-                server.server().sfu().counters().rtpPacketsReceived(),
-                server.server().sfu().counters().rtpPacketsSent(),
-                server.server().sfu().counters().keyframeRequestsSent());
+                server.server().sfu().metrics().rtpPacketsReceived(),
+                server.server().sfu().metrics().rtpPacketsSent(),
+                server.server().sfu().metrics().keyframeRequestsSent());
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * keeps inactive sections inactive. Enough to drive negotiation in tests; ICE never
  * connects, so the transport never sends.
  */
-final class ScriptedAnswerer {
+public final class ScriptedAnswerer {
 
     private final long audioSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final long videoSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
@@ -20,19 +20,28 @@ final class ScriptedAnswerer {
     private boolean transportCc = true;
 
     /** Leaves out the transport-cc extension, as a client without it does. */
-    ScriptedAnswerer withoutTransportCc() {
+    public ScriptedAnswerer withoutTransportCc() {
         transportCc = false;
         return this;
     }
 
     /** Answers the video publish slot inactive, as a client without a camera does. */
-    ScriptedAnswerer withoutVideo() {
+    public ScriptedAnswerer withoutVideo() {
         publishVideo = false;
         return this;
     }
 
     /** The answer message for an offer message. */
-    ObjectNode answer(JsonNode offer) {
+    public long audioSsrc() {
+        return audioSsrc;
+    }
+
+    public long videoSsrc() {
+        return videoSsrc;
+    }
+
+    /** The answer message for an offer message. */
+    public ObjectNode answer(JsonNode offer) {
         String[] lines = offer.path("sdp").asText().split("\r\n");
         StringBuilder sdp = new StringBuilder();
         String kind = null;
