@@ -38,16 +38,22 @@ stamp=$(mktemp)
 trap surefire_summary EXIT
 
 # ---------------------------------------------------------------------------------------------
-# 1. System packages: Chromium and its driver, nftables (loss injection), ip, unshare.
+# 1. System packages: Chromium and its driver, nftables (loss injection), ip, unshare, and
+#    Prometheus with its promtool and the official Python client's text-format parser (the
+#    metrics tests scrape Atrium with them).
 # ---------------------------------------------------------------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+# Without their recommended extras (prometheus recommends a node exporter service).
+lean=()
+[ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ] || lean+=(prometheus)
+/usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null || lean+=(python3-prometheus-client)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 
-if [ "${#missing[@]}" -gt 0 ] && [ -z "${ATRIUM_SKIP_INSTALL:-}" ]; then
+if [ "$(( ${#missing[@]} + ${#lean[@]} ))" -gt 0 ] && [ -z "${ATRIUM_SKIP_INSTALL:-}" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     as_root=(env)
   elif command -v sudo >/dev/null 2>&1; then
@@ -56,13 +62,29 @@ if [ "${#missing[@]}" -gt 0 ] && [ -z "${ATRIUM_SKIP_INSTALL:-}" ]; then
     as_root=()
   fi
   if [ "${#as_root[@]}" -gt 0 ]; then
-    step "installing ${missing[*]} (apt-get)"
+    step "installing ${missing[*]} ${lean[*]} (apt-get)"
     t=$(seconds)
     "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get update -q
-    "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    # Packages with a service (prometheus) must not start it: the tests start their own,
+    # on loopback. policy-rc.d answering 101 tells Debian's maintainer scripts so.
+    made_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+      "${as_root[@]}" chmod +x /usr/sbin/policy-rc.d
+      made_policy=1
+    fi
+    if [ "${#missing[@]}" -gt 0 ]; then
+      "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    fi
+    if [ "${#lean[@]}" -gt 0 ]; then
+      "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${lean[@]}"
+    fi
+    if [ -n "$made_policy" ]; then
+      "${as_root[@]}" rm -f /usr/sbin/policy-rc.d
+    fi
     echo "installed in $(( $(seconds) - t )) s"
   else
-    warn "not root and no sudo: cannot install ${missing[*]}; without Chromium the browser tests are skipped"
+    warn "not root and no sudo: cannot install ${missing[*]} ${lean[*]}; without Chromium the browser tests are skipped"
   fi
 fi
 export PATH="$PATH:/usr/sbin:/sbin"

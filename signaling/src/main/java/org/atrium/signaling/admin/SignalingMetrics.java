@@ -3,14 +3,15 @@ package org.atrium.signaling.admin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Meters of the signaling server: WebSocket connections, messages by type, errors by
- * code. Types and codes are the protocol's own fixed names (docs/signaling.md), so each
- * label has a few values only.
+ * code. Types and codes are the protocol's own fixed names (docs/signaling.md), never
+ * text from a client, so each label has a few values only.
  */
 public final class SignalingMetrics {
 
@@ -27,6 +28,24 @@ public final class SignalingMetrics {
                 .description("WebSocket signaling connections open").register(registry);
         opened = Counter.builder("atrium.signaling.connections.opened")
                 .description("WebSocket signaling connections accepted").register(registry);
+        // The protocol's message types exist from the start, so that rates over them do.
+        for (String type : List.of("join", "answer", "candidate", "leave", "invalid")) {
+            received.computeIfAbsent(type, this::receivedCounter);
+        }
+        for (String type : List.of("joined", "offer", "participant-joined", "participant-left", "active-speaker",
+                "error")) {
+            sent.computeIfAbsent(type, this::sentCounter);
+        }
+    }
+
+    private Counter receivedCounter(String type) {
+        return Counter.builder("atrium.signaling.messages.received").description("Signaling messages received, by type")
+                .tag("type", type).register(registry);
+    }
+
+    private Counter sentCounter(String type) {
+        return Counter.builder("atrium.signaling.messages.sent").description("Signaling messages sent, by type")
+                .tag("type", type).register(registry);
     }
 
     public void connectionOpened() {
@@ -40,14 +59,12 @@ public final class SignalingMetrics {
 
     /** A message from a client, by its type; {@code invalid} when it could not be read. */
     public void received(String type) {
-        received.computeIfAbsent(type, t -> Counter.builder("atrium.signaling.messages.received")
-                .description("Signaling messages received, by type").tag("type", t).register(registry)).increment();
+        received.computeIfAbsent(type, this::receivedCounter).increment();
     }
 
     /** A message to a client, by its type. */
     public void sent(String type) {
-        sent.computeIfAbsent(type, t -> Counter.builder("atrium.signaling.messages.sent")
-                .description("Signaling messages sent, by type").tag("type", t).register(registry)).increment();
+        sent.computeIfAbsent(type, this::sentCounter).increment();
     }
 
     /** An error message sent to a client, by its code. */

@@ -151,7 +151,7 @@ class MetricsEndpointTest {
         String text = scrape();
         for (String family : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
                 "jvm_gc_memory_allocated_bytes_total", "process_cpu_usage", "process_uptime_seconds",
-                "process_files_open_files", "system_cpu_count", "jvm_info")) {
+                "process_files_open_files", "system_cpu_available", "process_cpu_seconds_total", "jvm_info")) {
             assertTrue(text.contains("\n" + family + "{") || text.contains("\n" + family + " "), family);
         }
     }

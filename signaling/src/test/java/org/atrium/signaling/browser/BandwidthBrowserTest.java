@@ -3,9 +3,6 @@ package org.atrium.signaling.browser;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.atrium.signaling.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -15,30 +12,11 @@ import org.junit.jupiter.api.Test;
  * within 15 s of connecting.
  */
 @Tag("browser")
-class BandwidthBrowserTest {
+class BandwidthBrowserTest extends ServerAndBrowsers {
 
     private static final Duration CONNECT = Duration.ofSeconds(20);
     private static final double ONE_MBPS = 1_000_000;
 
-    private TestServer server;
-    private Chromium chromium;
-
-    @BeforeEach
-    void start() throws Exception {
-        Chromium.assumeInstalled();
-        server = TestServer.start();
-        chromium = Chromium.launch();
-    }
-
-    @AfterEach
-    void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void publishersEstimatePassesOneMegabitWithinFifteenSeconds() {

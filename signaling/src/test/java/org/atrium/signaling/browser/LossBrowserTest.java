@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.atrium.signaling.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,35 +19,25 @@ import org.junit.jupiter.api.Test;
  * media port only.
  */
 @Tag("browser")
-class LossBrowserTest {
+class LossBrowserTest extends ServerAndBrowsers {
 
     private static final Duration CONNECT = Duration.ofSeconds(20);
     private static final String TABLE = "atrium_loss";
 
-    private TestServer server;
-    private Chromium chromium;
     private boolean rulesAdded;
 
     @BeforeEach
-    void start() throws Exception {
-        Chromium.assumeInstalled();
+    void needsLossInjection() throws Exception {
         Assumptions.assumeTrue(Chromium.inLoopbackOnlyNamespace(),
                 "loss is injected with nftables only inside the test's own network namespace (run ./test.sh)");
         Assumptions.assumeTrue(nft("list tables") == 0, "nftables (nft) is needed to inject loss");
-        server = TestServer.start();
-        chromium = Chromium.launch();
     }
 
+    /** Runs before the browsers and the server stop. */
     @AfterEach
-    void stop() throws Exception {
+    void removeLossRules() throws Exception {
         if (rulesAdded) {
             nft("delete table inet " + TABLE);
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 

@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.atrium.signaling.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * with fake camera and microphone, each with one RTCPeerConnection to the server.
  */
 @Tag("browser")
-class RoomBrowserTest {
+class RoomBrowserTest extends ServerAndBrowsers {
 
     private static final Duration CONNECT = Duration.ofSeconds(20);
     private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
@@ -48,25 +45,6 @@ class RoomBrowserTest {
             return result;
             """;
 
-    private TestServer server;
-    private Chromium chromium;
-
-    @BeforeEach
-    void start() throws Exception {
-        Chromium.assumeInstalled();
-        server = TestServer.start();
-        chromium = Chromium.launch();
-    }
-
-    @AfterEach
-    void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void threePagesSeeAndHearEachOtherThenAFourthJoinsAndOneLeaves() {
