@@ -58,6 +58,11 @@ public final class CandidateParser {
                 relatedPort = parseInt(fields[i + 1], 0, 65535, "rport");
             }
         }
+        if (relatedAddress == null || relatedPort < 0) {
+            // RFC 8839 5.1: raddr and rport come as a pair; one alone would not survive format().
+            relatedAddress = null;
+            relatedPort = -1;
+        }
         if (!isIpLiteral(address)) {
             if (address.endsWith(".local")) {
                 return null;

@@ -94,7 +94,8 @@ public final class SessionDescription {
         List<Attribute> session = new ArrayList<>();
         List<MediaDescription> media = new ArrayList<>();
         String[] lines = sdp.split("\r?\n");
-        if (!lines[0].equals("v=0")) {
+        // split drops trailing empty strings, so a text of line breaks alone gives no lines at all.
+        if (lines.length == 0 || !lines[0].equals("v=0")) {
             throw new SdpException("SDP must start with v=0");
         }
         String kind = null;

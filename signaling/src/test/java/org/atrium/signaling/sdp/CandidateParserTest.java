@@ -28,6 +28,19 @@ class CandidateParserTest {
         assertEquals(47000, candidate.relatedPort());
     }
 
+    /** Found by SdpFuzzTest: a lone rport was kept, and format() then dropped it (a lone raddr came back as "rport -1"). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "candidate:842163049 1 udp 1677729535 203.0.113.7 61665 typ srflx rAddr 10.0.0.5 rport 61665 generation 0",
+        "candidate:842163049 1 udp 1677729535 203.0.113.7 61665 typ srflx raddr 10.0.0.5 generation 0",
+    })
+    void relatedAddressWithoutItsPortIsDroppedSoFormatRoundTrips(String text) throws SdpException {
+        IceCandidate candidate = CandidateParser.parse(text);
+        assertNull(candidate.relatedAddress());
+        assertEquals(-1, candidate.relatedPort());
+        assertEquals(candidate, CandidateParser.parse(CandidateParser.format(candidate)));
+    }
+
     @Test
     void readsIpv6() throws SdpException {
         IceCandidate candidate = CandidateParser.parse("candidate:1 1 UDP 2122262783 ::1 50000 typ host");
