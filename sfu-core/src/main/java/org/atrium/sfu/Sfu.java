@@ -69,7 +69,8 @@ public final class Sfu implements AutoCloseable {
     }
 
     private WebRtcTransport newTransport(LogContext context, WebRtcTransport.Listener listener) throws IOException {
-        return new WebRtcTransport(context, mediaPort, certificate, handshakes, metrics, listener);
+        return new WebRtcTransport(context, mediaPort, certificate, handshakes, metrics, config.inboundLimit(),
+                listener);
     }
 
     /** Gauges read on scrape, from the rooms as they are then. */

@@ -22,6 +22,7 @@ import org.atrium.sfu.media.MediaCapabilities;
  * @param capabilities codecs and header extensions negotiated
  * @param packetCache how many packets of each published video stream are kept for
  *        retransmission, and for how long (memory: packets x 1500 B per video stream)
+ * @param inboundLimit the most one participant may send; more is dropped before decryption
  */
 public record SfuConfig(
         InetAddress mediaBindAddress,
@@ -33,7 +34,24 @@ public record SfuConfig(
         int maxParticipantsPerRoom,
         int maxRooms,
         MediaCapabilities capabilities,
-        PacketCacheSize packetCache) {
+        PacketCacheSize packetCache,
+        InboundLimit inboundLimit) {
+
+    /**
+     * What one participant may send the SFU, averaged over a second (a token bucket with
+     * a second's worth of burst): far above what a browser sends (a few Mbit/s, a few
+     * hundred packets/s), far below what would let one client starve the others.
+     */
+    public record InboundLimit(long bitsPerSecond, int packetsPerSecond) {
+        public static final InboundLimit DEFAULT = new InboundLimit(20_000_000, 4000);
+
+        public InboundLimit {
+            if (bitsPerSecond < 100_000 || packetsPerSecond < 50) {
+                throw new IllegalArgumentException("inbound limit too low to carry audio and video: "
+                        + bitsPerSecond + " bit/s, " + packetsPerSecond + " packets/s");
+            }
+        }
+    }
 
     /** Bounds of the per-stream retransmission cache. */
     public record PacketCacheSize(int packets, Duration maxAge) {
@@ -64,22 +82,24 @@ public record SfuConfig(
                 10000,
                 List.of(),
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(10),
+                // A vanished client is gone within 10 s: consent is checked every 3 s.
+                Duration.ofSeconds(7),
                 Duration.ofMillis(300),
                 50,
                 1000,
                 MediaCapabilities.defaults(),
-                new PacketCacheSize(512, Duration.ofSeconds(1)));
+                new PacketCacheSize(512, Duration.ofSeconds(1)),
+                InboundLimit.DEFAULT);
     }
 
     public SfuConfig withMedia(InetAddress bindAddress, int port, List<InetAddress> announced) {
         return new SfuConfig(bindAddress, port, announced, iceTimeout, consentTimeout, keyframeMinInterval,
-                maxParticipantsPerRoom, maxRooms, capabilities, packetCache);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit);
     }
 
     public SfuConfig withTimeouts(Duration ice, Duration consent) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, ice, consent, keyframeMinInterval,
-                maxParticipantsPerRoom, maxRooms, capabilities, packetCache);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit);
     }
 
     public SfuConfig withKeyframeMinInterval(Duration interval) {
@@ -87,16 +107,21 @@ public record SfuConfig(
             throw new IllegalArgumentException("keyframe interval must not be negative");
         }
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout, interval,
-                maxParticipantsPerRoom, maxRooms, capabilities, packetCache);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit);
     }
 
     public SfuConfig withPacketCache(PacketCacheSize size) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
-                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, size);
+                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, size, inboundLimit);
     }
 
     public SfuConfig withLimits(int participantsPerRoom, int rooms) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
-                keyframeMinInterval, participantsPerRoom, rooms, capabilities, packetCache);
+                keyframeMinInterval, participantsPerRoom, rooms, capabilities, packetCache, inboundLimit);
+    }
+
+    public SfuConfig withInboundLimit(InboundLimit limit) {
+        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
+                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, packetCache, limit);
     }
 }

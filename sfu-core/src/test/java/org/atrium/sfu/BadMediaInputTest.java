@@ -130,7 +130,19 @@ class BadMediaInputTest {
                             return peer.protectRtcp(pli);
                         }),
                 Arguments.of("RTCP too short to carry the SRTCP trailer", DropReason.SRTP_OTHER,
-                        (BadDatagram) (peer, test) -> Arrays.copyOf(pli(consumerlessSsrc()), 8)));
+                        (BadDatagram) (peer, test) -> Arrays.copyOf(pli(consumerlessSsrc()), 8)),
+                Arguments.of("SRTP that authenticates, of an SSRC no track has (forged)", DropReason.NO_ROUTE,
+                        (BadDatagram) (peer, test) -> peer.protectRtp(
+                                rtp(0x0BADC0DEL, VP8).sequenceNumber(1).timestamp(1).payload(test.randomBytes(50))
+                                        .build())),
+                // The socket reads 1500 B at most: the rest is cut off, and the tag with it.
+                Arguments.of("SRTP larger than the 1500 B receive buffer (1616 B)", DropReason.SRTP_AUTH,
+                        (BadDatagram) (peer, test) -> {
+                            byte[] payload = test.randomBytes(1588);
+                            payload[0] = 0x10;
+                            return peer.protectRtp(rtp(SSRC, VP8).sequenceNumber(test.nextSequence++)
+                                    .timestamp(1).payload(payload).build());
+                        }));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -187,6 +199,39 @@ class BadMediaInputTest {
         assertEquals(rtpBefore, sfu.metrics().rtpPacketsReceived());
         assertEquals(rtcpBefore, sfu.metrics().rtcpPacketsReceived());
         assertGenuinePacketForwarded();
+    }
+
+    @Test
+    void stunWithWrongCredentialsOpensNoPathAndChangesNothing() throws Exception {
+        Map<DropReason, Long> before = drops();
+        String sfuUfrag = publisher.participant().transport().iceUfrag();
+        try (DatagramSocket stranger = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            stranger.setSoTimeout(300);
+            // The right username (it names the publisher's session) with a guessed password,
+            // then a username no session has.
+            for (String username : List.of(sfuUfrag + ":" + publisher.peer().localUfrag(), "nobody:guess")) {
+                byte[] request = StunBindingRequest.build(username, "not-the-password-at-all", random);
+                stranger.send(new DatagramPacket(request, request.length, sfu.mediaAddress()));
+                byte[] answer = new byte[1500];
+                DatagramPacket response = new DatagramPacket(answer, answer.length);
+                try {
+                    stranger.receive(response);
+                    int type = ((answer[0] & 0xFF) << 8) | (answer[1] & 0xFF);
+                    assertTrue(type != 0x0101, "a Binding success response to wrong credentials");
+                } catch (java.net.SocketTimeoutException ignored) {
+                    // Silence is a fine answer too.
+                }
+            }
+            // The stranger did not become a path: even media that would authenticate is
+            // dropped, unread, as from an unknown source.
+            byte[] wouldAuthenticate = publisher.peer().protectRtp(genuinePacket());
+            stranger.send(new DatagramPacket(wouldAuthenticate, wouldAuthenticate.length, sfu.mediaAddress()));
+        }
+        assertNull(subscriber.peer().pollRtp(Duration.ofMillis(500)), "the stranger's packet was forwarded");
+        awaitDrops(DropReason.UNKNOWN_SOURCE, before.get(DropReason.UNKNOWN_SOURCE) + 1);
+        assertOnlyDropped(before, DropReason.UNKNOWN_SOURCE);
+        assertGenuinePacketForwarded();
+        assertFalse(publisher.participant().isClosed());
     }
 
     private void assertGenuinePacketForwarded() throws Exception {

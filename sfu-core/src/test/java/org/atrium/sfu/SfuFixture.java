@@ -20,7 +20,12 @@ final class SfuFixture implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     SfuFixture() throws Exception {
-        sfu = new Sfu(SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
+        this(SfuConfig.defaults());
+    }
+
+    /** With other settings; the media port is always a free one on 127.0.0.1. */
+    SfuFixture(SfuConfig config) throws Exception {
+        sfu = new Sfu(config.withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
     }
 
     Sfu sfu() {

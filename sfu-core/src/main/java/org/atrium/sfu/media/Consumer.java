@@ -7,6 +7,7 @@ import org.atrium.rtp.HeaderExtensions;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.Rtx;
 import org.atrium.sfu.rtcp.SenderReportGenerator;
+import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.srtp.SrtpSession;
 
@@ -153,6 +154,7 @@ public final class Consumer {
         int n = rewrite(buf, off, len, out);
         if (n < 0) {
             dropped.increment();
+            metrics.drop(DropReason.TOO_LARGE);
             return;
         }
         int payloadLength = RtpPacket.payloadLength(out, 0, n);

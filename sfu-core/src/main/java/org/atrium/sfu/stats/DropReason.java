@@ -21,7 +21,11 @@ public enum DropReason {
     /** The datagram could not be sent. */
     SEND_FAILED("send_failed"),
     /** A packet did not fit the forwarding buffer. */
-    TOO_LARGE("too_large");
+    TOO_LARGE("too_large"),
+    /** From an address the participant's ICE session has no candidate pair with. */
+    UNKNOWN_SOURCE("unknown_source"),
+    /** The participant sent more than its inbound limit allows. */
+    RATE_LIMITED("rate_limited");
 
     private final String label;
 

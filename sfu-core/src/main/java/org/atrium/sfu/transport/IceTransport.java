@@ -3,7 +3,9 @@ package org.atrium.sfu.transport;
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
@@ -36,8 +38,14 @@ final class IceTransport implements BufferHandler {
 
         void onIceFailed();
 
-        /** A non-STUN datagram. The buffer belongs to the listener until it calls {@link #release}. */
+        /**
+         * A non-STUN datagram from an address of this session. The buffer belongs to the
+         * listener until it calls {@link #release}.
+         */
         void onDatagram(Buffer buffer);
+
+        /** A non-STUN datagram from an address this session has not paired with; dropped. */
+        void onDatagramFromStranger();
     }
 
     private final Agent agent;
@@ -47,6 +55,12 @@ final class IceTransport implements BufferHandler {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean connected = new AtomicBoolean();
     private volatile long lastConsentMillis;
+    /**
+     * Remote addresses this session has a candidate pair with: signalled candidates and
+     * the sources of connectivity checks that authenticated (ice4j refuses the others with
+     * 401 and pairs nothing). Replaced on change, read per datagram.
+     */
+    private volatile Set<InetSocketAddress> pairedAddresses = Set.of();
     private volatile boolean closed;
 
     IceTransport(UdpMediaPort port, String name, Listener listener) throws IOException {
@@ -152,7 +166,25 @@ final class IceTransport implements BufferHandler {
             release(buffer);
             return;
         }
+        // ice4j's single-port harvester routes an address to the session named by the
+        // ufrag of the first STUN request from it, before checking that request's
+        // integrity, and its push API then skips the socket API's address check: so a
+        // stranger who knows a ufrag could reach DTLS. Only paired addresses get through.
+        if (!pairedAddresses.contains(buffer.getRemoteAddress())) {
+            release(buffer);
+            listener.onDatagramFromStranger();
+            return;
+        }
         listener.onDatagram(buffer);
+    }
+
+    private synchronized void addPairedAddress(TransportAddress address) {
+        InetSocketAddress plain = new InetSocketAddress(address.getAddress(), address.getPort());
+        if (!pairedAddresses.contains(plain)) {
+            Set<InetSocketAddress> grown = new HashSet<>(pairedAddresses);
+            grown.add(plain);
+            pairedAddresses = Set.copyOf(grown);
+        }
     }
 
     static void release(Buffer buffer) {
@@ -173,6 +205,9 @@ final class IceTransport implements BufferHandler {
 
     private void onPairChange(PropertyChangeEvent event) {
         String property = event.getPropertyName();
+        if (event.getSource() instanceof CandidatePair pair && pair.getParentComponent() == component) {
+            addPairedAddress(pair.getRemoteCandidate().getTransportAddress());
+        }
         if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(property)) {
             Object value = event.getNewValue();
             if (value instanceof Long millis) {

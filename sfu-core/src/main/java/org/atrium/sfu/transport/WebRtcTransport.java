@@ -9,6 +9,7 @@ import org.atrium.dtls.DtlsRole;
 import org.atrium.dtls.Fingerprint;
 import org.atrium.rtp.RtcpCompound;
 import org.atrium.rtp.RtpPacket;
+import org.atrium.sfu.SfuConfig;
 import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.util.LogContext;
@@ -61,6 +62,8 @@ public final class WebRtcTransport {
 
     private final String name;
     private final LogContext logContext;
+    /** Receive thread only. */
+    private final InboundRateLimiter inboundLimit;
     private final IceTransport ice;
     private final DtlsCertificate certificate;
     private final Executor handshakeExecutor;
@@ -97,8 +100,10 @@ public final class WebRtcTransport {
      *     names the ICE stream
      */
     public WebRtcTransport(LogContext logContext, UdpMediaPort port, DtlsCertificate certificate,
-            Executor handshakeExecutor, SfuMetrics metrics, Listener listener) throws IOException {
+            Executor handshakeExecutor, SfuMetrics metrics, SfuConfig.InboundLimit inboundLimit, Listener listener)
+            throws IOException {
         this.logContext = logContext;
+        this.inboundLimit = new InboundRateLimiter(inboundLimit, System.nanoTime());
         this.name = logContext.participant();
         this.certificate = certificate;
         this.handshakeExecutor = handshakeExecutor;
@@ -290,7 +295,9 @@ public final class WebRtcTransport {
                     }
                 }
                 case RTP, RTCP -> {
-                    if (srtpIn == null) {
+                    if (!inboundLimit.tryAcquire(len, System.nanoTime())) {
+                        metrics.drop(DropReason.RATE_LIMITED);
+                    } else if (srtpIn == null) {
                         holdUntilKeys(buf, off, len);
                     } else {
                         if (held != null) {
@@ -454,6 +461,11 @@ public final class WebRtcTransport {
         @Override
         public void onDatagram(Buffer buffer) {
             WebRtcTransport.this.onDatagram(buffer);
+        }
+
+        @Override
+        public void onDatagramFromStranger() {
+            metrics.drop(DropReason.UNKNOWN_SOURCE);
         }
     }
 

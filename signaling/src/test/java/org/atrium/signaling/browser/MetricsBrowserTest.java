@@ -125,6 +125,9 @@ class MetricsBrowserTest extends ServerAndBrowsers {
         assertEquals(3, value(samples, "atrium_signaling_messages_received_total", "type", "join"));
         assertTrue(value(samples, "atrium_signaling_messages_sent_total", "type", "offer") >= 3);
         assertEquals(0, value(samples, "atrium_dropped_packets_total", "reason", "srtp_auth"));
+        assertEquals(0, value(samples, "atrium_dropped_packets_total", "reason", "unknown_source"),
+                "every browser datagram came from a paired address");
+        assertEquals(0, value(samples, "atrium_dropped_packets_total", "reason", "rate_limited"));
         assertTrue(value(samples, "jvm_threads_live_threads") > 0);
 
         PrometheusServer.checkMetrics(scrape);
