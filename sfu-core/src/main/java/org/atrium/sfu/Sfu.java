@@ -138,9 +138,9 @@ public final class Sfu implements AutoCloseable {
         }
     }
 
-    /** True until {@link #close}: the media port is bound and joins are taken. */
+    /** True until shutdown begins: the media port is bound and joins are taken. */
     public boolean isOpen() {
-        return !closed;
+        return !closed && rooms.isAcceptingJoins();
     }
 
     /** Removes every participant, then releases the port and the threads. */

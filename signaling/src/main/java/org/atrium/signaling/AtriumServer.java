@@ -62,12 +62,14 @@ public final class AtriumServer implements AutoCloseable {
     }
 
     /**
-     * Stops in the order that tells clients: participants are removed first (each client
-     * gets an error with code {@code shutdown} and a close frame), then the HTTP server
-     * stops, then the media port is released.
+     * Stops in the order that tells clients: joins are refused from now on (and
+     * /health/ready turns 503), participants are removed (each client gets an error with
+     * code {@code shutdown} and a close frame), then the HTTP server stops, then the media
+     * port is released.
      */
     @Override
     public void close() {
+        sfu.rooms().stopAcceptingJoins();
         sfu.rooms().closeAll(LeaveReason.SHUTDOWN);
         signaling.close();
         sfu.close();

@@ -43,12 +43,34 @@ public final class Main {
             log.warn("The stats API (/api/rooms) is reachable from other hosts without a token: set --admin-token.");
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping");
-            server.close();
-            stopped.countDown();
-        }, "atrium-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, log, stopped), "atrium-shutdown"));
         stopped.await();
+    }
+
+    /** The longest a SIGTERM waits for clients to be told and ports released. */
+    static final long SHUTDOWN_BOUND_MILLIS = 10_000;
+
+    /**
+     * On SIGTERM: stops taking joins, tells every client, closes transports and ports,
+     * within {@link #SHUTDOWN_BOUND_MILLIS}; the process exits then even if something hangs.
+     */
+    private static void stop(AtriumServer server, Logger log, CountDownLatch stopped) {
+        log.info("Stopping: refusing joins, telling {} participant(s)", server.sfu().rooms().participantCount());
+        long started = System.nanoTime();
+        Thread closer = new Thread(server::close, "atrium-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(SHUTDOWN_BOUND_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            log.warn("Shutdown did not finish within {} ms; exiting anyway", SHUTDOWN_BOUND_MILLIS);
+        } else {
+            log.info("Stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
+        }
+        stopped.countDown();
     }
 
     /**

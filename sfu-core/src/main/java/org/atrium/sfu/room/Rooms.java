@@ -18,6 +18,7 @@ public final class Rooms {
     private final Host host;
     private final MediaCapabilities capabilities;
     private final int maxRooms;
+    private volatile boolean acceptingJoins = true;
 
     /**
      * @param transportFactory makes each participant's transport
@@ -42,6 +43,9 @@ public final class Rooms {
      * @throws IOException when the participant's transport cannot be made
      */
     public Participant join(String roomName, String displayName, ParticipantListener listener) throws IOException {
+        if (!acceptingJoins) {
+            throw new RoomException("shutdown", "the server is shutting down");
+        }
         while (true) {
             Room room = rooms.get(roomName);
             if (room == null) {
@@ -142,6 +146,15 @@ public final class Rooms {
         for (Room room : rooms.values()) {
             room.detectActiveSpeaker(nowNanos);
         }
+    }
+
+    /** Refuses every join from now on (code {@code shutdown}): the first step of stopping. */
+    public void stopAcceptingJoins() {
+        acceptingJoins = false;
+    }
+
+    public boolean isAcceptingJoins() {
+        return acceptingJoins;
     }
 
     /** Removes everyone, as on shutdown. */

@@ -193,12 +193,21 @@ class AdminApiTest {
     }
 
     @Test
-    void readinessFollowsTheMediaServerWhileLivenessStays() throws Exception {
+    void readinessTurnsOffWhenJoinsStopWhileLivenessStays() throws Exception {
         server = TestServer.start();
         assertEquals(200, Http.get(server.http("/health/live")).statusCode());
         HttpResponse<String> ready = Http.get(server.http("/health/ready"));
         assertEquals(200, ready.statusCode());
         assertEquals("ready\n", ready.body());
+        // Shutdown's first step: joins are refused, with the code clients know.
+        server.server().sfu().rooms().stopAcceptingJoins();
+        HttpResponse<String> stopping = Http.get(server.http("/health/ready"));
+        assertEquals(503, stopping.statusCode());
+        SignalingClient late = new SignalingClient(server.webSocket());
+        clients.add(late);
+        late.send("{\"type\":\"join\",\"room\":\"r\",\"name\":\"Late\"}");
+        assertEquals("shutdown", late.await("error", WAIT).path("code").asText());
+
         server.server().sfu().close();
         HttpResponse<String> notReady = Http.get(server.http("/health/ready"));
         assertEquals(503, notReady.statusCode());
