@@ -84,6 +84,9 @@ public final class Sfu implements AutoCloseable {
                     .description("Tracks published by participants").tag("kind", kind.sdpName())
                     .strongReference(true).register(registry);
         }
+        Gauge.builder("atrium.ice.sessions", mediaPort, UdpMediaPort::sessionCount)
+                .description("ICE sessions open on the media port, one per participant's transport")
+                .strongReference(true).register(registry);
         Gauge.builder("atrium.subscriptions", rooms, Rooms::consumerCount)
                 .description("Streams being forwarded to receivers, one per track and receiver")
                 .strongReference(true).register(registry);
@@ -108,6 +111,11 @@ public final class Sfu implements AutoCloseable {
 
     public SfuMetrics metrics() {
         return metrics;
+    }
+
+    /** ICE sessions open on the media port. */
+    public int iceSessionCount() {
+        return mediaPort.sessionCount();
     }
 
     /** The media port's bound address. */

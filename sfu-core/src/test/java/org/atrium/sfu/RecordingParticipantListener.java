@@ -73,4 +73,13 @@ final class RecordingParticipantListener implements ParticipantListener {
     int closedEventCount() {
         return closed.size();
     }
+
+    /** Forgets every event recorded so far (a long test keeps no reference to departed participants). */
+    void clear() {
+        joined.clear();
+        left.clear();
+        consumersAdded.clear();
+        consumersClosed.clear();
+        activeSpeakers.clear();
+    }
 }

@@ -52,6 +52,7 @@ final class IceTransport implements BufferHandler {
     private final IceMediaStream stream;
     private final Component component;
     private final Listener listener;
+    private final UdpMediaPort port;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean connected = new AtomicBoolean();
     private volatile long lastConsentMillis;
@@ -65,6 +66,7 @@ final class IceTransport implements BufferHandler {
 
     IceTransport(UdpMediaPort port, String name, Listener listener) throws IOException {
         this.listener = listener;
+        this.port = port;
         agent = new Agent("atr", null);
         agent.setControlling(true);
         agent.setUseDynamicPorts(false);
@@ -75,6 +77,7 @@ final class IceTransport implements BufferHandler {
         component.setBufferCallback(this);
         agent.addStateChangeListener(this::onAgentStateChange);
         stream.addPairChangeListener(this::onPairChange);
+        port.sessionOpened();
     }
 
     String localUfrag() {
@@ -242,12 +245,13 @@ final class IceTransport implements BufferHandler {
         return new InetSocketAddress(address.getAddress(), address.getPort());
     }
 
-    void close() {
+    synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
         component.setBufferCallback(null);
         agent.free();
+        port.sessionClosed();
     }
 }

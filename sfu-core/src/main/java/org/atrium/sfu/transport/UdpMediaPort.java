@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.harvest.AbstractUdpListener;
@@ -29,6 +30,7 @@ public final class UdpMediaPort implements AutoCloseable {
     private final SinglePortUdpHarvester harvester;
     private final InetSocketAddress localAddress;
     private final List<IceCandidate> candidates;
+    private final AtomicInteger sessions = new AtomicInteger();
 
     /**
      * Binds the port.
@@ -87,6 +89,19 @@ public final class UdpMediaPort implements AutoCloseable {
 
     SinglePortUdpHarvester harvester() {
         return harvester;
+    }
+
+    void sessionOpened() {
+        sessions.incrementAndGet();
+    }
+
+    void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    /** ICE sessions (ice4j agents) on this port that are not closed yet. */
+    public int sessionCount() {
+        return sessions.get();
     }
 
     /** The address and port actually bound. */

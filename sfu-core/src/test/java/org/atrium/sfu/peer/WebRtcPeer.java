@@ -61,6 +61,8 @@ public final class WebRtcPeer implements AutoCloseable {
 
     /** Received packets kept for the test; beyond this the newest are dropped and counted. */
     public static final int QUEUE_CAPACITY = 4096;
+    /** SSRCs the peer accepts from the SFU over its lifetime. */
+    static final int RECEIVED_SSRCS = 4096;
 
     private static final int MAX_DATAGRAM = 1500;
     private static final int RECEIVE_POLL_MILLIS = 100;
@@ -458,7 +460,10 @@ public final class WebRtcPeer implements AutoCloseable {
         public void onConnected(SrtpProfile negotiated, SrtpKeyingMaterial material) {
             profile = negotiated;
             keys = material;
-            srtpIn = SrtpSession.forReceiving(negotiated, material.remoteKey(true), material.remoteSalt(true));
+            // Like a browser, it takes every stream the SFU sends over its lifetime, however
+            // many participants came and went.
+            srtpIn = SrtpSession.forReceiving(negotiated, material.remoteKey(true), material.remoteSalt(true),
+                    RECEIVED_SSRCS, SrtpSession.DEFAULT_RTP_REPLAY_WINDOW);
             srtpOut = SrtpSession.forSending(negotiated, material.localKey(true), material.localSalt(true));
             mediaReady.countDown();
         }
