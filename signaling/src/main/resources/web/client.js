@@ -49,6 +49,9 @@ window.atrium = atrium;
 const tiles = new Map(); // participantId -> { root, video, name, badge, attachedKey }
 
 let session = null; // the live connection, or null when disconnected
+// The join token from the page URL (?token=...), or null on a server that needs none.
+// Kept out of window.atrium so that it shows in no test log.
+let joinToken = null;
 let soundBlocked = false; // the browser refused to autoplay with sound
 
 const startTime = performance.now();
@@ -115,13 +118,20 @@ function readNameFromUrl() {
   return name || DEFAULT_NAME;
 }
 
+// A server with join tokens refuses a join without one (docs/signaling.md, "Join tokens").
+function readTokenFromUrl() {
+  const token = (new URLSearchParams(location.search).get('token') ?? '').trim();
+  return token || null;
+}
+
 async function start() {
   atrium.room = readRoomFromUrl();
   atrium.name = readNameFromUrl();
+  joinToken = readTokenFromUrl();
   ui.roomName.textContent = atrium.room;
   document.title = `${atrium.room || 'No room'} – Atrium`;
   ui.localLabel.textContent = `You (${atrium.name})`;
-  log(`page room=${atrium.room} name=${atrium.name}`);
+  log(`page room=${atrium.room} name=${atrium.name} token=${joinToken ? 'yes' : 'no'}`);
 
   if (!ROOM_PATTERN.test(atrium.room)) {
     setState('error', 'Not connected');
@@ -248,7 +258,9 @@ function connect() {
     if (session !== s) return;
     s.opened = true;
     log('ws open');
-    send(s, { type: 'join', room: atrium.room, name: atrium.name });
+    const join = { type: 'join', room: atrium.room, name: atrium.name };
+    if (joinToken) join.token = joinToken;
+    send(s, join);
   });
   s.ws.addEventListener('message', (event) => {
     if (session !== s) return;
@@ -314,6 +326,7 @@ function describeClose(s, event) {
     case 1000: return 'the server ended the connection';
     case 1001: return 'the server is shutting down';
     case 1006: return s.opened ? 'the connection to the server was lost' : 'could not reach the server';
+    case 1008: return 'the server refused this connection';
     case 1009: return 'a message was too large';
     case 1011: return 'the server hit an internal error';
     default: return `connection closed (code ${event.code})`;
@@ -369,6 +382,11 @@ async function handleMessage(s, msg) {
 function onJoined(msg) {
   atrium.participantId = msg.participantId ?? null;
   if (typeof msg.room === 'string') atrium.room = msg.room;
+  // A join token may set the name the others see.
+  if (typeof msg.name === 'string' && msg.name) {
+    atrium.name = msg.name;
+    ui.localLabel.textContent = `You (${atrium.name})`;
+  }
   const others = Array.isArray(msg.participants) ? msg.participants : [];
   log(`joined ${atrium.room} as ${atrium.participantId} with ${others.length} others`);
   for (const p of others) addParticipant(p.id, p.name);

@@ -101,6 +101,16 @@ public final class Sfu implements AutoCloseable {
         return rooms.join(roomName, displayName, listener);
     }
 
+    /**
+     * Joins a room with the identity and grants signaling established.
+     *
+     * @throws org.atrium.sfu.room.RoomException when a limit refuses the join
+     */
+    public Participant join(String roomName, org.atrium.sfu.room.Admission admission, ParticipantListener listener)
+            throws IOException {
+        return rooms.join(roomName, admission, listener);
+    }
+
     public Rooms rooms() {
         return rooms;
     }

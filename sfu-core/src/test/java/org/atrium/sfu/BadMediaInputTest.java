@@ -22,7 +22,7 @@ import org.atrium.rtp.Pli;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
-import org.atrium.sfu.peer.WebRtcPeer;
+import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.stats.DropReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

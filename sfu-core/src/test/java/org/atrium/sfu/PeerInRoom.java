@@ -3,7 +3,7 @@ package org.atrium.sfu;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import org.atrium.sfu.peer.WebRtcPeer;
+import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.room.Participant;
 
 /**

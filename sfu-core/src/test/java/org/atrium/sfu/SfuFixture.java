@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.atrium.rtp.RtcpIterator;
-import org.atrium.sfu.peer.WebRtcPeer;
+import org.atrium.sfu.client.WebRtcPeer;
 
 /** An SFU on loopback with connected test peers, all closed together. */
 final class SfuFixture implements AutoCloseable {

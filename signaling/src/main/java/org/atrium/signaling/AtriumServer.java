@@ -5,9 +5,14 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
 import org.atrium.signaling.admin.AdminAccess;
 import org.atrium.signaling.admin.ServerMetrics;
+import org.atrium.signaling.auth.EcPemKeys;
+import org.atrium.signaling.auth.JoinTokenVerifier;
 import org.atrium.signaling.http.SignalingServer;
 import org.atrium.sfu.Sfu;
 import org.atrium.sfu.room.LeaveReason;
@@ -30,12 +35,23 @@ public final class AtriumServer implements AutoCloseable {
         try {
             signaling = new SignalingServer(new InetSocketAddress(config.httpHost(), config.httpPort()),
                     sslContext(config), sfu, metrics,
-                    new AdminAccess(config.adminToken(), config.metricsNeedToken()));
+                    new AdminAccess(config.adminToken(), config.metricsNeedToken()), joinTokens(config),
+                    config.limits());
         } catch (IOException | RuntimeException e) {
             sfu.close();
             metrics.close();
             throw e;
         }
+    }
+
+    /** The verifier of join tokens, from the configured keys; open without any. */
+    private static JoinTokenVerifier joinTokens(ServerConfig config) throws IOException {
+        if (!config.needsJoinTokens()) {
+            return JoinTokenVerifier.open();
+        }
+        byte[] secret = config.jwtSecret() == null ? null : config.jwtSecret().getBytes(StandardCharsets.UTF_8);
+        ECPublicKey publicKey = config.jwtPublicKey() == null ? null : EcPemKeys.readPublicKey(config.jwtPublicKey());
+        return JoinTokenVerifier.of(secret, publicKey, Clock.systemUTC());
     }
 
     private static SslContext sslContext(ServerConfig config) throws IOException {

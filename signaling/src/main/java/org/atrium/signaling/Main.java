@@ -29,7 +29,14 @@ public final class Main {
         }
         configureLogging(config.logFormat());
         Logger log = LoggerFactory.getLogger(Main.class);
-        AtriumServer server = new AtriumServer(config);
+        AtriumServer server;
+        try {
+            server = new AtriumServer(config);
+        } catch (java.io.IOException e) {
+            log.error("Cannot start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         String scheme = config.tlsCertificate() != null || config.tlsSelfSigned() ? "https" : "http";
         var http = server.httpAddress();
         log.info("Atrium is up: open {}://{}:{}/room/demo", scheme, http.getHostString(), http.getPort());
@@ -38,6 +45,16 @@ public final class Main {
         if (config.isPublic() && scheme.equals("http")) {
             log.warn("HTTP is reachable from other hosts without TLS: browsers allow the camera only on https or "
                     + "localhost. Use --tls-cert/--tls-key.");
+        }
+        if (!config.needsJoinTokens() && config.isPublic()) {
+            log.warn("!!! Joins need no token and {} is reachable from other hosts: anyone may join any room, "
+                    + "publish and watch. Set --jwt-secret or --jwt-public-key (docs/operations.md). !!!",
+                    config.httpHost());
+        } else if (!config.needsJoinTokens()) {
+            log.info("Joins need no token (open, for local development on loopback)");
+        } else {
+            log.info("Joins need a signed token ({})", config.jwtSecret() != null && config.jwtPublicKey() != null
+                    ? "HS256 or ES256" : config.jwtSecret() != null ? "HS256" : "ES256");
         }
         if (config.isPublic() && config.adminToken() == null) {
             log.warn("The stats API (/api/rooms) is reachable from other hosts without a token: set --admin-token.");

@@ -2,6 +2,7 @@ package org.atrium.signaling;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +24,61 @@ import org.atrium.sfu.SfuConfig;
  * @param metricsNeedToken whether {@code /metrics} requires the admin token too
  * @param logFormat {@code text} (one readable line per event) or {@code json} (one JSON
  *     object per line)
+ * @param jwtSecret HS256 secret (at least 32 bytes) that join tokens may be signed with, or null
+ * @param jwtPublicKey PEM file of the P-256 public key that join tokens may be signed for
+ *     (ES256), or null; with neither, joins need no token
+ * @param limits what a connection, a participant and the server may ask of signaling
  */
 public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
-        SfuConfig sfu, String adminToken, boolean metricsNeedToken, String logFormat) {
+        SfuConfig sfu, String adminToken, boolean metricsNeedToken, String logFormat, String jwtSecret,
+        Path jwtPublicKey, SignalingLimits limits) {
+
+    /** Shortest HS256 secret: RFC 7518 3.2 wants a key at least as long as the hash. */
+    public static final int MIN_JWT_SECRET_BYTES = 32;
+
+    public ServerConfig {
+        if (jwtSecret != null && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+            throw new IllegalArgumentException("--jwt-secret must be at least " + MIN_JWT_SECRET_BYTES
+                    + " bytes (e.g. openssl rand -base64 48)");
+        }
+    }
 
     /** Settings of the HTTP server alone, with the rest at defaults; for tests and embedding. */
     public ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
             SfuConfig sfu) {
-        this(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, null, false, "text");
+        this(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, null, false, "text", null, null,
+                SignalingLimits.defaults());
     }
 
     /** The same settings with an admin token (null for none). */
     public ServerConfig withAdminToken(String token, boolean protectMetrics) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, token, protectMetrics,
-                logFormat);
+                logFormat, jwtSecret, jwtPublicKey, limits);
+    }
+
+    /** The same settings with join token keys (each may be null; both null: no tokens). */
+    public ServerConfig withJoinTokens(String secret, Path publicKey) {
+        return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
+                metricsNeedToken, logFormat, secret, publicKey, limits);
+    }
+
+    public ServerConfig withLimits(SignalingLimits newLimits) {
+        return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
+                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, newLimits);
+    }
+
+    /** True when joins need a signed token. */
+    public boolean needsJoinTokens() {
+        return jwtSecret != null || jwtPublicKey != null;
+    }
+
+    /** Secrets are left out, so that the settings can be logged. */
+    @Override
+    public String toString() {
+        return "ServerConfig[http=" + httpHost + ":" + httpPort + ", tls=" + (tlsCertificate != null || tlsSelfSigned)
+                + ", sfu=" + sfu + ", adminToken=" + (adminToken == null ? "none" : "set") + ", metricsNeedToken="
+                + metricsNeedToken + ", logFormat=" + logFormat + ", jwtSecret=" + (jwtSecret == null ? "none" : "set")
+                + ", jwtPublicKey=" + jwtPublicKey + ", limits=" + limits + "]";
     }
 
     public static final String USAGE = """
@@ -63,6 +105,24 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
               --metrics-need-token   /metrics requires the admin token too
                                                                        (ATRIUM_METRICS_NEED_TOKEN=true)
               --log-format FORMAT    text or json (one JSON object a line) (ATRIUM_LOG_FORMAT, default text)
+              --jwt-secret SECRET    joins need a token signed HS256 with this secret, at least
+                                     32 bytes                           (ATRIUM_JWT_SECRET)
+              --jwt-public-key FILE  joins need a token signed ES256 for this PEM P-256 public key
+                                                                       (ATRIUM_JWT_PUBLIC_KEY)
+              --max-tracks N         tracks one participant may publish (ATRIUM_MAX_TRACKS, default 2)
+              --message-rate N       signaling messages per second per connection
+                                                                       (ATRIUM_MESSAGE_RATE, default 50)
+              --message-burst N      messages a connection may send at once
+                                                                       (ATRIUM_MESSAGE_BURST, default 250)
+              --max-pending-joins N  joins whose media is not connected yet, server-wide
+                                                                       (ATRIUM_MAX_PENDING_JOINS, default 100)
+              --max-message-bytes N  largest signaling message          (ATRIUM_MAX_MESSAGE_BYTES, default 65536)
+              --max-frame-bytes N    larger WebSocket frames close the connection
+                                                                       (ATRIUM_MAX_FRAME_BYTES, default 1048576)
+              --max-inbound-bitrate N  bits/s one participant may send; more is dropped
+                                     (ATRIUM_MAX_INBOUND_BITRATE, default 20000000)
+              --max-inbound-packet-rate N  packets/s one participant may send
+                                     (ATRIUM_MAX_INBOUND_PACKET_RATE, default 4000)
               --help                 this text
             """;
 
@@ -75,7 +135,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         Map<String, String> values = new java.util.LinkedHashMap<>();
         for (String key : List.of("http-host", "http-port", "media-address", "media-port", "public-ip", "tls-cert",
                 "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age",
-                "keyframe-interval", "admin-token", "metrics-need-token", "log-format")) {
+                "keyframe-interval", "admin-token", "metrics-need-token", "log-format", "jwt-secret",
+                "jwt-public-key", "max-tracks", "message-rate", "message-burst", "max-pending-joins",
+                "max-message-bytes", "max-frame-bytes", "max-inbound-bitrate", "max-inbound-packet-rate")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -111,12 +173,23 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         String adminToken = null;
         boolean metricsNeedToken = false;
         String logFormat = "text";
+        String jwtSecret = null;
+        Path jwtPublicKey = null;
+        SignalingLimits limits = defaults.limits;
+        int maxTracks = limits.maxPublishedTracks();
+        int messageRate = limits.messageRate();
+        int messageBurst = limits.messageBurst();
+        int maxPendingJoins = limits.maxPendingJoins();
+        int maxMessageBytes = limits.maxMessageBytes();
+        int maxFrameBytes = limits.maxFrameBytes();
         SfuConfig sfu = defaults.sfu;
         InetAddress mediaAddress = sfu.mediaBindAddress();
         int mediaPort = sfu.mediaPort();
         List<InetAddress> publicIps = new ArrayList<>();
         int maxParticipants = sfu.maxParticipantsPerRoom();
         int maxRooms = sfu.maxRooms();
+        long inboundBitrate = sfu.inboundLimit().bitsPerSecond();
+        int inboundPacketRate = sfu.inboundLimit().packetsPerSecond();
         int cachePackets = sfu.packetCache().packets();
         long cacheAgeMillis = sfu.packetCache().maxAge().toMillis();
         long keyframeMillis = sfu.keyframeMinInterval().toMillis();
@@ -139,6 +212,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "tls-self-signed" -> selfSigned = Boolean.parseBoolean(value);
                 case "max-participants" -> maxParticipants = positive(value, "--max-participants");
                 case "max-rooms" -> maxRooms = positive(value, "--max-rooms");
+                case "max-inbound-bitrate" -> inboundBitrate = positive(value, "--max-inbound-bitrate");
+                case "max-inbound-packet-rate" -> inboundPacketRate = positive(value, "--max-inbound-packet-rate");
                 case "packet-cache" -> cachePackets = positive(value, "--packet-cache");
                 case "packet-cache-age" -> cacheAgeMillis = positive(value, "--packet-cache-age");
                 case "keyframe-interval" -> keyframeMillis = positive(value, "--keyframe-interval");
@@ -150,6 +225,14 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                     }
                     logFormat = value;
                 }
+                case "jwt-secret" -> jwtSecret = value.isEmpty() ? null : value;
+                case "jwt-public-key" -> jwtPublicKey = value.isEmpty() ? null : Path.of(value);
+                case "max-tracks" -> maxTracks = positive(value, "--max-tracks");
+                case "message-rate" -> messageRate = positive(value, "--message-rate");
+                case "message-burst" -> messageBurst = positive(value, "--message-burst");
+                case "max-pending-joins" -> maxPendingJoins = positive(value, "--max-pending-joins");
+                case "max-message-bytes" -> maxMessageBytes = positive(value, "--max-message-bytes");
+                case "max-frame-bytes" -> maxFrameBytes = positive(value, "--max-frame-bytes");
                 case "help" -> throw new HelpRequested();
                 default -> throw new IllegalArgumentException("unknown option --" + entry.getKey());
             }
@@ -170,10 +253,19 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--packet-cache: " + e.getMessage());
         }
+        SfuConfig.InboundLimit inbound;
+        try {
+            inbound = new SfuConfig.InboundLimit(inboundBitrate, inboundPacketRate);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--max-inbound-bitrate/--max-inbound-packet-rate: " + e.getMessage());
+        }
         sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms)
-                .withPacketCache(cache).withKeyframeMinInterval(java.time.Duration.ofMillis(keyframeMillis));
+                .withPacketCache(cache).withKeyframeMinInterval(java.time.Duration.ofMillis(keyframeMillis))
+                .withInboundLimit(inbound);
+        limits = new SignalingLimits(maxTracks, messageRate, messageBurst, maxPendingJoins, maxMessageBytes,
+                maxFrameBytes);
         return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu, adminToken, metricsNeedToken,
-                logFormat);
+                logFormat, jwtSecret, jwtPublicKey, limits);
     }
 
     /** Thrown for --help. */

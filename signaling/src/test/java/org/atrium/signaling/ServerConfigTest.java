@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.atrium.sfu.SfuConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,6 +27,16 @@ class ServerConfigTest {
         assertEquals(null, config.adminToken(), "the admin API is open without a token");
         assertEquals(false, config.metricsNeedToken());
         assertEquals("text", config.logFormat());
+        assertEquals(SfuConfig.InboundLimit.DEFAULT, config.sfu().inboundLimit());
+    }
+
+    @Test
+    void inboundLimitComesFromEnvironmentOrFlags() {
+        ServerConfig config = ServerConfig.from(Map.of("ATRIUM_MAX_INBOUND_BITRATE", "8000000"),
+                new String[] {"--max-inbound-packet-rate", "1500"});
+        assertEquals(new SfuConfig.InboundLimit(8_000_000, 1500), config.sfu().inboundLimit());
+        assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(Map.of(), new String[] {"--max-inbound-bitrate", "1000"}));
     }
 
     @Test
@@ -59,10 +70,28 @@ class ServerConfigTest {
         assertEquals(Duration.ofMillis(200), config.sfu().keyframeMinInterval());
     }
 
+    @Test
+    void joinTokensAndLimitsComeFromEnvironmentOrFlags() {
+        assertEquals(false, ServerConfig.from(Map.of(), new String[0]).needsJoinTokens(), "open by default");
+        assertEquals(SignalingLimits.defaults(), ServerConfig.from(Map.of(), new String[0]).limits());
+        String secret = "0123456789abcdef0123456789abcdef";
+        ServerConfig config = ServerConfig.from(
+                Map.of("ATRIUM_JWT_SECRET", secret, "ATRIUM_MESSAGE_RATE", "7", "ATRIUM_MAX_TRACKS", "1"),
+                new String[] {"--jwt-public-key", "/etc/atrium/es256.pub", "--message-burst", "9",
+                        "--max-pending-joins=3", "--max-message-bytes", "1000", "--max-frame-bytes", "2000",
+                        "--message-rate", "8"});
+        assertEquals(secret, config.jwtSecret());
+        assertEquals(java.nio.file.Path.of("/etc/atrium/es256.pub"), config.jwtPublicKey());
+        assertTrue(config.needsJoinTokens());
+        assertEquals(new SignalingLimits(1, 8, 9, 3, 1000, 2000), config.limits());
+        assertTrue(!config.toString().contains(secret), "secrets stay out of logs: " + config);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--http-port=70000", "--media-address=0.0.0.0", "--public-ip=example.com",
             "--packet-cache=1000", "--max-rooms=0", "--tls-cert=/x.pem", "--no-such-flag=1", "stray", "--http-port", "--log-format=xml",
-            "--metrics-need-token"})
+            "--metrics-need-token", "--jwt-secret=only-31-bytes-long-0123456789ab", "--max-tracks=0",
+            "--message-rate=0", "--max-pending-joins=x", "--max-frame-bytes=100"})
     void refusesBadSettingsWithAMessage(String flag) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.from(Map.of(), new String[] {flag}));

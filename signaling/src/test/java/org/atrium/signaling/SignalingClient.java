@@ -23,6 +23,7 @@ public final class SignalingClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     private final List<JsonNode> history = new ArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
 
     public SignalingClient(URI uri) throws Exception {
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -68,6 +69,11 @@ public final class SignalingClient implements AutoCloseable {
         return closed;
     }
 
+    /** Reason of the close frame, once closed (empty when it gave none). */
+    public String closeReason() {
+        return closeReason;
+    }
+
     public boolean isOpen() {
         return !socket.isOutputClosed() && !closed.isDone();
     }
@@ -102,6 +108,7 @@ public final class SignalingClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             return null;
         }

@@ -3,6 +3,7 @@ package org.atrium.signaling;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.atrium.sfu.SfuConfig;
 
 /** An Atrium server on loopback with free ports, for tests. */
@@ -21,6 +22,12 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(SfuConfig sfu) throws Exception {
         SfuConfig onLoopback = sfu.withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
         return new TestServer(new ServerConfig("127.0.0.1", 0, null, null, false, onLoopback));
+    }
+
+    /** With the loopback defaults changed by {@code settings} (join tokens, limits, ...). */
+    public static TestServer start(UnaryOperator<ServerConfig> settings) throws Exception {
+        SfuConfig onLoopback = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
+        return new TestServer(settings.apply(new ServerConfig("127.0.0.1", 0, null, null, false, onLoopback)));
     }
 
     /** With an admin token for /api/* (and /metrics when {@code metricsToo}). */

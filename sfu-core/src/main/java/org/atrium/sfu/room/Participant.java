@@ -42,7 +42,7 @@ import org.atrium.sfu.util.LogContext;
 public final class Participant {
 
     private final String id;
-    private final String displayName;
+    private final Admission admission;
     private final Room room;
     private final ParticipantListener listener;
     private final SfuMetrics metrics;
@@ -72,13 +72,13 @@ public final class Participant {
     private volatile Consumer[] consumers = new Consumer[0];
     private volatile boolean closed;
 
-    Participant(String id, String displayName, Room room, ParticipantListener listener,
+    Participant(String id, Admission admission, Room room, ParticipantListener listener,
             TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId)
             throws java.io.IOException {
         this.id = id;
         this.transportCcExtensionId = transportCcExtensionId;
         this.reports = new RtcpReports(feedbackSsrc);
-        this.displayName = displayName;
+        this.admission = admission;
         this.room = room;
         this.listener = listener;
         this.metrics = metrics;
@@ -96,7 +96,12 @@ public final class Participant {
     }
 
     public String displayName() {
-        return displayName;
+        return admission.displayName();
+    }
+
+    /** Its identity and grants, as it was admitted. */
+    public Admission admission() {
+        return admission;
     }
 
     public Room room() {
@@ -168,6 +173,17 @@ public final class Participant {
      */
     public Producer publish(String mid, MediaKind kind, long ssrc, long rtxSsrc) {
         return room.publish(this, mid, kind, ssrc, rtxSsrc);
+    }
+
+    /**
+     * Announces several tracks before their SSRCs are known, in one step of the room: the
+     * others learn of all of them at once, so that their next offer holds them all rather
+     * than one now and the rest in another round.
+     *
+     * @param tracks mid -> kind, in m-section order
+     */
+    public void announce(java.util.LinkedHashMap<String, MediaKind> tracks) {
+        room.announce(this, tracks);
     }
 
     /** Stops the track of an m-section, if any (the answer made it inactive). */
@@ -509,6 +525,6 @@ public final class Participant {
 
     @Override
     public String toString() {
-        return "Participant[" + id + " '" + displayName + "' in " + room.name() + "]";
+        return "Participant[" + id + " '" + admission.displayName() + "' in " + room.name() + "]";
     }
 }

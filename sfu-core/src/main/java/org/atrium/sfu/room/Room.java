@@ -79,7 +79,8 @@ public final class Room {
      *
      * @throws RoomException when the room is full or closed
      */
-    synchronized Participant join(String displayName, ParticipantListener listener) throws IOException {
+    synchronized Participant join(Admission admission, ParticipantListener listener) throws IOException {
+        String displayName = admission.displayName();
         if (closed) {
             throw new RoomException("room-closed", "room " + name + " is closing");
         }
@@ -87,7 +88,7 @@ public final class Room {
             throw new RoomException("room-full", "room " + name + " is full (" + host.maxParticipants() + ")");
         }
         String id = newParticipantId();
-        Participant participant = new Participant(id, displayName, this, listener, host.transportFactory(),
+        Participant participant = new Participant(id, admission, this, listener, host.transportFactory(),
                 host.metrics(), newSsrc(null), router.capabilities().extensionId(RtpHeaderExtension.TRANSPORT_CC));
         List<Participant> others = new ArrayList<>(participants.values());
         participants.put(id, participant);
@@ -97,9 +98,11 @@ public final class Room {
         for (Participant other : others) {
             other.listener().onParticipantJoined(participant);
         }
-        for (Participant other : others) {
-            for (Producer producer : other.producers()) {
-                addConsumer(producer, participant);
+        if (admission.maySubscribe()) {
+            for (Participant other : others) {
+                for (Producer producer : other.producers()) {
+                    addConsumer(producer, participant);
+                }
             }
         }
         return participant;
@@ -131,9 +134,18 @@ public final class Room {
         }
     }
 
+    synchronized void announce(Participant owner, Map<String, MediaKind> tracks) {
+        for (Map.Entry<String, MediaKind> track : tracks.entrySet()) {
+            publish(owner, track.getKey(), track.getValue(), Producer.UNKNOWN_SSRC, Producer.UNKNOWN_SSRC);
+        }
+    }
+
     synchronized Producer publish(Participant owner, String mid, MediaKind kind, long ssrc, long rtxSsrc) {
         if (owner.isClosed() || !participants.containsKey(owner.id())) {
             throw new RoomException("not-in-room", owner.id() + " is not in room " + name);
+        }
+        if (!owner.admission().mayPublish()) {
+            throw new RoomException("forbidden", owner.id() + " may not publish");
         }
         Producer existing = owner.producerForMid(mid);
         if (existing != null && existing.kind() == kind) {
@@ -159,7 +171,7 @@ public final class Room {
             logPublish(owner, kind, ssrc, mid);
         }
         for (Participant other : participants.values()) {
-            if (other != owner) {
+            if (other != owner && other.admission().maySubscribe()) {
                 addConsumer(producer, other);
             }
         }

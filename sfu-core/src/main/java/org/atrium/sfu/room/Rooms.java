@@ -43,6 +43,16 @@ public final class Rooms {
      * @throws IOException when the participant's transport cannot be made
      */
     public Participant join(String roomName, String displayName, ParticipantListener listener) throws IOException {
+        return join(roomName, Admission.open(displayName), listener);
+    }
+
+    /**
+     * Joins a room with an identity and grants, creating the room if needed.
+     *
+     * @throws RoomException when a limit refuses it, or the server is shutting down
+     * @throws IOException when the participant's transport cannot be made
+     */
+    public Participant join(String roomName, Admission admission, ParticipantListener listener) throws IOException {
         if (!acceptingJoins) {
             throw new RoomException("shutdown", "the server is shutting down");
         }
@@ -59,7 +69,7 @@ public final class Rooms {
                 }
             }
             try {
-                return room.join(displayName, listener);
+                return room.join(admission, listener);
             } catch (RoomException e) {
                 if (!"room-closed".equals(e.code())) {
                     throw e;

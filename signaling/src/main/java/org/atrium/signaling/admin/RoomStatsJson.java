@@ -79,6 +79,9 @@ public final class RoomStatsJson {
         ObjectNode node = mapper.createObjectNode();
         node.put("id", participant.id());
         node.put("name", participant.displayName());
+        node.put("identity", participant.admission().identity());
+        node.putObject("grants").put("publish", participant.admission().mayPublish())
+                .put("subscribe", participant.admission().maySubscribe());
         node.put("joinedAt", Instant.ofEpochMilli(participant.joinedMillis()).toString());
         WebRtcTransport transport = participant.transport();
         ObjectNode transportNode = node.putObject("transport");

@@ -18,22 +18,20 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import org.atrium.signaling.SignalingLimits;
 import org.atrium.signaling.admin.AdminAccess;
 import org.atrium.signaling.admin.AdminEndpoints;
 import org.atrium.signaling.admin.ServerMetrics;
+import org.atrium.signaling.auth.JoinTokenVerifier;
+import org.atrium.signaling.limits.PendingJoinLimit;
 import org.atrium.signaling.protocol.MessageCodec;
+import org.atrium.signaling.session.SessionRules;
 import org.atrium.sfu.Sfu;
 
 /**
  * The HTTP and WebSocket server: the web client, {@code /ws} for signaling, health.
  */
 public final class SignalingServer implements AutoCloseable {
-
-    /**
-     * Frames up to this size are read, so that a too-large message gets an error
-     * message; above it the connection is closed with status 1009.
-     */
-    static final int MAX_FRAME_BYTES = 1 << 20;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -43,9 +41,15 @@ public final class SignalingServer implements AutoCloseable {
     /**
      * @param metrics the server's meters, exported at /metrics
      * @param access who may read /metrics and /api/*
+     * @param tokens checks the join tokens (open: none needed)
+     * @param limits frames up to {@link SignalingLimits#maxFrameBytes()} are read, so that a
+     *     too-large message gets an error message; above it the connection is closed with
+     *     status 1009
      */
     public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu, ServerMetrics metrics,
-            AdminAccess access) throws IOException {
+            AdminAccess access, JoinTokenVerifier tokens, SignalingLimits limits) throws IOException {
+        SessionRules rules = new SessionRules(tokens, new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
+                limits.maxPublishedTracks());
         AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
         StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "landing.js", "room.css");
         MessageCodec codec = new MessageCodec();
@@ -56,7 +60,7 @@ public final class SignalingServer implements AutoCloseable {
                 .checkStartsWith(false)
                 .handleCloseFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(MAX_FRAME_BYTES)
+                        .maxFramePayloadLength(limits.maxFrameBytes())
                         .allowExtensions(false)
                         .build())
                 .build();
@@ -73,8 +77,8 @@ public final class SignalingServer implements AutoCloseable {
                         pipeline.addLast(new HttpServerCodec());
                         pipeline.addLast(new HttpObjectAggregator(65536));
                         pipeline.addLast(new WebSocketServerProtocolHandler(wsConfig));
-                        pipeline.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-                        pipeline.addLast(new WebSocketHandler(sfu, codec, metrics.signaling()));
+                        pipeline.addLast(new WebSocketFrameAggregator(limits.maxFrameBytes()));
+                        pipeline.addLast(new WebSocketHandler(sfu, codec, metrics.signaling(), rules, limits));
                         pipeline.addLast(new HttpHandler(files, () -> accepting && sfu.isOpen(), admin));
                     }
                 });

@@ -9,41 +9,52 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.ScheduledExecutorService;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import org.atrium.signaling.SignalingLimits;
 import org.atrium.signaling.admin.SignalingMetrics;
+import org.atrium.signaling.limits.MessageRateLimiter;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.session.Outbound;
+import org.atrium.signaling.session.SessionRules;
 import org.atrium.signaling.session.SignalingSession;
 import org.atrium.sfu.Sfu;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds one WebSocket connection to one {@link SignalingSession}. Text frames up to
- * {@link #MAX_MESSAGE_BYTES} are messages; larger ones and binary frames are refused
- * with an error, and the connection stays open.
+ * Binds one WebSocket connection to one {@link SignalingSession}. Every frame takes a
+ * token of the connection's {@link MessageRateLimiter} first: over the rate it is
+ * dropped (the client is told with {@code rate-limited}), and a connection that keeps
+ * flooding is closed. Text frames up to {@link SignalingLimits#maxMessageBytes()} are
+ * messages; larger ones and binary frames are refused with an error, and the
+ * connection stays open.
  */
 public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
 
-    /** Largest signaling message, in bytes of UTF-8. */
-    public static final int MAX_MESSAGE_BYTES = 65536;
-
     private final Sfu sfu;
     private final MessageCodec codec;
     private final SignalingMetrics metrics;
+    private final SessionRules rules;
+    private final SignalingLimits limits;
     private SignalingSession session;
+    private MessageRateLimiter rateLimiter;
 
-    public WebSocketHandler(Sfu sfu, MessageCodec codec, SignalingMetrics metrics) {
+    public WebSocketHandler(Sfu sfu, MessageCodec codec, SignalingMetrics metrics, SessionRules rules,
+            SignalingLimits limits) {
         this.sfu = sfu;
         this.codec = codec;
         this.metrics = metrics;
+        this.rules = rules;
+        this.limits = limits;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            session = new SignalingSession(sfu, codec, new ChannelOutbound(ctx.channel()), metrics);
+            session = new SignalingSession(sfu, codec, new ChannelOutbound(ctx.channel()), metrics, rules);
+            rateLimiter = new MessageRateLimiter(limits.messageRate(), limits.messageBurst(), System.nanoTime());
             metrics.connectionOpened();
         }
         super.userEventTriggered(ctx, event);
@@ -54,14 +65,33 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
         if (session == null) {
             return;
         }
+        switch (rateLimiter.onMessage(System.nanoTime())) {
+            case ACCEPT -> {
+            }
+            case DROP -> {
+                return;
+            }
+            case DROP_AND_TELL -> {
+                session.onRefused("rate-limited", "More than " + limits.messageRate()
+                        + " messages a second: messages are being dropped; slow down");
+                return;
+            }
+            case CLOSE -> {
+                LOG.info("Closing WebSocket connection {}: it kept sending over the rate limit",
+                        ctx.channel().remoteAddress());
+                session.onAbuse("rate-limited", "Closed: too many messages over the rate limit of "
+                        + limits.messageRate() + " a second");
+                return;
+            }
+        }
         if (!(frame instanceof TextWebSocketFrame text)) {
             session.onRefused("bad-request", "Only text frames carry messages");
             return;
         }
         int size = text.content().readableBytes();
-        if (size > MAX_MESSAGE_BYTES) {
+        if (size > limits.maxMessageBytes()) {
             session.onRefused("frame-too-large",
-                    "A message may be at most " + MAX_MESSAGE_BYTES + " bytes; this one was " + size);
+                    "A message may be at most " + limits.maxMessageBytes() + " bytes; this one was " + size);
             return;
         }
         session.onText(text.text());
@@ -97,6 +127,14 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
         @Override
         public void close() {
             channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye")).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void closeForPolicy(String reason) {
+            // A close frame's reason has at most 123 bytes.
+            String shortReason = reason.length() > 100 ? reason.substring(0, 100) : reason;
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, shortReason))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override

@@ -3,7 +3,8 @@ package org.atrium.signaling.protocol;
 /** A message from a client, as described in docs/signaling.md. */
 public sealed interface ClientMessage {
 
-    record Join(String room, String name) implements ClientMessage {
+    /** @param token the join token, or null when the client sent none */
+    record Join(String room, String name, String token) implements ClientMessage {
     }
 
     record Answer(int version, String sdp) implements ClientMessage {

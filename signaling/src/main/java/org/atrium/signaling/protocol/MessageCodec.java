@@ -74,7 +74,15 @@ public final class MessageCodec {
                 throw new ProtocolException("bad-request", "Field 'name' is longer than " + MAX_NAME_LENGTH + " characters");
             }
         }
-        return new ClientMessage.Join(room, name);
+        JsonNode tokenNode = root.get("token");
+        String token = null;
+        if (tokenNode != null && !tokenNode.isNull()) {
+            if (!tokenNode.isTextual()) {
+                throw new ProtocolException("bad-request", "Field 'token' must be a string");
+            }
+            token = tokenNode.asText();
+        }
+        return new ClientMessage.Join(room, name, token);
     }
 
     private static ClientMessage parseCandidate(JsonNode root) throws ProtocolException {
@@ -112,17 +120,23 @@ public final class MessageCodec {
 
     // ---- server messages ----
 
-    public record ParticipantInfo(String id, String name) {
+    /** @param identity the join token's subject, or null on a server without tokens */
+    public record ParticipantInfo(String id, String name, String identity) {
     }
 
     /** An m-section listed in an offer message. participantId is null for publish entries. */
     public record MidInfo(String mid, String kind, String participantId) {
     }
 
-    public String joined(String room, String participantId, List<ParticipantInfo> others) {
+    /** @param self the participant that joined: its id, and the name and identity the others see */
+    public String joined(String room, ParticipantInfo self, List<ParticipantInfo> others) {
         ObjectNode message = message("joined");
         message.put("room", room);
-        message.put("participantId", participantId);
+        message.put("participantId", self.id());
+        message.put("name", self.name());
+        if (self.identity() != null) {
+            message.put("identity", self.identity());
+        }
         ArrayNode list = message.putArray("participants");
         for (ParticipantInfo info : others) {
             list.add(participant(info));
@@ -176,6 +190,9 @@ public final class MessageCodec {
         ObjectNode node = mapper.createObjectNode();
         node.put("id", info.id());
         node.put("name", info.name());
+        if (info.identity() != null) {
+            node.put("identity", info.identity());
+        }
         return node;
     }
 

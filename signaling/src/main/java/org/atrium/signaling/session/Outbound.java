@@ -11,6 +11,12 @@ public interface Outbound {
     /** Closes the connection after what was sent so far. */
     void close();
 
+    /**
+     * Closes the connection after what was sent so far, because the client broke a limit
+     * (WebSocket status 1008, policy violation, with the reason).
+     */
+    void closeForPolicy(String reason);
+
     /** The session's own thread: every event of the session runs here, one at a time. */
     ScheduledExecutorService executor();
 }

@@ -2,11 +2,14 @@ package org.atrium.signaling.session;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.atrium.signaling.admin.SignalingMetrics;
+import org.atrium.signaling.auth.JoinGrant;
 import org.atrium.signaling.protocol.ClientMessage;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.protocol.ProtocolException;
@@ -24,6 +27,7 @@ import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.media.RtpCodec;
 import org.atrium.sfu.media.RtpHeaderExtension;
+import org.atrium.sfu.room.Admission;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
@@ -51,11 +55,16 @@ public final class SignalingSession implements ParticipantListener {
     private final MessageCodec codec;
     private final Outbound out;
     private final SignalingMetrics metrics;
+    private final SessionRules rules;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final List<MediaSlot> slots = new ArrayList<>();
     private final List<IceCandidate> pendingCandidates = new ArrayList<>();
 
     private Participant participant;
+    /** What this participant's join token allows; set on join. */
+    private JoinGrant grant;
+    /** Publish slots whose track was refused for {@link SessionRules#maxPublishedTracks()}, so the client is told once. */
+    private final Set<String> refusedTracks = new HashSet<>();
     private boolean closed;
     private int nextMid;
     private int offerVersion;
@@ -70,11 +79,17 @@ public final class SignalingSession implements ParticipantListener {
             List<Consumer> consumers) {
     }
 
+    /** A session of a server without join tokens and with the default limits. */
     public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out, SignalingMetrics metrics) {
+        this(sfu, codec, out, metrics, SessionRules.open(sfu));
+    }
+
+    public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out, SignalingMetrics metrics, SessionRules rules) {
         this.sfu = sfu;
         this.metrics = metrics;
         this.codec = codec;
         this.out = out;
+        this.rules = rules;
     }
 
     /** A text frame from the client. */
@@ -137,10 +152,27 @@ public final class SignalingSession implements ParticipantListener {
         }
     }
 
-    /** The client sent something that is not a text frame, or too large a one. */
+    /** The client sent something that is not a text frame, or too large a one, or too many. */
     public void onRefused(String code, String message) {
         if (!closed) {
             sendError(code, message);
+        }
+    }
+
+    /**
+     * The client broke a limit so persistently that it is closed: the error, then a close
+     * frame with the reason (1008, policy violation). A participant leaves its room as
+     * when the connection closes.
+     */
+    public void onAbuse(String code, String message) {
+        if (closed) {
+            return;
+        }
+        sendError(code, message);
+        closed = true;
+        out.closeForPolicy(message);
+        if (participant != null) {
+            participant.leave();
         }
     }
 
@@ -159,9 +191,12 @@ public final class SignalingSession implements ParticipantListener {
         if (participant != null) {
             throw new ProtocolException("already-joined", "Already joined room " + participant.room().name());
         }
+        JoinGrant granted = rules.tokens().verify(join.token(), join.room());
+        String name = granted.name() != null ? granted.name() : join.name();
+        Admission admission = new Admission(name, granted.identity(), granted.publish(), granted.subscribe());
         Participant joined;
         try {
-            joined = sfu.join(join.room(), join.name(), this);
+            joined = rules.pendingJoins().admit(() -> sfu.join(join.room(), admission, this));
         } catch (RoomException e) {
             throw new ProtocolException(e.code(), e.getMessage());
         } catch (IOException e) {
@@ -169,15 +204,24 @@ public final class SignalingSession implements ParticipantListener {
             throw new ProtocolException("internal", "Could not create the media transport: " + e.getMessage());
         }
         participant = joined;
+        grant = granted;
+        if (granted.identity() != null) {
+            try (LogContext.Scope scope = logContext().open()) {
+                LOG.info("Joined as '{}' (publish {}, subscribe {})", granted.identity(), granted.publish(),
+                        granted.subscribe());
+            }
+        }
+        // Mids 0 and 1 are always the publish slots; without the publish grant they are
+        // offered inactive (the one transport still needs an m-section from the start).
         slots.add(new MediaSlot(nextMid(), MediaKind.AUDIO, true));
         slots.add(new MediaSlot(nextMid(), MediaKind.VIDEO, true));
         List<MessageCodec.ParticipantInfo> others = new ArrayList<>();
         for (Participant other : joined.room().participants()) {
             if (other != joined) {
-                others.add(new MessageCodec.ParticipantInfo(other.id(), other.displayName()));
+                others.add(infoOf(other));
             }
         }
-        send("joined", codec.joined(join.room(), joined.id(), others));
+        send("joined", codec.joined(join.room(), infoOf(joined), others));
         String speaker = joined.room().activeSpeaker();
         if (speaker != null) {
             send("active-speaker", codec.activeSpeaker(speaker));
@@ -185,8 +229,14 @@ public final class SignalingSession implements ParticipantListener {
         // Announce this participant's tracks now, before its answer names their SSRCs, so
         // that the others negotiate receiving them while this one negotiates sending.
         // An answer that declines a kind withdraws it again.
-        for (MediaSlot slot : slots) {
-            joined.publish(slot.mid, slot.kind, Producer.UNKNOWN_SSRC, Producer.UNKNOWN_SSRC);
+        if (granted.publish()) {
+            java.util.LinkedHashMap<String, MediaKind> tracks = new java.util.LinkedHashMap<>();
+            for (MediaSlot slot : slots) {
+                if (slot.publish && tracks.size() < rules.maxPublishedTracks()) {
+                    tracks.put(slot.mid, slot.kind);
+                }
+            }
+            joined.announce(tracks);
         }
         // Consumers of tracks already in the room were announced during join and are
         // queued on this thread: the first offer goes out after them, and holds them.
@@ -244,7 +294,9 @@ public final class SignalingSession implements ParticipantListener {
             MediaSlot slot = slots.get(i);
             Consumer offered = offer.consumers().get(i);
             if (slot.publish) {
-                applyPublish(slot, section);
+                if (grant.publish()) {
+                    applyPublish(slot, section);
+                }
             } else if (offered != null) {
                 if (slot.consumer == offered && section.direction() == Direction.RECVONLY) {
                     offered.setRtxEnabled(acceptsRtx(section));
@@ -270,13 +322,40 @@ public final class SignalingSession implements ParticipantListener {
     private void applyPublish(MediaSlot slot, Answer.Section section) {
         try {
             if (section.direction() == Direction.SENDONLY || section.direction() == Direction.SENDRECV) {
+                if (publishedOtherThan(slot.mid) >= rules.maxPublishedTracks()) {
+                    participant.unpublish(slot.mid);
+                    if (refusedTracks.add(slot.mid)) {
+                        sendError("too-many-tracks", "A participant may publish at most " + rules.maxPublishedTracks()
+                                + " track(s); the " + slot.kind.sdpName() + " in mid " + slot.mid
+                                + " is not forwarded");
+                    }
+                    return;
+                }
+                refusedTracks.remove(slot.mid);
                 participant.publish(slot.mid, slot.kind, section.ssrc(), section.rtxSsrc());
             } else {
+                refusedTracks.remove(slot.mid);
                 participant.unpublish(slot.mid);
             }
         } catch (RoomException e) {
             LOG.debug("Publish refused for {}: {}", participant.id(), e.getMessage());
         }
+    }
+
+    /** Tracks the participant publishes in slots other than {@code mid}. */
+    private int publishedOtherThan(String mid) {
+        int count = 0;
+        for (Producer producer : participant.producers()) {
+            if (!producer.mid().equals(mid)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static MessageCodec.ParticipantInfo infoOf(Participant participant) {
+        return new MessageCodec.ParticipantInfo(participant.id(), participant.displayName(),
+                participant.admission().identity());
     }
 
     private void onCandidate(ClientMessage.Candidate message) throws ProtocolException {
@@ -331,9 +410,11 @@ public final class SignalingSession implements ParticipantListener {
         for (MediaSlot slot : slots) {
             Consumer consumer = slot.consumer;
             consumers.add(consumer);
-            if (slot.publish) {
+            if (slot.publish && grant.publish()) {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null));
                 publish.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), null));
+            } else if (slot.publish) {
+                sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));
             } else if (consumer != null) {
                 Producer producer = consumer.producer();
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.SENDONLY,
@@ -362,11 +443,10 @@ public final class SignalingSession implements ParticipantListener {
 
     @Override
     public void onParticipantJoined(Participant other) {
-        String id = other.id();
-        String name = other.displayName();
+        MessageCodec.ParticipantInfo info = infoOf(other);
         onSessionThread(() -> {
             if (!closed) {
-                send("participant-joined", codec.participantJoined(new MessageCodec.ParticipantInfo(id, name)));
+                send("participant-joined", codec.participantJoined(info));
             }
         });
     }

@@ -16,9 +16,11 @@ class MessageCodecTest {
 
     @Test
     void readsEachClientMessage() throws ProtocolException {
-        assertEquals(new ClientMessage.Join("demo", "Ada"),
+        assertEquals(new ClientMessage.Join("demo", "Ada", null),
                 codec.parse("{\"type\":\"join\",\"room\":\"demo\",\"name\":\" Ada \",\"extra\":1}"));
-        assertEquals(new ClientMessage.Join("a.b-c_d", "guest"), codec.parse("{\"type\":\"join\",\"room\":\"a.b-c_d\"}"));
+        assertEquals(new ClientMessage.Join("a.b-c_d", "guest", null), codec.parse("{\"type\":\"join\",\"room\":\"a.b-c_d\"}"));
+        assertEquals(new ClientMessage.Join("r", "guest", "a.b.c"),
+                codec.parse("{\"type\":\"join\",\"room\":\"r\",\"token\":\"a.b.c\"}"));
         assertEquals(new ClientMessage.Answer(3, "v=0\r\n"),
                 codec.parse("{\"type\":\"answer\",\"version\":3,\"sdp\":\"v=0\\r\\n\"}"));
         assertEquals(new ClientMessage.Candidate("candidate:1 1 udp 1 127.0.0.1 9 typ host", "0"),
@@ -59,6 +61,12 @@ class MessageCodecTest {
     }
 
     @Test
+    void refusesATokenThatIsNotAString() {
+        String text = "{\"type\":\"join\",\"room\":\"r\",\"token\":{\"alg\":\"none\"}}";
+        assertEquals("bad-request", assertThrows(ProtocolException.class, () -> codec.parse(text)).code());
+    }
+
+    @Test
     void refusesOverlongName() {
         String text = "{\"type\":\"join\",\"room\":\"r\",\"name\":\"" + "é".repeat(65) + "\"}";
         assertEquals("bad-request", assertThrows(ProtocolException.class, () -> codec.parse(text)).code());
@@ -67,9 +75,12 @@ class MessageCodecTest {
     @Test
     void writesServerMessages() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        JsonNode joined = json.readTree(codec.joined("demo", "p1",
-                List.of(new MessageCodec.ParticipantInfo("p2", "Bo \"the\" <b>"))));
+        JsonNode joined = json.readTree(codec.joined("demo", new MessageCodec.ParticipantInfo("p1", "Ada", "ada@x"),
+                List.of(new MessageCodec.ParticipantInfo("p2", "Bo \"the\" <b>", null))));
         assertEquals("joined", joined.path("type").asText());
+        assertEquals("Ada", joined.path("name").asText());
+        assertEquals("ada@x", joined.path("identity").asText());
+        assertEquals(false, joined.path("participants").get(0).has("identity"), "no identity on an open server");
         assertEquals("Bo \"the\" <b>", joined.path("participants").get(0).path("name").asText());
 
         JsonNode offer = json.readTree(codec.offer(2, "v=0\r\n",

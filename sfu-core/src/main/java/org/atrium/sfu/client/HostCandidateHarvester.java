@@ -1,4 +1,4 @@
-package org.atrium.sfu.peer;
+package org.atrium.sfu.client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,10 +16,12 @@ import org.ice4j.socket.IceUdpSocketWrapper;
 import org.ice4j.socket.MultiplexingDatagramSocket;
 
 /**
- * Gathers one UDP host candidate on 127.0.0.1 with an ephemeral port.
+ * Gathers one UDP host candidate on one given address (127.0.0.1 for local use) with an
+ * ephemeral port.
  *
- * <p>ice4j's own host harvester skips loopback interfaces and addresses, so tests that
- * keep all traffic on 127.0.0.1 need this one. It does what
+ * <p>ice4j's own host harvester skips loopback interfaces and addresses and gathers on
+ * every interface, so a client that must stay on one address (loopback for load tests, a
+ * relay's internal address) needs this one. It does what
  * {@code HostCandidateHarvester.harvest} does for each address it accepts: bind a
  * {@link MultiplexingDatagramSocket} (which lets the STUN stack and the application
  * read the same port), register its STUN view with the agent's STUN stack, and add it
@@ -27,13 +29,13 @@ import org.ice4j.socket.MultiplexingDatagramSocket;
  * Unlike ice4j's single-port harvester it does not depend on
  * {@code AbstractUdpListener.USE_PUSH_API}, which the SFU switches on for the whole JVM.
  */
-final class LoopbackHostHarvester extends AbstractCandidateHarvester {
+final class HostCandidateHarvester extends AbstractCandidateHarvester {
 
     private final InetAddress address;
 
-    LoopbackHostHarvester(InetAddress address) {
-        if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException("test peers stay on loopback, not " + address);
+    HostCandidateHarvester(InetAddress address) {
+        if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            throw new IllegalArgumentException("a host candidate needs a concrete unicast address, not " + address);
         }
         this.address = address;
     }

@@ -1,4 +1,4 @@
-package org.atrium.sfu.peer;
+package org.atrium.sfu.client;
 
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
@@ -39,30 +39,55 @@ import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.RemoteCandidate;
 
 /**
- * A browser-like WebRTC endpoint for tests: full ICE in the controlled role, DTLS as
- * client ({@code a=setup:active}, as Chrome answers the SFU's actpass offer), then SRTP
- * and SRTCP with the exported keys, all on one 5-tuple on 127.0.0.1.
+ * A browser-like WebRTC client endpoint: full ICE in the controlled role, DTLS as client
+ * ({@code a=setup:active}, as Chrome answers the SFU's actpass offer), then SRTP and
+ * SRTCP with the exported keys, all on one 5-tuple from one local address. Used by the
+ * SFU's tests, by the load generator, and meant for an SFU-to-SFU relay.
  *
- * <p>ICE is ice4j's {@link Agent} with a {@link LoopbackHostHarvester}, not a hand-made
- * STUN agent: it is the same implementation the SFU interoperates with in production
- * through browsers' checks, and it answers the SFU's consent checks (RFC 7675) on its
+ * <p>ICE is ice4j's {@link Agent} with a {@link HostCandidateHarvester}, not a hand-made
+ * STUN agent: it is the same implementation the SFU interoperates with through
+ * browsers' checks, and it answers the SFU's consent checks (RFC 7675) on its
  * own. The peer must originate the checks, because the SFU's single-port candidate cannot
  * send to an address it has not heard from; a controlled ice4j agent with the SFU's host
  * candidate does so. Application data is read from the component's merging socket, which
  * passes on only non-STUN datagrams from addresses that ICE validated.
  *
- * <p>Received RTP and RTCP are decrypted with the peer's own keys and kept as copies in
- * bounded queues; packets beyond the bound, or that fail to decrypt, are counted.
+ * <p>Received RTP and RTCP are decrypted with the peer's own keys and then either handed
+ * to a {@link PacketHandler} on the receive thread (no copy; for high rates), or, without
+ * a handler, kept as copies in bounded queues ({@link #pollRtp}, {@link #pollRtcp});
+ * packets beyond the bound, or that fail to decrypt, are counted.
  *
  * <p>Thread-safety: sending methods may be called from any thread; the SRTP sessions are
  * thread-safe.
  */
 public final class WebRtcPeer implements AutoCloseable {
 
-    /** Received packets kept for the test; beyond this the newest are dropped and counted. */
+    /** Received packets kept per queue without a handler; beyond this the newest are dropped and counted. */
     public static final int QUEUE_CAPACITY = 4096;
     /** SSRCs the peer accepts from the SFU over its lifetime. */
     static final int RECEIVED_SSRCS = 4096;
+
+    /**
+     * Receives decrypted packets on the peer's receive thread. The bytes are borrowed: they
+     * are valid only until the method returns and must be copied to be kept. A handler
+     * must not block, or the socket's buffer overflows.
+     */
+    public interface PacketHandler {
+        /** A decrypted RTP packet and the {@link System#nanoTime()} it was read at. */
+        void onRtp(byte[] b, int off, int len, long receivedNanos);
+
+        /** A decrypted RTCP compound packet. */
+        void onRtcp(byte[] b, int off, int len);
+    }
+
+    /**
+     * Sees every SRTP and SRTCP datagram as it came off the wire, before decryption, on
+     * the receive thread; borrowed bytes as for {@link PacketHandler}. For captures and
+     * diagnostics.
+     */
+    public interface WireTap {
+        void onWire(byte[] b, int off, int len, boolean rtcp);
+    }
 
     private static final int MAX_DATAGRAM = 1500;
     private static final int RECEIVE_POLL_MILLIS = 100;
@@ -76,7 +101,8 @@ public final class WebRtcPeer implements AutoCloseable {
     private final ExecutorService dtlsThread;
     private final BlockingQueue<byte[]> receivedRtp = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final BlockingQueue<byte[]> receivedRtcp = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final BlockingQueue<byte[]> receivedWireRtp = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final PacketHandler handler;
+    private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong overflow = new AtomicLong();
     private final AtomicLong undecryptable = new AtomicLong();
     private final CountDownLatch mediaReady = new CountDownLatch(1);
@@ -92,9 +118,11 @@ public final class WebRtcPeer implements AutoCloseable {
     private volatile String dtlsFailure;
     private volatile boolean silent;
     private volatile Thread receiver;
+    private volatile WireTap wireTap;
 
-    private WebRtcPeer(String name) throws IOException {
+    private WebRtcPeer(String name, InetAddress address, PacketHandler handler) throws IOException {
         this.name = name;
+        this.handler = handler;
         this.certificate = DtlsCertificate.generateEcdsaP256();
         this.dtlsThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "peer-" + name + "-dtls");
@@ -105,7 +133,7 @@ public final class WebRtcPeer implements AutoCloseable {
         try {
             created.setControlling(false);
             created.setUseDynamicPorts(false);
-            created.addCandidateHarvester(new LoopbackHostHarvester(InetAddress.getByName("127.0.0.1")));
+            created.addCandidateHarvester(new HostCandidateHarvester(address));
             stream = created.createMediaStream(name);
             // With the component socket, ice4j keeps STUN to itself and hands the
             // application only datagrams from validated remote addresses.
@@ -118,9 +146,21 @@ public final class WebRtcPeer implements AutoCloseable {
         this.agent = created;
     }
 
-    /** A new peer with its candidate gathered on 127.0.0.1 and a fresh DTLS certificate. */
+    /**
+     * A new peer with its candidate gathered on 127.0.0.1 and a fresh DTLS certificate;
+     * received packets go to the bounded queues.
+     */
     public static WebRtcPeer create(String name) throws IOException {
-        return new WebRtcPeer(name);
+        return new WebRtcPeer(name, InetAddress.getLoopbackAddress(), null);
+    }
+
+    /**
+     * A new peer with its candidate gathered on {@code address} and a fresh DTLS
+     * certificate; received packets go to {@code handler}, or to the bounded queues when it
+     * is null.
+     */
+    public static WebRtcPeer create(String name, InetAddress address, PacketHandler handler) throws IOException {
+        return new WebRtcPeer(name, address, handler);
     }
 
     public String name() {
@@ -245,6 +285,59 @@ public final class WebRtcPeer implements AutoCloseable {
         return profile;
     }
 
+    /**
+     * The SRTP keys exported from the DTLS handshake, or null before it has finished; for
+     * diagnostics such as decrypting a capture.
+     */
+    public SrtpKeyingMaterial srtpKeyingMaterial() {
+        return keys;
+    }
+
+    /** Sees every received SRTP/SRTCP datagram before decryption from now on; null to stop. */
+    public void setWireTap(WireTap tap) {
+        wireTap = tap;
+    }
+
+    /**
+     * Protects a plain RTP packet in place and sends it, allocating nothing: {@code b}
+     * needs {@link SrtpSession#MAX_TRAILER} bytes of room after the packet. Returns the
+     * bytes sent, or a negative {@link org.atrium.srtp.SrtpError} when SRTP refused the
+     * packet, or -1 when the send failed (counted in {@link #sendFailureCount()}).
+     *
+     * @throws IllegalStateException before SRTP is ready or after the peer has stopped
+     */
+    public int sendRtpInPlace(byte[] b, int off, int len) {
+        SrtpSession out = requireMedia();
+        int length = out.protectRtp(b, off, len);
+        return length < 0 ? length : sendProtected(b, off, length);
+    }
+
+    /** As {@link #sendRtpInPlace} for a plain RTCP compound packet. */
+    public int sendRtcpInPlace(byte[] b, int off, int len) {
+        SrtpSession out = requireMedia();
+        int length = out.protectRtcp(b, off, len);
+        return length < 0 ? length : sendProtected(b, off, length);
+    }
+
+    private int sendProtected(byte[] b, int off, int length) {
+        if (silent || closed.get()) {
+            throw new IllegalStateException("peer " + name + " has stopped");
+        }
+        try {
+            component.send(b, off, length);
+            return length;
+        } catch (IOException e) {
+            // UDP: a failed send is a lost datagram; the caller's statistics show it.
+            sendFailures.incrementAndGet();
+            return -1;
+        }
+    }
+
+    /** Sends that failed in the socket ({@link #sendRtpInPlace}, {@link #sendRtcpInPlace}). */
+    public long sendFailureCount() {
+        return sendFailures.get();
+    }
+
     /** Protects a copy of a plain RTP packet with this peer's sending keys; returns the SRTP bytes. */
     public byte[] protectRtp(byte[] plainRtp) {
         SrtpSession out = requireMedia();
@@ -289,42 +382,20 @@ public final class WebRtcPeer implements AutoCloseable {
         component.send(datagram, 0, datagram.length);
     }
 
-    /** The next decrypted RTP packet received, or null when none arrives within the timeout. */
+    /** Without a handler: the next decrypted RTP packet received, or null when none arrives within the timeout. */
     public byte[] pollRtp(Duration timeout) throws InterruptedException {
         return receivedRtp.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The next decrypted RTCP compound packet received, or null when none arrives within the timeout. */
+    /** Without a handler: the next decrypted RTCP compound packet received, or null when none arrives within the timeout. */
     public byte[] pollRtcp(Duration timeout) throws InterruptedException {
         return receivedRtcp.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * The next RTP datagram as it came off the wire (still SRTP), one for each packet
-     * {@link #pollRtp} returns and in the same order; null when none within the timeout.
-     */
-    public byte[] pollWireRtp(Duration timeout) throws InterruptedException {
-        return receivedWireRtp.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * True when an SRTP packet authenticates and decrypts with this peer's receiving keys.
-     * Uses a fresh session, so the peer's replay state is not involved.
-     */
-    public boolean canDecryptRtp(byte[] srtp) {
-        SrtpKeyingMaterial material = keys;
-        if (material == null) {
-            return false;
-        }
-        SrtpSession fresh = SrtpSession.forReceiving(profile, material.remoteKey(true), material.remoteSalt(true));
-        return fresh.unprotectRtp(srtp.clone(), 0, srtp.length) >= 0;
     }
 
     /** Forgets every packet received so far. */
     public void clearReceived() {
         receivedRtp.clear();
         receivedRtcp.clear();
-        receivedWireRtp.clear();
     }
 
     /** SRTP or SRTCP packets that did not decrypt with this peer's keys. */
@@ -332,7 +403,7 @@ public final class WebRtcPeer implements AutoCloseable {
         return undecryptable.get();
     }
 
-    /** Packets dropped because a queue was full. */
+    /** Packets dropped because a queue was full (only without a handler). */
     public long overflowCount() {
         return overflow.get();
     }
@@ -423,22 +494,26 @@ public final class WebRtcPeer implements AutoCloseable {
         }
         int second = buf[off + 1] & 0xFF;
         boolean rtcp = second >= 192 && second <= 223;
-        byte[] wire = rtcp ? null : Arrays.copyOfRange(buf, off, off + len);
+        WireTap tap = wireTap;
+        if (tap != null) {
+            tap.onWire(buf, off, len, rtcp);
+        }
+        long receivedNanos = System.nanoTime();
         int plainLength = rtcp ? in.unprotectRtcp(buf, off, len) : in.unprotectRtp(buf, off, len);
         if (plainLength < 0) {
             undecryptable.incrementAndGet();
             return;
         }
-        byte[] copy = Arrays.copyOfRange(buf, off, off + plainLength);
-        if (rtcp) {
-            if (!receivedRtcp.offer(copy)) {
-                overflow.incrementAndGet();
+        if (handler != null) {
+            if (rtcp) {
+                handler.onRtcp(buf, off, plainLength);
+            } else {
+                handler.onRtp(buf, off, plainLength, receivedNanos);
             }
-        } else if (receivedRtp.remainingCapacity() > 0 && receivedWireRtp.remainingCapacity() > 0) {
-            // Only this thread adds, so both queues have room for the pair.
-            receivedRtp.add(copy);
-            receivedWireRtp.add(wire);
-        } else {
+            return;
+        }
+        byte[] copy = Arrays.copyOfRange(buf, off, off + plainLength);
+        if (!(rtcp ? receivedRtcp : receivedRtp).offer(copy)) {
             overflow.incrementAndGet();
         }
     }

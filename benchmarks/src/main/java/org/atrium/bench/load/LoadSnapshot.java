@@ -1,0 +1,52 @@
+package org.atrium.bench.load;
+
+/**
+ * Cumulative counters of a whole load (all publishers and receivers, and the server) at
+ * one instant; the difference of two is a {@link WindowResult}.
+ */
+record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPackets, long sentBytes,
+        long keyframesSent, long receivedPackets, long receivedBytes, long expectedPackets, long lostPackets,
+        long retransmittedPackets, long ignoredPackets, long nacksSent, long plisSent, long undecryptable,
+        long maxDelayMicros, double jitterMillisMean, long[] delayCounts, double serverCpuSeconds,
+        long serverForwarded) {
+
+    /** Sums the parts of a snapshot. Fields are public to the package for the parts to add to. */
+    static final class Builder {
+        int publishers;
+        int subscribers;
+        long sentPackets;
+        long sentBytes;
+        long keyframesSent;
+        long receivedPackets;
+        long receivedBytes;
+        long expectedPackets;
+        long lostPackets;
+        long retransmittedPackets;
+        long ignoredPackets;
+        long nacksSent;
+        long plisSent;
+        long undecryptable;
+        long maxDelayMicros;
+        double jitterMillisSum;
+        int jitterStreams;
+        final long[] delayCounts = new long[DelayHistogram.BUCKETS];
+        double serverCpuSeconds = Double.NaN;
+        long serverForwarded = -1;
+
+        void addSent(SyntheticStream stream) {
+            sentPackets += stream.packetsSent();
+            sentBytes += stream.bytesSent();
+            if (stream instanceof VideoStream video) {
+                keyframesSent += video.keyframesSent();
+            }
+        }
+
+        LoadSnapshot build() {
+            return new LoadSnapshot(System.nanoTime(), publishers, subscribers, sentPackets, sentBytes,
+                    keyframesSent, receivedPackets, receivedBytes, expectedPackets, lostPackets, retransmittedPackets,
+                    ignoredPackets, nacksSent, plisSent, undecryptable, maxDelayMicros,
+                    jitterStreams == 0 ? 0 : jitterMillisSum / jitterStreams, delayCounts, serverCpuSeconds,
+                    serverForwarded);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package org.atrium.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import org.atrium.dtls.Fingerprint;
+import org.atrium.rtp.Nack;
+import org.atrium.rtp.Pli;
+import org.atrium.rtp.ReceiverReport;
+import org.atrium.rtp.RtcpIterator;
+import org.atrium.rtp.RtcpPacketType;
+import org.atrium.rtp.SenderReport;
+import org.atrium.sfu.client.WebRtcPeer;
+import org.atrium.sfu.rtcp.NtpTime;
+import org.atrium.sfu.transport.IceCandidate;
+import org.atrium.signaling.sdp.CandidateParser;
+import org.atrium.signaling.sdp.SdpException;
+import org.atrium.srtp.SrtpSession;
+
+/**
+ * One synthetic participant of an Atrium room, as a browser would be: it joins over the
+ * signaling WebSocket, answers every offer, connects ICE, DTLS and SRTP with a
+ * {@link WebRtcPeer}, publishes synthetic audio and video if it is a publisher, measures
+ * everything it receives, and sends the RTCP a browser sends (Sender and Receiver Reports
+ * about once a second, NACK, PLI).
+ */
+final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Feedback, AutoCloseable {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+
+    /** What a participant sends: nothing (a subscriber), audio, video, or both. */
+    record Role(boolean audio, boolean video) {
+        static final Role SUBSCRIBER = new Role(false, false);
+
+        boolean publishes() {
+            return audio || video;
+        }
+    }
+
+    private final String name;
+    private final Role role;
+    private final Pacer pacer;
+    private final LoadOptions options;
+    private final WebRtcPeer peer;
+    private final SignalingConnection signaling;
+    private final Map<Long, Long> rtxToMedia = new ConcurrentHashMap<>();
+    private final ReceiveStats stats;
+    private final long ownSsrc;
+    private final AnswerWriter.Publishing publishing;
+    private final SyntheticStream.TransportSequence transportSequence = new SyntheticStream.TransportSequence();
+    private final RtcpIterator rtcp = new RtcpIterator();
+    private final byte[] feedbackBuf = new byte[1500];
+    private final byte[] reportBuf = new byte[1500];
+    private volatile ExtensionIds extensionIds = ExtensionIds.NONE;
+    private volatile AudioStream audio;
+    private volatile VideoStream video;
+    private volatile boolean iceStarted;
+    private volatile String lastError;
+    private volatile long plisReceived;
+    private volatile long nacksReceived;
+
+    private SfuParticipant(String name, Role role, Pacer pacer, LoadOptions options, HttpClient client)
+            throws Exception {
+        this.name = name;
+        this.role = role;
+        this.pacer = pacer;
+        this.options = options;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        this.ownSsrc = random.nextLong(1, 1L << 32);
+        this.publishing = new AnswerWriter.Publishing(role.audio() ? ownSsrc : -1,
+                role.video() ? random.nextLong(1, 1L << 32) : -1,
+                role.video() ? random.nextLong(1, 1L << 32) : -1, name);
+        this.stats = new ReceiveStats(this, rtxToMedia, 0);
+        this.peer = WebRtcPeer.create(name, InetAddress.getLoopbackAddress(), this);
+        SignalingConnection connection;
+        try {
+            connection = new SignalingConnection(client, options.webSocketUri(), this::onMessage);
+        } catch (Exception e) {
+            peer.close();
+            throw e;
+        }
+        this.signaling = connection;
+    }
+
+    /** Opens the WebSocket and sends {@code join}; the rest happens as the server's messages arrive. */
+    static SfuParticipant join(String room, String name, Role role, Pacer pacer, LoadOptions options,
+            HttpClient client) throws Exception {
+        SfuParticipant participant = new SfuParticipant(name, role, pacer, options, client);
+        participant.signaling.send(participant.signaling.message("join").put("room", room).put("name", name));
+        return participant;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Role role() {
+        return role;
+    }
+
+    /** Waits until SRTP is up, then starts publishing. */
+    void awaitConnected() throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (!iceStarted) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException(name + ": no offer within " + CONNECT_TIMEOUT
+                        + (lastError != null ? " (" + lastError + ")" : ""));
+            }
+            Thread.sleep(10);
+        }
+        peer.awaitConnected(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (role.audio()) {
+            AudioStream stream = new AudioStream(publishing.audioSsrc(), "0", extensionIds, transportSequence,
+                    this::sendRtp, random.nextLong(), 20 + random.nextInt(60));
+            audio = stream;
+            pacer.add(stream, random.nextLong(AudioStream.INTERVAL_NANOS));
+        }
+        if (role.video()) {
+            VideoStream stream = new VideoStream(publishing.videoSsrc(), "1", extensionIds, transportSequence,
+                    this::sendRtp, random.nextLong(), options.videoKbps(), options.frameRate());
+            video = stream;
+            pacer.add(stream, random.nextLong(1_000_000_000L / options.frameRate()));
+        }
+    }
+
+    private boolean sendRtp(byte[] b, int off, int len) {
+        return peer.sendRtpInPlace(b, off, len) > 0;
+    }
+
+    private void onMessage(JsonNode message) {
+        switch (message.path("type").asText()) {
+            case "offer" -> onOffer(message);
+            case "error" -> lastError = message.path("code").asText() + ": " + message.path("message").asText();
+            default -> {
+                // joined, participant-joined/left, active-speaker: nothing to do for a synthetic client.
+            }
+        }
+    }
+
+    private void onOffer(JsonNode offer) {
+        String sdp = offer.path("sdp").asText();
+        readOffer(sdp);
+        String answer = AnswerWriter.answer(sdp, peer.localUfrag(), peer.localPassword(),
+                peer.fingerprint().value(), peer.localCandidates(), publishing);
+        signaling.send(signaling.message("answer").put("version", offer.path("version").asInt()).put("sdp", answer));
+        if (!iceStarted) {
+            try {
+                startIce(sdp);
+            } catch (SdpException | RuntimeException e) {
+                lastError = "cannot connect to the offer's transport: " + e.getMessage();
+            }
+        }
+    }
+
+    /** Notes the negotiated extension ids (from mids 0 and 1) and the RTX SSRCs of what we receive. */
+    private void readOffer(String sdp) {
+        int audioLevel = 0;
+        int transportCc = 0;
+        int mid = 0;
+        for (String line : sdp.split("\r\n")) {
+            if (line.startsWith("a=extmap:")) {
+                String[] fields = line.substring("a=extmap:".length()).split(" ");
+                int id = Integer.parseInt(fields[0].split("/")[0]);
+                switch (fields[1]) {
+                    case "urn:ietf:params:rtp-hdrext:ssrc-audio-level" -> audioLevel = id;
+                    case org.atrium.rtp.TransportCcExtension.URI -> transportCc = id;
+                    case "urn:ietf:params:rtp-hdrext:sdes:mid" -> mid = id;
+                    default -> {
+                    }
+                }
+            } else if (line.startsWith("a=ssrc-group:FID ")) {
+                String[] fields = line.split(" ");
+                rtxToMedia.put(Long.parseLong(fields[2]), Long.parseLong(fields[1]));
+            }
+        }
+        extensionIds = new ExtensionIds(audioLevel, transportCc, mid);
+    }
+
+    private void startIce(String sdp) throws SdpException {
+        String ufrag = null;
+        String password = null;
+        String fingerprint = null;
+        List<IceCandidate> candidates = new ArrayList<>();
+        for (String line : sdp.split("\r\n")) {
+            if (line.startsWith("a=ice-ufrag:") && ufrag == null) {
+                ufrag = line.substring("a=ice-ufrag:".length());
+            } else if (line.startsWith("a=ice-pwd:") && password == null) {
+                password = line.substring("a=ice-pwd:".length());
+            } else if (line.startsWith("a=fingerprint:") && fingerprint == null) {
+                fingerprint = line.substring("a=fingerprint:".length());
+            } else if (line.startsWith("a=candidate:") && candidates.isEmpty()) {
+                IceCandidate candidate = CandidateParser.parse(line);
+                if (candidate != null) {
+                    candidates.add(candidate);
+                }
+            }
+        }
+        if (ufrag == null || password == null || fingerprint == null || candidates.isEmpty()) {
+            throw new SdpException("the offer lacks ICE credentials, fingerprint or candidates");
+        }
+        for (IceCandidate candidate : candidates) {
+            if (!Loopback.isLoopback(candidate.address())) {
+                throw new SdpException("the server's candidate " + candidate.address()
+                        + " is not on loopback; the load generator sends only to 127.0.0.1");
+            }
+        }
+        peer.connect(ufrag, password, Fingerprint.parse(fingerprint), candidates);
+        iceStarted = true;
+    }
+
+    @Override
+    public void onRtp(byte[] b, int off, int len, long receivedNanos) {
+        stats.onRtp(b, off, len, receivedNanos);
+    }
+
+    @Override
+    public void onRtcp(byte[] b, int off, int len) {
+        long now = System.nanoTime();
+        rtcp.reset(b, off, len);
+        while (rtcp.next()) {
+            int at = rtcp.offset();
+            int type = rtcp.packetType();
+            if (type == RtcpPacketType.SR && SenderReport.is(b, at, rtcp.length())) {
+                stats.onSenderReport(SenderReport.senderSsrc(b, at), SenderReport.compactNtp(b, at), now);
+            } else if (type == RtcpPacketType.PSFB && (rtcp.format() == RtcpPacketType.FMT_PLI
+                    || rtcp.format() == RtcpPacketType.FMT_FIR)) {
+                VideoStream stream = video;
+                if (stream != null) {
+                    stream.requestKeyframe();
+                }
+                plisReceived++;
+            } else if (type == RtcpPacketType.RTPFB && rtcp.format() == RtcpPacketType.FMT_NACK) {
+                // A browser would retransmit; the synthetic publisher keeps no history and counts them.
+                nacksReceived++;
+            }
+        }
+    }
+
+    @Override
+    public void nack(long mediaSsrc, int[] sequences, int count) {
+        int length = Nack.write(feedbackBuf, 0, ownSsrc, mediaSsrc, sequences, count);
+        if (length > 0) {
+            sendRtcp(feedbackBuf, length);
+        }
+    }
+
+    @Override
+    public void pli(long mediaSsrc) {
+        int length = Pli.write(feedbackBuf, 0, ownSsrc, mediaSsrc);
+        sendRtcp(feedbackBuf, length);
+    }
+
+    /**
+     * Sends this participant's periodic RTCP: a Sender Report for each stream it sends and
+     * a Receiver Report with a block for each stream it receives. Called by one thread.
+     */
+    void sendReports() {
+        if (!peer.isConnected()) {
+            return;
+        }
+        long now = System.nanoTime();
+        int pos = 0;
+        long ntp = NtpTime.now();
+        for (SyntheticStream stream : new SyntheticStream[] {audio, video}) {
+            if (stream != null) {
+                int length = SenderReport.write(reportBuf, pos, stream.ssrc, ntp, stream.rtpTimestamp,
+                        stream.packetsSent(), stream.bytesSent(), 0);
+                pos += Math.max(0, length);
+            }
+        }
+        int blocks = Math.min(31, stats.streamCount());
+        if (blocks > 0 || pos == 0) {
+            int length = ReceiverReport.write(reportBuf, pos, ownSsrc, blocks);
+            for (int i = 0; i < blocks; i++) {
+                stats.stream(i).writeReportBlock(reportBuf, ReceiverReport.reportBlockOffset(reportBuf, pos, i), now);
+            }
+            pos += length;
+        }
+        sendRtcp(reportBuf, pos);
+    }
+
+    private void sendRtcp(byte[] b, int length) {
+        if (length <= 0 || length + SrtpSession.MAX_TRAILER > b.length) {
+            return;
+        }
+        try {
+            peer.sendRtcpInPlace(b, 0, length);
+        } catch (IllegalStateException e) {
+            // Not connected yet or closing: a browser drops its RTCP then too.
+        }
+    }
+
+    void addTo(LoadSnapshot.Builder snapshot) {
+        if (role.publishes()) {
+            snapshot.publishers++;
+        } else {
+            snapshot.subscribers++;
+        }
+        AudioStream a = audio;
+        VideoStream v = video;
+        if (a != null) {
+            snapshot.addSent(a);
+        }
+        if (v != null) {
+            snapshot.addSent(v);
+        }
+        snapshot.undecryptable += peer.undecryptableCount();
+        stats.addTo(snapshot);
+    }
+
+    long plisReceived() {
+        return plisReceived;
+    }
+
+    long nacksReceived() {
+        return nacksReceived;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    /** Stops sending, leaves the room (WebSocket {@code leave}) and closes the peer. */
+    @Override
+    public void close() {
+        AudioStream a = audio;
+        VideoStream v = video;
+        if (a != null) {
+            pacer.remove(a);
+        }
+        if (v != null) {
+            pacer.remove(v);
+        }
+        try {
+            signaling.close();
+        } finally {
+            peer.close();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.atrium.bench.load;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a load did between two snapshots: rates, loss, delay percentiles and the server's
+ * CPU. Rates are per second of the window; NaN where the source was not available.
+ *
+ * @param forwardedPps RTP packets received by all subscribers per second (what the SFU
+ *     forwarded and delivered)
+ * @param serverForwardedPps the server's own count ({@code atrium_forwarded_packets_total})
+ * @param cpuMicrosPerPacket server CPU time per forwarded packet (per received packet when
+ *     the server's count is not available)
+ */
+record WindowResult(String target, double seconds, int publishers, int subscribers, double sentPps,
+        double forwardedPps, double serverForwardedPps, double bitrateInMbps, double bitrateOutMbps,
+        double lossPercent, double delayP50Ms, double delayP99Ms, double delayP999Ms, double delayMaxMs,
+        double jitterMs, long retransmitted, long nacksSent, long plisSent, long keyframesSent, long undecryptable,
+        double serverCpuPercent, double cpuMicrosPerPacket) {
+
+    static WindowResult between(String target, LoadSnapshot start, LoadSnapshot end) {
+        double seconds = (end.nanos() - start.nanos()) / 1e9;
+        long[] delays = new long[DelayHistogram.BUCKETS];
+        for (int i = 0; i < delays.length; i++) {
+            delays[i] = end.delayCounts()[i] - start.delayCounts()[i];
+        }
+        long received = end.receivedPackets() - start.receivedPackets();
+        long expected = end.expectedPackets() - start.expectedPackets();
+        long lost = end.lostPackets() - start.lostPackets();
+        double cpuSeconds = end.serverCpuSeconds() - start.serverCpuSeconds();
+        double serverForwarded = end.serverForwarded() >= 0 && start.serverForwarded() >= 0
+                ? end.serverForwarded() - start.serverForwarded() : Double.NaN;
+        double perPacket = cpuSeconds * 1e6 / (Double.isNaN(serverForwarded) ? received : serverForwarded);
+        return new WindowResult(target, seconds, end.publishers(), end.subscribers(),
+                (end.sentPackets() - start.sentPackets()) / seconds, received / seconds,
+                serverForwarded / seconds,
+                (end.sentBytes() - start.sentBytes()) * 8 / seconds / 1e6,
+                (end.receivedBytes() - start.receivedBytes()) * 8 / seconds / 1e6,
+                expected <= 0 ? 0 : Math.max(0, 100.0 * lost / expected),
+                DelayHistogram.quantile(delays, 0.50) / 1000, DelayHistogram.quantile(delays, 0.99) / 1000,
+                DelayHistogram.quantile(delays, 0.999) / 1000, end.maxDelayMicros() / 1000.0,
+                end.jitterMillisMean(), end.retransmittedPackets() - start.retransmittedPackets(),
+                end.nacksSent() - start.nacksSent(), end.plisSent() - start.plisSent(),
+                end.keyframesSent() - start.keyframesSent(), end.undecryptable() - start.undecryptable(),
+                100 * cpuSeconds / seconds, perPacket);
+    }
+
+    /** Within the limits the capacity search holds a step to. */
+    boolean isGood(double maxLossPercent, double maxP99Ms) {
+        return lossPercent <= maxLossPercent && !(delayP99Ms > maxP99Ms) && forwardedPps > 0;
+    }
+
+    /** For the JSON file: names with units, NaN as null. */
+    Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("target", target);
+        json.put("seconds", round(seconds));
+        json.put("publishers", publishers);
+        json.put("subscribers", subscribers);
+        json.put("sentPacketsPerSecond", round(sentPps));
+        json.put("forwardedPacketsPerSecond", round(forwardedPps));
+        json.put("serverForwardedPacketsPerSecond", round(serverForwardedPps));
+        json.put("bitrateInMbps", round(bitrateInMbps));
+        json.put("bitrateOutMbps", round(bitrateOutMbps));
+        json.put("lossPercent", round(lossPercent));
+        json.put("delayP50Ms", round(delayP50Ms));
+        json.put("delayP99Ms", round(delayP99Ms));
+        json.put("delayP999Ms", round(delayP999Ms));
+        json.put("delayMaxMs", round(delayMaxMs));
+        json.put("jitterMs", round(jitterMs));
+        json.put("retransmissionsReceived", retransmitted);
+        json.put("nacksSent", nacksSent);
+        json.put("plisSent", plisSent);
+        json.put("keyframesSent", keyframesSent);
+        json.put("undecryptable", undecryptable);
+        json.put("serverCpuPercent", round(serverCpuPercent));
+        json.put("cpuMicrosPerForwardedPacket", round(cpuMicrosPerPacket));
+        return json;
+    }
+
+    private static Object round(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return null;
+        }
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

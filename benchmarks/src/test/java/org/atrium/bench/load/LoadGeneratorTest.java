@@ -1,0 +1,130 @@
+package org.atrium.bench.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.atrium.signaling.AtriumServer;
+import org.atrium.signaling.ServerConfig;
+import org.atrium.sfu.SfuConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Short runs of the load generator against an Atrium server in this JVM, on loopback. */
+@Timeout(60)
+class LoadGeneratorTest {
+
+    @TempDir
+    Path dir;
+
+    private AtriumServer server;
+    private String port;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        SfuConfig sfu = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
+        server = new AtriumServer(new ServerConfig("127.0.0.1", 0, null, null, false, sfu));
+        port = String.valueOf(server.httpAddress().getPort());
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void aShortRunForwardsEveryPacketToEachSubscriberWithoutLossAndWithSaneDelay() throws Exception {
+        Path output = dir.resolve("result.json");
+        String[] args = {"--url", "ws://127.0.0.1:" + port + "/ws", "--rooms", "1", "--publishers", "1",
+            "--subscribers", "2", "--duration", "3", "--ramp-up", "0", "--video-kbps", "500",
+            "--output", output.toString()};
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        LoadGenerator generator = new LoadGenerator(LoadOptions.parse(args),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        generator.run(args);
+
+        WindowResult r = generator.results().get(0);
+        assertEquals("sfu", r.target());
+        assertEquals(1, r.publishers());
+        assertEquals(2, r.subscribers());
+        // 50 audio packets/s and 30 frames/s of one or more packets each.
+        assertTrue(r.sentPps() > 70 && r.sentPps() < 200, "sent " + r.sentPps());
+        // One publisher, two subscribers: each packet reaches both, and nothing else is forwarded.
+        assertEquals(2 * r.sentPps(), r.forwardedPps(), 0.1 * r.sentPps(), "forwarded");
+        assertEquals(r.forwardedPps(), r.serverForwardedPps(), 0.1 * r.forwardedPps(), "the server's count");
+        assertEquals(0.0, r.lossPercent(), "loss on loopback");
+        assertTrue(r.delayP50Ms() > 0 && r.delayP99Ms() < 1000, "delay " + r.delayP50Ms() + " / " + r.delayP99Ms());
+        assertTrue(r.delayMaxMs() < 1000, "max delay " + r.delayMaxMs());
+        assertTrue(r.bitrateInMbps() > 0.3 && r.bitrateOutMbps() > 2 * 0.3, "bitrates " + r.bitrateInMbps());
+        assertEquals(0, r.undecryptable());
+        assertTrue(r.serverCpuPercent() > 0, "server CPU " + r.serverCpuPercent());
+
+        // RTCP went the other way too: the subscribers' reports and the server's own.
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(ServerProbe.sum(metrics, "atrium_rtcp_packets_received_total") >= 2 * 3, "RTCP to the server");
+        assertTrue(ServerProbe.sum(metrics, "atrium_rtcp_packets_sent_total") > 0, "RTCP from the server");
+
+        JsonNode json = SignalingConnection.JSON.readTree(output.toFile());
+        assertEquals(1, json.path("results").size());
+        assertEquals(r.subscribers(), json.path("results").get(0).path("subscribers").asInt());
+        assertTrue(json.path("results").get(0).path("delayP99Ms").asDouble() > 0);
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("[   1s] sfu"), "a progress line each second:\n" + text);
+        assertTrue(text.contains("p99.9 ms"), "the table:\n" + text);
+    }
+
+    @Test
+    void theRawRelayDeliversTheSameLoadToEveryReceiver() throws Exception {
+        LoadOptions options = LoadOptions.parse(new String[] {"--mode", "relay", "--publishers", "2",
+            "--subscribers", "3", "--video-kbps", "500"});
+        try (RelayLoad load = new RelayLoad(options)) {
+            load.start();
+            Thread.sleep(500);
+            LoadSnapshot start = load.snapshot();
+            Thread.sleep(2000);
+            WindowResult r = WindowResult.between("relay", start, load.snapshot());
+            assertEquals(2, r.publishers());
+            assertEquals(3, r.subscribers());
+            // Each publisher's packets go to the other publisher and the three subscribers.
+            assertEquals(4 * r.sentPps(), r.forwardedPps(), 0.1 * r.forwardedPps(), "forwarded");
+            assertEquals(r.forwardedPps(), r.serverForwardedPps(), 0.1 * r.forwardedPps(), "the relay's count");
+            assertEquals(0.0, r.lossPercent());
+            assertTrue(r.delayP50Ms() > 0 && r.delayP99Ms() < 1000, "delay " + r.delayP99Ms());
+            assertTrue(r.cpuMicrosPerPacket() > 0, "relay CPU per packet " + r.cpuMicrosPerPacket());
+            assertEquals(0, load.relay().unroutedPackets());
+        }
+    }
+
+    @Test
+    void capacityModeStepsUpSubscribersAndReportsTheLastGoodStepBesideTheRelay() throws Exception {
+        Path output = dir.resolve("capacity.json");
+        String[] args = {"--mode", "capacity", "--url", "ws://127.0.0.1:" + port + "/ws", "--publishers", "1",
+            "--media", "audio", "--subscribers", "1", "--step", "1", "--max-subscribers", "2",
+            "--step-duration", "2", "--settle", "0", "--ramp-up", "0", "--baseline", "--output", output.toString()};
+        LoadGenerator generator = new LoadGenerator(LoadOptions.parse(args),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        generator.run(args);
+
+        JsonNode json = SignalingConnection.JSON.readTree(output.toFile());
+        assertEquals(2, json.path("capacity").path("sfu").path("lastGoodSubscribersPerRoom").asInt());
+        assertEquals(2, json.path("capacity").path("relay").path("lastGoodSubscribersPerRoom").asInt());
+        assertEquals(4, json.path("results").size(), "two steps each");
+        double ratio = json.path("sfuToRelayForwardedRatio").asDouble();
+        assertTrue(ratio > 0.9 && ratio < 1.1, "same load, same forwarded rate: " + ratio);
+    }
+}

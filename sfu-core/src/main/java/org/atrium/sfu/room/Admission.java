@@ -1,0 +1,20 @@
+package org.atrium.sfu.room;
+
+/**
+ * Who joins a room and what it may do there, as signaling established it (from a join
+ * token, or everything when the server runs without tokens). The room enforces the
+ * grants: a participant that may not subscribe is given no consumers, one that may not
+ * publish has its publish refused.
+ *
+ * @param displayName the name shown to the others
+ * @param identity the authenticated identity (a token's subject), or null when there is none
+ * @param mayPublish whether it may publish tracks
+ * @param maySubscribe whether it receives the others' tracks
+ */
+public record Admission(String displayName, String identity, boolean mayPublish, boolean maySubscribe) {
+
+    /** Everything allowed and no identity: a server without join tokens. */
+    public static Admission open(String displayName) {
+        return new Admission(displayName, null, true, true);
+    }
+}

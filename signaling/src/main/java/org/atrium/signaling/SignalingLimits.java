@@ -1,0 +1,53 @@
+package org.atrium.signaling;
+
+/**
+ * What one connection, one participant and the whole server may ask of the signaling
+ * server (docs/configuration.md). Going over one refuses the message, the track or the
+ * join, or closes that connection; never more.
+ *
+ * @param maxPublishedTracks tracks one participant may publish
+ * @param messageRate signaling messages a connection may send per second, on average
+ * @param messageBurst how many it may send at once (the token bucket's size); a
+ *     connection that has more than this many dropped within 10 s is closed
+ * @param maxPendingJoins participants, server-wide, whose media connection is not up
+ *     yet; a join beyond it gets {@code server-busy}
+ * @param maxMessageBytes largest text frame taken as a message; larger ones get
+ *     {@code frame-too-large}
+ * @param maxFrameBytes largest frame read at all; larger ones close the connection (1009)
+ */
+public record SignalingLimits(int maxPublishedTracks, int messageRate, int messageBurst, int maxPendingJoins,
+        int maxMessageBytes, int maxFrameBytes) {
+
+    public SignalingLimits {
+        if (maxPublishedTracks < 1 || messageRate < 1 || messageBurst < 1 || maxPendingJoins < 1
+                || maxMessageBytes < 1) {
+            throw new IllegalArgumentException("signaling limits must be at least 1");
+        }
+        if (maxFrameBytes < maxMessageBytes) {
+            throw new IllegalArgumentException("--max-frame-bytes (" + maxFrameBytes
+                    + ") must be at least --max-message-bytes (" + maxMessageBytes + ")");
+        }
+    }
+
+    public static SignalingLimits defaults() {
+        return new SignalingLimits(2, 50, 250, 100, 65536, 1 << 20);
+    }
+
+    public SignalingLimits withMaxPublishedTracks(int n) {
+        return new SignalingLimits(n, messageRate, messageBurst, maxPendingJoins, maxMessageBytes, maxFrameBytes);
+    }
+
+    public SignalingLimits withMessageRate(int perSecond, int burst) {
+        return new SignalingLimits(maxPublishedTracks, perSecond, burst, maxPendingJoins, maxMessageBytes,
+                maxFrameBytes);
+    }
+
+    public SignalingLimits withMaxPendingJoins(int n) {
+        return new SignalingLimits(maxPublishedTracks, messageRate, messageBurst, n, maxMessageBytes, maxFrameBytes);
+    }
+
+    public SignalingLimits withMessageSize(int maxMessage, int maxFrame) {
+        return new SignalingLimits(maxPublishedTracks, messageRate, messageBurst, maxPendingJoins, maxMessage,
+                maxFrame);
+    }
+}

@@ -1,0 +1,21 @@
+package org.atrium.signaling.session;
+
+import org.atrium.signaling.SignalingLimits;
+import org.atrium.signaling.auth.JoinTokenVerifier;
+import org.atrium.signaling.limits.PendingJoinLimit;
+import org.atrium.sfu.Sfu;
+
+/**
+ * What every session of one server checks joins and answers against: the join token,
+ * the server-wide bound on joins in progress, and how many tracks a participant may
+ * publish.
+ */
+public record SessionRules(JoinTokenVerifier tokens, PendingJoinLimit pendingJoins, int maxPublishedTracks) {
+
+    /** No tokens, and the default limits: a server for local development and tests. */
+    public static SessionRules open(Sfu sfu) {
+        SignalingLimits limits = SignalingLimits.defaults();
+        return new SessionRules(JoinTokenVerifier.open(), new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
+                limits.maxPublishedTracks());
+    }
+}
