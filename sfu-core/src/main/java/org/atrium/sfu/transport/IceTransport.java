@@ -173,7 +173,9 @@ final class IceTransport implements BufferHandler {
         // ufrag of the first STUN request from it, before checking that request's
         // integrity, and its push API then skips the socket API's address check: so a
         // stranger who knows a ufrag could reach DTLS. Only paired addresses get through.
-        if (!pairedAddresses.contains(buffer.getRemoteAddress())) {
+        // Before this side has started (no answer yet), ice4j only queues the browser's
+        // checks and pairs nothing; what the browser sends then is dropped as not ready.
+        if (started.get() && !pairedAddresses.contains(buffer.getRemoteAddress())) {
             release(buffer);
             listener.onDatagramFromStranger();
             return;
