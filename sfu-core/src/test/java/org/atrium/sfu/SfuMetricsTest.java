@@ -146,6 +146,15 @@ class SfuMetricsTest {
         assertTrue(counter("atrium.rtcp.packets.received") >= 2);
     }
 
+    @Test
+    void aDepartedPublishersStreamsFreeTheirSrtpStateAtEachReceiver() throws Exception {
+        sendAndReceiveAll();
+        assertEquals(1, first.participant().transport().sentSsrcCount());
+        publisher.close();
+        await(0, () -> -first.participant().transport().sentSsrcCount(), "SRTP state of the ended stream");
+        assertEquals(0, second.participant().transport().sentSsrcCount());
+    }
+
     /** The sequence number the first receiver saw for a publisher's sequence number. */
     private int firstConsumerSequenceOf(int publisherSequence) {
         for (int candidate = 0; candidate < 65536; candidate++) {

@@ -231,7 +231,9 @@ public final class Participant {
 
     /**
      * Tells this participant that a stream it received has ended (RTCP BYE, RFC 3550
-     * 6.6), after an empty Receiver Report since a compound starts with a report.
+     * 6.6), after an empty Receiver Report since a compound starts with a report; then
+     * frees the stream's SRTP state, so that a long stay in a busy room does not run out
+     * of SSRC slots.
      */
     void sendBye(Consumer consumer) {
         byte[] packet = new byte[ReceiverReport.MIN_LENGTH + 12];
@@ -240,6 +242,9 @@ public final class Participant {
                 : new long[] {consumer.ssrc()};
         length += Bye.write(packet, length, ssrcs, ssrcs.length, null);
         transport.sendRtcp(packet, 0, length);
+        for (long ssrc : ssrcs) {
+            transport.forgetSentSsrc(ssrc);
+        }
     }
 
     /** True when an SSRC is in use on this participant's transport in either direction. */

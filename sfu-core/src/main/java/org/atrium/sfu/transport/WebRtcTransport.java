@@ -170,6 +170,20 @@ public final class WebRtcTransport {
         return mediaReady;
     }
 
+    /** Frees the SRTP state of an SSRC this transport will send no more (its stream ended). */
+    public void forgetSentSsrc(long ssrc) {
+        SrtpSession out = srtpOut;
+        if (out != null) {
+            out.removeSsrc((int) ssrc);
+        }
+    }
+
+    /** SSRCs with SRTP sending state for RTP: the streams being sent to this participant. */
+    public int sentSsrcCount() {
+        SrtpSession out = srtpOut;
+        return out == null ? 0 : out.rtpSsrcCount();
+    }
+
     /** The negotiated SRTP profile, or null before DTLS finishes. */
     public SrtpProfile srtpProfile() {
         return profile;
