@@ -12,6 +12,14 @@ const VIDEO_CONSTRAINTS = { width: 640, height: 360 };
 const MAX_LOG_LINES = 2000;
 const MAX_ERROR_LINES = 5;
 const LEAVE_TIMEOUT_MS = 2000;
+// After a lost connection or a server restart the page joins again by itself, waiting
+// 1 s, then 2, 4, 8, up to 15 s between tries (with jitter, so that a room's pages do not
+// all come back in the same instant).
+const RECONNECT_MIN_MS = 1000;
+const RECONNECT_MAX_MS = 15000;
+// Refusals that another try would only repeat: the page stays disconnected.
+const FINAL_ERRORS = new Set(['room-full', 'too-many-rooms', 'unauthorized', 'token-expired', 'wrong-room',
+  'forbidden', 'bad-request', 'already-joined']);
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -42,6 +50,7 @@ const atrium = {
   localStream: null,
   offerVersion: 0, // version of the last offer answered
   activeSpeaker: null, // participantId of the room's dominant speaker (maybe you), or null
+  reconnects: 0, // joins made again by the page itself after a lost connection
 };
 window.atrium = atrium;
 
@@ -53,6 +62,8 @@ let session = null; // the live connection, or null when disconnected
 // Kept out of window.atrium so that it shows in no test log.
 let joinToken = null;
 let soundBlocked = false; // the browser refused to autoplay with sound
+let reconnectDelay = RECONNECT_MIN_MS;
+let reconnectTimer = null;
 
 const startTime = performance.now();
 
@@ -345,11 +356,34 @@ function onClosed(s, event) {
   ui.soundButton.hidden = true; // no one to hear; playVideo() shows it again if needed
   // Local tracks are kept: a later connect() (rejoin, reconnection) reuses them.
   setState('disconnected', `Disconnected: ${describeClose(s, event)}`);
+  if (!s.leaving && event.code !== 1008 && !FINAL_ERRORS.has(s.lastError)) scheduleReconnect();
+}
+
+function scheduleReconnect() {
+  const delay = Math.round(reconnectDelay * (0.75 + Math.random() * 0.5));
+  reconnectDelay = Math.min(reconnectDelay * 2, RECONNECT_MAX_MS);
+  log(`reconnecting in ${delay} ms`);
+  ui.leaveButton.textContent = 'Reconnect now';
+  setState('reconnecting', `Disconnected; trying again in ${Math.ceil(delay / 1000)} s…`);
+  reconnectTimer = setTimeout(() => {
+    reconnectTimer = null;
+    if (session) return;
+    atrium.reconnects++;
+    connect();
+  }, delay);
+}
+
+function cancelReconnect() {
+  if (reconnectTimer !== null) {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+  }
 }
 
 function onLeaveButton() {
   if (!session) {
-    connect(); // "Rejoin"
+    cancelReconnect();
+    connect(); // "Rejoin" or "Reconnect now"
     return;
   }
   const s = session;
@@ -372,7 +406,7 @@ async function handleMessage(s, msg) {
     case 'participant-joined': return onParticipantJoined(msg);
     case 'participant-left': return onParticipantLeft(s, msg);
     case 'active-speaker': return onActiveSpeaker(msg);
-    case 'error': return onServerError(msg);
+    case 'error': s.lastError = msg.code; return onServerError(msg);
     default:
       // Later protocol versions may add messages; this client just skips them.
       log(`ignored message type ${msg.type}`);
@@ -381,6 +415,7 @@ async function handleMessage(s, msg) {
 
 function onJoined(msg) {
   atrium.participantId = msg.participantId ?? null;
+  reconnectDelay = RECONNECT_MIN_MS; // a good join resets the backoff
   if (typeof msg.room === 'string') atrium.room = msg.room;
   // A join token may set the name the others see.
   if (typeof msg.name === 'string' && msg.name) {

@@ -37,6 +37,12 @@ public final class TestServer implements AutoCloseable {
                 .withAdminToken(token, metricsToo));
     }
 
+    /** On a given HTTP port (a restart of a server the browsers already know), media on any free port. */
+    public static TestServer startOnPort(int httpPort) throws Exception {
+        SfuConfig onLoopback = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
+        return new TestServer(new ServerConfig("127.0.0.1", httpPort, null, null, false, onLoopback));
+    }
+
     public AtriumServer server() {
         return server;
     }
