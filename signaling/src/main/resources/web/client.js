@@ -51,6 +51,7 @@ const atrium = {
   offerVersion: 0, // version of the last offer answered
   activeSpeaker: null, // participantId of the room's dominant speaker (maybe you), or null
   reconnects: 0, // joins made again by the page itself after a lost connection
+  resumes: 0, // sessions taken back on a new connection after the old one dropped
 };
 window.atrium = atrium;
 
@@ -248,8 +249,9 @@ function webSocketUrl() {
 // `session === s` so that events from an old connection never touch a newer one.
 function connect() {
   const s = {
-    ws: new WebSocket(webSocketUrl()),
+    ws: null,
     pc: null,
+    resumeToken: null, // from `joined`: takes the session back after the connection drops
     queue: Promise.resolve(), // messages are handled one at a time, in arrival order
     opened: false,
     leaving: false,
@@ -258,17 +260,29 @@ function connect() {
   };
   s.pc = createPeerConnection(s);
   session = s;
-  atrium.ws = s.ws;
   atrium.pc = s.pc;
   atrium.participantId = null;
   ui.leaveButton.textContent = 'Leave';
   clearConnectionErrors();
   setState('connecting', 'Connecting…');
 
+  openSocket(s);
+}
+
+// The session's WebSocket: a new one on connect(), and again to resume the session after
+// the connection dropped, the peer connection (and so the media) carrying on meanwhile.
+function openSocket(s) {
+  const resuming = s.resumeToken !== null;
+  s.ws = new WebSocket(webSocketUrl());
+  atrium.ws = s.ws;
   s.ws.addEventListener('open', () => {
     if (session !== s) return;
     s.opened = true;
-    log('ws open');
+    log(resuming ? 'ws open, resuming' : 'ws open');
+    if (resuming) {
+      send(s, { type: 'resume', token: s.resumeToken });
+      return;
+    }
     const join = { type: 'join', room: atrium.room, name: atrium.name };
     if (joinToken) join.token = joinToken;
     send(s, join);
@@ -346,7 +360,50 @@ function describeClose(s, event) {
 
 function onClosed(s, event) {
   log(`ws closed code=${event.code} reason=${event.reason || '-'} clean=${event.wasClean}`);
+  // A dropped connection (no close frame) while the media still flows: take the session
+  // back on a new connection; the server keeps it for a grace period.
+  const pcAlive = s.pc.connectionState !== 'failed' && s.pc.connectionState !== 'closed';
+  if (!s.leaving && s.resumeToken && event.code === 1006 && pcAlive) {
+    scheduleResume(s);
+    return;
+  }
+  endSession(s, `Disconnected: ${describeClose(s, event)}`);
+  if (!s.leaving && event.code !== 1008 && !FINAL_ERRORS.has(s.lastError)) scheduleReconnect();
+}
+
+function scheduleResume(s) {
+  const delay = Math.round(reconnectDelay * (0.75 + Math.random() * 0.5));
+  reconnectDelay = Math.min(reconnectDelay * 2, RECONNECT_MAX_MS);
+  log(`resuming the session in ${delay} ms`);
+  setState('reconnecting', 'Connection to the server lost; reconnecting…');
+  reconnectTimer = setTimeout(() => {
+    reconnectTimer = null;
+    if (session === s) openSocket(s);
+  }, delay);
+}
+
+function onResumed(s, msg) {
+  log(`resumed as ${msg.participantId}`);
+  atrium.resumes++;
+  reconnectDelay = RECONNECT_MIN_MS;
+  clearConnectionErrors();
+  setState('joined', 'Connecting…');
+  onPeerState(s);
+}
+
+// The server no longer has the session (it ended, or the server restarted): start over.
+function onResumeRefused(s) {
+  log('the session could not be resumed; joining again');
+  s.resumeToken = null;
+  endSession(s, 'Reconnecting…');
+  atrium.reconnects++;
+  connect();
+}
+
+// Tears down a session's connection, peer connection and remote tiles.
+function endSession(s, words) {
   session = null;
+  if (s.ws.readyState === WebSocket.OPEN || s.ws.readyState === WebSocket.CONNECTING) s.ws.close(1000, 'ended');
   s.pc.close(); // the server has dropped us; this connection's media is over
   for (const id of [...atrium.remote.keys()]) removeParticipant(id);
   setActiveSpeaker(null);
@@ -355,8 +412,7 @@ function onClosed(s, event) {
   ui.leaveButton.textContent = 'Rejoin';
   ui.soundButton.hidden = true; // no one to hear; playVideo() shows it again if needed
   // Local tracks are kept: a later connect() (rejoin, reconnection) reuses them.
-  setState('disconnected', `Disconnected: ${describeClose(s, event)}`);
-  if (!s.leaving && event.code !== 1008 && !FINAL_ERRORS.has(s.lastError)) scheduleReconnect();
+  setState('disconnected', words);
 }
 
 function scheduleReconnect() {
@@ -387,6 +443,13 @@ function onLeaveButton() {
     return;
   }
   const s = session;
+  if (s.ws.readyState !== WebSocket.OPEN) {
+    // Between connections (resuming): nothing to tell the server, which lets it go.
+    cancelReconnect();
+    s.leaving = true;
+    endSession(s, 'Disconnected: you left the room');
+    return;
+  }
   s.leaving = true;
   setState('leaving', 'Leaving…');
   send(s, { type: 'leave' });
@@ -401,12 +464,16 @@ function onLeaveButton() {
 async function handleMessage(s, msg) {
   if (session !== s) return;
   switch (msg.type) {
-    case 'joined': return onJoined(msg);
+    case 'joined': s.resumeToken = typeof msg.resumeToken === 'string' ? msg.resumeToken : null; return onJoined(msg);
+    case 'resumed': return onResumed(s, msg);
     case 'offer': return handleOffer(s, msg);
     case 'participant-joined': return onParticipantJoined(msg);
     case 'participant-left': return onParticipantLeft(s, msg);
     case 'active-speaker': return onActiveSpeaker(msg);
-    case 'error': s.lastError = msg.code; return onServerError(msg);
+    case 'error':
+      s.lastError = msg.code;
+      if (msg.code === 'unknown-session') return onResumeRefused(s);
+      return onServerError(msg);
     default:
       // Later protocol versions may add messages; this client just skips them.
       log(`ignored message type ${msg.type}`);

@@ -123,6 +123,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                                      (ATRIUM_MAX_INBOUND_BITRATE, default 20000000)
               --max-inbound-packet-rate N  packets/s one participant may send
                                      (ATRIUM_MAX_INBOUND_PACKET_RATE, default 4000)
+              --reconnect-grace S    seconds a participant whose connection dropped stays for its
+                                     client to resume     (ATRIUM_RECONNECT_GRACE, default 20)
               --help                 this text
             """;
 
@@ -137,7 +139,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age",
                 "keyframe-interval", "admin-token", "metrics-need-token", "log-format", "jwt-secret",
                 "jwt-public-key", "max-tracks", "message-rate", "message-burst", "max-pending-joins",
-                "max-message-bytes", "max-frame-bytes", "max-inbound-bitrate", "max-inbound-packet-rate")) {
+                "max-message-bytes", "max-frame-bytes", "max-inbound-bitrate", "max-inbound-packet-rate", "reconnect-grace")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -190,6 +192,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         int maxRooms = sfu.maxRooms();
         long inboundBitrate = sfu.inboundLimit().bitsPerSecond();
         int inboundPacketRate = sfu.inboundLimit().packetsPerSecond();
+        int reconnectGraceSeconds = (int) SignalingLimits.DEFAULT_RECONNECT_GRACE.toSeconds();
         int cachePackets = sfu.packetCache().packets();
         long cacheAgeMillis = sfu.packetCache().maxAge().toMillis();
         long keyframeMillis = sfu.keyframeMinInterval().toMillis();
@@ -214,6 +217,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "max-rooms" -> maxRooms = positive(value, "--max-rooms");
                 case "max-inbound-bitrate" -> inboundBitrate = positive(value, "--max-inbound-bitrate");
                 case "max-inbound-packet-rate" -> inboundPacketRate = positive(value, "--max-inbound-packet-rate");
+                case "reconnect-grace" -> reconnectGraceSeconds = positive(value, "--reconnect-grace");
                 case "packet-cache" -> cachePackets = positive(value, "--packet-cache");
                 case "packet-cache-age" -> cacheAgeMillis = positive(value, "--packet-cache-age");
                 case "keyframe-interval" -> keyframeMillis = positive(value, "--keyframe-interval");
@@ -263,7 +267,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 .withPacketCache(cache).withKeyframeMinInterval(java.time.Duration.ofMillis(keyframeMillis))
                 .withInboundLimit(inbound);
         limits = new SignalingLimits(maxTracks, messageRate, messageBurst, maxPendingJoins, maxMessageBytes,
-                maxFrameBytes);
+                maxFrameBytes, java.time.Duration.ofSeconds(reconnectGraceSeconds));
         return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu, adminToken, metricsNeedToken,
                 logFormat, jwtSecret, jwtPublicKey, limits);
     }

@@ -78,8 +78,23 @@ public final class SignalingClient implements AutoCloseable {
         return !socket.isOutputClosed() && !closed.isDone();
     }
 
+    /** Closes as a browser does when its page goes away: a close frame, then the socket. */
     @Override
     public void close() {
+        try {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
+                closed.get(2, TimeUnit.SECONDS);
+            }
+        } catch (Exception ignored) {
+            // Closing anyway.
+        } finally {
+            socket.abort();
+        }
+    }
+
+    /** Drops the connection without a close frame, as a lost network does. */
+    public void drop() {
         socket.abort();
     }
 

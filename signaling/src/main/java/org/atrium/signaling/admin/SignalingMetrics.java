@@ -18,6 +18,7 @@ public final class SignalingMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter opened;
+    private final Counter resumed;
     private final Map<String, Counter> received = new ConcurrentHashMap<>();
     private final Map<String, Counter> sent = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
@@ -28,12 +29,14 @@ public final class SignalingMetrics {
                 .description("WebSocket signaling connections open").register(registry);
         opened = Counter.builder("atrium.signaling.connections.opened")
                 .description("WebSocket signaling connections accepted").register(registry);
+        resumed = Counter.builder("atrium.signaling.sessions.resumed")
+                .description("Sessions resumed on a new connection after theirs dropped").register(registry);
         // The protocol's message types exist from the start, so that rates over them do.
-        for (String type : List.of("join", "answer", "candidate", "leave", "invalid")) {
+        for (String type : List.of("join", "answer", "candidate", "leave", "resume", "invalid")) {
             received.computeIfAbsent(type, this::receivedCounter);
         }
-        for (String type : List.of("joined", "offer", "participant-joined", "participant-left", "active-speaker",
-                "error")) {
+        for (String type : List.of("joined", "resumed", "offer", "participant-joined", "participant-left",
+                "active-speaker", "error")) {
             sent.computeIfAbsent(type, this::sentCounter);
         }
     }
@@ -55,6 +58,11 @@ public final class SignalingMetrics {
 
     public void connectionClosed() {
         open.decrementAndGet();
+    }
+
+    /** A session taken over by a new connection after its own dropped. */
+    public void connectionResumed() {
+        resumed.increment();
     }
 
     /** A message from a client, by its type; {@code invalid} when it could not be read. */

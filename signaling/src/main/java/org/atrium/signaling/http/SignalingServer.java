@@ -25,6 +25,7 @@ import org.atrium.signaling.admin.ServerMetrics;
 import org.atrium.signaling.auth.JoinTokenVerifier;
 import org.atrium.signaling.limits.PendingJoinLimit;
 import org.atrium.signaling.protocol.MessageCodec;
+import org.atrium.signaling.session.SessionRegistry;
 import org.atrium.signaling.session.SessionRules;
 import org.atrium.sfu.Sfu;
 
@@ -49,7 +50,7 @@ public final class SignalingServer implements AutoCloseable {
     public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu, ServerMetrics metrics,
             AdminAccess access, JoinTokenVerifier tokens, SignalingLimits limits) throws IOException {
         SessionRules rules = new SessionRules(tokens, new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
-                limits.maxPublishedTracks());
+                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()));
         AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
         StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "landing.js", "room.css");
         MessageCodec codec = new MessageCodec();
@@ -58,7 +59,9 @@ public final class SignalingServer implements AutoCloseable {
         WebSocketServerProtocolConfig wsConfig = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws")
                 .checkStartsWith(false)
-                .handleCloseFrames(true)
+                // WebSocketHandler answers close frames itself: a client that says goodbye
+                // leaves at once, one whose connection just drops may resume.
+                .handleCloseFrames(false)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(limits.maxFrameBytes())
                         .allowExtensions(false)

@@ -39,6 +39,10 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
     private final SessionRules rules;
     private final SignalingLimits limits;
     private SignalingSession session;
+    /** This connection, as the session sees it. */
+    private Outbound connection;
+    /** The client closed the connection with a close frame (it is gone on purpose). */
+    private boolean closedByClient;
     private MessageRateLimiter rateLimiter;
 
     public WebSocketHandler(Sfu sfu, MessageCodec codec, SignalingMetrics metrics, SessionRules rules,
@@ -53,7 +57,8 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            session = new SignalingSession(sfu, codec, new ChannelOutbound(ctx.channel()), metrics, rules);
+            connection = new ChannelOutbound(ctx.channel());
+            session = new SignalingSession(sfu, codec, connection, metrics, rules);
             rateLimiter = new MessageRateLimiter(limits.messageRate(), limits.messageBurst(), System.nanoTime());
             metrics.connectionOpened();
         }
@@ -62,6 +67,12 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof CloseWebSocketFrame close) {
+            closedByClient = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode() > 0 ? close.statusCode() : 1000, ""))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (session == null) {
             return;
         }
@@ -95,13 +106,15 @@ public final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocke
             return;
         }
         session.onText(text.text());
+        // A `resume` hands this connection to the session it names.
+        session = session.owner();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
             metrics.connectionClosed();
-            session.onConnectionClosed();
+            session.onConnectionClosed(connection, closedByClient);
         }
         super.channelInactive(ctx);
     }

@@ -16,4 +16,8 @@ public sealed interface ClientMessage {
 
     record Leave() implements ClientMessage {
     }
+
+    /** The first message on a new connection that takes over a session whose connection dropped. */
+    record Resume(String token) implements ClientMessage {
+    }
 }

@@ -49,6 +49,7 @@ public final class MessageCodec {
             case "answer" -> new ClientMessage.Answer(requiredInt(root, "version"), requiredText(root, "sdp"));
             case "candidate" -> parseCandidate(root);
             case "leave" -> new ClientMessage.Leave();
+            case "resume" -> new ClientMessage.Resume(requiredText(root, "token"));
             default -> throw new ProtocolException("unknown-type",
                     "Unknown message type '" + abbreviate(type.asText()) + "'");
         };
@@ -129,10 +130,11 @@ public final class MessageCodec {
     }
 
     /** @param self the participant that joined: its id, and the name and identity the others see */
-    public String joined(String room, ParticipantInfo self, List<ParticipantInfo> others) {
+    public String joined(String room, ParticipantInfo self, List<ParticipantInfo> others, String resumeToken) {
         ObjectNode message = message("joined");
         message.put("room", room);
         message.put("participantId", self.id());
+        message.put("resumeToken", resumeToken);
         message.put("name", self.name());
         if (self.identity() != null) {
             message.put("identity", self.identity());
@@ -157,6 +159,13 @@ public final class MessageCodec {
             subscribeList.addObject().put("mid", info.mid()).put("kind", info.kind())
                     .put("participantId", info.participantId());
         }
+        return write(message);
+    }
+
+    public String resumed(String room, String participantId) {
+        ObjectNode message = message("resumed");
+        message.put("room", room);
+        message.put("participantId", participantId);
         return write(message);
     }
 

@@ -10,12 +10,13 @@ import org.atrium.sfu.Sfu;
  * the server-wide bound on joins in progress, and how many tracks a participant may
  * publish.
  */
-public record SessionRules(JoinTokenVerifier tokens, PendingJoinLimit pendingJoins, int maxPublishedTracks) {
+public record SessionRules(JoinTokenVerifier tokens, PendingJoinLimit pendingJoins, int maxPublishedTracks,
+        SessionRegistry sessions) {
 
     /** No tokens, and the default limits: a server for local development and tests. */
     public static SessionRules open(Sfu sfu) {
         SignalingLimits limits = SignalingLimits.defaults();
         return new SessionRules(JoinTokenVerifier.open(), new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
-                limits.maxPublishedTracks());
+                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()));
     }
 }

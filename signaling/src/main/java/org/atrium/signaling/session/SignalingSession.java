@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.atrium.signaling.admin.SignalingMetrics;
@@ -53,7 +56,17 @@ public final class SignalingSession implements ParticipantListener {
 
     private final Sfu sfu;
     private final MessageCodec codec;
-    private final Outbound out;
+    /** The client's connection; null while it is dropped and the session waits to be resumed. */
+    private Outbound out;
+    /** The session's own thread, that of the connection it was created for. */
+    private final ScheduledExecutorService executor;
+    /** Messages for the client while its connection is dropped, sent when it resumes. */
+    private final List<String> held = new ArrayList<>();
+    private static final int MAX_HELD = 1000;
+    private String resumeToken;
+    private ScheduledFuture<?> graceTimer;
+    /** The session that owns this connection now: another one once this connection resumed it. */
+    private SignalingSession owner = this;
     private final SignalingMetrics metrics;
     private final SessionRules rules;
     private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
@@ -89,11 +102,29 @@ public final class SignalingSession implements ParticipantListener {
         this.metrics = metrics;
         this.codec = codec;
         this.out = out;
+        this.executor = out.executor();
         this.rules = rules;
+    }
+
+    /** The session that now owns this connection: another one after a successful resume. */
+    public SignalingSession owner() {
+        return owner;
+    }
+
+    /**
+     * True on the session's own thread. A connection that resumed a session delivers its
+     * frames from its own thread, which hands them over.
+     */
+    private boolean onOwnThread() {
+        return !(executor instanceof io.netty.util.concurrent.EventExecutor loop) || loop.inEventLoop();
     }
 
     /** A text frame from the client. */
     public void onText(String text) {
+        if (!onOwnThread()) {
+            onSessionThread(() -> onText(text));
+            return;
+        }
         if (closed) {
             return;
         }
@@ -106,6 +137,10 @@ public final class SignalingSession implements ParticipantListener {
             return;
         }
         metrics.received(typeOf(message));
+        if (message instanceof ClientMessage.Resume resume) {
+            onResume(resume);
+            return;
+        }
         try (LogContext.Scope scope = logContext().open()) {
             onMessage(message);
         }
@@ -120,6 +155,9 @@ public final class SignalingSession implements ParticipantListener {
         }
         if (message instanceof ClientMessage.Candidate) {
             return "candidate";
+        }
+        if (message instanceof ClientMessage.Resume) {
+            return "resume";
         }
         return "leave";
     }
@@ -154,7 +192,11 @@ public final class SignalingSession implements ParticipantListener {
 
     /** The client sent something that is not a text frame, or too large a one, or too many. */
     public void onRefused(String code, String message) {
-        if (!closed) {
+        if (!onOwnThread()) {
+            onSessionThread(() -> onRefused(code, message));
+            return;
+        }
+        if (!closed && out != null) {
             sendError(code, message);
         }
     }
@@ -165,7 +207,11 @@ public final class SignalingSession implements ParticipantListener {
      * when the connection closes.
      */
     public void onAbuse(String code, String message) {
-        if (closed) {
+        if (!onOwnThread()) {
+            onSessionThread(() -> onAbuse(code, message));
+            return;
+        }
+        if (closed || out == null) {
             return;
         }
         sendError(code, message);
@@ -176,15 +222,90 @@ public final class SignalingSession implements ParticipantListener {
         }
     }
 
-    /** The connection closed. */
-    public void onConnectionClosed() {
-        if (closed) {
+    /**
+     * A connection closed. A joined participant stays for the grace period, its media
+     * flowing, so that its client can resume the session on a new connection; after it,
+     * the participant leaves.
+     *
+     * @param connection the connection that closed: a session's earlier connection, taken
+     *     over by a resume, changes nothing
+     * @param byClient the client sent a close frame: it is gone on purpose (a tab closed,
+     *     a page left), so its participant leaves at once
+     */
+    public void onConnectionClosed(Outbound connection, boolean byClient) {
+        if (!onOwnThread()) {
+            onSessionThread(() -> onConnectionClosed(connection, byClient));
+            return;
+        }
+        if (closed || connection != out) {
+            return;
+        }
+        if (participant == null || byClient) {
+            closed = true;
+            rules.sessions().remove(resumeToken, this);
+            if (participant != null) {
+                participant.leave();
+            }
+            return;
+        }
+        out = null;
+        Duration grace = rules.sessions().grace();
+        LOG.info("Connection of {} dropped; its session can be resumed for {} s", participant.id(), grace.toSeconds());
+        graceTimer = executor.schedule(this::endAfterGrace, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void endAfterGrace() {
+        if (closed || out != null) {
+            return;
+        }
+        LOG.info("Session of {} not resumed within the grace period: leaving", participant.id());
+        closed = true;
+        rules.sessions().remove(resumeToken, this);
+        participant.leave();
+    }
+
+    /** A fresh connection's first message names a session to take over. */
+    private void onResume(ClientMessage.Resume resume) {
+        if (participant != null) {
+            sendError("already-joined", "This connection already has a session");
+            return;
+        }
+        SignalingSession previous = rules.sessions().find(resume.token());
+        if (previous == null) {
+            sendError("unknown-session", "No session to resume (it ended, or the server restarted): join again");
             return;
         }
         closed = true;
-        if (participant != null) {
-            participant.leave();
-        }
+        owner = previous;
+        previous.resumeOn(out);
+    }
+
+    /** Takes a new connection: holds what was sent meanwhile, then the rest as usual. */
+    private void resumeOn(Outbound connection) {
+        onSessionThread(() -> {
+            if (closed) {
+                connection.send(codec.error("unknown-session", "The session ended before it could be resumed"));
+                connection.close();
+                return;
+            }
+            if (graceTimer != null) {
+                graceTimer.cancel(false);
+                graceTimer = null;
+            }
+            Outbound previous = out;
+            out = connection;
+            if (previous != null) {
+                // The client resumed before this side saw its old connection drop.
+                previous.close();
+            }
+            metrics.connectionResumed();
+            LOG.info("Session of {} resumed; {} message(s) held meanwhile", participant.id(), held.size());
+            send("resumed", codec.resumed(participant.room().name(), participant.id()));
+            for (String text : held) {
+                out.send(text);
+            }
+            held.clear();
+        });
     }
 
     private void onJoin(ClientMessage.Join join) throws ProtocolException {
@@ -221,7 +342,8 @@ public final class SignalingSession implements ParticipantListener {
                 others.add(infoOf(other));
             }
         }
-        send("joined", codec.joined(join.room(), infoOf(joined), others));
+        resumeToken = rules.sessions().register(this);
+        send("joined", codec.joined(join.room(), infoOf(joined), others, resumeToken));
         String speaker = joined.room().activeSpeaker();
         if (speaker != null) {
             send("active-speaker", codec.activeSpeaker(speaker));
@@ -391,7 +513,7 @@ public final class SignalingSession implements ParticipantListener {
             return;
         }
         offerScheduled = true;
-        out.executor().schedule(() -> {
+        executor.schedule(() -> {
             offerScheduled = false;
             sendOfferIfNeeded();
         }, OFFER_DELAY_MILLIS, TimeUnit.MILLISECONDS);
@@ -516,10 +638,16 @@ public final class SignalingSession implements ParticipantListener {
                 return;
             }
             closed = true;
+            rules.sessions().remove(resumeToken, this);
+            if (graceTimer != null) {
+                graceTimer.cancel(false);
+            }
             if (reason != LeaveReason.LEFT) {
                 sendError(reason.wireName(), describe(reason));
             }
-            out.close();
+            if (out != null) {
+                out.close();
+            }
         });
     }
 
@@ -530,7 +658,7 @@ public final class SignalingSession implements ParticipantListener {
      */
     private void onSessionThread(Runnable task) {
         try {
-            out.executor().execute(task);
+            executor.execute(task);
         } catch (RejectedExecutionException e) {
             LOG.debug("Session thread stopped; event dropped");
         }
@@ -548,7 +676,16 @@ public final class SignalingSession implements ParticipantListener {
 
     private void send(String type, String text) {
         metrics.sent(type);
-        out.send(text);
+        if (out != null) {
+            out.send(text);
+        } else if (held.size() < MAX_HELD) {
+            held.add(text);
+        } else {
+            // A client away this long with this much happening rejoins instead.
+            LOG.info("Session of {} held {} messages while disconnected: ending it", participant.id(), MAX_HELD);
+            held.clear();
+            endAfterGrace();
+        }
     }
 
     private void sendError(String code, String message) {

@@ -76,8 +76,9 @@ class MessageCodecTest {
     void writesServerMessages() throws Exception {
         ObjectMapper json = new ObjectMapper();
         JsonNode joined = json.readTree(codec.joined("demo", new MessageCodec.ParticipantInfo("p1", "Ada", "ada@x"),
-                List.of(new MessageCodec.ParticipantInfo("p2", "Bo \"the\" <b>", null))));
+                List.of(new MessageCodec.ParticipantInfo("p2", "Bo \"the\" <b>", null)), "r3sum3"));
         assertEquals("joined", joined.path("type").asText());
+        assertEquals("r3sum3", joined.path("resumeToken").asText());
         assertEquals("Ada", joined.path("name").asText());
         assertEquals("ada@x", joined.path("identity").asText());
         assertEquals(false, joined.path("participants").get(0).has("identity"), "no identity on an open server");
@@ -91,6 +92,10 @@ class MessageCodecTest {
         assertEquals("0", offer.path("publish").get(0).path("mid").asText());
         assertEquals(false, offer.path("publish").get(0).has("participantId"));
         assertEquals("p2", offer.path("subscribe").get(0).path("participantId").asText());
+
+        JsonNode resumed = json.readTree(codec.resumed("demo", "p1"));
+        assertEquals("resumed", resumed.path("type").asText());
+        assertEquals("p1", resumed.path("participantId").asText());
 
         JsonNode error = json.readTree(codec.error("bad-json", "Malformed"));
         assertEquals("bad-json", error.path("code").asText());
