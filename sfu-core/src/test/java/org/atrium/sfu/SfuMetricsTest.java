@@ -150,9 +150,25 @@ class SfuMetricsTest {
     void aDepartedPublishersStreamsFreeTheirSrtpStateAtEachReceiver() throws Exception {
         sendAndReceiveAll();
         assertEquals(1, first.participant().transport().sentSsrcCount());
+        assertEquals(1, first.peer().receivedSsrcCount());
         publisher.close();
         await(0, () -> -first.participant().transport().sentSsrcCount(), "SRTP state of the ended stream");
         assertEquals(0, second.participant().transport().sentSsrcCount());
+        // The receiving client frees its side on the BYE, as a browser does.
+        await(0, () -> -first.peer().receivedSsrcCount(), "the client's state of the ended stream");
+        await(0, () -> -second.peer().receivedSsrcCount(), "the client's state of the ended stream");
+    }
+
+    @Test
+    void anUnpublishedTrackFreesItsSrtpStateAtTheSfuUnlessItsSsrcLivesOn() throws Exception {
+        sendAndReceiveAll();
+        assertEquals(1, publisher.participant().transport().receivedSsrcCount());
+        // Re-published in the same mid under the same SSRC (new RTX): the state, and with
+        // it the rollover counter, stays.
+        publisher.participant().publish("1", MediaKind.VIDEO, PUBLISHER_SSRC, 0x0A0B0C0DL);
+        assertEquals(1, publisher.participant().transport().receivedSsrcCount());
+        publisher.participant().unpublish("1");
+        assertEquals(0, publisher.participant().transport().receivedSsrcCount());
     }
 
     /** The sequence number the first receiver saw for a publisher's sequence number. */

@@ -22,9 +22,13 @@ import org.atrium.dtls.DtlsCertificate;
 import org.atrium.dtls.DtlsEndpoint;
 import org.atrium.dtls.DtlsRole;
 import org.atrium.dtls.Fingerprint;
+import org.atrium.rtp.Bye;
+import org.atrium.rtp.RtcpIterator;
+import org.atrium.rtp.RtcpPacketType;
 import org.atrium.srtp.SrtpKeyingMaterial;
 import org.atrium.srtp.SrtpProfile;
 import org.atrium.srtp.SrtpSession;
+import org.atrium.sfu.transport.IceAgent;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.ice4j.Transport;
@@ -113,6 +117,8 @@ public final class WebRtcPeer implements AutoCloseable {
     private volatile DtlsEndpoint dtls;
     private volatile SrtpSession srtpOut;
     private volatile SrtpSession srtpIn;
+    /** Used on the receive thread only. */
+    private final RtcpIterator rtcpIterator = new RtcpIterator();
     private volatile SrtpProfile profile;
     private volatile SrtpKeyingMaterial keys;
     private volatile String dtlsFailure;
@@ -129,7 +135,7 @@ public final class WebRtcPeer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        Agent created = new Agent("peer", null);
+        Agent created = new IceAgent("peer");
         try {
             created.setControlling(false);
             created.setUseDynamicPorts(false);
@@ -504,6 +510,9 @@ public final class WebRtcPeer implements AutoCloseable {
             undecryptable.incrementAndGet();
             return;
         }
+        if (rtcp) {
+            forgetEndedStreams(in, buf, off, plainLength);
+        }
         if (handler != null) {
             if (rtcp) {
                 handler.onRtcp(buf, off, plainLength);
@@ -516,6 +525,28 @@ public final class WebRtcPeer implements AutoCloseable {
         if (!(rtcp ? receivedRtcp : receivedRtp).offer(copy)) {
             overflow.incrementAndGet();
         }
+    }
+
+    /**
+     * A BYE ends its streams (RFC 3550 6.6): their SRTP state is freed, as a browser frees
+     * it, so that a long stay in a busy room keeps nothing of streams that are gone.
+     */
+    private void forgetEndedStreams(SrtpSession in, byte[] b, int off, int len) {
+        RtcpIterator packets = rtcpIterator;
+        packets.reset(b, off, len);
+        while (packets.next()) {
+            if (packets.packetType() == RtcpPacketType.BYE && Bye.is(b, packets.offset(), packets.length())) {
+                for (int i = 0; i < Bye.ssrcCount(b, packets.offset()); i++) {
+                    in.removeSsrc((int) Bye.ssrc(b, packets.offset(), i));
+                }
+            }
+        }
+    }
+
+    /** SSRCs with SRTP receiving state for RTP: the streams this peer receives. */
+    public int receivedSsrcCount() {
+        SrtpSession in = srtpIn;
+        return in == null ? 0 : in.rtpSsrcCount();
     }
 
     private final class DtlsEvents implements DtlsEndpoint.Listener {

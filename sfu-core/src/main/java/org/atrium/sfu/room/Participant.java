@@ -247,6 +247,29 @@ public final class Participant {
         }
     }
 
+    /**
+     * Frees the receive-side SRTP state of a closed producer's SSRCs, so that a participant
+     * who starts and stops tracks all day (screen sharing, camera switches) never runs out
+     * of SSRC slots. An SSRC that a live producer still uses keeps its state: a re-publish
+     * under the same SSRC must keep its rollover counter.
+     */
+    void forgetReceivedSsrcs(Producer closed) {
+        for (long ssrc : new long[] {closed.ssrc(), closed.rtxSsrc()}) {
+            if (ssrc >= 0 && !receivesSsrc(ssrc)) {
+                transport.forgetReceivedSsrc(ssrc);
+            }
+        }
+    }
+
+    private boolean receivesSsrc(long ssrc) {
+        for (Producer producer : producers) {
+            if (producer.ssrc() == ssrc || producer.rtxSsrc() == ssrc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when an SSRC is in use on this participant's transport in either direction. */
     boolean usesSsrc(long ssrc) {
         if (ssrc == feedbackSsrc) {

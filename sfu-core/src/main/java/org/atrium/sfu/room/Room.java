@@ -167,6 +167,9 @@ public final class Room {
                 owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.metrics(),
                 router.capabilities(), host.packetCache().packets(), host.packetCache().maxAge().toNanos());
         owner.addProducer(producer);
+        if (existing != null) {
+            owner.forgetReceivedSsrcs(existing);
+        }
         if (ssrc != Producer.UNKNOWN_SSRC) {
             logPublish(owner, kind, ssrc, mid);
         }
@@ -188,6 +191,7 @@ public final class Room {
         Producer producer = owner.producerForMid(mid);
         if (producer != null) {
             closeProducer(owner, producer);
+            owner.forgetReceivedSsrcs(producer);
         }
     }
 

@@ -67,7 +67,7 @@ final class IceTransport implements BufferHandler {
     IceTransport(UdpMediaPort port, String name, Listener listener) throws IOException {
         this.listener = listener;
         this.port = port;
-        agent = new Agent("atr", null);
+        agent = new IceAgent("atr");
         agent.setControlling(true);
         agent.setUseDynamicPorts(false);
         agent.setPerformConsentFreshness(true);

@@ -178,6 +178,20 @@ public final class WebRtcTransport {
         }
     }
 
+    /** Frees the SRTP state of an SSRC this transport will receive no more (its track ended). */
+    public void forgetReceivedSsrc(long ssrc) {
+        SrtpSession in = srtpIn;
+        if (in != null) {
+            in.removeSsrc((int) ssrc);
+        }
+    }
+
+    /** SSRCs with SRTP receiving state for RTP: the streams this participant sends. */
+    public int receivedSsrcCount() {
+        SrtpSession in = srtpIn;
+        return in == null ? 0 : in.rtpSsrcCount();
+    }
+
     /** SSRCs with SRTP sending state for RTP: the streams being sent to this participant. */
     public int sentSsrcCount() {
         SrtpSession out = srtpOut;
