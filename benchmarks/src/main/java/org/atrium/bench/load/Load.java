@@ -12,6 +12,11 @@ interface Load extends AutoCloseable {
     /** Adds subscribers until each room has {@code perRoom}; waits until they are up. */
     void growSubscribers(int perRoom) throws Exception;
 
+    /** Participants that could not join or connect so far, each with its reason. */
+    default java.util.List<String> failures() {
+        return java.util.List.of();
+    }
+
     /** Subscribers per room now. */
     int subscribersPerRoom();
 

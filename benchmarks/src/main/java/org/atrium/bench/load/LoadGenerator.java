@@ -144,7 +144,16 @@ public final class LoadGenerator {
                             + " without passing the limits");
                     break;
                 }
+                int failedBefore = load.failures().size();
                 load.growSubscribers(next);
+                if (load.failures().size() > failedBefore) {
+                    // A refused join (room-full, server-busy) is a configured limit, not
+                    // the machine's: the search ends at the last step the server accepted.
+                    out.println(load.target() + ": " + (load.failures().size() - failedBefore)
+                            + " participant(s) could not join at " + next + " subscribers per room; first: "
+                            + load.failures().get(failedBefore) + "; the search stops here");
+                    break;
+                }
             }
         }
         @SuppressWarnings("unchecked")

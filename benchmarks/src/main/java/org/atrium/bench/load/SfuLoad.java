@@ -110,7 +110,8 @@ final class SfuLoad implements Load {
         }
     }
 
-    List<String> failures() {
+    @Override
+    public List<String> failures() {
         return failures;
     }
 

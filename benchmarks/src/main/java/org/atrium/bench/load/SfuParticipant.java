@@ -109,6 +109,11 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     void awaitConnected() throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
         while (!iceStarted) {
+            String refusal = lastError;
+            if (refusal != null) {
+                // Before its offer a participant has sent only "join": an error refuses it.
+                throw new IllegalStateException(name + ": join refused (" + refusal + ")");
+            }
             if (System.nanoTime() - deadline > 0) {
                 throw new TimeoutException(name + ": no offer within " + CONNECT_TIMEOUT
                         + (lastError != null ? " (" + lastError + ")" : ""));

@@ -127,4 +127,29 @@ class LoadGeneratorTest {
         double ratio = json.path("sfuToRelayForwardedRatio").asDouble();
         assertTrue(ratio > 0.9 && ratio < 1.1, "same load, same forwarded rate: " + ratio);
     }
+
+    @Test
+    void capacityModeStopsAtTheStepTheServerRefusesInsteadOfWaitingOnIt() throws Exception {
+        server.close();
+        SfuConfig sfu = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of())
+                .withLimits(3, 10);
+        server = new AtriumServer(new ServerConfig("127.0.0.1", 0, null, null, false, sfu));
+        port = String.valueOf(server.httpAddress().getPort());
+        Path output = dir.resolve("refused.json");
+        String[] args = {"--mode", "capacity", "--url", "ws://127.0.0.1:" + port + "/ws", "--publishers", "1",
+            "--media", "audio", "--subscribers", "1", "--step", "1", "--max-subscribers", "5",
+            "--step-duration", "2", "--settle", "0", "--ramp-up", "0", "--output", output.toString()};
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        LoadGenerator generator = new LoadGenerator(LoadOptions.parse(args),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        generator.run(args);
+
+        // 1 publisher + 2 subscribers fill the room of 3; the third subscriber is refused
+        // at once (room-full), and the search ends at the last step the server accepted.
+        JsonNode json = SignalingConnection.JSON.readTree(output.toFile());
+        assertEquals(2, json.path("capacity").path("sfu").path("lastGoodSubscribersPerRoom").asInt());
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("could not join at 3 subscribers per room") && text.contains("room-full"),
+                "the refusal and its reason:\n" + text);
+    }
 }
