@@ -17,6 +17,7 @@ import org.atrium.sfu.util.LogContext;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
+import org.atrium.sfu.media.ForwardingLanes;
 import org.atrium.sfu.room.Rooms;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.transport.UdpMediaPort;
@@ -39,6 +40,7 @@ public final class Sfu implements AutoCloseable {
     private final ExecutorService handshakes;
     private final ScheduledExecutorService timers;
     private final Rooms rooms;
+    private final ForwardingLanes lanes;
     private volatile boolean closed;
 
     /** A server whose meters are kept in a registry of its own, not exported. */
@@ -55,9 +57,10 @@ public final class Sfu implements AutoCloseable {
         // BC's DTLS handshake blocks its thread until done: one per handshake in progress.
         this.handshakes = Executors.newCachedThreadPool(daemonThreads("atrium-dtls"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("atrium-timer"));
+        this.lanes = new ForwardingLanes(config.forwardingThreads(), metrics);
         this.rooms = new Rooms(this::newTransport, metrics, config.capabilities(),
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms(),
-                config.packetCache());
+                config.packetCache(), lanes);
         every(1000, "Timeout check", this::checkTimeouts);
         every(1000, "Bitrate sampling", () -> rooms.sampleBitrates(System.nanoTime()));
         bindGauges(registry);
@@ -86,6 +89,9 @@ public final class Sfu implements AutoCloseable {
         }
         Gauge.builder("atrium.ice.sessions", mediaPort, UdpMediaPort::sessionCount)
                 .description("ICE sessions open on the media port, one per participant's transport")
+                .strongReference(true).register(registry);
+        Gauge.builder("atrium.forwarding.backlog", lanes, ForwardingLanes::backlog)
+                .description("Packets and retransmissions waiting in the forwarding threads' queues")
                 .strongReference(true).register(registry);
         Gauge.builder("atrium.subscriptions", rooms, Rooms::consumerCount)
                 .description("Streams being forwarded to receivers, one per track and receiver")
@@ -169,6 +175,7 @@ public final class Sfu implements AutoCloseable {
         timers.shutdownNow();
         handshakes.shutdownNow();
         mediaPort.close();
+        lanes.close();
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

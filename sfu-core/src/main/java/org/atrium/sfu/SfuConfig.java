@@ -23,6 +23,8 @@ import org.atrium.sfu.media.MediaCapabilities;
  * @param packetCache how many packets of each published video stream are kept for
  *        retransmission, and for how long (memory: packets x 1500 B per video stream)
  * @param inboundLimit the most one participant may send; more is dropped before decryption
+ * @param forwardingThreads threads that rewrite, encrypt and send to receivers, each
+ *        receiver on one of them; 0 sends on the thread that received the packet
  */
 public record SfuConfig(
         InetAddress mediaBindAddress,
@@ -35,7 +37,8 @@ public record SfuConfig(
         int maxRooms,
         MediaCapabilities capabilities,
         PacketCacheSize packetCache,
-        InboundLimit inboundLimit) {
+        InboundLimit inboundLimit,
+        int forwardingThreads) {
 
     /**
      * What one participant may send the SFU, averaged over a second (a token bucket with
@@ -74,6 +77,9 @@ public record SfuConfig(
         if (maxParticipantsPerRoom < 1 || maxRooms < 1) {
             throw new IllegalArgumentException("limits must be at least 1");
         }
+        if (forwardingThreads < 0 || forwardingThreads > 64) {
+            throw new IllegalArgumentException("forwarding threads must be 0-64: " + forwardingThreads);
+        }
     }
 
     public static SfuConfig defaults() {
@@ -89,17 +95,18 @@ public record SfuConfig(
                 1000,
                 MediaCapabilities.defaults(),
                 new PacketCacheSize(512, Duration.ofSeconds(1)),
-                InboundLimit.DEFAULT);
+                InboundLimit.DEFAULT,
+                defaultForwardingThreads());
     }
 
     public SfuConfig withMedia(InetAddress bindAddress, int port, List<InetAddress> announced) {
         return new SfuConfig(bindAddress, port, announced, iceTimeout, consentTimeout, keyframeMinInterval,
-                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit, forwardingThreads);
     }
 
     public SfuConfig withTimeouts(Duration ice, Duration consent) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, ice, consent, keyframeMinInterval,
-                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit, forwardingThreads);
     }
 
     public SfuConfig withKeyframeMinInterval(Duration interval) {
@@ -107,21 +114,38 @@ public record SfuConfig(
             throw new IllegalArgumentException("keyframe interval must not be negative");
         }
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout, interval,
-                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit);
+                maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit, forwardingThreads);
     }
 
     public SfuConfig withPacketCache(PacketCacheSize size) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
-                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, size, inboundLimit);
+                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, size, inboundLimit, forwardingThreads);
     }
 
     public SfuConfig withLimits(int participantsPerRoom, int rooms) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
-                keyframeMinInterval, participantsPerRoom, rooms, capabilities, packetCache, inboundLimit);
+                keyframeMinInterval, participantsPerRoom, rooms, capabilities, packetCache, inboundLimit, forwardingThreads);
+    }
+
+    /**
+     * With four cores or more, one forwarding thread per core beside the receive thread,
+     * up to four: the receive thread then only decrypts and routes. Below four cores the
+     * fan-out stays on the receive thread: on two vCPUs the hand-over cost more than the
+     * second core gave (benchmarks/README.md).
+     */
+    public static int defaultForwardingThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return cores < 4 ? 0 : Math.min(cores - 1, 4);
+    }
+
+    public SfuConfig withForwardingThreads(int threads) {
+        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
+                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit,
+                threads);
     }
 
     public SfuConfig withInboundLimit(InboundLimit limit) {
         return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
-                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, packetCache, limit);
+                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, packetCache, limit, forwardingThreads);
     }
 }

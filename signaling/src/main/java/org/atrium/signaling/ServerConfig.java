@@ -125,6 +125,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                                      (ATRIUM_MAX_INBOUND_PACKET_RATE, default 4000)
               --reconnect-grace S    seconds a participant whose connection dropped stays for its
                                      client to resume     (ATRIUM_RECONNECT_GRACE, default 20)
+              --forwarding-threads N threads that encrypt and send to receivers; 0 sends on the
+                                     receiving thread (ATRIUM_FORWARDING_THREADS, default: cores - 1
+                                     up to 4 with 4 cores or more, else 0)
               --help                 this text
             """;
 
@@ -139,7 +142,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age",
                 "keyframe-interval", "admin-token", "metrics-need-token", "log-format", "jwt-secret",
                 "jwt-public-key", "max-tracks", "message-rate", "message-burst", "max-pending-joins",
-                "max-message-bytes", "max-frame-bytes", "max-inbound-bitrate", "max-inbound-packet-rate", "reconnect-grace")) {
+                "max-message-bytes", "max-frame-bytes", "max-inbound-bitrate", "max-inbound-packet-rate", "reconnect-grace",
+                "forwarding-threads")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -193,6 +197,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         long inboundBitrate = sfu.inboundLimit().bitsPerSecond();
         int inboundPacketRate = sfu.inboundLimit().packetsPerSecond();
         int reconnectGraceSeconds = (int) SignalingLimits.DEFAULT_RECONNECT_GRACE.toSeconds();
+        int forwardingThreads = sfu.forwardingThreads();
         int cachePackets = sfu.packetCache().packets();
         long cacheAgeMillis = sfu.packetCache().maxAge().toMillis();
         long keyframeMillis = sfu.keyframeMinInterval().toMillis();
@@ -215,6 +220,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "tls-self-signed" -> selfSigned = Boolean.parseBoolean(value);
                 case "max-participants" -> maxParticipants = positive(value, "--max-participants");
                 case "max-rooms" -> maxRooms = positive(value, "--max-rooms");
+                case "forwarding-threads" -> forwardingThreads = inRange(value, "--forwarding-threads", 0, 64);
                 case "max-inbound-bitrate" -> inboundBitrate = positive(value, "--max-inbound-bitrate");
                 case "max-inbound-packet-rate" -> inboundPacketRate = positive(value, "--max-inbound-packet-rate");
                 case "reconnect-grace" -> reconnectGraceSeconds = positive(value, "--reconnect-grace");
@@ -265,7 +271,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         }
         sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms)
                 .withPacketCache(cache).withKeyframeMinInterval(java.time.Duration.ofMillis(keyframeMillis))
-                .withInboundLimit(inbound);
+                .withInboundLimit(inbound).withForwardingThreads(forwardingThreads);
         limits = new SignalingLimits(maxTracks, messageRate, messageBurst, maxPendingJoins, maxMessageBytes,
                 maxFrameBytes, java.time.Duration.ofSeconds(reconnectGraceSeconds));
         return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu, adminToken, metricsNeedToken,
@@ -286,6 +292,18 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 throw new IllegalArgumentException(flag + " must be 0-65535, not " + value);
             }
             return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
+        }
+    }
+
+    private static int inRange(String value, String flag, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(flag + " must be " + min + "-" + max + ", not " + value);
+            }
+            return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
         }

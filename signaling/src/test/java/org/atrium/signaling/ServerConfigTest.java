@@ -40,6 +40,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void forwardingThreadsComeFromEnvironmentOrFlagsWithinZeroToSixtyFour() {
+        assertEquals(SfuConfig.defaultForwardingThreads(), ServerConfig.from(Map.of(), new String[0]).sfu()
+                .forwardingThreads());
+        assertEquals(3, ServerConfig.from(Map.of("ATRIUM_FORWARDING_THREADS", "3"), new String[0]).sfu()
+                .forwardingThreads());
+        assertEquals(0, ServerConfig.from(Map.of("ATRIUM_FORWARDING_THREADS", "3"),
+                new String[] {"--forwarding-threads", "0"}).sfu().forwardingThreads());
+        for (String bad : new String[] {"-1", "65", "two"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.from(Map.of(), new String[] {"--forwarding-threads", bad}));
+            assertTrue(e.getMessage().contains("--forwarding-threads"), e.getMessage());
+        }
+    }
+
+    @Test
     void adminTokenAndLogFormatComeFromEnvironmentOrFlags() {
         ServerConfig fromEnv = ServerConfig.from(Map.of("ATRIUM_ADMIN_TOKEN", "t0ken", "ATRIUM_METRICS_NEED_TOKEN",
                 "true", "ATRIUM_LOG_FORMAT", "json"), new String[0]);

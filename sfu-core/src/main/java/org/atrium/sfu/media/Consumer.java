@@ -54,12 +54,14 @@ public final class Consumer {
     private final LongAdder pliReceived = new LongAdder();
     private final LongAdder firReceived = new LongAdder();
 
+    private final ForwardingLane lane;
     private volatile boolean resumed;
     private volatile boolean closed;
     private volatile boolean rtxEnabled;
 
     // Rewriting state, written by the thread forwarding the producer's packets and read
-    // by the receiver's thread for retransmissions: the deltas are set before started.
+    // for retransmissions (the same thread when the receiver has a lane): the deltas are
+    // set before started.
     private volatile boolean started;
     private volatile int sequenceDelta;
     private volatile long timestampDelta;
@@ -71,6 +73,13 @@ public final class Consumer {
      */
     public Consumer(String id, Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream,
             byte[] extensionIdMap, MediaCapabilities capabilities, SfuMetrics metrics) {
+        this(id, producer, receiverId, ssrc, rtxSsrc, downstream, null, extensionIdMap, capabilities, metrics);
+    }
+
+    /** @param lane the receiver's forwarding lane, or null to send on the producer's receiving thread */
+    public Consumer(String id, Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream,
+            ForwardingLane lane, byte[] extensionIdMap, MediaCapabilities capabilities, SfuMetrics metrics) {
+        this.lane = lane;
         this.metrics = metrics;
         this.id = id;
         this.producer = producer;
@@ -229,6 +238,24 @@ public final class Consumer {
             metrics.retransmitted(producer.kind(), n);
         }
         return sent;
+    }
+
+    /**
+     * The receiver NACKed one of this consumer's sequence numbers: the retransmission is
+     * sent on the receiver's lane, after what is already queued for it, or at once when
+     * the receiver has none.
+     */
+    public void onNack(int consumerSequence, long nowNanos) {
+        if (lane == null) {
+            retransmit(consumerSequence, nowNanos);
+        } else {
+            lane.retransmit(this, consumerSequence, nowNanos);
+        }
+    }
+
+    /** The receiver's forwarding lane, or null. */
+    ForwardingLane lane() {
+        return lane;
     }
 
     /** Sequence numbers the receiver has NACKed. */

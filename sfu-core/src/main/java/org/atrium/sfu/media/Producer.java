@@ -57,6 +57,9 @@ public final class Producer {
     private final BitrateMeter bitrate = new BitrateMeter();
 
     private volatile Consumer[] consumers = new Consumer[0];
+    // What forward() reads: the consumers without a lane, and the others by lane.
+    private volatile Consumer[] inlineConsumers = new Consumer[0];
+    private volatile LaneGroup[] laneGroups = new LaneGroup[0];
     private volatile boolean closed;
 
     /**
@@ -158,8 +161,11 @@ public final class Producer {
                 audioLevel.onLevel(AudioLevel.level(data), AudioLevel.voiceActivity(data), receivedNanos);
             }
         }
-        for (Consumer consumer : consumers) {
+        for (Consumer consumer : inlineConsumers) {
             consumer.send(buf, off, len, receivedNanos);
+        }
+        for (LaneGroup group : laneGroups) {
+            group.lane().forward(buf, off, len, receivedNanos, group.consumers());
         }
     }
 
@@ -262,10 +268,36 @@ public final class Producer {
 
     synchronized void addConsumer(Consumer consumer) {
         consumers = ArraySnapshots.with(consumers, consumer);
+        groupByLane();
     }
 
     synchronized void removeConsumer(Consumer consumer) {
         consumers = ArraySnapshots.without(consumers, consumer);
+        groupByLane();
+    }
+
+    /** The consumers of one lane, handed to it with each packet. */
+    private record LaneGroup(ForwardingLane lane, Consumer[] consumers) {
+    }
+
+    /** Rebuilds the per-lane snapshots that {@link #forward} reads; on changes only. */
+    private void groupByLane() {
+        java.util.Map<ForwardingLane, java.util.List<Consumer>> byLane = new java.util.LinkedHashMap<>();
+        java.util.List<Consumer> inline = new java.util.ArrayList<>();
+        for (Consumer consumer : consumers) {
+            if (consumer.lane() == null) {
+                inline.add(consumer);
+            } else {
+                byLane.computeIfAbsent(consumer.lane(), lane -> new java.util.ArrayList<>()).add(consumer);
+            }
+        }
+        LaneGroup[] groups = new LaneGroup[byLane.size()];
+        int i = 0;
+        for (java.util.Map.Entry<ForwardingLane, java.util.List<Consumer>> entry : byLane.entrySet()) {
+            groups[i++] = new LaneGroup(entry.getKey(), entry.getValue().toArray(new Consumer[0]));
+        }
+        inlineConsumers = inline.toArray(new Consumer[0]);
+        laneGroups = groups;
     }
 
     /** Its consumers, a snapshot. */
@@ -313,7 +345,10 @@ public final class Producer {
     public void close() {
         closed = true;
         keyframes.cancel();
-        consumers = new Consumer[0];
+        synchronized (this) {
+            consumers = new Consumer[0];
+            groupByLane();
+        }
     }
 
     @Override

@@ -29,8 +29,14 @@ public final class Router {
      * @param rtxSsrc the SSRC of its retransmissions, or -1
      */
     public Consumer connect(Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream) {
+        return connect(producer, receiverId, ssrc, rtxSsrc, downstream, null);
+    }
+
+    /** As {@link #connect(Producer, String, long, long, PacketSink)}, sending on the receiver's lane (or inline: null). */
+    public Consumer connect(Producer producer, String receiverId, long ssrc, long rtxSsrc, PacketSink downstream,
+            ForwardingLane lane) {
         Consumer consumer = new Consumer(producer.id() + ">" + receiverId, producer, receiverId, ssrc, rtxSsrc,
-                downstream, extensionIdMap, capabilities, metrics);
+                downstream, lane, extensionIdMap, capabilities, metrics);
         producer.addConsumer(consumer);
         return consumer;
     }

@@ -20,6 +20,7 @@ import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.cc.LossBasedRateEstimator;
 import org.atrium.sfu.cc.TransportCcFeedbackGenerator;
 import org.atrium.sfu.media.Consumer;
+import org.atrium.sfu.media.ForwardingLane;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
@@ -71,11 +72,14 @@ public final class Participant {
     private volatile Producer[] producers = new Producer[0];
     private volatile Consumer[] consumers = new Consumer[0];
     private volatile boolean closed;
+    /** Where the streams this participant receives are sent from, or null: inline. */
+    private final ForwardingLane lane;
 
     Participant(String id, Admission admission, Room room, ParticipantListener listener,
-            TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId)
-            throws java.io.IOException {
+            TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId,
+            ForwardingLane lane) throws java.io.IOException {
         this.id = id;
+        this.lane = lane;
         this.transportCcExtensionId = transportCcExtensionId;
         this.reports = new RtcpReports(feedbackSsrc);
         this.admission = admission;
@@ -93,6 +97,10 @@ public final class Participant {
 
     public String id() {
         return id;
+    }
+
+    ForwardingLane lane() {
+        return lane;
     }
 
     public String displayName() {
@@ -441,7 +449,7 @@ public final class Participant {
                 int count = Nack.lostSequences(buf, off, lostScratch);
                 metrics.nacksReceived(count);
                 for (int i = 0; i < count; i++) {
-                    consumer.retransmit(lostScratch[i], nowNanos);
+                    consumer.onNack(lostScratch[i], nowNanos);
                 }
                 return;
             }

@@ -51,6 +51,9 @@ public final class Room {
 
         int maxParticipants();
 
+        /** The forwarding lane for a new participant's received streams, or null for none. */
+        org.atrium.sfu.media.ForwardingLane assignLane();
+
         /** The room has emptied and closed. */
         void roomClosed(Room room);
     }
@@ -89,7 +92,8 @@ public final class Room {
         }
         String id = newParticipantId();
         Participant participant = new Participant(id, admission, this, listener, host.transportFactory(),
-                host.metrics(), newSsrc(null), router.capabilities().extensionId(RtpHeaderExtension.TRANSPORT_CC));
+                host.metrics(), newSsrc(null), router.capabilities().extensionId(RtpHeaderExtension.TRANSPORT_CC),
+                host.assignLane());
         List<Participant> others = new ArrayList<>(participants.values());
         participants.put(id, participant);
         try (LogContext.Scope scope = new LogContext(name, id).open()) {
@@ -203,7 +207,7 @@ public final class Room {
                 rtxSsrc = newSsrc(receiver);
             } while (rtxSsrc == ssrc);
         }
-        Consumer consumer = router.connect(producer, receiver.id(), ssrc, rtxSsrc, receiver.sink());
+        Consumer consumer = router.connect(producer, receiver.id(), ssrc, rtxSsrc, receiver.sink(), receiver.lane());
         receiver.addConsumer(consumer);
         receiver.listener().onConsumerAdded(consumer);
     }

@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import org.atrium.sfu.SfuConfig;
 import org.atrium.sfu.media.MediaCapabilities;
+import org.atrium.sfu.media.ForwardingLane;
+import org.atrium.sfu.media.ForwardingLanes;
 import org.atrium.sfu.media.Router;
 import org.atrium.sfu.stats.SfuMetrics;
 
@@ -27,11 +29,13 @@ public final class Rooms {
      * @param maxParticipants per room
      * @param maxRooms on this server
      * @param packetCache bounds of each video stream's retransmission cache
+     * @param lanes where receivers' packets are sent from
      */
     public Rooms(Participant.TransportFactory transportFactory, SfuMetrics metrics, MediaCapabilities capabilities,
             long keyframeIntervalNanos, ScheduledExecutorService timers, int maxParticipants, int maxRooms,
-            SfuConfig.PacketCacheSize packetCache) {
-        this.host = new Host(transportFactory, metrics, keyframeIntervalNanos, timers, maxParticipants, packetCache);
+            SfuConfig.PacketCacheSize packetCache, ForwardingLanes lanes) {
+        this.host = new Host(transportFactory, metrics, keyframeIntervalNanos, timers, maxParticipants, packetCache,
+                lanes);
         this.capabilities = capabilities;
         this.maxRooms = maxRooms;
     }
@@ -181,15 +185,23 @@ public final class Rooms {
         private final ScheduledExecutorService timers;
         private final int maxParticipants;
         private final SfuConfig.PacketCacheSize packetCache;
+        private final ForwardingLanes lanes;
 
         Host(Participant.TransportFactory transportFactory, SfuMetrics metrics, long keyframeIntervalNanos,
-                ScheduledExecutorService timers, int maxParticipants, SfuConfig.PacketCacheSize packetCache) {
+                ScheduledExecutorService timers, int maxParticipants, SfuConfig.PacketCacheSize packetCache,
+                ForwardingLanes lanes) {
+            this.lanes = lanes;
             this.packetCache = packetCache;
             this.transportFactory = transportFactory;
             this.metrics = metrics;
             this.keyframeIntervalNanos = keyframeIntervalNanos;
             this.timers = timers;
             this.maxParticipants = maxParticipants;
+        }
+
+        @Override
+        public ForwardingLane assignLane() {
+            return lanes.assign();
         }
 
         @Override

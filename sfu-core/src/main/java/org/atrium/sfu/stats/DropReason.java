@@ -25,7 +25,9 @@ public enum DropReason {
     /** From an address the participant's ICE session has no candidate pair with. */
     UNKNOWN_SOURCE("unknown_source"),
     /** The participant sent more than its inbound limit allows. */
-    RATE_LIMITED("rate_limited");
+    RATE_LIMITED("rate_limited"),
+    /** A receiver's forwarding lane was full: the server cannot keep up with its fan-out. */
+    QUEUE_FULL("queue_full");
 
     private final String label;
 

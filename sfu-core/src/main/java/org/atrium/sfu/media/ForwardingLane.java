@@ -1,0 +1,188 @@
+package org.atrium.sfu.media;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.atrium.sfu.stats.DropReason;
+import org.atrium.sfu.stats.SfuMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread that rewrites, protects and sends the packets of the receivers assigned to
+ * it, so that the per-receiver work of a fan-out (most of its cost: SRTP and the send
+ * system call) spreads over the cores while each receiver's packets stay in order.
+ *
+ * <p>Everything sent as RTP to a receiver goes through its lane: forwarded packets and
+ * retransmissions alike. That keeps each of the receiver's SRTP streams (rollover counter,
+ * cipher) on one thread, as the SRTP session requires.
+ *
+ * <p>The queue is a bounded ring of preallocated jobs, each with its own packet buffer
+ * (Vyukov's bounded queue, used with many producers and this one consumer): enqueueing
+ * copies the packet once per lane and allocates nothing. A full ring drops the packet
+ * for this lane's receivers and counts it as {@code queue_full}; the receive thread never
+ * waits for a lane.
+ */
+public final class ForwardingLane implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardingLane.class);
+
+    /** Jobs per lane: about 0.3 s of a busy room's video, 2.3 MB of buffers. */
+    static final int CAPACITY = 1024;
+    private static final int MASK = CAPACITY - 1;
+
+    private static final class Job {
+        final byte[] packet = new byte[Consumer.MAX_PACKET];
+        int length;
+        long receivedNanos;
+        /** The receivers of a forwarded packet, or null for a retransmission. */
+        Consumer[] consumers;
+        /** The receiver of a retransmission. */
+        Consumer consumer;
+        int sequence;
+        /** Where it is in the ring while being filled. */
+        long position;
+    }
+
+    private final Job[] jobs = new Job[CAPACITY];
+    /** Per slot: equal to the position it may be written at, position + 1 once written. */
+    private final AtomicLongArray slotSequences = new AtomicLongArray(CAPACITY);
+    private final AtomicLong tail = new AtomicLong();
+    /** Read position: written by the lane's thread only, read by {@link #backlog()}. */
+    private volatile long head;
+    private final SfuMetrics metrics;
+    private final Thread thread;
+    private volatile boolean sleeping;
+    private volatile boolean closed;
+
+    ForwardingLane(String name, SfuMetrics metrics) {
+        this.metrics = metrics;
+        for (int i = 0; i < CAPACITY; i++) {
+            jobs[i] = new Job();
+            slotSequences.set(i, i);
+        }
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues one packet for {@code consumers}, all of them this lane's; false when it was dropped. */
+    boolean forward(byte[] buf, int off, int len, long receivedNanos, Consumer[] consumers) {
+        if (len > Consumer.MAX_PACKET) {
+            metrics.drop(DropReason.TOO_LARGE);
+            return false;
+        }
+        Job job = claimJob();
+        if (job == null) {
+            return false;
+        }
+        System.arraycopy(buf, off, job.packet, 0, len);
+        job.length = len;
+        job.receivedNanos = receivedNanos;
+        job.consumers = consumers;
+        job.consumer = null;
+        publish(job);
+        return true;
+    }
+
+    /** Queues a receiver's NACK of one of its sequence numbers; false when the queue is full. */
+    boolean retransmit(Consumer consumer, int sequence, long nowNanos) {
+        Job job = claimJob();
+        if (job == null) {
+            return false;
+        }
+        job.consumers = null;
+        job.consumer = consumer;
+        job.sequence = sequence;
+        job.receivedNanos = nowNanos;
+        publish(job);
+        return true;
+    }
+
+    /** The job at a free position, to fill and publish; null, counted, when the ring is full. */
+    private Job claimJob() {
+        long position = claim();
+        if (position < 0) {
+            metrics.drop(DropReason.QUEUE_FULL);
+            return null;
+        }
+        Job job = jobs[(int) position & MASK];
+        job.position = position;
+        return job;
+    }
+
+    /** A free position, or -1 when the ring is full. */
+    private long claim() {
+        long position = tail.get();
+        while (true) {
+            long difference = slotSequences.get((int) position & MASK) - position;
+            if (difference == 0) {
+                if (tail.compareAndSet(position, position + 1)) {
+                    return position;
+                }
+                position = tail.get();
+            } else if (difference < 0) {
+                return -1;
+            } else {
+                position = tail.get();
+            }
+        }
+    }
+
+    private void publish(Job job) {
+        slotSequences.set((int) job.position & MASK, job.position + 1);
+        if (sleeping) {
+            sleeping = false;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            int slot = (int) head & MASK;
+            if (slotSequences.get(slot) != head + 1) {
+                sleeping = true;
+                // Checked again after saying so: a producer that published before it saw
+                // the flag has left its job in the ring.
+                if (slotSequences.get(slot) != head + 1 && !closed) {
+                    LockSupport.parkNanos(this, 10_000_000L);
+                }
+                sleeping = false;
+                continue;
+            }
+            Job job = jobs[slot];
+            try {
+                if (job.consumers != null) {
+                    for (Consumer consumer : job.consumers) {
+                        consumer.send(job.packet, 0, job.length, job.receivedNanos);
+                    }
+                } else {
+                    job.consumer.retransmit(job.sequence, job.receivedNanos);
+                }
+            } catch (RuntimeException e) {
+                // One receiver's failure must not stop the others'.
+                LOG.warn("Forwarding failed", e);
+            }
+            job.consumers = null;
+            job.consumer = null;
+            slotSequences.set(slot, head + CAPACITY);
+            head++;
+        }
+    }
+
+    /** Packets and retransmissions queued and not yet sent. */
+    public int backlog() {
+        return (int) Math.max(0, tail.get() - head);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
