@@ -95,6 +95,22 @@ class ForwardingLanesTest {
             }
         }
         assertEquals(0, fixture.sfu().metrics().drops(DropReason.QUEUE_FULL));
+
+        // The stream ends: each receiver gets its BYE after the last packet, and the SRTP
+        // state of the stream is freed on both sides of each receiver's transport.
+        publisher.close();
+        for (PeerInRoom receiver : receivers) {
+            awaitZero(() -> receiver.participant().transport().sentSsrcCount(), "the SFU's sending state");
+            awaitZero(() -> receiver.peer().receivedSsrcCount(), "the receiver's state, freed on the BYE");
+        }
+    }
+
+    private static void awaitZero(java.util.function.IntSupplier count, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (count.getAsInt() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, count.getAsInt(), what);
     }
 
     @ParameterizedTest(name = "{0} forwarding threads")

@@ -40,6 +40,8 @@ public final class ForwardingLane implements AutoCloseable {
         /** The receiver of a retransmission. */
         Consumer consumer;
         int sequence;
+        /** Control work, instead of a packet. */
+        Runnable task;
         /** Where it is in the ring while being filled. */
         long position;
     }
@@ -81,6 +83,7 @@ public final class ForwardingLane implements AutoCloseable {
         job.receivedNanos = receivedNanos;
         job.consumers = consumers;
         job.consumer = null;
+        job.task = null;
         publish(job);
         return true;
     }
@@ -93,6 +96,7 @@ public final class ForwardingLane implements AutoCloseable {
         }
         job.consumers = null;
         job.consumer = consumer;
+        job.task = null;
         job.sequence = sequence;
         job.receivedNanos = nowNanos;
         publish(job);
@@ -109,6 +113,25 @@ public final class ForwardingLane implements AutoCloseable {
         Job job = jobs[(int) position & MASK];
         job.position = position;
         return job;
+    }
+
+    /**
+     * Queues control work for this lane's receivers, to run after every packet queued
+     * before it (such as a stream's BYE after its last packets); false when the queue is
+     * full, and the caller runs it itself.
+     */
+    public boolean runAfterQueued(Runnable task) {
+        long position = claim();
+        if (position < 0) {
+            return false;
+        }
+        Job job = jobs[(int) position & MASK];
+        job.position = position;
+        job.consumers = null;
+        job.consumer = null;
+        job.task = task;
+        publish(job);
+        return true;
     }
 
     /** A free position, or -1 when the ring is full. */
@@ -156,8 +179,10 @@ public final class ForwardingLane implements AutoCloseable {
                     for (Consumer consumer : job.consumers) {
                         consumer.send(job.packet, 0, job.length, job.receivedNanos);
                     }
-                } else {
+                } else if (job.consumer != null) {
                     job.consumer.retransmit(job.sequence, job.receivedNanos);
+                } else {
+                    job.task.run();
                 }
             } catch (RuntimeException e) {
                 // One receiver's failure must not stop the others'.
@@ -165,6 +190,7 @@ public final class ForwardingLane implements AutoCloseable {
             }
             job.consumers = null;
             job.consumer = null;
+            job.task = null;
             slotSequences.set(slot, head + CAPACITY);
             head++;
         }

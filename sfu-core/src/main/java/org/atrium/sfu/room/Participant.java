@@ -244,6 +244,14 @@ public final class Participant {
      * of SSRC slots.
      */
     void sendBye(Consumer consumer) {
+        // On the receiver's lane, after the stream's last queued packets: no packet of it
+        // follows its BYE, and none recreates the SRTP state freed here.
+        if (lane == null || !lane.runAfterQueued(() -> sendByeNow(consumer))) {
+            sendByeNow(consumer);
+        }
+    }
+
+    private void sendByeNow(Consumer consumer) {
         byte[] packet = new byte[ReceiverReport.MIN_LENGTH + 12];
         int length = ReceiverReport.write(packet, 0, feedbackSsrc, 0);
         long[] ssrcs = consumer.rtxSsrc() >= 0 ? new long[] {consumer.ssrc(), consumer.rtxSsrc()}
