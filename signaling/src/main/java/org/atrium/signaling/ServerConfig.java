@@ -286,15 +286,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
     }
 
     private static int port(String value, String flag) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException(flag + " must be 0-65535, not " + value);
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
-        }
+        return inRange(value, flag, 0, 65535);
     }
 
     private static int inRange(String value, String flag, int min, int max) {

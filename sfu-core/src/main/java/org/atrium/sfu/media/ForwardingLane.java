@@ -74,45 +74,31 @@ public final class ForwardingLane implements AutoCloseable {
             metrics.drop(DropReason.TOO_LARGE);
             return false;
         }
-        Job job = claimJob();
+        Job job = claim();
         if (job == null) {
+            metrics.drop(DropReason.QUEUE_FULL);
             return false;
         }
         System.arraycopy(buf, off, job.packet, 0, len);
         job.length = len;
         job.receivedNanos = receivedNanos;
         job.consumers = consumers;
-        job.consumer = null;
-        job.task = null;
         publish(job);
         return true;
     }
 
     /** Queues a receiver's NACK of one of its sequence numbers; false when the queue is full. */
     boolean retransmit(Consumer consumer, int sequence, long nowNanos) {
-        Job job = claimJob();
+        Job job = claim();
         if (job == null) {
+            metrics.drop(DropReason.QUEUE_FULL);
             return false;
         }
-        job.consumers = null;
         job.consumer = consumer;
-        job.task = null;
         job.sequence = sequence;
         job.receivedNanos = nowNanos;
         publish(job);
         return true;
-    }
-
-    /** The job at a free position, to fill and publish; null, counted, when the ring is full. */
-    private Job claimJob() {
-        long position = claim();
-        if (position < 0) {
-            metrics.drop(DropReason.QUEUE_FULL);
-            return null;
-        }
-        Job job = jobs[(int) position & MASK];
-        job.position = position;
-        return job;
     }
 
     /**
@@ -121,31 +107,32 @@ public final class ForwardingLane implements AutoCloseable {
      * full, and the caller runs it itself.
      */
     public boolean runAfterQueued(Runnable task) {
-        long position = claim();
-        if (position < 0) {
+        Job job = claim();
+        if (job == null) {
             return false;
         }
-        Job job = jobs[(int) position & MASK];
-        job.position = position;
-        job.consumers = null;
-        job.consumer = null;
         job.task = task;
         publish(job);
         return true;
     }
 
-    /** A free position, or -1 when the ring is full. */
-    private long claim() {
+    /**
+     * The job at a free position, to fill and publish, or null when the ring is full. Its
+     * consumers, consumer and task are null: the lane clears them when it is done.
+     */
+    private Job claim() {
         long position = tail.get();
         while (true) {
             long difference = slotSequences.get((int) position & MASK) - position;
             if (difference == 0) {
                 if (tail.compareAndSet(position, position + 1)) {
-                    return position;
+                    Job job = jobs[(int) position & MASK];
+                    job.position = position;
+                    return job;
                 }
                 position = tail.get();
             } else if (difference < 0) {
-                return -1;
+                return null;
             } else {
                 position = tail.get();
             }

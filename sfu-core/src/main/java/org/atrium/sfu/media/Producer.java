@@ -1,5 +1,9 @@
 package org.atrium.sfu.media;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.HeaderExtensions;
@@ -282,18 +286,18 @@ public final class Producer {
 
     /** Rebuilds the per-lane snapshots that {@link #forward} reads; on changes only. */
     private void groupByLane() {
-        java.util.Map<ForwardingLane, java.util.List<Consumer>> byLane = new java.util.LinkedHashMap<>();
-        java.util.List<Consumer> inline = new java.util.ArrayList<>();
+        Map<ForwardingLane, List<Consumer>> byLane = new LinkedHashMap<>();
+        List<Consumer> inline = new ArrayList<>();
         for (Consumer consumer : consumers) {
             if (consumer.lane() == null) {
                 inline.add(consumer);
             } else {
-                byLane.computeIfAbsent(consumer.lane(), lane -> new java.util.ArrayList<>()).add(consumer);
+                byLane.computeIfAbsent(consumer.lane(), lane -> new ArrayList<>()).add(consumer);
             }
         }
         LaneGroup[] groups = new LaneGroup[byLane.size()];
         int i = 0;
-        for (java.util.Map.Entry<ForwardingLane, java.util.List<Consumer>> entry : byLane.entrySet()) {
+        for (Map.Entry<ForwardingLane, List<Consumer>> entry : byLane.entrySet()) {
             groups[i++] = new LaneGroup(entry.getKey(), entry.getValue().toArray(new Consumer[0]));
         }
         inlineConsumers = inline.toArray(new Consumer[0]);

@@ -277,6 +277,7 @@ public final class Participant {
         }
     }
 
+    /** True when one of this participant's published tracks uses the SSRC, as main or RTX stream. */
     private boolean receivesSsrc(long ssrc) {
         for (Producer producer : producers) {
             if (producer.ssrc() == ssrc || producer.rtxSsrc() == ssrc) {
@@ -296,12 +297,7 @@ public final class Participant {
                 return true;
             }
         }
-        for (Producer producer : producers) {
-            if (producer.ssrc() == ssrc || producer.rtxSsrc() == ssrc) {
-                return true;
-            }
-        }
-        return false;
+        return receivesSsrc(ssrc);
     }
 
     /**
