@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import org.atrium.srtp.SrtpProfile;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsAuthentication;
@@ -43,7 +44,7 @@ final class AtriumDtlsClient extends DefaultTlsClient {
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return DtlsPeerSupport.cipherSuites(crypto);
+        return DtlsPeerSupport.clientCipherSuites(crypto);
     }
 
     @Override
@@ -92,9 +93,27 @@ final class AtriumDtlsClient extends DefaultTlsClient {
 
             @Override
             public TlsCredentials getClientCredentials(CertificateRequest certificateRequest) throws IOException {
-                return DtlsPeerSupport.signer(context, crypto, certificate);
+                // CertificateVerify must use a type and algorithm the server's request lists.
+                short type = certificate.kind().isRsa()
+                        ? ClientCertificateType.rsa_sign : ClientCertificateType.ecdsa_sign;
+                if (!contains(certificateRequest.getCertificateTypes(), type)) {
+                    String reason = "server does not accept a " + certificate.kind() + " client certificate";
+                    outcome.refuse(reason);
+                    throw new TlsFatalAlert(AlertDescription.handshake_failure, reason);
+                }
+                return DtlsPeerSupport.signer(context, crypto, certificate,
+                        certificateRequest.getSupportedSignatureAlgorithms(), "server", outcome);
             }
         };
+    }
+
+    private static boolean contains(short[] values, short value) {
+        for (short v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.atrium.srtp.SrtpProfile;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsCredentialedSigner;
@@ -42,7 +41,7 @@ final class AtriumDtlsServer extends DefaultTlsServer {
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return DtlsPeerSupport.cipherSuites(crypto);
+        return DtlsPeerSupport.serverCipherSuites(crypto, certificate.kind());
     }
 
     @Override
@@ -51,9 +50,21 @@ final class AtriumDtlsServer extends DefaultTlsServer {
         return true;
     }
 
+    // BC asks for the credentials of the suite's key exchange; our suites match our certificate.
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-        return DtlsPeerSupport.signer(context, crypto, certificate);
+        return signerCredentials();
+    }
+
+    @Override
+    protected TlsCredentialedSigner getRSASignerCredentials() throws IOException {
+        return signerCredentials();
+    }
+
+    /** Signs ServerKeyExchange with an algorithm from the client's signature_algorithms. */
+    private TlsCredentialedSigner signerCredentials() throws IOException {
+        return DtlsPeerSupport.signer(context, crypto, certificate,
+                context.getSecurityParametersHandshake().getClientSigAlgs(), "client", outcome);
     }
 
     @Override
@@ -88,9 +99,10 @@ final class AtriumDtlsServer extends DefaultTlsServer {
 
     @Override
     public CertificateRequest getCertificateRequest() {
-        // The client's certificate is what its signalled fingerprint authenticates.
-        return new CertificateRequest(new short[] {ClientCertificateType.ecdsa_sign},
-                TlsUtils.getDefaultSupportedSignatureAlgorithms(context), null);
+        // The client's certificate is what its signalled fingerprint authenticates; it may be
+        // ECDSA or RSA (RTCPeerConnection.generateCertificate allows both).
+        return new CertificateRequest(DtlsPeerSupport.CLIENT_CERTIFICATE_TYPES.clone(),
+                DtlsPeerSupport.acceptedSignatureAlgorithms(context), null);
     }
 
     @Override
