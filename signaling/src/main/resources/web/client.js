@@ -160,6 +160,8 @@ async function start() {
   ui.soundButton.addEventListener('click', enableSound);
   ui.leaveButton.addEventListener('click', onLeaveButton);
   ui.leaveButton.hidden = false;
+  const certificate = await pageCertificate;
+  if (certificate) certificates = [certificate];
   connect();
 }
 
@@ -305,9 +307,18 @@ function openSocket(s) {
   });
 }
 
+// `?cert=rsa` makes the peer connection use an RSA-2048 certificate instead of the browser's
+// ECDSA default, as GStreamer's webrtcbin and some pages do, to test the SFU's DTLS with it.
+// Made once, before the first connect(): start() awaits it.
+const pageCertificate = new URLSearchParams(location.search).get('cert') === 'rsa'
+  ? RTCPeerConnection.generateCertificate({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' })
+  : Promise.resolve(null);
+let certificates; // [pageCertificate] once start() has it, else undefined: the browser default
+
 function createPeerConnection(s) {
   // No ICE servers: the SFU puts its own candidates in every offer.
-  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', certificates });
   pc.addEventListener('icecandidate', (event) => onLocalCandidate(s, event));
   pc.addEventListener('track', (event) => onTrack(s, event));
   pc.addEventListener('iceconnectionstatechange', () => onPeerState(s));
