@@ -34,7 +34,7 @@ final class AnswerWriter {
                 sending = false;
             }
             if (line.startsWith("a=candidate") || line.equals("a=end-of-candidates") || line.startsWith("a=ssrc")
-                    || line.startsWith("a=msid:")) {
+                    || line.startsWith("a=msid:") || line.startsWith("a=rid:") || line.startsWith("a=simulcast:")) {
                 continue;
             }
             if (line.startsWith("o=")) {

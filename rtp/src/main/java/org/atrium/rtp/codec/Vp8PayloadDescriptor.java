@@ -108,6 +108,50 @@ public final class Vp8PayloadDescriptor {
         return at < 0 ? -1 : (b[at] & 0xFF) >>> 6;
     }
 
+    /**
+     * The layer sync bit Y (RFC 7741 4.2): set when this frame depends only on the base
+     * layer, so a receiver may start decoding its temporal layer here. False when absent.
+     */
+    public static boolean isLayerSync(byte[] b, int payloadOff, int payloadLen) {
+        int at = optionalFieldOffset(b, payloadOff, payloadLen, T);
+        return at >= 0 && (b[at] & 0x20) != 0;
+    }
+
+    /** True for the first packet of a frame: S set and partition index 0 (RFC 7741 4.2). */
+    public static boolean isBeginningOfFrame(byte[] b, int payloadOff) {
+        return (b[payloadOff] & S) != 0 && (b[payloadOff] & 0x07) == 0;
+    }
+
+    /**
+     * Overwrites the picture id in place, keeping its width: a 7-bit field takes the low
+     * 7 bits, a 15-bit one the low 15. Does nothing when the descriptor has none.
+     *
+     * @return false when the descriptor has no picture id
+     */
+    public static boolean setPictureId(byte[] b, int payloadOff, int payloadLen, int pictureId) {
+        if (pictureId(b, payloadOff, payloadLen) < 0) {
+            return false;
+        }
+        int at = payloadOff + 2;
+        if ((b[at] & M) != 0) {
+            b[at] = (byte) (M | (pictureId >>> 8) & 0x7F);
+            b[at + 1] = (byte) pictureId;
+        } else {
+            b[at] = (byte) (pictureId & 0x7F);
+        }
+        return true;
+    }
+
+    /** Overwrites TL0PICIDX in place; false when the descriptor has none. */
+    public static boolean setTl0PicIdx(byte[] b, int payloadOff, int payloadLen, int tl0PicIdx) {
+        int at = optionalFieldOffset(b, payloadOff, payloadLen, L);
+        if (at < 0) {
+            return false;
+        }
+        b[at] = (byte) tl0PicIdx;
+        return true;
+    }
+
     /** True for the first packet of a key frame: start of partition 0 and P clear in the VP8 payload header. */
     public static boolean isKeyframe(byte[] b, int payloadOff, int payloadLen) {
         int n = length(b, payloadOff, payloadLen);

@@ -44,4 +44,38 @@ class Vp8PayloadDescriptorTest {
         assertEquals(-1, Vp8PayloadDescriptor.length(b, 2, 0));
         assertFalse(Vp8PayloadDescriptor.isKeyframe(b, 2, 0));
     }
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', textBlock = """
+        # name; payload; layer sync; beginning of frame
+        TID 1 with Y set;               90 e0 81 23 0c 60 | 00; true; true
+        TID 2 without Y;                90 e0 81 24 0c 80 | 00; false; true
+        no T byte;                      90 80 05 | 00;          false; true
+        continuation of a frame;        80 e0 81 23 0c 60 | 00; true; false
+        start of partition 1;           91 e0 81 23 0c 60 | 00; true; false
+        """)
+    void readsLayerSyncAndFrameStart(String name, String hex, boolean sync, boolean beginning) {
+        byte[] b = Hex.bytes(hex);
+        assertEquals(sync, Vp8PayloadDescriptor.isLayerSync(b, 0, b.length));
+        assertEquals(beginning, Vp8PayloadDescriptor.isBeginningOfFrame(b, 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', textBlock = """
+        # name; payload; new picture id; new TL0PICIDX; expected payload
+        15-bit id and TL0PICIDX;        90 e0 81 23 0c 40 | 50; 32767; 255; 90 e0 ff ff ff 40 | 50
+        15-bit id wraps to its width;   90 e0 81 23 0c 40 | 50; 32768; 256; 90 e0 80 00 00 40 | 50
+        7-bit id keeps 7 bits;          90 90 7f 03 | 50;       200;   -1;  90 90 48 03 | 50
+        no picture id, no TL0PICIDX;    10 | 10;                5;     5;   10 | 10
+        """)
+    void rewritesPictureIdAndTl0PicIdxInPlace(String name, String hex, int pictureId, int tl0PicIdx, String want) {
+        byte[] b = Hex.bytes(hex);
+        boolean hasPictureId = Vp8PayloadDescriptor.pictureId(b, 0, b.length) >= 0;
+        boolean hasTl0 = Vp8PayloadDescriptor.tl0PicIdx(b, 0, b.length) >= 0;
+        assertEquals(hasPictureId, Vp8PayloadDescriptor.setPictureId(b, 0, b.length, pictureId));
+        if (tl0PicIdx >= 0) {
+            assertEquals(hasTl0, Vp8PayloadDescriptor.setTl0PicIdx(b, 0, b.length, tl0PicIdx));
+        }
+        byte[] expected = Hex.bytes(want);
+        assertEquals(Hex.of(expected, 0, expected.length), Hex.of(b, 0, b.length));
+    }
 }

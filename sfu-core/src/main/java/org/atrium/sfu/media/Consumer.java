@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.atrium.rtp.HeaderExtensions;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.Rtx;
+import org.atrium.rtp.codec.Vp8PayloadDescriptor;
 import org.atrium.sfu.rtcp.SenderReportGenerator;
 import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.stats.SfuMetrics;
@@ -14,10 +15,19 @@ import org.atrium.srtp.SrtpSession;
 /**
  * One receiver's copy of a {@link Producer}'s stream.
  *
- * <p>It owns its outgoing SSRC and its sequence number and timestamp offsets, so that
- * what the receiver sees stays one continuous stream whatever happens upstream (a new
- * publisher SSRC, later a simulcast layer switch). It starts paused and is resumed once
- * the receiver has accepted it in SDP, at which point it asks for a keyframe.
+ * <p>It owns its outgoing SSRC and its numbering, so that what the receiver sees stays one
+ * continuous stream whatever happens upstream: a new publisher SSRC, a switch to another
+ * simulcast encoding, temporal layers left out. Its {@link LayerSelector} picks what to
+ * forward; {@link SequenceMap}s keep sequence numbers and VP8 picture ids free of the gaps
+ * that packets left out would make, and rebase them, the timestamp and TL0PICIDX on a
+ * switch so that the decoder sees neither a jump nor a step back. A history of what each
+ * sent sequence number was lets NACKs be answered across switches. It starts paused and
+ * is resumed once the receiver has accepted it in SDP, at which point it asks for a keyframe.
+ *
+ * <p>Threads: packets and retransmissions are handled by one thread at a time (the
+ * receiver's forwarding lane, or the publisher's receive thread without lanes); the
+ * history's ints are read by a NACK on another thread without lanes, and a cached packet
+ * is checked against the sequence number it is read for.
  */
 public final class Consumer {
 
@@ -59,12 +69,32 @@ public final class Consumer {
     private volatile boolean closed;
     private volatile boolean rtxEnabled;
 
-    // Rewriting state, written by the thread forwarding the producer's packets and read
-    // for retransmissions (the same thread when the receiver has a lane): the deltas are
-    // set before started.
+    /** Sent sequence numbers remembered for NACKs: several seconds of a video stream. */
+    private static final int HISTORY = 2048;
+    private static final int HISTORY_MASK = HISTORY - 1;
+    private static final long KEYFRAME_RETRY_NANOS = 500_000_000L;
+    private static final int REWRITE_TOO_LARGE = -2;
+
+    // Rewriting state, on the forwarding thread.
+    private volatile LayerSelector selector;
+    private final VideoPacket.Fields fields = new VideoPacket.Fields();
+    private final SequenceMap sequences = new SequenceMap(16);
+    private final SequenceMap pictureIds = new SequenceMap(15);
     private volatile boolean started;
-    private volatile int sequenceDelta;
-    private volatile long timestampDelta;
+    private long timestampDelta;
+    private int tl0Delta;
+    private boolean tl0Started;
+    private long lastTimestamp;
+    private int lastTl0PicIdx;
+    private long lastSentNanos;
+    private long lastKeyframeRequestNanos;
+    /** Per sent sequence number & mask: that number, or -1; its source; what it was rewritten to. */
+    private final int[] historySequence = new int[HISTORY];
+    private final int[] historySource = new int[HISTORY];
+    private final long[] historyTimestamp = new long[HISTORY];
+    private final int[] historyPicture = new int[HISTORY];
+    private final LongAdder layerDrops = new LongAdder();
+    private final LongAdder layerSwitches = new LongAdder();
 
     /**
      * @param ssrc the SSRC the receiver sees, unique on the receiver's transport
@@ -90,6 +120,8 @@ public final class Consumer {
         this.downstream = downstream;
         this.extensionIdMap = extensionIdMap.clone();
         this.senderReports = new SenderReportGenerator(producer.clockRate());
+        this.selector = newSelector(producer);
+        java.util.Arrays.fill(historySequence, -1);
     }
 
     public String id() {
@@ -137,35 +169,140 @@ public final class Consumer {
             return;
         }
         resumed = true;
-        if (producer.kind() == MediaKind.VIDEO) {
-            producer.requestKeyframe();
+        requestKeyframe();
+    }
+
+    private static LayerSelector newSelector(Producer producer) {
+        return producer.kind() == MediaKind.VIDEO
+                ? new LayerSelector(!producer.isSimulcast(), producer.streamCount() - 1) : null;
+    }
+
+    /** The producer's encodings changed before any was forwarded: start over with them. */
+    void resetLayers() {
+        selector = newSelector(producer);
+    }
+
+    /** Asks the publisher for a keyframe of the encoding this receiver gets, or is switching to. */
+    private void requestKeyframe() {
+        LayerSelector selector = this.selector;
+        if (selector == null) {
+            return;
+        }
+        int target = selector.targetSpatial();
+        int spatial = target != LayerSelector.NONE ? target : selector.currentSpatial();
+        if (spatial != LayerSelector.NONE) {
+            producer.requestKeyframe(spatial);
         }
     }
 
     /**
-     * Copies one of the producer's packets, rewrites it for this receiver and sends it.
-     * The source bytes are not changed: other consumers read them after this one.
+     * Sets what this receiver gets: an encoding (0 = the lowest; {@link LayerSelector#NONE}
+     * pauses the video) and the highest temporal layer. A change of encoding takes effect
+     * at its next keyframe, which is asked for now.
      */
-    void send(byte[] buf, int off, int len, long receivedNanos) {
+    public void setLayers(int spatial, int temporal) {
+        LayerSelector selector = this.selector;
+        if (selector == null) {
+            return;
+        }
+        int clamped = spatial == LayerSelector.NONE ? spatial
+                : Math.max(0, Math.min(spatial, producer.streamCount() - 1));
+        int before = selector.targetSpatial();
+        selector.setTarget(clamped, temporal);
+        if (clamped != before && clamped != LayerSelector.NONE && resumed) {
+            producer.requestKeyframe(clamped);
+        }
+    }
+
+    /** The encoding forwarded now (0 = the lowest), or -1 when none is (paused, or not started). */
+    public int currentSpatialLayer() {
+        return selector == null ? 0 : selector.currentSpatial();
+    }
+
+    /** The highest temporal layer forwarded now. */
+    public int currentTemporalLayer() {
+        return selector == null ? 0 : selector.currentTemporal();
+    }
+
+    /** The encoding this receiver should get, or -1 when its video is paused. */
+    public int targetSpatialLayer() {
+        return selector == null ? 0 : selector.targetSpatial();
+    }
+
+    /** The highest temporal layer this receiver should get. */
+    public int targetTemporalLayer() {
+        return selector == null ? 0 : selector.targetTemporal();
+    }
+
+    /** Packets of the forwarded encoding left out because of their temporal layer. */
+    public long layerDropCount() {
+        return layerDrops.sum();
+    }
+
+    /** Times the forwarded encoding changed (the first start included). */
+    public long layerSwitchCount() {
+        return layerSwitches.sum();
+    }
+
+    /**
+     * Copies one of the producer's packets, from its encoding {@code streamIndex}, rewrites
+     * it for this receiver and sends it, unless layer selection leaves it out. The source
+     * bytes are not changed: other consumers read them after this one.
+     */
+    void send(int streamIndex, byte[] buf, int off, int len, long receivedNanos) {
         if (!resumed || closed) {
             return;
         }
-        if (!started) {
-            // Random starting points (RFC 3550 5.1), so that nothing about the
-            // publisher's numbering leaks and later rewrites start from a clean state.
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            sequenceDelta = (random.nextInt(1 << 15) - RtpPacket.sequenceNumber(buf, off)) & 0xFFFF;
-            timestampDelta = (random.nextLong(1L << 32) - RtpPacket.timestamp(buf, off)) & 0xFFFFFFFFL;
-            senderReports.setTimestampOffset(timestampDelta);
-            started = true;
+        LayerSelector selector = this.selector;
+        int format = VideoPacket.OTHER;
+        LayerSelector.Decision decision;
+        fields.clear();
+        if (selector == null) {
+            decision = started ? LayerSelector.Decision.FORWARD : LayerSelector.Decision.SWITCH;
+        } else {
+            format = VideoPacket.format(RtpPacket.payloadType(buf, off), capabilities);
+            boolean parsed = format != VideoPacket.OTHER && VideoPacket.read(buf, off, len, format, fields);
+            if (!parsed) {
+                fields.clear();
+            }
+            decision = selector.decide(streamIndex, parsed, fields.keyframe, fields.beginningOfFrame,
+                    fields.temporalLayer, fields.layerSync);
+        }
+        switch (decision) {
+            case IGNORE -> {
+                if (selector.awaitsKeyframe() && streamIndex == selector.targetSpatial()
+                        && receivedNanos - lastKeyframeRequestNanos > KEYFRAME_RETRY_NANOS) {
+                    lastKeyframeRequestNanos = receivedNanos;
+                    producer.requestKeyframe(streamIndex);
+                }
+                return;
+            }
+            case DROP -> {
+                sequences.drop(RtpPacket.sequenceNumber(buf, off));
+                if (fields.pictureId >= 0) {
+                    pictureIds.drop(fields.pictureId);
+                }
+                layerDrops.increment();
+                return;
+            }
+            case SWITCH -> rebase(streamIndex, buf, off, receivedNanos);
+            case FORWARD -> {
+                // numbered below
+            }
         }
         byte[] out = SCRATCH.get();
-        int n = rewrite(buf, off, len, out);
-        if (n < 0) {
+        int n = rewrite(streamIndex, buf, off, len, format, out);
+        if (n == REWRITE_TOO_LARGE) {
             dropped.increment();
             metrics.drop(DropReason.TOO_LARGE);
             return;
         }
+        if (n < 0) {
+            // Too old to number: a late packet from before a switch.
+            dropped.increment();
+            return;
+        }
+        lastSentNanos = receivedNanos;
         int payloadLength = RtpPacket.payloadLength(out, 0, n);
         if (downstream.sendRtp(out, 0, n)) {
             packets.increment();
@@ -178,20 +315,109 @@ public final class Consumer {
     }
 
     /**
-     * Copies a packet of the producer into {@code out} as this receiver sees it: its
-     * extensions remapped, and its sequence number, timestamp and SSRC this consumer's.
-     *
-     * @return the length, or -1 when it does not fit {@link #MAX_PACKET}
+     * Starts numbering a new source: the first stream from random points (RFC 3550 5.1,
+     * so that nothing about the publisher's numbering leaks), a later one right after
+     * what the receiver last got, its timestamp advanced by the time that passed.
      */
-    private int rewrite(byte[] src, int off, int len, byte[] out) {
+    private void rebase(int streamIndex, byte[] buf, int off, long receivedNanos) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long timestamp = RtpPacket.timestamp(buf, off);
+        if (!started) {
+            timestampDelta = (random.nextLong(1L << 32) - timestamp) & 0xFFFFFFFFL;
+        } else {
+            long elapsed = Math.max(1, (receivedNanos - lastSentNanos) * producer.clockRate() / 1_000_000_000L);
+            timestampDelta = (lastTimestamp + elapsed - timestamp) & 0xFFFFFFFFL;
+        }
+        sequences.rebase(RtpPacket.sequenceNumber(buf, off), random.nextInt(1 << 15));
+        if (fields.pictureId >= 0) {
+            pictureIds.rebase(fields.pictureId, random.nextInt(1 << 15));
+        }
+        if (fields.tl0PicIdx >= 0) {
+            int first = tl0Started ? lastTl0PicIdx + 1 : random.nextInt(256);
+            tl0Delta = (first - fields.tl0PicIdx) & 0xFF;
+            tl0Started = true;
+        }
+        senderReports.setTimestampOffset(timestampDelta);
+        producer.stream(streamIndex).replaySenderReport(this);
+        layerSwitches.increment();
+        started = true;
+    }
+
+    /**
+     * Copies a packet of the producer into {@code out} as this receiver sees it: its
+     * extensions remapped, its sequence number, timestamp, SSRC and VP8 picture numbering
+     * this consumer's, and remembers what it became for NACKs.
+     *
+     * @return the length; {@link #REWRITE_TOO_LARGE} when it does not fit {@link #MAX_PACKET};
+     *         -1 when its sequence number cannot be mapped
+     */
+    private int rewrite(int streamIndex, byte[] src, int off, int len, int format, byte[] out) {
+        int sourceSequence = RtpPacket.sequenceNumber(src, off);
+        int sequence = sequences.map(sourceSequence);
+        if (sequence < 0) {
+            return -1;
+        }
+        long timestamp = (RtpPacket.timestamp(src, off) + timestampDelta) & 0xFFFFFFFFL;
+        int picture = -1;
+        if (format == VideoPacket.VP8 && (fields.pictureId >= 0 || fields.tl0PicIdx >= 0)) {
+            int pictureId = fields.pictureId >= 0 && pictureIds.isStarted() ? pictureIds.map(fields.pictureId) : -1;
+            int tl0 = fields.tl0PicIdx >= 0 && tl0Started ? (fields.tl0PicIdx + tl0Delta) & 0xFF : -1;
+            picture = packPicture(pictureId, tl0);
+            if (tl0 >= 0) {
+                lastTl0PicIdx = tl0;
+            }
+        }
+        int n = copy(src, off, len, out, sequence, timestamp, format, picture);
+        if (n < 0) {
+            return REWRITE_TOO_LARGE;
+        }
+        if (!started || isNewer(timestamp, lastTimestamp)) {
+            lastTimestamp = timestamp;
+        }
+        int slot = sequence & HISTORY_MASK;
+        historySequence[slot] = sequence;
+        historySource[slot] = streamIndex << 16 | sourceSequence;
+        historyTimestamp[slot] = timestamp;
+        historyPicture[slot] = picture;
+        return n;
+    }
+
+    /** A VP8 picture id (15 bits, or -1) and TL0PICIDX (8 bits, or -1) in one int; -1 for neither. */
+    private static int packPicture(int pictureId, int tl0) {
+        if (pictureId < 0 && tl0 < 0) {
+            return -1;
+        }
+        return (pictureId < 0 ? 0xFFFF : pictureId) << 9 | (tl0 < 0 ? 0x100 : tl0);
+    }
+
+    /** Writes the receiver's copy of a packet with the numbering given; -1 when too large. */
+    private int copy(byte[] src, int off, int len, byte[] out, int sequence, long timestamp, int format,
+            int picture) {
         int n = len <= MAX_PACKET ? HeaderExtensions.copyWithExtensions(src, off, len, out, 0, extensionIdMap) : -1;
         if (n < 0 || n > MAX_PACKET) {
             return -1;
         }
-        RtpPacket.setSequenceNumber(out, 0, (RtpPacket.sequenceNumber(out, 0) + sequenceDelta) & 0xFFFF);
-        RtpPacket.setTimestamp(out, 0, (RtpPacket.timestamp(out, 0) + timestampDelta) & 0xFFFFFFFFL);
+        RtpPacket.setSequenceNumber(out, 0, sequence);
+        RtpPacket.setTimestamp(out, 0, timestamp);
         RtpPacket.setSsrc(out, 0, ssrc);
+        if (format == VideoPacket.VP8 && picture >= 0) {
+            int payloadOff = RtpPacket.payloadOffset(out, 0, n);
+            int payloadLen = RtpPacket.payloadLength(out, 0, n);
+            int pictureId = picture >>> 9;
+            int tl0 = picture & 0x1FF;
+            if (pictureId != 0xFFFF) {
+                Vp8PayloadDescriptor.setPictureId(out, payloadOff, payloadLen, pictureId);
+            }
+            if (tl0 < 0x100) {
+                Vp8PayloadDescriptor.setTl0PicIdx(out, payloadOff, payloadLen, tl0);
+            }
+        }
         return n;
+    }
+
+    private static boolean isNewer(long timestamp, long than) {
+        long difference = (timestamp - than) & 0xFFFFFFFFL;
+        return difference != 0 && difference < 0x80000000L;
     }
 
     /**
@@ -206,16 +432,25 @@ public final class Consumer {
         if (!resumed || closed || !started) {
             return false;
         }
+        int slot = consumerSequence & HISTORY_MASK;
+        int source = historySource[slot];
+        long timestamp = historyTimestamp[slot];
+        int picture = historyPicture[slot];
+        if (historySequence[slot] != consumerSequence) {
+            metrics.retransmissionMissed();
+            return false;
+        }
         byte[][] scratch = RETRANSMISSION_SCRATCH.get();
         byte[] cached = scratch[0];
         byte[] out = scratch[1];
-        int length = producer.cachedPacket(toProducerSequence(consumerSequence), cached, 0, nowNanos);
+        int length = producer.cachedPacket(source >>> 16, source & 0xFFFF, cached, 0, nowNanos);
         if (length < 0) {
             metrics.retransmissionMissed();
             return false;
         }
         byte[] rewritten = SCRATCH.get();
-        int n = rewrite(cached, 0, length, rewritten);
+        int format = picture >= 0 ? VideoPacket.VP8 : VideoPacket.OTHER;
+        int n = copy(cached, 0, length, rewritten, consumerSequence, timestamp, format, picture);
         if (n < 0) {
             return false;
         }
@@ -267,9 +502,18 @@ public final class Consumer {
         return retransmissions.sum();
     }
 
-    /** The producer's sequence number for a sequence number this consumer sent. */
+    /** The producer's sequence number for a sequence number this consumer sent, or -1 when not remembered. */
     public int toProducerSequence(int consumerSequence) {
-        return (consumerSequence - sequenceDelta) & 0xFFFF;
+        int slot = consumerSequence & HISTORY_MASK;
+        return historySequence[slot] == consumerSequence ? historySource[slot] & 0xFFFF : -1;
+    }
+
+    /** The publisher's Sender Report about one of its encodings: used while that one is forwarded. */
+    void onPublisherSenderReport(int streamIndex, long ntp, long rtpTimestamp, long nowNanos) {
+        LayerSelector selector = this.selector;
+        if (selector == null ? streamIndex == 0 : streamIndex == selector.currentSpatial()) {
+            senderReports.onPublisherSenderReport(ntp, rtpTimestamp, nowNanos);
+        }
     }
 
     /** The SFU's own Sender Reports for this stream (RFC 3550 6.4.1). */
@@ -298,7 +542,7 @@ public final class Consumer {
             pliReceived.increment();
             metrics.pliReceived();
         }
-        producer.requestKeyframe();
+        requestKeyframe();
     }
 
     /** A report block of the receiver about this stream. */

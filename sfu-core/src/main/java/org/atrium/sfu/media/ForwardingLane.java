@@ -34,6 +34,8 @@ public final class ForwardingLane implements AutoCloseable {
     private static final class Job {
         final byte[] packet = new byte[Consumer.MAX_PACKET];
         int length;
+        /** The producer's encoding it belongs to. */
+        int streamIndex;
         long receivedNanos;
         /** The receivers of a forwarded packet, or null for a retransmission. */
         Consumer[] consumers;
@@ -69,7 +71,7 @@ public final class ForwardingLane implements AutoCloseable {
     }
 
     /** Queues one packet for {@code consumers}, all of them this lane's; false when it was dropped. */
-    boolean forward(byte[] buf, int off, int len, long receivedNanos, Consumer[] consumers) {
+    boolean forward(int streamIndex, byte[] buf, int off, int len, long receivedNanos, Consumer[] consumers) {
         if (len > Consumer.MAX_PACKET) {
             metrics.drop(DropReason.TOO_LARGE);
             return false;
@@ -81,6 +83,7 @@ public final class ForwardingLane implements AutoCloseable {
         }
         System.arraycopy(buf, off, job.packet, 0, len);
         job.length = len;
+        job.streamIndex = streamIndex;
         job.receivedNanos = receivedNanos;
         job.consumers = consumers;
         publish(job);
@@ -164,7 +167,7 @@ public final class ForwardingLane implements AutoCloseable {
             try {
                 if (job.consumers != null) {
                     for (Consumer consumer : job.consumers) {
-                        consumer.send(job.packet, 0, job.length, job.receivedNanos);
+                        consumer.send(job.streamIndex, job.packet, 0, job.length, job.receivedNanos);
                     }
                 } else if (job.consumer != null) {
                     job.consumer.retransmit(job.sequence, job.receivedNanos);

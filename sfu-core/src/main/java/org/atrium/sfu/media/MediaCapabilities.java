@@ -38,7 +38,9 @@ public record MediaCapabilities(List<RtpCodec> codecs, List<RtpHeaderExtension> 
                 List.of(
                         new RtpHeaderExtension(RtpHeaderExtension.AUDIO_LEVEL, 1, true, false, true),
                         new RtpHeaderExtension(RtpHeaderExtension.TRANSPORT_CC, 3, true, true, false),
-                        new RtpHeaderExtension(RtpHeaderExtension.MID, 4, true, true, false)));
+                        new RtpHeaderExtension(RtpHeaderExtension.MID, 4, true, true, false),
+                        new RtpHeaderExtension(RtpHeaderExtension.RID, 10, false, true, false),
+                        new RtpHeaderExtension(RtpHeaderExtension.REPAIRED_RID, 11, false, true, false)));
     }
 
     public List<RtpCodec> codecs(MediaKind kind) {

@@ -13,6 +13,10 @@ package org.atrium.sfu.media;
 public record RtpHeaderExtension(String uri, int id, boolean audio, boolean video, boolean forwarded) {
 
     public static final String MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    /** The RID of a simulcast encoding (RFC 8852 3.1). */
+    public static final String RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    /** The RID of the encoding an RTX packet repairs (RFC 8852 3.2). */
+    public static final String REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
     public static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     /** Transport-wide sequence numbers (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
     public static final String TRANSPORT_CC = org.atrium.rtp.TransportCcExtension.URI;

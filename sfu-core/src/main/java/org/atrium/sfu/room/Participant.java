@@ -24,6 +24,7 @@ import org.atrium.sfu.media.ForwardingLane;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.media.ReceiveStream;
 import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.stats.SfuMetrics;
@@ -55,6 +56,9 @@ public final class Participant {
     /** Sequence numbers of one NACK, on the receive thread. */
     private final int[] lostScratch = new int[256];
     private final int transportCcExtensionId;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Participant.class);
+    /** Receive thread only. */
+    private final RidBinder ridBinder;
     private final TransportCcFeedbackGenerator transportCc = new TransportCcFeedbackGenerator();
     /** Built on the timer thread only. */
     private final byte[] feedbackBuffer = new byte[1200];
@@ -87,6 +91,7 @@ public final class Participant {
         this.listener = listener;
         this.metrics = metrics;
         this.feedbackSsrc = feedbackSsrc;
+        this.ridBinder = new RidBinder(room.capabilities());
         this.transport = transportFactory.create(new LogContext(room.name(), id), new TransportEvents());
     }
 
@@ -180,7 +185,19 @@ public final class Participant {
      * @return the producer now bound to that mid
      */
     public Producer publish(String mid, MediaKind kind, long ssrc, long rtxSsrc) {
-        return room.publish(this, mid, kind, ssrc, rtxSsrc);
+        return room.publish(this, mid, kind, ssrc, rtxSsrc, List.of());
+    }
+
+    /**
+     * Declares (or confirms) a video track sent as simulcast encodings (RFC 8853), named by
+     * their RIDs from the lowest resolution up. Their SSRCs are learnt from the RID header
+     * extension of their first packets. Other RIDs than the current producer's replace it.
+     */
+    public Producer publishSimulcast(String mid, MediaKind kind, List<String> rids) {
+        if (rids.isEmpty()) {
+            throw new IllegalArgumentException("simulcast needs at least one RID");
+        }
+        return room.publish(this, mid, kind, Producer.UNKNOWN_SSRC, Producer.UNKNOWN_SSRC, List.copyOf(rids));
     }
 
     /**
@@ -191,7 +208,15 @@ public final class Participant {
      * @param tracks mid -> kind, in m-section order
      */
     public void announce(java.util.LinkedHashMap<String, MediaKind> tracks) {
-        room.announce(this, tracks);
+        room.announce(this, tracks, List.of());
+    }
+
+    /**
+     * As {@link #announce(java.util.LinkedHashMap)}, with the video tracks expected as
+     * simulcast encodings of these RIDs (what the SFU's offer asks for).
+     */
+    public void announce(java.util.LinkedHashMap<String, MediaKind> tracks, List<String> videoRids) {
+        room.announce(this, tracks, List.copyOf(videoRids));
     }
 
     /** Stops the track of an m-section, if any (the answer made it inactive). */
@@ -270,9 +295,11 @@ public final class Participant {
      * under the same SSRC must keep its rollover counter.
      */
     void forgetReceivedSsrcs(Producer closed) {
-        for (long ssrc : new long[] {closed.ssrc(), closed.rtxSsrc()}) {
-            if (ssrc >= 0 && !receivesSsrc(ssrc)) {
-                transport.forgetReceivedSsrc(ssrc);
+        for (ReceiveStream stream : closed.streams()) {
+            for (long ssrc : new long[] {stream.ssrc(), stream.rtxSsrc()}) {
+                if (ssrc >= 0 && !receivesSsrc(ssrc)) {
+                    transport.forgetReceivedSsrc(ssrc);
+                }
             }
         }
     }
@@ -280,7 +307,7 @@ public final class Participant {
     /** True when one of this participant's published tracks uses the SSRC, as main or RTX stream. */
     private boolean receivesSsrc(long ssrc) {
         for (Producer producer : producers) {
-            if (producer.ssrc() == ssrc || producer.rtxSsrc() == ssrc) {
+            if (producer.streamBySsrc(ssrc) != null || producer.streamByRtxSsrc(ssrc) != null) {
                 return true;
             }
         }
@@ -349,13 +376,17 @@ public final class Participant {
         long bytes = 0;
         long lost = 0;
         long received = 0;
-        long[] ssrcs = new long[producers.length];
+        long[] ssrcs = new long[producers.length * 4];
         int count = 0;
         for (Producer producer : producers) {
             if (!producer.isBound()) {
                 continue;
             }
-            ssrcs[count++] = producer.ssrc();
+            for (ReceiveStream stream : producer.streams()) {
+                if (stream.isBound() && count < ssrcs.length) {
+                    ssrcs[count++] = stream.ssrc();
+                }
+            }
             long[] now = {producer.byteCount(), producer.statistics().cumulativeLost(),
                     producer.statistics().receivedCount()};
             long[] last = rembLast.put(producer, now);
@@ -391,19 +422,42 @@ public final class Participant {
             }
         }
         long ssrc = RtpPacket.ssrc(buf, off);
-        for (Producer producer : producers) {
-            if (producer.ssrc() == ssrc) {
+        Producer[] current = producers;
+        for (Producer producer : current) {
+            ReceiveStream stream = producer.streamBySsrc(ssrc);
+            if (stream != null) {
                 metrics.rtpReceived(producer.kind(), len);
-                producer.forward(buf, off, len, receivedNanos);
+                producer.forward(stream, buf, off, len, receivedNanos);
                 return;
             }
-            if (producer.rtxSsrc() == ssrc) {
+            stream = producer.streamByRtxSsrc(ssrc);
+            if (stream != null) {
                 metrics.rtpReceived(producer.kind(), len);
-                producer.forwardRetransmission(buf, off, len, receivedNanos);
+                producer.forwardRetransmission(stream, buf, off, len, receivedNanos);
                 return;
             }
         }
-        metrics.drop(DropReason.NO_ROUTE);
+        switch (ridBinder.bind(current, buf, off, len, ssrc, receivedNanos)) {
+            case MEDIA -> {
+                logBinding(ridBinder.boundStream(), ssrc, false);
+                metrics.rtpReceived(MediaKind.VIDEO, len);
+                ridBinder.boundProducer().forward(ridBinder.boundStream(), buf, off, len, receivedNanos);
+            }
+            case REPAIR -> {
+                logBinding(ridBinder.boundStream(), ssrc, true);
+                metrics.rtpReceived(MediaKind.VIDEO, len);
+                ridBinder.boundProducer().forwardRetransmission(ridBinder.boundStream(), buf, off, len, receivedNanos);
+            }
+            case UNKNOWN_RID -> metrics.drop(DropReason.UNKNOWN_RID);
+            case CONFLICT -> metrics.drop(DropReason.SSRC_CONFLICT);
+            default -> metrics.drop(DropReason.NO_ROUTE);
+        }
+    }
+
+    private void logBinding(ReceiveStream stream, long ssrc, boolean repair) {
+        try (LogContext.Scope scope = new LogContext(room.name(), id).open()) {
+            LOG.info("Simulcast encoding rid {} is {}ssrc {}", stream.rid(), repair ? "RTX " : "", ssrc);
+        }
     }
 
     /** Keyframe requests from this receiver go to the publisher of the stream named. */
@@ -464,13 +518,10 @@ public final class Participant {
     private void onSenderReport(byte[] buf, int off, long nowNanos) {
         long ssrc = SenderReport.senderSsrc(buf, off);
         for (Producer producer : producers) {
-            if (producer.ssrc() == ssrc) {
-                long ntp = SenderReport.ntpTimestamp(buf, off);
-                long rtp = SenderReport.rtpTimestamp(buf, off);
-                producer.statistics().onSenderReport(ntp, rtp, nowNanos);
-                for (Consumer consumer : producer.consumers()) {
-                    consumer.senderReports().onPublisherSenderReport(ntp, rtp, nowNanos);
-                }
+            ReceiveStream stream = producer.streamBySsrc(ssrc);
+            if (stream != null) {
+                producer.onSenderReport(stream, SenderReport.ntpTimestamp(buf, off), SenderReport.rtpTimestamp(buf, off),
+                        nowNanos);
                 return;
             }
         }

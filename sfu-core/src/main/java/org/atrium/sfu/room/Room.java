@@ -68,6 +68,11 @@ public final class Room {
         return name;
     }
 
+    /** The codecs and header extensions negotiated in this room's server. */
+    public org.atrium.sfu.media.MediaCapabilities capabilities() {
+        return router.capabilities();
+    }
+
     public synchronized List<Participant> participants() {
         return new ArrayList<>(participants.values());
     }
@@ -138,13 +143,19 @@ public final class Room {
         }
     }
 
-    synchronized void announce(Participant owner, Map<String, MediaKind> tracks) {
+    synchronized void announce(Participant owner, Map<String, MediaKind> tracks, List<String> videoRids) {
         for (Map.Entry<String, MediaKind> track : tracks.entrySet()) {
-            publish(owner, track.getKey(), track.getValue(), Producer.UNKNOWN_SSRC, Producer.UNKNOWN_SSRC);
+            List<String> rids = track.getValue() == MediaKind.VIDEO ? videoRids : List.of();
+            publish(owner, track.getKey(), track.getValue(), Producer.UNKNOWN_SSRC, Producer.UNKNOWN_SSRC, rids);
         }
     }
 
-    synchronized Producer publish(Participant owner, String mid, MediaKind kind, long ssrc, long rtxSsrc) {
+    /**
+     * @param rids the RIDs of its simulcast encodings, lowest resolution first, or empty;
+     *        a producer whose RIDs differ is replaced
+     */
+    synchronized Producer publish(Participant owner, String mid, MediaKind kind, long ssrc, long rtxSsrc,
+            List<String> rids) {
         if (owner.isClosed() || !participants.containsKey(owner.id())) {
             throw new RoomException("not-in-room", owner.id() + " is not in room " + name);
         }
@@ -152,7 +163,20 @@ public final class Room {
             throw new RoomException("forbidden", owner.id() + " may not publish");
         }
         Producer existing = owner.producerForMid(mid);
-        if (existing != null && existing.kind() == kind) {
+        if (existing != null && existing.kind() == kind && !rids.isEmpty() && ridsOf(existing).equals(rids)) {
+            // Simulcast: the encodings' SSRCs are learnt from their packets.
+            return existing;
+        }
+        boolean layoutChanges = !ridsOf(existing == null ? null : existing).equals(rids);
+        if (existing != null && existing.kind() == kind && layoutChanges && existing.reshape(rids, ssrc, rtxSsrc)) {
+            // Announced as simulcast, answered as one stream (or the reverse) before any
+            // packet: the others keep negotiating the same track.
+            if (ssrc != Producer.UNKNOWN_SSRC) {
+                logPublish(owner, kind, ssrc, mid);
+            }
+            return existing;
+        }
+        if (existing != null && existing.kind() == kind && rids.isEmpty() && !existing.isSimulcast()) {
             if (!existing.isBound() || ssrc == Producer.UNKNOWN_SSRC) {
                 if (ssrc != Producer.UNKNOWN_SSRC) {
                     existing.bind(ssrc, rtxSsrc);
@@ -167,7 +191,7 @@ public final class Room {
         if (existing != null) {
             closeProducer(owner, existing);
         }
-        Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc,
+        Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc, rids,
                 owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.metrics(),
                 router.capabilities(), host.packetCache().packets(), host.packetCache().maxAge().toNanos());
         owner.addProducer(producer);
@@ -176,6 +200,10 @@ public final class Room {
         }
         if (ssrc != Producer.UNKNOWN_SSRC) {
             logPublish(owner, kind, ssrc, mid);
+        } else if (!rids.isEmpty()) {
+            try (LogContext.Scope scope = new LogContext(name, owner.id()).open()) {
+                LOG.info("Publishes {} in mid {} as simulcast {}", kind.sdpName(), mid, rids);
+            }
         }
         for (Participant other : participants.values()) {
             if (other != owner && other.admission().maySubscribe()) {
@@ -183,6 +211,19 @@ public final class Room {
             }
         }
         return producer;
+    }
+
+    private static List<String> ridsOf(Producer producer) {
+        List<String> rids = new ArrayList<>();
+        if (producer == null) {
+            return rids;
+        }
+        for (org.atrium.sfu.media.ReceiveStream stream : producer.streams()) {
+            if (stream.rid() != null) {
+                rids.add(stream.rid());
+            }
+        }
+        return rids;
     }
 
     private void logPublish(Participant owner, MediaKind kind, long ssrc, String mid) {

@@ -6,6 +6,7 @@ import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.media.ReceiveStream;
 import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.rtcp.RtcpReportInterval;
 
@@ -78,25 +79,27 @@ final class RtcpReports {
         int blocks = 0;
         int reportStart = -1;
         for (Producer producer : producers) {
-            if (!producer.isBound()) {
-                continue;
-            }
-            if (reportStart < 0 || blocks == 31 || length > MAX_COMPOUND - 24) {
-                if (reportStart >= 0) {
-                    ReceiverReport.write(buffer, reportStart, feedbackSsrc, blocks);
+            for (ReceiveStream stream : producer.streams()) {
+                if (!stream.isBound()) {
+                    continue;
                 }
-                if (length > MAX_COMPOUND - 32) {
-                    sent += flush(sink, length);
-                    length = 0;
+                if (reportStart < 0 || blocks == 31 || length > MAX_COMPOUND - 24) {
+                    if (reportStart >= 0) {
+                        ReceiverReport.write(buffer, reportStart, feedbackSsrc, blocks);
+                    }
+                    if (length > MAX_COMPOUND - 32) {
+                        sent += flush(sink, length);
+                        length = 0;
+                    }
+                    reportStart = length;
+                    length += ReceiverReport.MIN_LENGTH;
+                    blocks = 0;
                 }
-                reportStart = length;
-                length += ReceiverReport.MIN_LENGTH;
-                blocks = 0;
-            }
-            int written = producer.statistics().writeReportBlock(buffer, length, producer.ssrc(), nowNanos);
-            if (written > 0) {
-                length += written;
-                blocks++;
+                int written = stream.statistics().writeReportBlock(buffer, length, stream.ssrc(), nowNanos);
+                if (written > 0) {
+                    length += written;
+                    blocks++;
+                }
             }
         }
         if (reportStart >= 0) {

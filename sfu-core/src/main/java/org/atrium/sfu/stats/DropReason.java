@@ -27,7 +27,11 @@ public enum DropReason {
     /** The participant sent more than its inbound limit allows. */
     RATE_LIMITED("rate_limited"),
     /** A receiver's forwarding lane was full: the server cannot keep up with its fan-out. */
-    QUEUE_FULL("queue_full");
+    QUEUE_FULL("queue_full"),
+    /** A packet of a new SSRC named a simulcast RID (RFC 8852) that was not negotiated. */
+    UNKNOWN_RID("unknown_rid"),
+    /** A packet named the RID of an encoding whose SSRC is known and still sending under it. */
+    SSRC_CONFLICT("ssrc_conflict");
 
     private final String label;
 

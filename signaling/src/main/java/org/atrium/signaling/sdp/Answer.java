@@ -29,12 +29,20 @@ public record Answer(String iceUfrag, String icePassword, Fingerprint fingerprin
      * @param payloadTypes the payload types it accepted
      * @param ssrc the SSRC it sends in this section, or -1
      * @param rtxSsrc its RTX SSRC (ssrc-group FID), or -1
+     * @param simulcastRids the RIDs of the simulcast encodings it sends (RFC 8853), in the
+     *        offer's order (lowest resolution first), or empty; their SSRCs come from packets
      */
     public record Section(String mid, MediaKind kind, Direction direction, List<Integer> payloadTypes, long ssrc,
-            long rtxSsrc) {
+            long rtxSsrc, List<String> simulcastRids) {
 
         public Section {
             payloadTypes = List.copyOf(payloadTypes);
+            simulcastRids = List.copyOf(simulcastRids);
+        }
+
+        public Section(String mid, MediaKind kind, Direction direction, List<Integer> payloadTypes, long ssrc,
+                long rtxSsrc) {
+            this(mid, kind, direction, payloadTypes, ssrc, rtxSsrc, List.of());
         }
     }
 }

@@ -144,7 +144,11 @@ public final class AnswerReader {
         }
         long ssrc = -1;
         long rtxSsrc = -1;
+        List<String> rids = List.of();
         if (direction == Direction.SENDONLY || direction == Direction.SENDRECV) {
+            rids = SimulcastAnswer.read(section, offer);
+        }
+        if ((direction == Direction.SENDONLY || direction == Direction.SENDRECV) && rids.isEmpty()) {
             long[] fid = readFidGroup(section, mid);
             if (fid != null) {
                 ssrc = fid[0];
@@ -159,7 +163,7 @@ public final class AnswerReader {
                 throw new SdpException("m-section " + mid + " sends but signals no a=ssrc");
             }
         }
-        return new Answer.Section(mid, offer.kind(), direction, payloadTypes, ssrc, rtxSsrc);
+        return new Answer.Section(mid, offer.kind(), direction, payloadTypes, ssrc, rtxSsrc, rids);
     }
 
     private static long[] readFidGroup(SessionDescription.MediaDescription section, String mid) throws SdpException {

@@ -1,5 +1,6 @@
 package org.atrium.signaling.sdp;
 
+import java.util.List;
 import org.atrium.sfu.media.MediaKind;
 
 /**
@@ -10,8 +11,20 @@ import org.atrium.sfu.media.MediaKind;
  * @param direction from the SFU's side: RECVONLY where the participant publishes,
  *        SENDONLY where it receives another participant's track, INACTIVE for a free slot
  * @param track what the SFU sends in it (for SENDONLY), else null
+ * @param simulcastRids for a video section the participant publishes in, the RIDs of the
+ *        simulcast encodings the SFU asks for (RFC 8853), lowest resolution first; else empty
  */
-public record OfferSection(String mid, MediaKind kind, Direction direction, SentTrack track) {
+public record OfferSection(String mid, MediaKind kind, Direction direction, SentTrack track,
+        List<String> simulcastRids) {
+
+    public OfferSection {
+        simulcastRids = List.copyOf(simulcastRids);
+    }
+
+    /** A section without simulcast. */
+    public OfferSection(String mid, MediaKind kind, Direction direction, SentTrack track) {
+        this(mid, kind, direction, track, List.of());
+    }
 
     /**
      * A stream the SFU sends, as signalled with a=msid and a=ssrc (RFC 8830, RFC 5576).

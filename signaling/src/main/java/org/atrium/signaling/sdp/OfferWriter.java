@@ -81,6 +81,13 @@ public final class OfferWriter {
         if (track != null) {
             line(sdp, "a=msid:" + track.streamId() + " " + track.trackId());
         }
+        if (!section.simulcastRids().isEmpty()) {
+            // RFC 8851 4, RFC 8853 5.1: the answerer sends one encoding per RID, in this order.
+            for (String rid : section.simulcastRids()) {
+                line(sdp, "a=rid:" + rid + " recv");
+            }
+            line(sdp, "a=simulcast:recv " + String.join(";", section.simulcastRids()));
+        }
         line(sdp, "a=rtcp-mux");
         line(sdp, "a=rtcp-rsize");
         for (RtpCodec codec : codecs) {

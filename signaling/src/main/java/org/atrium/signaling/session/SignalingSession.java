@@ -53,6 +53,12 @@ public final class SignalingSession implements ParticipantListener {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingSession.class);
     private static final int MAX_PENDING_CANDIDATES = 64;
     private static final long OFFER_DELAY_MILLIS = 20;
+    /**
+     * The simulcast encodings the SFU asks each publisher's video for, lowest resolution
+     * first: a quarter, a half and the full resolution (RFC 8853). The client sets their
+     * scales and bitrates; the SFU learns their SSRCs from the RID extension.
+     */
+    static final List<String> SIMULCAST_RIDS = List.of("q", "h", "f");
 
     private final Sfu sfu;
     private final MessageCodec codec;
@@ -358,7 +364,7 @@ public final class SignalingSession implements ParticipantListener {
                     tracks.put(slot.mid, slot.kind);
                 }
             }
-            joined.announce(tracks);
+            joined.announce(tracks, SIMULCAST_RIDS);
         }
         // Consumers of tracks already in the room were announced during join and are
         // queued on this thread: the first offer goes out after them, and holds them.
@@ -454,7 +460,11 @@ public final class SignalingSession implements ParticipantListener {
                     return;
                 }
                 refusedTracks.remove(slot.mid);
-                participant.publish(slot.mid, slot.kind, section.ssrc(), section.rtxSsrc());
+                if (section.simulcastRids().isEmpty()) {
+                    participant.publish(slot.mid, slot.kind, section.ssrc(), section.rtxSsrc());
+                } else {
+                    participant.publishSimulcast(slot.mid, slot.kind, section.simulcastRids());
+                }
             } else {
                 refusedTracks.remove(slot.mid);
                 participant.unpublish(slot.mid);
@@ -533,7 +543,8 @@ public final class SignalingSession implements ParticipantListener {
             Consumer consumer = slot.consumer;
             consumers.add(consumer);
             if (slot.publish && grant.publish()) {
-                sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null));
+                sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null,
+                        slot.kind == MediaKind.VIDEO ? SIMULCAST_RIDS : List.of()));
                 publish.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), null));
             } else if (slot.publish) {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));

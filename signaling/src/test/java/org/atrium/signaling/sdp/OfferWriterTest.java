@@ -54,8 +54,9 @@ class OfferWriterTest {
                 assertTrue(section.attributes("rtcp-fb").contains("96 nack pli"));
                 assertTrue(section.attributes("rtcp-fb").contains("96 nack"));
                 assertTrue(section.attributes("rtcp-fb").contains("96 transport-cc"));
-                assertEquals(List.of(TRANSPORT_CC, "4 urn:ietf:params:rtp-hdrext:sdes:mid"),
-                        section.attributes("extmap"));
+                assertEquals(List.of(TRANSPORT_CC, "4 urn:ietf:params:rtp-hdrext:sdes:mid",
+                        "10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
+                        "11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"), section.attributes("extmap"));
             } else {
                 assertEquals(List.of("111"), section.formats());
                 assertTrue(section.attributes("rtcp-fb").contains("111 transport-cc"));
@@ -90,5 +91,22 @@ class OfferWriterTest {
         assertEquals(6, captured.media().size());
         assertEquals("actpass", captured.media().get(0).attribute("setup"));
         assertTrue(captured.media().get(2).hasAttribute("sendonly"));
+    }
+
+    @Test
+    void asksForSimulcastWhereThePublisherSendsVideo() throws Exception {
+        List<OfferSection> sections = List.of(
+                new OfferSection("0", MediaKind.AUDIO, Direction.RECVONLY, null),
+                new OfferSection("1", MediaKind.VIDEO, Direction.RECVONLY, null, List.of("q", "h", "f")));
+        SessionDescription parsed = SessionDescription.parse(
+                OfferWriter.write(1, 1, TRANSPORT, sections, MediaCapabilities.defaults()));
+        SessionDescription.MediaDescription video = parsed.media().get(1);
+        assertEquals(List.of("q recv", "h recv", "f recv"), video.attributes("rid"));
+        assertEquals("recv q;h;f", video.attribute("simulcast"));
+        assertTrue(video.attributes("extmap").contains("10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"));
+        assertTrue(video.attributes("extmap").contains("11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"));
+        assertFalse(parsed.media().get(0).hasAttribute("simulcast"));
+        assertFalse(parsed.media().get(0).attributes("extmap").toString().contains("rtp-stream-id"),
+                "RIDs name video encodings only");
     }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Answers the SFU's offers the way Chrome does, without media: publishes audio and video
  * (sendonly with a=ssrc, video with an RTX FID group), receives what is offered, and
- * keeps inactive sections inactive. Enough to drive negotiation in tests; ICE never
+ * keeps inactive sections inactive. It declines simulcast (drops a=rid and a=simulcast),
+ * as a client that sends one video encoding does. Enough to drive negotiation in tests; ICE never
  * connects, so the transport never sends.
  */
 public final class ScriptedAnswerer {
@@ -53,7 +54,7 @@ public final class ScriptedAnswerer {
                 direction = null;
             }
             if (line.startsWith("a=candidate") || line.equals("a=end-of-candidates") || line.startsWith("a=ssrc")
-                    || line.startsWith("a=msid:")) {
+                    || line.startsWith("a=msid:") || line.startsWith("a=rid:") || line.startsWith("a=simulcast:")) {
                 continue;
             }
             if (!transportCc && (line.contains("transport-wide-cc") || line.endsWith(" transport-cc"))) {

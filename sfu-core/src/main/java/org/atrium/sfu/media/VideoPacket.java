@@ -1,0 +1,102 @@
+package org.atrium.sfu.media;
+
+import org.atrium.rtp.RtpPacket;
+import org.atrium.rtp.codec.H264Payload;
+import org.atrium.rtp.codec.Vp8PayloadDescriptor;
+
+/**
+ * What layer selection reads from a video packet, in place: the codec by payload type,
+ * then the keyframe, frame start and temporal layer from its payload descriptor. VP8
+ * carries temporal layers (RFC 7741 4.2); H264 simulcast has spatial layers only, so each
+ * H264 packet is temporal layer 0 and its keyframes are IDR access units.
+ */
+final class VideoPacket {
+
+    static final int OTHER = 0;
+    static final int VP8 = 1;
+    static final int H264 = 2;
+
+    /** Temporal layer of a packet that names none: the base layer. */
+    static final int BASE_LAYER = 0;
+
+    private VideoPacket() {
+    }
+
+    /** VP8, H264 or OTHER for a payload type of the negotiated capabilities. */
+    static int format(int payloadType, MediaCapabilities capabilities) {
+        RtpCodec codec = capabilities.codecForPayloadType(payloadType);
+        if (codec == null || codec.payloadType() != payloadType) {
+            return OTHER;
+        }
+        if (codec.name().equalsIgnoreCase("VP8")) {
+            return VP8;
+        }
+        if (codec.name().equalsIgnoreCase("H264")) {
+            return H264;
+        }
+        return OTHER;
+    }
+
+    /** The temporal layer id, or -1 when the packet names none or is too short. */
+    static int temporalLayer(byte[] buf, int off, int len, MediaCapabilities capabilities) {
+        if (format(RtpPacket.payloadType(buf, off), capabilities) != VP8) {
+            return -1;
+        }
+        int payloadOff = RtpPacket.payloadOffset(buf, off, len);
+        int payloadLen = RtpPacket.payloadLength(buf, off, len);
+        return payloadLen > 0 ? Vp8PayloadDescriptor.temporalLayer(buf, payloadOff, payloadLen) : -1;
+    }
+
+    /**
+     * Reads one packet into {@code into}; returns false when the payload is too short for
+     * its codec's descriptor (such a packet is forwarded as it is, never switched on).
+     */
+    static boolean read(byte[] buf, int off, int len, int format, Fields into) {
+        into.clear();
+        int payloadOff = RtpPacket.payloadOffset(buf, off, len);
+        int payloadLen = RtpPacket.payloadLength(buf, off, len);
+        if (payloadLen <= 0) {
+            return false;
+        }
+        if (format == VP8) {
+            if (Vp8PayloadDescriptor.length(buf, payloadOff, payloadLen) < 0) {
+                return false;
+            }
+            into.keyframe = Vp8PayloadDescriptor.isKeyframe(buf, payloadOff, payloadLen);
+            into.beginningOfFrame = Vp8PayloadDescriptor.isBeginningOfFrame(buf, payloadOff);
+            int tid = Vp8PayloadDescriptor.temporalLayer(buf, payloadOff, payloadLen);
+            into.temporalLayer = tid < 0 ? BASE_LAYER : tid;
+            into.layerSync = Vp8PayloadDescriptor.isLayerSync(buf, payloadOff, payloadLen);
+            into.pictureId = Vp8PayloadDescriptor.pictureId(buf, payloadOff, payloadLen);
+            into.tl0PicIdx = Vp8PayloadDescriptor.tl0PicIdx(buf, payloadOff, payloadLen);
+            return true;
+        }
+        if (format == H264) {
+            into.keyframe = H264Payload.isKeyframe(buf, payloadOff, payloadLen);
+            into.beginningOfFrame = into.keyframe;
+            return true;
+        }
+        return false;
+    }
+
+    /** One packet's layer fields; reused, one per forwarding thread. */
+    static final class Fields {
+        boolean keyframe;
+        boolean beginningOfFrame;
+        int temporalLayer;
+        boolean layerSync;
+        /** VP8 picture id, or -1. */
+        int pictureId;
+        /** VP8 TL0PICIDX, or -1. */
+        int tl0PicIdx;
+
+        void clear() {
+            keyframe = false;
+            beginningOfFrame = false;
+            temporalLayer = BASE_LAYER;
+            layerSync = false;
+            pictureId = -1;
+            tl0PicIdx = -1;
+        }
+    }
+}
