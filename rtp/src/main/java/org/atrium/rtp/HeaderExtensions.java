@@ -97,6 +97,18 @@ public final class HeaderExtensions {
      * overlap. Returns the bytes written, or -1 when they do not fit in {@code dst}.
      */
     public static int copyWithExtensions(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, byte[] idMap) {
+        return copyWithExtensions(src, srcOff, srcLen, dst, dstOff, idMap, 0, 0);
+    }
+
+    /**
+     * As {@link #copyWithExtensions(byte[], int, int, byte[], int, byte[])}, and appends one more
+     * element, {@code addId} with {@code addLength} zero bytes of data, for the sender to fill in
+     * later (such as a transport-wide sequence number, which is known only when the packet
+     * leaves). {@code addId} 0 appends nothing; an element of that id in the source should be
+     * mapped away by {@code idMap}.
+     */
+    public static int copyWithExtensions(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, byte[] idMap,
+            int addId, int addLength) {
         int fixedAndCsrcs = RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(src, srcOff);
         int srcHeader = RtpPacket.headerLength(src, srcOff, srcLen);
         int rest = srcLen - srcHeader;
@@ -125,6 +137,11 @@ public final class HeaderExtensions {
                 fitsOneByte &= fitsOneByte(newId, dataLength);
             }
             pos = dataOffset(element) + dataLength;
+        }
+        if (addId != 0) {
+            kept++;
+            keptData += addLength;
+            fitsOneByte &= fitsOneByte(addId, addLength);
         }
 
         int block = 0;
@@ -157,6 +174,17 @@ public final class HeaderExtensions {
                         : writeTwoByteElement(dst, w, newId, src, dataOffset, dataLength);
                 }
                 pos = dataOffset + dataLength;
+            }
+            if (addId != 0) {
+                if (fitsOneByte) {
+                    dst[w++] = (byte) (addId << 4 | (addLength - 1));
+                } else {
+                    dst[w++] = (byte) addId;
+                    dst[w++] = (byte) addLength;
+                }
+                for (int end = w + addLength; w < end; w++) {
+                    dst[w] = 0;
+                }
             }
             for (int end = out + block; w < end; w++) {
                 dst[w] = 0;

@@ -163,6 +163,44 @@ class HeaderExtensionsTest {
         assertEquals(Hex.of(source, 0, source.length), Hex.of(src, srcOff, source.length), "source untouched");
     }
 
+    static Stream<Arguments> copiesWithAddedElement() {
+        return Stream.of(
+            Arguments.of("added after the kept ones, one-byte form", RFC8285_ONE_BYTE, "1=1 3=3", 5, 2, RTP_X + """
+                be de 00 03 | 10 aa 33 cc | cc cc cc 51 | 00 00 00 00
+                99
+                """),
+            Arguments.of("the only element of a packet without extensions", "80 60 00 01 | 00 00 00 00 | 00 00 00 03 | 99",
+                "", 3, 2, RTP_X + """
+                be de 00 01 | 31 00 00 00
+                99
+                """),
+            Arguments.of("the source's element of that id mapped away", RTP_X + "be de 00 01 | 31 12 34 00 | 99", "", 3, 2,
+                RTP_X + """
+                be de 00 01 | 31 00 00 00
+                99
+                """),
+            Arguments.of("two-byte form kept for the added element too", RFC8285_TWO_BYTE, "1=1 2=2", 3, 2, RTP_X + """
+                10 00 00 03 | 01 00 02 01 | aa 03 02 00 | 00 00 00 00
+                99
+                """));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("copiesWithAddedElement")
+    void appendsAnElementToFillInLater(String name, String sourceHex, String map, int id, int length,
+            String expectedHex) {
+        byte[] source = Hex.bytes(sourceHex);
+        byte[] expected = Hex.bytes(expectedHex);
+        byte[] dst = new byte[expected.length];
+
+        int written = HeaderExtensions.copyWithExtensions(source, 0, source.length, dst, 0, idMap(map), id, length);
+
+        assertEquals(Hex.of(expected, 0, expected.length), Hex.of(dst, 0, Math.max(0, written)));
+        assertNull(RtpPacket.validate(dst, 0, written));
+        long found = HeaderExtensions.find(dst, 0, written, id);
+        assertEquals(length, HeaderExtensions.dataLength(found));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("copies")
     void refusesDestinationsOneByteTooSmall(String name, String sourceHex, String map, String expectedHex) {

@@ -65,6 +65,8 @@ public final class Sfu implements AutoCloseable {
         every(1000, "Bitrate sampling", () -> rooms.sampleBitrates(System.nanoTime()));
         bindGauges(registry);
         every(300, "Active speaker detection", () -> rooms.detectActiveSpeakers(System.nanoTime()));
+        // Each receiver's layers follow its estimate within a few hundred ms.
+        every(100, "Bandwidth allocation", () -> rooms.allocateBandwidth(System.nanoTime()));
         // Congestion feedback is due every 100 ms, or sooner when many packets are
         // waiting, reports about once a second: look often.
         every(20, "Periodic RTCP", () -> rooms.sendPeriodicRtcp(System.nanoTime() / 1000));

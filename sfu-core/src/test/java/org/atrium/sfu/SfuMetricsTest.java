@@ -100,8 +100,9 @@ class SfuMetricsTest {
         double bytesIn = counter("atrium.rtp.received", "kind", "video");
         double bytesOut = counter("atrium.rtp.sent", "kind", "video");
         assertEquals(PACKETS * packet(1).length, bytesIn, "plain RTP bytes in");
-        // Same header size out: the test packets carry no extension to strip.
-        assertEquals(2 * bytesIn, bytesOut, "plain RTP bytes out");
+        // The test packets carry no extension: each copy out gains the one-byte extension
+        // block with the transport-wide sequence number (4 + 1 + 2 bytes, padded to 8).
+        assertEquals(2 * (bytesIn + 8 * PACKETS), bytesOut, "plain RTP bytes out");
 
         Timer latency = registry.get("atrium.forwarding.latency").timer();
         assertEquals(2 * PACKETS, latency.count(), "one latency sample per forwarded packet");

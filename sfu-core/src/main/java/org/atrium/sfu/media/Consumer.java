@@ -51,6 +51,8 @@ public final class Consumer {
     private final LongAdder nacksReceived = new LongAdder();
     private final PacketSink downstream;
     private final byte[] extensionIdMap;
+    /** The transport-wide sequence number element reserved in every packet, 0 for none. */
+    private final int transportCcId;
     private final LongAdder packets = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -119,6 +121,7 @@ public final class Consumer {
         this.capabilities = capabilities;
         this.downstream = downstream;
         this.extensionIdMap = extensionIdMap.clone();
+        this.transportCcId = capabilities.extensionId(RtpHeaderExtension.TRANSPORT_CC);
         this.senderReports = new SenderReportGenerator(producer.clockRate());
         this.selector = newSelector(producer);
         java.util.Arrays.fill(historySequence, -1);
@@ -340,6 +343,7 @@ public final class Consumer {
         senderReports.setTimestampOffset(timestampDelta);
         producer.stream(streamIndex).replaySenderReport(this);
         layerSwitches.increment();
+        metrics.layerSwitched();
         started = true;
     }
 
@@ -393,7 +397,8 @@ public final class Consumer {
     /** Writes the receiver's copy of a packet with the numbering given; -1 when too large. */
     private int copy(byte[] src, int off, int len, byte[] out, int sequence, long timestamp, int format,
             int picture) {
-        int n = len <= MAX_PACKET ? HeaderExtensions.copyWithExtensions(src, off, len, out, 0, extensionIdMap) : -1;
+        int n = len <= MAX_PACKET ? HeaderExtensions.copyWithExtensions(src, off, len, out, 0, extensionIdMap,
+                transportCcId, TRANSPORT_CC_LENGTH) : -1;
         if (n < 0 || n > MAX_PACKET) {
             return -1;
         }
@@ -413,6 +418,65 @@ public final class Consumer {
             }
         }
         return n;
+    }
+
+    /** Bytes of padding in one probe packet: the most one RTP padding count byte can say. */
+    public static final int PROBE_PADDING = 255;
+    private static final int TRANSPORT_CC_LENGTH = 2;
+
+    /**
+     * Sends one padding-only packet on this stream's RTX SSRC (RFC 3550 5.1 padding, as
+     * libwebrtc probes): it carries nothing to decode, only bytes that congestion control
+     * counts as part of a bandwidth probe. Call it where the receiver's packets are sent
+     * (its lane, or any thread without lanes).
+     *
+     * @return false when the stream cannot carry padding (no RTX, nothing forwarded yet)
+     */
+    public boolean sendPadding(int cluster) {
+        if (!rtxEnabled || !started || closed || transportCcId == 0) {
+            return false;
+        }
+        RtpCodec codec = null;
+        for (RtpCodec candidate : capabilities.codecs(producer.kind())) {
+            if (candidate.hasRtx()) {
+                codec = candidate;
+                break;
+            }
+        }
+        if (codec == null) {
+            return false;
+        }
+        byte[] out = PADDING_SCRATCH.get();
+        int n = RtpPacket.writeHeader(out, 0, false, codec.rtxPayloadType(), rtxSequence.getAndIncrement() & 0xFFFF,
+                lastTimestamp, rtxSsrc);
+        RtpPacket.setExtension(out, 0, true);
+        // One-byte extension block with the transport-wide sequence number element, filled in
+        // by the sender, then the padding whose last byte counts it.
+        out[n++] = (byte) 0xBE;
+        out[n++] = (byte) 0xDE;
+        out[n++] = 0;
+        out[n++] = 1;
+        out[n++] = (byte) (transportCcId << 4 | (TRANSPORT_CC_LENGTH - 1));
+        out[n++] = 0;
+        out[n++] = 0;
+        out[n++] = 0;
+        java.util.Arrays.fill(out, n, n + PROBE_PADDING - 1, (byte) 0);
+        n += PROBE_PADDING;
+        out[n - 1] = (byte) PROBE_PADDING;
+        RtpPacket.setPadding(out, 0, true);
+        boolean sent = downstream.sendProbe(out, 0, n, cluster);
+        if (sent) {
+            bytes.add(n);
+        }
+        return sent;
+    }
+
+    private static final ThreadLocal<byte[]> PADDING_SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[20 + PROBE_PADDING + SrtpSession.MAX_TRAILER]);
+
+    /** Whether padding probes can go on this stream: RTX accepted and forwarding started. */
+    public boolean canCarryPadding() {
+        return rtxEnabled && started && !closed && transportCcId != 0;
     }
 
     private static boolean isNewer(long timestamp, long than) {

@@ -9,6 +9,14 @@ public interface PacketSink {
      */
     boolean sendRtp(byte[] buf, int off, int len);
 
+    /**
+     * Sends a packet of a bandwidth probe (padding), which congestion control counts as part
+     * of probe cluster {@code cluster}; as {@link #sendRtp} otherwise.
+     */
+    default boolean sendProbe(byte[] buf, int off, int len, int cluster) {
+        return sendRtp(buf, off, len);
+    }
+
     /** Copies, protects and sends an RTCP compound packet. Safe from any thread. */
     boolean sendRtcp(byte[] buf, int off, int len);
 }

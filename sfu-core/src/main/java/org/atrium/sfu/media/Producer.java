@@ -254,6 +254,12 @@ public final class Producer {
         int temporalLayer = 0;
         if (kind == MediaKind.VIDEO) {
             temporalLayer = Math.max(0, VideoPacket.temporalLayer(buf, off, len, capabilities));
+            if (temporalLayer == 0 && VideoPacket.format(RtpPacket.payloadType(buf, off), capabilities) == VideoPacket.VP8) {
+                int size = VideoPacket.vp8KeyframeSize(buf, off, len);
+                if (size > 0) {
+                    stream.setFrameSize(size >>> 16, size & 0xFFFF);
+                }
+            }
         }
         stream.onPacket(buf, off, len, receivedNanos, temporalLayer);
         if (audioLevel != null) {

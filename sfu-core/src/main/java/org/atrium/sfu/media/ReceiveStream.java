@@ -58,6 +58,9 @@ public final class ReceiveStream {
     private final LongAdder nacksSent = new LongAdder();
     private final LongAdder keyframeRequests = new LongAdder();
     private volatile long lastPacketNanos;
+    /** Frame size from its last keyframe, 0 before one. */
+    private volatile int width;
+    private volatile int height;
     /** The publisher's last Sender Report for this stream, guarded by this. */
     private long srNtp;
     private long srRtp;
@@ -220,6 +223,21 @@ public final class ReceiveStream {
         if (haveSr) {
             consumer.senderReports().onPublisherSenderReport(srNtp, srRtp, srArrivalNanos);
         }
+    }
+
+    void setFrameSize(int width, int height) {
+        this.width = width;
+        this.height = height;
+    }
+
+    /** Frame width of its last keyframe, 0 when none was seen. */
+    public int width() {
+        return width;
+    }
+
+    /** Frame height of its last keyframe, 0 when none was seen. */
+    public int height() {
+        return height;
     }
 
     /** When the last packet arrived (System.nanoTime), 0 before the first. */

@@ -79,6 +79,27 @@ final class VideoPacket {
         return false;
     }
 
+    /**
+     * The frame size a VP8 keyframe's first packet declares (RFC 6386 9.1: after the 3-byte
+     * frame tag, the start code 9d 01 2a, then 14-bit width and height), as
+     * {@code width << 16 | height}; -1 for any other packet.
+     */
+    static int vp8KeyframeSize(byte[] buf, int off, int len) {
+        int payloadOff = RtpPacket.payloadOffset(buf, off, len);
+        int payloadLen = RtpPacket.payloadLength(buf, off, len);
+        if (payloadLen <= 0 || !Vp8PayloadDescriptor.isKeyframe(buf, payloadOff, payloadLen)) {
+            return -1;
+        }
+        int at = payloadOff + Vp8PayloadDescriptor.length(buf, payloadOff, payloadLen);
+        if (payloadOff + payloadLen - at < 10 || (buf[at + 3] & 0xFF) != 0x9d || (buf[at + 4] & 0xFF) != 0x01
+                || (buf[at + 5] & 0xFF) != 0x2a) {
+            return -1;
+        }
+        int width = ((buf[at + 7] & 0x3F) << 8) | (buf[at + 6] & 0xFF);
+        int height = ((buf[at + 9] & 0x3F) << 8) | (buf[at + 8] & 0xFF);
+        return width << 16 | height;
+    }
+
     /** One packet's layer fields; reused, one per forwarding thread. */
     static final class Fields {
         boolean keyframe;

@@ -16,7 +16,11 @@ import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.SenderReport;
 import org.atrium.rtp.TransportCcExtension;
+import org.atrium.rtp.TransportCcFeedback;
+import org.atrium.sfu.cc.BandwidthEstimatorConfig;
 import org.atrium.sfu.cc.CongestionFeedback;
+import org.atrium.sfu.cc.DownlinkCongestionControl;
+import org.atrium.sfu.cc.SentPacketHistory;
 import org.atrium.sfu.cc.LossBasedRateEstimator;
 import org.atrium.sfu.cc.TransportCcFeedbackGenerator;
 import org.atrium.sfu.media.Consumer;
@@ -78,10 +82,13 @@ public final class Participant {
     private volatile boolean closed;
     /** Where the streams this participant receives are sent from, or null: inline. */
     private final ForwardingLane lane;
+    /** Congestion control of what the SFU sends this participant, and what it gets of each video. */
+    private final DownlinkCongestionControl downlink;
+    private final DownlinkAllocation allocation;
 
     Participant(String id, Admission admission, Room room, ParticipantListener listener,
             TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId,
-            ForwardingLane lane) throws java.io.IOException {
+            ForwardingLane lane, java.util.concurrent.ScheduledExecutorService timers) throws java.io.IOException {
         this.id = id;
         this.lane = lane;
         this.transportCcExtensionId = transportCcExtensionId;
@@ -92,6 +99,9 @@ public final class Participant {
         this.metrics = metrics;
         this.feedbackSsrc = feedbackSsrc;
         this.ridBinder = new RidBinder(room.capabilities());
+        this.downlink = new DownlinkCongestionControl(transportCcExtensionId, BandwidthEstimatorConfig.defaults());
+        downlink.setTransportCc(true);
+        this.allocation = new DownlinkAllocation(downlink, new BandwidthProber(downlink, timers, lane, metrics), metrics);
         this.transport = transportFactory.create(new LogContext(room.name(), id), new TransportEvents());
     }
 
@@ -165,6 +175,52 @@ public final class Participant {
     /** How this participant learns what it may send; from its answer (transport-cc or not). */
     public void setCongestionFeedback(CongestionFeedback feedback) {
         congestionFeedback = feedback;
+        downlink.setTransportCc(feedback == CongestionFeedback.TRANSPORT_CC);
+    }
+
+    /**
+     * Sets what this participant gets of each video it receives from its downlink estimate,
+     * when due; called by the server's timer.
+     */
+    void allocateDownlink(long nowNanos, String activeSpeaker) {
+        if (closed) {
+            return;
+        }
+        if (allocation.run(nowNanos, consumers, activeSpeaker, listener)) {
+            metrics.receiverEstimate(downlink.estimateBps());
+        }
+    }
+
+    /**
+     * The last allocation of what this participant receives, or null while it is not
+     * adapted (it has sent no congestion feedback yet).
+     */
+    org.atrium.sfu.allocation.Allocation downlinkAllocation() {
+        return downlink.hasFeedback() ? allocation.last() : null;
+    }
+
+    /**
+     * How large this participant shows the video of a consumer, in device pixels; 0x0 when
+     * it does not show it. No larger layer is sent; an invisible video is paused.
+     */
+    public void setRenderSize(Consumer consumer, int width, int height) {
+        allocation.setRenderSize(consumer, width, height);
+    }
+
+    /** The downlink estimate in bits/s, or -1 before the participant sent congestion feedback. */
+    public long downlinkEstimateBps() {
+        return downlink.hasFeedback() ? downlink.estimateBps() : -1;
+    }
+
+    /** Why a video this participant receives is paused, or null when it is not. */
+    public String pauseReason(Consumer consumer) {
+        org.atrium.sfu.allocation.PauseReason reason = allocation.pauseReason(consumer);
+        return reason == null ? null : reason.wireName();
+    }
+
+    /** Probe clusters sent to this participant. */
+    public long probesSent() {
+        return allocation.probesSent();
     }
 
     public CongestionFeedback congestionFeedback() {
@@ -485,7 +541,15 @@ public final class Participant {
                 onNack(buf, packetOffset, nowNanos);
                 continue;
             }
+            if (type == RtcpPacketType.RTPFB && TransportCcFeedback.is(buf, packetOffset, packetLength)) {
+                downlink.onTransportCcFeedback(buf, packetOffset, packetLength, nowNanos / 1000);
+                continue;
+            }
             if (type != RtcpPacketType.PSFB) {
+                continue;
+            }
+            if (Remb.is(buf, packetOffset, packetLength)) {
+                downlink.onRemb(Remb.bitrate(buf, packetOffset), nowNanos / 1000);
                 continue;
             }
             if (Pli.is(buf, packetOffset, packetLength)) {
@@ -598,6 +662,16 @@ public final class Participant {
     private final class Sink implements PacketSink {
         @Override
         public boolean sendRtp(byte[] buf, int off, int len) {
+            return send(buf, off, len, SentPacketHistory.NOT_PROBE);
+        }
+
+        @Override
+        public boolean sendProbe(byte[] buf, int off, int len, int cluster) {
+            return send(buf, off, len, cluster);
+        }
+
+        private boolean send(byte[] buf, int off, int len, int cluster) {
+            downlink.onSending(buf, off, len, System.nanoTime() / 1000, cluster);
             if (!transport.sendRtp(buf, off, len)) {
                 return false;
             }

@@ -25,6 +25,24 @@ public interface ParticipantListener {
     /** The room's dominant speaker is now the participant with this id (possibly this one). */
     void onActiveSpeaker(String participantId);
 
+    /**
+     * A video this participant receives is paused by the bandwidth allocation: nothing of it
+     * is sent until {@link #onVideoResumed}. Reasons: bandwidth, not-visible, unavailable.
+     */
+    default void onVideoPaused(Consumer consumer, String reason) {
+    }
+
+    /** A paused video of this participant's is sent again. */
+    default void onVideoResumed(Consumer consumer) {
+    }
+
+    /**
+     * Which simulcast encodings of a track this participant publishes some receiver needs,
+     * by RID: the publisher may stop sending the others, and must send them again when asked.
+     */
+    default void onPublishLayers(org.atrium.sfu.media.Producer producer, java.util.Map<String, Boolean> active) {
+    }
+
     /** This participant was removed from its room, for the reason given. Called once. */
     void onClosed(LeaveReason reason);
 }

@@ -33,6 +33,7 @@ public final class Room {
     private final Router router;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final ActiveSpeakerDetector activeSpeaker = new ActiveSpeakerDetector();
+    private final PublisherLayers publisherLayers = new PublisherLayers();
     private boolean closed;
 
     /** What a room needs from the server that holds it. */
@@ -98,7 +99,7 @@ public final class Room {
         String id = newParticipantId();
         Participant participant = new Participant(id, admission, this, listener, host.transportFactory(),
                 host.metrics(), newSsrc(null), router.capabilities().extensionId(RtpHeaderExtension.TRANSPORT_CC),
-                host.assignLane());
+                host.assignLane(), host.timers());
         List<Participant> others = new ArrayList<>(participants.values());
         participants.put(id, participant);
         try (LogContext.Scope scope = new LogContext(name, id).open()) {
@@ -305,6 +306,24 @@ public final class Room {
                 participant.listener().onActiveSpeaker(speaker);
             }
         }
+    }
+
+    /**
+     * Sets what each participant receives of each video from its downlink estimate, then
+     * tells publishers which simulcast encodings no one needs (and which are needed again).
+     * Called by the server's timer every few hundred ms.
+     */
+    void allocateBandwidth(long nowNanos) {
+        List<Participant> members;
+        String speaker;
+        synchronized (this) {
+            members = new ArrayList<>(participants.values());
+            speaker = activeSpeaker.dominantSpeaker();
+        }
+        for (Participant participant : members) {
+            participant.allocateDownlink(nowNanos, speaker);
+        }
+        publisherLayers.update(nowNanos, members);
     }
 
     /** Sends each participant's periodic RTCP that is due: reports and congestion feedback. */

@@ -156,6 +156,13 @@ public final class Rooms {
     }
 
     /** Updates every room's dominant speaker. */
+    /** Runs every room's bandwidth allocation; called by the server's timer. */
+    public void allocateBandwidth(long nowNanos) {
+        for (Room room : rooms.values()) {
+            room.allocateBandwidth(nowNanos);
+        }
+    }
+
     public void detectActiveSpeakers(long nowNanos) {
         for (Room room : rooms.values()) {
             room.detectActiveSpeaker(nowNanos);

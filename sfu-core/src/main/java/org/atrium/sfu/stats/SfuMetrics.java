@@ -58,6 +58,11 @@ public final class SfuMetrics {
     private final Timer dtlsHandshake;
     private final Timer joinToFirstMedia;
     private final Timer forwardingLatency;
+    private final Counter layerSwitches;
+    private final Counter probesSent;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> videoPauses =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.micrometer.core.instrument.DistributionSummary receiverEstimates;
 
     public SfuMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -117,6 +122,53 @@ public final class SfuMetrics {
         forwardingLatency = Timer.builder("atrium.forwarding.latency")
                 .description("Per forwarded packet: from receipt of the publisher's datagram to the send to a receiver")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        layerSwitches = Counter.builder("atrium.layer.switches")
+                .description("Times a receiver's stream moved to another simulcast encoding (its first start included)")
+                .register(registry);
+        probesSent = Counter.builder("atrium.bandwidth.probes")
+                .description("Probe clusters sent to find out whether a receiver's link carries more").register(registry);
+        receiverEstimates = io.micrometer.core.instrument.DistributionSummary.builder("atrium.receiver.estimate")
+                .baseUnit("bits_per_second")
+                .description("Each receiver's downlink estimate, sampled at every bandwidth allocation")
+                .serviceLevelObjectives(100_000, 300_000, 1_000_000, 3_000_000, 10_000_000).register(registry);
+        for (String reason : java.util.List.of("bandwidth", "not-visible", "receiver", "unavailable")) {
+            videoPause(reason);
+        }
+    }
+
+    private Counter videoPause(String reason) {
+        return videoPauses.computeIfAbsent(reason, r -> Counter.builder("atrium.video.pauses")
+                .description("Videos paused for a receiver, by reason").tag("reason", r).register(registry));
+    }
+
+    /** A receiver's stream switched to another encoding. */
+    public void layerSwitched() {
+        layerSwitches.increment();
+    }
+
+    public void probeSent() {
+        probesSent.increment();
+    }
+
+    /** A video was paused for a receiver, for the reason named (bandwidth, not-visible, ...). */
+    public void videoPaused(String reason) {
+        videoPause(reason).increment();
+    }
+
+    public void receiverEstimate(long bitsPerSecond) {
+        receiverEstimates.record(bitsPerSecond);
+    }
+
+    public long layerSwitches() {
+        return (long) layerSwitches.count();
+    }
+
+    public long probes() {
+        return (long) probesSent.count();
+    }
+
+    public long videoPauses(String reason) {
+        return (long) videoPause(reason).count();
     }
 
     private Counter[] perKind(String name, String description, String baseUnit) {

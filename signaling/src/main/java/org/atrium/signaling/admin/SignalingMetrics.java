@@ -32,7 +32,7 @@ public final class SignalingMetrics {
         resumed = Counter.builder("atrium.signaling.sessions.resumed")
                 .description("Sessions resumed on a new connection after theirs dropped").register(registry);
         // The protocol's message types exist from the start, so that rates over them do.
-        for (String type : List.of("join", "answer", "candidate", "leave", "resume", "invalid")) {
+        for (String type : List.of("join", "answer", "candidate", "leave", "resume", "render-size", "invalid")) {
             received.computeIfAbsent(type, this::receivedCounter);
         }
         for (String type : List.of("joined", "resumed", "offer", "participant-joined", "participant-left",

@@ -17,6 +17,20 @@ public sealed interface ClientMessage {
     record Leave() implements ClientMessage {
     }
 
+    /**
+     * How large the client shows each video it receives, by the mid of its m-section: the
+     * SFU sends no larger layer, and pauses a video shown at 0x0.
+     */
+    record RenderSize(java.util.List<Size> sizes) implements ClientMessage {
+        public RenderSize {
+            sizes = java.util.List.copyOf(sizes);
+        }
+    }
+
+    /** One video's rendered size in device pixels; 0x0 when it is not visible. */
+    record Size(String mid, int width, int height) {
+    }
+
     /** The first message on a new connection that takes over a session whose connection dropped. */
     record Resume(String token) implements ClientMessage {
     }

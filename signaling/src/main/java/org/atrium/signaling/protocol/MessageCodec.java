@@ -50,6 +50,7 @@ public final class MessageCodec {
             case "candidate" -> parseCandidate(root);
             case "leave" -> new ClientMessage.Leave();
             case "resume" -> new ClientMessage.Resume(requiredText(root, "token"));
+            case "render-size" -> parseRenderSize(root);
             default -> throw new ProtocolException("unknown-type",
                     "Unknown message type '" + abbreviate(type.asText()) + "'");
         };
@@ -84,6 +85,35 @@ public final class MessageCodec {
             token = tokenNode.asText();
         }
         return new ClientMessage.Join(room, name, token);
+    }
+
+    /** Largest video size a client may state, in device pixels: 8K and then some. */
+    static final int MAX_RENDER_DIMENSION = 16384;
+    private static final int MAX_RENDER_SIZES = 512;
+
+    private static ClientMessage parseRenderSize(JsonNode root) throws ProtocolException {
+        JsonNode sizes = root.get("sizes");
+        if (sizes == null || !sizes.isArray()) {
+            throw new ProtocolException("bad-request", "Field 'sizes' must be an array");
+        }
+        if (sizes.size() > MAX_RENDER_SIZES) {
+            throw new ProtocolException("bad-request", "At most " + MAX_RENDER_SIZES + " sizes in one message");
+        }
+        java.util.List<ClientMessage.Size> parsed = new java.util.ArrayList<>();
+        for (JsonNode size : sizes) {
+            if (!size.isObject()) {
+                throw new ProtocolException("bad-request", "Each entry of 'sizes' must be an object");
+            }
+            String mid = requiredText(size, "mid");
+            int width = requiredInt(size, "width");
+            int height = requiredInt(size, "height");
+            if (width < 0 || height < 0 || width > MAX_RENDER_DIMENSION || height > MAX_RENDER_DIMENSION) {
+                throw new ProtocolException("bad-request", "Render sizes are 0-" + MAX_RENDER_DIMENSION
+                        + " pixels; got " + width + "x" + height + " for mid '" + abbreviate(mid) + "'");
+            }
+            parsed.add(new ClientMessage.Size(mid, width, height));
+        }
+        return new ClientMessage.RenderSize(parsed);
     }
 
     private static ClientMessage parseCandidate(JsonNode root) throws ProtocolException {
@@ -179,6 +209,31 @@ public final class MessageCodec {
         ObjectNode message = message("participant-left");
         message.put("participantId", participantId);
         message.put("reason", reason);
+        return write(message);
+    }
+
+    /** A video the receiver gets is paused by the SFU, for a reason (bandwidth, not-visible, unavailable). */
+    public String videoPaused(String participantId, String mid, String reason) {
+        ObjectNode message = message("video-paused");
+        message.put("participantId", participantId);
+        message.put("mid", mid);
+        message.put("reason", reason);
+        return write(message);
+    }
+
+    public String videoResumed(String participantId, String mid) {
+        ObjectNode message = message("video-resumed");
+        message.put("participantId", participantId);
+        message.put("mid", mid);
+        return write(message);
+    }
+
+    /** Which simulcast encodings of a published track the publisher should send, by RID. */
+    public String publishLayers(String mid, java.util.Map<String, Boolean> active) {
+        ObjectNode message = message("publish-layers");
+        message.put("mid", mid);
+        ObjectNode byRid = message.putObject("active");
+        active.forEach(byRid::put);
         return write(message);
     }
 

@@ -165,6 +165,9 @@ public final class SignalingSession implements ParticipantListener {
         if (message instanceof ClientMessage.Resume) {
             return "resume";
         }
+        if (message instanceof ClientMessage.RenderSize) {
+            return "render-size";
+        }
         return "leave";
     }
 
@@ -185,6 +188,8 @@ public final class SignalingSession implements ParticipantListener {
                 onAnswer(answer);
             } else if (message instanceof ClientMessage.Candidate candidate) {
                 onCandidate(candidate);
+            } else if (message instanceof ClientMessage.RenderSize sizes) {
+                onRenderSize(sizes);
             } else if (message instanceof ClientMessage.Leave) {
                 participant.leave();
             }
@@ -488,6 +493,56 @@ public final class SignalingSession implements ParticipantListener {
     private static MessageCodec.ParticipantInfo infoOf(Participant participant) {
         return new MessageCodec.ParticipantInfo(participant.id(), participant.displayName(),
                 participant.admission().identity());
+    }
+
+    /** The client's render sizes, by mid; a mid that carries no video now is ignored (it may have just changed). */
+    private void onRenderSize(ClientMessage.RenderSize message) {
+        for (ClientMessage.Size size : message.sizes()) {
+            for (MediaSlot slot : slots) {
+                if (slot.mid.equals(size.mid()) && slot.consumer != null && slot.kind == MediaKind.VIDEO) {
+                    participant.setRenderSize(slot.consumer, size.width(), size.height());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onVideoPaused(Consumer consumer, String reason) {
+        onSessionThread(() -> {
+            MediaSlot slot = slotOf(consumer);
+            if (!closed && slot != null) {
+                send("video-paused", codec.videoPaused(consumer.producer().ownerId(), slot.mid, reason));
+            }
+        });
+    }
+
+    @Override
+    public void onVideoResumed(Consumer consumer) {
+        onSessionThread(() -> {
+            MediaSlot slot = slotOf(consumer);
+            if (!closed && slot != null) {
+                send("video-resumed", codec.videoResumed(consumer.producer().ownerId(), slot.mid));
+            }
+        });
+    }
+
+    @Override
+    public void onPublishLayers(Producer producer, java.util.Map<String, Boolean> active) {
+        java.util.Map<String, Boolean> copy = new java.util.LinkedHashMap<>(active);
+        onSessionThread(() -> {
+            if (!closed) {
+                send("publish-layers", codec.publishLayers(producer.mid(), copy));
+            }
+        });
+    }
+
+    private MediaSlot slotOf(Consumer consumer) {
+        for (MediaSlot slot : slots) {
+            if (slot.consumer == consumer) {
+                return slot;
+            }
+        }
+        return null;
     }
 
     private void onCandidate(ClientMessage.Candidate message) throws ProtocolException {
