@@ -17,6 +17,15 @@ const SIMULCAST_ENCODINGS = {
   h: { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
   f: { scaleResolutionDownBy: 1, maxBitrate: 1_700_000 },
 };
+// render-size messages: sent at most once per this many ms, and only when a size changed.
+const RENDER_SIZE_DEBOUNCE_MS = 500;
+// The words on a tile whose video the SFU paused, by `video-paused` reason; '' shows none.
+const PAUSE_TEXT = {
+  bandwidth: 'Video paused: your connection is too slow',
+  unavailable: 'Video paused: no video is coming from this participant',
+  'not-visible': '',
+};
+const PAUSE_TEXT_OTHER = 'Video paused';
 const MAX_LOG_LINES = 2000;
 const MAX_ERROR_LINES = 5;
 const LEAVE_TIMEOUT_MS = 2000;
@@ -60,11 +69,14 @@ const atrium = {
   activeSpeaker: null, // participantId of the room's dominant speaker (maybe you), or null
   reconnects: 0, // joins made again by the page itself after a lost connection
   resumes: 0, // sessions taken back on a new connection after the old one dropped
+  pausedVideo: new Map(), // participantId -> reason of its `video-paused`, until `video-resumed`
+  renderSizes: [], // the last `render-size` list sent: [{ mid, width, height }]
+  publishLayers: new Map(), // mid -> { rid: active } as last applied for `publish-layers`
 };
 window.atrium = atrium;
 
 // DOM of each remote tile, kept apart from atrium.remote so that the hook stays plain data.
-const tiles = new Map(); // participantId -> { root, video, name, badge, attachedKey }
+const tiles = new Map(); // participantId -> { root, video, name, badge, pausedNote, attachedKey }
 
 let session = null; // the live connection, or null when disconnected
 // The join token from the page URL (?token=...), or null on a server that needs none.
@@ -168,6 +180,7 @@ async function start() {
   ui.soundButton.addEventListener('click', enableSound);
   ui.leaveButton.addEventListener('click', onLeaveButton);
   ui.leaveButton.hidden = false;
+  initRenderSizes();
   const certificate = await pageCertificate;
   if (certificate) certificates = [certificate];
   connect();
@@ -266,6 +279,9 @@ function connect() {
     opened: false,
     leaving: false,
     midOwner: new Map(), // mid -> participantId, from the latest offer's `subscribe`
+    videoMids: [], // the video mids of the latest offer's `subscribe`, in its order
+    renderSizeKey: null, // JSON of the last `render-size` list sent, null before the first
+    renderSizeUnsupported: false, // the server answered `render-size` with `unknown-type`
     departed: new Set(), // ids that got participant-left: late tracks for them are ignored
   };
   s.pc = createPeerConnection(s);
@@ -408,6 +424,9 @@ function onResumed(s, msg) {
   clearConnectionErrors();
   setState('joined', 'Connecting…');
   onPeerState(s);
+  // A render-size sent while the socket was down was lost: say it again.
+  s.renderSizeKey = null;
+  scheduleRenderSizes();
 }
 
 // The server no longer has the session (it ended, or the server restarted): start over.
@@ -489,7 +508,11 @@ async function handleMessage(s, msg) {
     case 'participant-joined': return onParticipantJoined(msg);
     case 'participant-left': return onParticipantLeft(s, msg);
     case 'active-speaker': return onActiveSpeaker(msg);
+    case 'video-paused': return onVideoPaused(s, msg);
+    case 'video-resumed': return onVideoResumed(s, msg);
+    case 'publish-layers': return onPublishLayers(s, msg);
     case 'error':
+      if (isRenderSizeRefusal(msg)) return onRenderSizeUnsupported(s);
       s.lastError = msg.code;
       if (msg.code === 'unknown-session') return onResumeRefused(s);
       return onServerError(msg);
@@ -595,6 +618,9 @@ async function handleOffer(s, msg) {
   if (session !== s) return;
   send(s, { type: 'answer', version: msg.version, sdp: pc.localDescription.sdp });
   atrium.offerVersion = msg.version;
+  // render-size names the video mids of answered offers only.
+  s.videoMids = subscribe.filter((x) => x.kind === 'video').map((x) => x.mid);
+  scheduleRenderSizes();
 }
 
 // For each m-section the SFU receives in: send our track of that kind there. A kind
@@ -704,11 +730,17 @@ function createTile(id) {
   const badge = document.createElement('span');
   badge.className = 'badge';
   caption.append(name, badge);
-  root.append(video, caption);
+  const pausedNote = document.createElement('p');
+  pausedNote.className = 'paused-note';
+  pausedNote.setAttribute('role', 'status');
+  pausedNote.hidden = true;
+  root.append(video, pausedNote, caption);
   ui.grid.append(root);
-  tiles.set(id, { root, video, name, badge, attachedKey: '' });
+  tiles.set(id, { root, video, name, badge, pausedNote, attachedKey: '' });
   markActiveSpeaker(root, id === atrium.activeSpeaker);
+  showVideoPause(id);
   updateBadge(id);
+  watchRenderSize(video);
 }
 
 function removeParticipant(id) {
@@ -720,7 +752,9 @@ function removeParticipant(id) {
     for (const track of entry.stream.getTracks()) entry.stream.removeTrack(track);
     atrium.remote.delete(id);
   }
+  atrium.pausedVideo.delete(id);
   if (tile) {
+    unwatchRenderSize(tile.video);
     tile.video.srcObject = null;
     tile.root.remove();
     tiles.delete(id);
@@ -802,6 +836,191 @@ function updateBadge(id) {
 
 function refreshAllBadges() {
   for (const id of tiles.keys()) updateBadge(id);
+}
+
+// ---------------------------------------------------------------- simulcast layers
+//
+// The SFU picks, per receiver, which simulcast encoding and temporal layers of each video
+// it forwards (docs/signaling.md, "Simulcast and layers"). This page helps with three
+// messages: `render-size` tells it how large each received video is shown, so that it never
+// sends more; `video-paused` / `video-resumed` say when it forwards none of a video, shown on
+// the tile; `publish-layers` switches off the encodings of our own camera that no one takes.
+
+// --- render-size: client -> server
+
+const renderSize = {
+  resize: null, // ResizeObserver of the remote video elements, null without one
+  intersect: null, // IntersectionObserver, null without one
+  offscreen: new WeakSet(), // video elements scrolled out of view
+  timer: null, // the pending send, at most one
+};
+
+function initRenderSizes() {
+  if (typeof ResizeObserver === 'function') {
+    renderSize.resize = new ResizeObserver(() => scheduleRenderSizes());
+  }
+  if (typeof IntersectionObserver === 'function') {
+    renderSize.intersect = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) {
+          renderSize.offscreen.delete(entry.target);
+        } else {
+          renderSize.offscreen.add(entry.target);
+        }
+      }
+      scheduleRenderSizes();
+    });
+  }
+  document.addEventListener('visibilitychange', () => scheduleRenderSizes());
+}
+
+function watchRenderSize(video) {
+  renderSize.resize?.observe(video);
+  renderSize.intersect?.observe(video);
+  scheduleRenderSizes();
+}
+
+function unwatchRenderSize(video) {
+  renderSize.resize?.unobserve(video);
+  renderSize.intersect?.unobserve(video);
+  renderSize.offscreen.delete(video);
+  scheduleRenderSizes();
+}
+
+// Throttled rather than restarted on each change, so that a long resize still reports
+// every RENDER_SIZE_DEBOUNCE_MS: at most two messages a second.
+function scheduleRenderSizes() {
+  if (renderSize.timer !== null) return;
+  renderSize.timer = setTimeout(() => {
+    renderSize.timer = null;
+    if (session) sendRenderSizes(session);
+  }, RENDER_SIZE_DEBOUNCE_MS);
+}
+
+// Sends the whole list, one entry per received video mid, when it differs from the last one
+// sent on this session.
+function sendRenderSizes(s) {
+  if (s.renderSizeUnsupported || s.ws.readyState !== WebSocket.OPEN) return;
+  const sizes = s.videoMids.map((mid) => ({ mid, ...measureRenderSize(tiles.get(s.midOwner.get(mid))?.video) }));
+  const key = JSON.stringify(sizes);
+  if (key === s.renderSizeKey || (s.renderSizeKey === null && sizes.length === 0)) return;
+  s.renderSizeKey = key;
+  atrium.renderSizes = sizes;
+  send(s, { type: 'render-size', sizes });
+  log(`render sizes ${sizes.map((x) => `${x.mid}:${x.width}x${x.height}`).join(' ') || '-'}`);
+}
+
+// The element's box in device pixels; 0x0 when it is not on screen at all.
+function measureRenderSize(video) {
+  if (!video || !video.isConnected || document.visibilityState === 'hidden' || renderSize.offscreen.has(video)) {
+    return { width: 0, height: 0 };
+  }
+  const box = video.getBoundingClientRect();
+  return renderSizeOf(box.width, box.height, window.devicePixelRatio || 1);
+}
+
+// CSS pixels times the device pixel ratio, rounded; both 0 unless both are positive.
+function renderSizeOf(cssWidth, cssHeight, pixelRatio) {
+  const width = Math.round(cssWidth * pixelRatio);
+  const height = Math.round(cssHeight * pixelRatio);
+  return width > 0 && height > 0 ? { width, height } : { width: 0, height: 0 };
+}
+
+// A server without layer allocation refuses the message as an unknown type; it is then
+// simply not sent again on this connection, and the error is not shown.
+function isRenderSizeRefusal(msg) {
+  return msg.code === 'unknown-type' && typeof msg.message === 'string' && msg.message.includes("'render-size'");
+}
+
+function onRenderSizeUnsupported(s) {
+  if (!s.renderSizeUnsupported) log('the server does not take render-size; not sent again');
+  s.renderSizeUnsupported = true;
+}
+
+// --- video-paused / video-resumed: server -> client
+
+function onVideoPaused(s, msg) {
+  const id = pausedParticipant(s, msg);
+  if (!id) return;
+  const reason = typeof msg.reason === 'string' && msg.reason ? msg.reason : 'unknown';
+  log(`video-paused ${id} mid ${msg.mid} reason=${reason}`);
+  atrium.pausedVideo.set(id, reason);
+  showVideoPause(id);
+}
+
+function onVideoResumed(s, msg) {
+  const id = pausedParticipant(s, msg);
+  if (!id) return;
+  log(`video-resumed ${id} mid ${msg.mid}`);
+  atrium.pausedVideo.delete(id);
+  showVideoPause(id);
+}
+
+// The message names the participant; its mid (from the latest offer) stands in otherwise.
+function pausedParticipant(s, msg) {
+  const id = typeof msg.participantId === 'string' && msg.participantId ? msg.participantId : s.midOwner.get(msg.mid);
+  if (!id) log(`${msg.type} for unknown mid ${msg.mid}: ignored`);
+  return id || null;
+}
+
+// The tile's overlay and data-video-paused follow atrium.pausedVideo. Only the picture is
+// covered: the element keeps playing, so the participant's audio goes on.
+function showVideoPause(id) {
+  const tile = tiles.get(id);
+  if (!tile) return; // createTile calls this again
+  const reason = atrium.pausedVideo.get(id);
+  const text = reason === undefined ? '' : pauseText(reason);
+  if (reason === undefined) {
+    delete tile.root.dataset.videoPaused;
+  } else {
+    tile.root.dataset.videoPaused = reason;
+  }
+  tile.pausedNote.textContent = text;
+  tile.pausedNote.hidden = !text;
+}
+
+function pauseText(reason) {
+  return Object.hasOwn(PAUSE_TEXT, reason) ? PAUSE_TEXT[reason] : PAUSE_TEXT_OTHER;
+}
+
+// --- publish-layers: server -> publisher
+
+async function onPublishLayers(s, msg) {
+  const active = msg.active && typeof msg.active === 'object' ? msg.active : {};
+  const sender = s.pc.getTransceivers().find((t) => t.mid === msg.mid)?.sender;
+  if (!sender || !sender.track) {
+    log(`publish-layers for mid ${msg.mid}, which sends nothing: ignored`);
+    return;
+  }
+  const params = sender.getParameters();
+  const encodings = params.encodings || [];
+  const changed = setActiveEncodings(encodings, active);
+  const unknown = Object.keys(active).filter((rid) => !encodings.some((e) => e.rid === rid));
+  if (unknown.length) log(`publish-layers mid ${msg.mid}: unknown rids ${unknown.join(',')} ignored`);
+  if (changed) {
+    try {
+      await sender.setParameters(params);
+    } catch (err) {
+      log(`publish-layers mid ${msg.mid} refused: ${err.name} ${err.message}`);
+      return;
+    }
+  }
+  const state = Object.fromEntries(sender.getParameters().encodings.filter((e) => e.rid).map((e) => [e.rid, e.active !== false]));
+  atrium.publishLayers.set(msg.mid, state);
+  log(`publish-layers mid ${msg.mid}: ${Object.entries(state).map(([rid, on]) => `${rid} ${on ? 'on' : 'off'}`).join(', ')}` +
+    (changed ? '' : ' (unchanged)'));
+}
+
+// Sets `active` on each encoding whose rid the map names with a boolean; returns how many changed.
+function setActiveEncodings(encodings, active) {
+  let changed = 0;
+  for (const encoding of encodings) {
+    const want = encoding.rid && Object.hasOwn(active, encoding.rid) ? active[encoding.rid] : undefined;
+    if (typeof want !== 'boolean' || (encoding.active !== false) === want) continue;
+    encoding.active = want;
+    changed++;
+  }
+  return changed;
 }
 
 // ---------------------------------------------------------------- autoplay
