@@ -9,36 +9,39 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.remote.RemoteWebDriver;
 
 /**
- * One page in its own headless Chromium (see {@link Chromium}): run scripts, poll conditions,
- * read the console log.
+ * One page in its own headless Chromium (see {@link Chromium}, and {@link LabChromium} for a
+ * browser in a {@link NetworkLab} host): run scripts, poll conditions, read the console log.
  */
 public final class BrowserPage implements AutoCloseable {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final ChromeDriver driver;
-    private final ChromeDriverService service;
+    private final RemoteWebDriver driver;
+    private final Runnable stopDriverServer;
     private final Path profile;
     private final Duration startup;
     private final Consumer<BrowserPage> onClose;
     private final List<String> console = new ArrayList<>();
     private boolean closed;
 
+    /**
+     * @param stopDriverServer stops the page's chromedriver, after {@code driver.quit()} has ended
+     *     its Chromium
+     */
     BrowserPage(
-            ChromeDriver driver,
-            ChromeDriverService service,
+            RemoteWebDriver driver,
+            Runnable stopDriverServer,
             Path profile,
             Duration startup,
             Consumer<BrowserPage> onClose) {
         this.driver = driver;
-        this.service = service;
+        this.stopDriverServer = stopDriverServer;
         this.profile = profile;
         this.startup = startup;
         this.onClose = onClose;
@@ -172,7 +175,7 @@ public final class BrowserPage implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            service.stop();
+            stopDriverServer.run();
             Chromium.deleteRecursively(profile);
             onClose.accept(this);
         }

@@ -159,7 +159,7 @@ public final class Chromium implements AutoCloseable {
             throw e;
         }
         Duration startup = Duration.ofNanos(System.nanoTime() - startNanos);
-        BrowserPage page = new BrowserPage(driver, service, profile, startup, pages::remove);
+        BrowserPage page = new BrowserPage(driver, service::stop, profile, startup, pages::remove);
         pages.add(page);
         LOG.log(Level.INFO, "chromedriver + Chromium started in {0} ms", startup.toMillis());
         try {
