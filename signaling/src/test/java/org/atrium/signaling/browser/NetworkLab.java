@@ -376,9 +376,12 @@ public final class NetworkLab implements AutoCloseable {
         }
         for (int i = links.size() - 1; i >= 0; i--) {
             String link = links.get(i);
-            if (Files.exists(Path.of("/sys/class/net", link))) {
+            // Veth ends went with their namespaces; what is left is the bridge (and any veth whose
+            // namespace could not be deleted). /sys shows the host's interfaces, not this
+            // namespace's, so ask ip.
+            if (linkExists(link)) {
                 Result r = run(List.of(executable("ip"), "link", "delete", link));
-                if (r.exitCode() != 0 && Files.exists(Path.of("/sys/class/net", link))) {
+                if (r.exitCode() != 0 && linkExists(link)) {
                     failures.add("ip link delete " + link + ": " + r.output().strip());
                 }
             }
@@ -390,6 +393,11 @@ public final class NetworkLab implements AutoCloseable {
         } else {
             LOG.log(Level.WARNING, "network lab {0}: could not remove everything: {1}", prefix, failures);
         }
+    }
+
+    /** True when this JVM's network namespace has an interface {@code name}. */
+    public static boolean linkExists(String name) {
+        return run(List.of(executable("ip"), "link", "show", "dev", name)).exitCode() == 0;
     }
 
     // ------------------------------------------------------------------------------------------
