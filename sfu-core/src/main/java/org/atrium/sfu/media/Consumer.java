@@ -331,6 +331,7 @@ public final class Consumer {
             long elapsed = Math.max(1, (receivedNanos - lastSentNanos) * producer.clockRate() / 1_000_000_000L);
             timestampDelta = (lastTimestamp + elapsed - timestamp) & 0xFFFFFFFFL;
         }
+        lastTimestamp = (timestamp + timestampDelta) & 0xFFFFFFFFL;
         sequences.rebase(RtpPacket.sequenceNumber(buf, off), random.nextInt(1 << 15));
         if (fields.pictureId >= 0) {
             pictureIds.rebase(fields.pictureId, random.nextInt(1 << 15));
@@ -375,7 +376,7 @@ public final class Consumer {
         if (n < 0) {
             return REWRITE_TOO_LARGE;
         }
-        if (!started || isNewer(timestamp, lastTimestamp)) {
+        if (isNewer(timestamp, lastTimestamp)) {
             lastTimestamp = timestamp;
         }
         int slot = sequence & HISTORY_MASK;

@@ -127,10 +127,11 @@ public final class SfuMetrics {
                 .register(registry);
         probesSent = Counter.builder("atrium.bandwidth.probes")
                 .description("Probe clusters sent to find out whether a receiver's link carries more").register(registry);
+        // Prometheus names rates in bytes: the estimate is recorded in bytes per second.
         receiverEstimates = io.micrometer.core.instrument.DistributionSummary.builder("atrium.receiver.estimate")
-                .baseUnit("bits_per_second")
+                .baseUnit("bytes_per_second")
                 .description("Each receiver's downlink estimate, sampled at every bandwidth allocation")
-                .serviceLevelObjectives(100_000, 300_000, 1_000_000, 3_000_000, 10_000_000).register(registry);
+                .register(registry);
         for (String reason : java.util.List.of("bandwidth", "not-visible", "receiver", "unavailable")) {
             videoPause(reason);
         }
@@ -156,7 +157,7 @@ public final class SfuMetrics {
     }
 
     public void receiverEstimate(long bitsPerSecond) {
-        receiverEstimates.record(bitsPerSecond);
+        receiverEstimates.record(bitsPerSecond / 8.0);
     }
 
     public long layerSwitches() {

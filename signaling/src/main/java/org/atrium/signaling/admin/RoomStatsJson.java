@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.media.ReceiveStream;
 import org.atrium.sfu.rtcp.ReceiveStreamStatistics;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.Room;
@@ -99,10 +100,17 @@ public final class RoomStatsJson {
         transportNode.put("srtpProfile", profile == null ? null : profile.name());
         transportNode.put("congestionFeedback", participant.congestionFeedback().name().toLowerCase(java.util.Locale.ROOT)
                 .replace('_', '-'));
+        long estimate = participant.downlinkEstimateBps();
+        if (estimate < 0) {
+            transportNode.putNull("downlinkEstimate");
+        } else {
+            transportNode.put("downlinkEstimate", estimate);
+        }
+        transportNode.put("probesSent", participant.probesSent());
         long rttNanos = 0;
         ArrayNode received = mapper.createArrayNode();
         for (Consumer consumer : participant.consumers()) {
-            received.add(consumer(consumer));
+            received.add(consumer(participant, consumer));
             rttNanos = Math.max(rttNanos, consumer.senderReports().roundTripTimeNanos());
         }
         putMillis(transportNode, "rttMs", rttNanos);
@@ -132,10 +140,23 @@ public final class RoomStatsJson {
         node.put("retransmissionsReceived", producer.retransmissionsReceived());
         node.put("keyframeRequestsSent", producer.keyframeRequestCount());
         node.put("receivers", producer.consumers().length);
+        if (producer.isSimulcast()) {
+            ArrayNode encodings = node.putArray("encodings");
+            for (ReceiveStream stream : producer.streams()) {
+                ObjectNode encoding = encodings.addObject();
+                encoding.put("rid", stream.rid());
+                putSsrc(encoding, "ssrc", stream.ssrc());
+                putSsrc(encoding, "rtxSsrc", stream.rtxSsrc());
+                encoding.put("width", stream.width());
+                encoding.put("height", stream.height());
+                encoding.put("bitrate", stream.bitrate());
+                encoding.put("packets", stream.packetCount());
+            }
+        }
         return node;
     }
 
-    private ObjectNode consumer(Consumer consumer) {
+    private ObjectNode consumer(Participant receiver, Consumer consumer) {
         ObjectNode node = mapper.createObjectNode();
         Producer producer = consumer.producer();
         node.put("trackId", producer.id());
@@ -156,7 +177,21 @@ public final class RoomStatsJson {
         node.put("retransmissions", consumer.retransmissionCount());
         node.put("pliReceived", consumer.pliCount());
         node.put("firReceived", consumer.firCount());
+        if (consumer.kind() == org.atrium.sfu.media.MediaKind.VIDEO) {
+            node.set("layer", layer(consumer.currentSpatialLayer(), consumer.currentTemporalLayer()));
+            node.set("targetLayer", layer(consumer.targetSpatialLayer(), consumer.targetTemporalLayer()));
+            node.put("pausedReason", receiver.pauseReason(consumer));
+            node.put("layerSwitches", consumer.layerSwitchCount());
+        }
         return node;
+    }
+
+    /** A layer as {spatial, temporal}, or null when none (paused, or not started). */
+    private com.fasterxml.jackson.databind.JsonNode layer(int spatial, int temporal) {
+        if (spatial < 0) {
+            return mapper.nullNode();
+        }
+        return mapper.createObjectNode().put("spatial", spatial).put("temporal", temporal);
     }
 
     private static void putSsrc(ObjectNode node, String field, long ssrc) {

@@ -54,7 +54,10 @@ public final class Chromium implements AutoCloseable {
                     "--use-fake-ui-for-media-stream",
                     "--allow-loopback-in-peer-connection",
                     "--autoplay-policy=no-user-gesture-required",
-                    "--disable-dev-shm-usage");
+                    "--disable-dev-shm-usage",
+                    // Every remote tile of a four-page room in view: a tile scrolled out of
+                    // view reports a 0x0 render size, and its video is paused.
+                    "--window-size=1920,1080");
 
     private static final System.Logger LOG = System.getLogger(Chromium.class.getName());
 
