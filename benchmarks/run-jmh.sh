@@ -2,7 +2,7 @@
 # Builds the modules, runs the JMH suite with allocation profiling, and prints the results as
 # Markdown tables, Atrium/jitsi-srtp ratios included.
 #
-#   benchmarks/run-jmh.sh                  # the whole suite (about 10 minutes on 2 vCPUs)
+#   benchmarks/run-jmh.sh                  # the whole suite (about 11 minutes on 2 vCPUs)
 #   benchmarks/run-jmh.sh SrtpBenchmark    # extra arguments go to JMH (a regex, -p size=1200, ...)
 #   MVN_ARGS="-o" benchmarks/run-jmh.sh    # extra Maven arguments (offline, a local repository)
 #
@@ -10,10 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn_args=(-B -q -Dstyle.color=never ${MVN_ARGS:-})
-mvn "${mvn_args[@]}" -DskipTests -pl benchmarks -am install
 out=benchmarks/target/jmh
 mkdir -p "$out"
-mvn "${mvn_args[@]}" -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$PWD/$out/classpath.txt"
+# One reactor build: the classpath names this checkout's module jars, and ~/.m2 is left alone.
+mvn "${mvn_args[@]}" -DskipTests -pl benchmarks -am package dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/$out/classpath.txt"
 classpath="benchmarks/target/classes:$(cat "$out/classpath.txt")"
 java -cp "$classpath" org.openjdk.jmh.Main -prof gc -prof org.atrium.bench.CpuTimeProfiler -rf json -rff "$out/result.json" "$@" 2>&1 | tee "$out/log.txt"
 echo
