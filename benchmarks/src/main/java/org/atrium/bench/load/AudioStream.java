@@ -18,7 +18,7 @@ final class AudioStream extends SyntheticStream {
 
     AudioStream(long ssrc, String mid, ExtensionIds ids, TransportSequence transportSequence, PacketSink sink,
             long seed, int level) {
-        super(ssrc, PAYLOAD_TYPE, mid, ids, transportSequence, sink, seed);
+        super(ssrc, PAYLOAD_TYPE, mid, null, ids, transportSequence, sink, seed);
         this.level = level;
     }
 

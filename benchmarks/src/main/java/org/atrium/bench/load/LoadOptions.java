@@ -2,9 +2,12 @@ package org.atrium.bench.load;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The load generator's settings, from command-line flags. Everything is bounded: counts,
@@ -13,7 +16,8 @@ import java.util.Set;
 record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publishers, int subscribers,
         boolean audio, boolean video, int videoKbps, int frameRate, int durationSeconds, int rampUpSeconds,
         Path output, long serverPid, boolean baseline, int step, int maxSubscribers, int stepSeconds,
-        double maxLossPercent, double maxP99Ms, String roomPrefix, int settleSeconds) {
+        double maxLossPercent, double maxP99Ms, String roomPrefix, int settleSeconds, boolean simulcast,
+        List<Integer> simulcastKbps) {
 
     enum Mode { RUN, CAPACITY, RELAY }
 
@@ -32,7 +36,12 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
               --publishers N         publishers per room            (default 2)
               --subscribers N        subscribers per room (only receive; default 8)
               --media MIX            audio+video, audio or video    (default audio+video)
-              --video-kbps N         video bitrate per publisher    (default 1000, 50-20000)
+              --video-kbps N         video bitrate per publisher without simulcast
+                                     (default 1000, 50-20000)
+              --simulcast on|off     publish video as three simulcast encodings (RIDs q, h, f,
+                                     VP8 L1T3) when the server asks for them (default on);
+                                     off: one stream of --video-kbps, as before simulcast
+              --simulcast-kbps Q,H,F bitrates of the three encodings (default 150,500,1700)
               --fps N                video frame rate               (default 30, 1-60)
               --duration S           measured seconds of a run      (default 30, 1-3600)
               --ramp-up S            spread the joins over S seconds (default 5, 0-600)
@@ -95,6 +104,10 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
         if (!Set.of("audio+video", "audio", "video").contains(media)) {
             throw new IllegalArgumentException("--media is audio+video, audio or video");
         }
+        String simulcast = values.getOrDefault("--simulcast", "on");
+        if (!simulcast.equals("on") && !simulcast.equals("off")) {
+            throw new IllegalArgumentException("--simulcast is on or off");
+        }
         LoadOptions options = new LoadOptions(mode, ws, http,
                 integer(values, "--rooms", 1, 1, 100),
                 integer(values, "--publishers", 2, 0, 50),
@@ -113,7 +126,9 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
                 decimal(values, "--max-loss", 1.0),
                 decimal(values, "--max-p99", 50.0),
                 values.getOrDefault("--room-prefix", "load"),
-                integer(values, "--settle", 2, 0, 60));
+                integer(values, "--settle", 2, 0, 60),
+                simulcast.equals("on"),
+                simulcastKbps(values.getOrDefault("--simulcast-kbps", "150,500,1700")));
         if (options.rooms() * (options.publishers() + Math.max(options.subscribers(), options.maxSubscribers()))
                 > MAX_PARTICIPANTS && mode == Mode.CAPACITY
                 || options.rooms() * (options.publishers() + options.subscribers()) > MAX_PARTICIPANTS) {
@@ -126,9 +141,29 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
     }
 
     String describe() {
+        String videoText = simulcast
+                ? "simulcast video " + simulcastKbps.stream().map(String::valueOf).collect(Collectors.joining("/"))
+                        + " kbps " + frameRate + " fps"
+                : "video " + videoKbps + " kbps " + frameRate + " fps";
         return rooms + " room(s) x (" + publishers + " publisher(s) " + (audio ? "audio" : "")
-                + (audio && video ? "+" : "") + (video ? "video " + videoKbps + " kbps " + frameRate + " fps" : "")
+                + (audio && video ? "+" : "") + (video ? videoText : "")
                 + ", " + subscribers + " subscriber(s))";
+    }
+
+    /** The simulcast encodings' RIDs, lowest resolution first, as the SFU offers them. */
+    static final List<String> SIMULCAST_RIDS = List.of("q", "h", "f");
+
+    private static List<Integer> simulcastKbps(String text) {
+        String[] fields = text.split(",");
+        if (fields.length != SIMULCAST_RIDS.size()) {
+            throw new IllegalArgumentException("--simulcast-kbps needs " + SIMULCAST_RIDS.size()
+                    + " bitrates, lowest first: " + text);
+        }
+        List<Integer> kbps = new ArrayList<>();
+        for (String field : fields) {
+            kbps.add(integer(Map.of("--simulcast-kbps", field.trim()), "--simulcast-kbps", 0, 30, 20_000));
+        }
+        return List.copyOf(kbps);
     }
 
     private static int integer(Map<String, String> values, String flag, int fallback, int min, int max) {

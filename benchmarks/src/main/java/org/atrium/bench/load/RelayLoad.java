@@ -46,7 +46,7 @@ final class RelayLoad implements Load {
         growSubscribers(options.subscribers());
         for (int room = 0; room < rooms.size(); room++) {
             for (RelayParticipant publisher : publishers.get(room)) {
-                publisher.publish(pacer, role, options);
+                publisher.publish(pacer, role, options, relay);
             }
         }
     }

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -13,6 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * WebRTC peer has, the same synthetic streams as an SFU publisher (plain RTP with
  * {@link #TAG_BYTES} more bytes standing for the SRTP tag), and the same receive
  * statistics, without RTCP.
+ *
+ * <p>With simulcast, the top encoding goes out on the participant's socket, which the relay
+ * forwards to the room, and each lower encoding on a socket of its own, which the relay
+ * receives and forwards to nobody: the relay gets everything the SFU gets and forwards one
+ * encoding per receiver, as the SFU does with every receiver on the top encoding, without
+ * having to parse a packet to tell the encodings apart.
  */
 final class RelayParticipant implements AutoCloseable {
 
@@ -24,7 +32,9 @@ final class RelayParticipant implements AutoCloseable {
     private final Thread receiver;
     private final ReceiveStats stats = new ReceiveStats(null, Map.of(), TAG_BYTES);
     private AudioStream audio;
-    private VideoStream video;
+    private final List<VideoStream> videos = new ArrayList<>();
+    /** The sockets of the lower simulcast encodings, which the relay does not forward. */
+    private final List<DatagramChannel> lowerEncodings = new ArrayList<>();
 
     RelayParticipant(String name, InetSocketAddress relay) throws IOException {
         this.name = name;
@@ -40,25 +50,50 @@ final class RelayParticipant implements AutoCloseable {
         return (InetSocketAddress) channel.getLocalAddress();
     }
 
-    /** Starts this participant's streams on the pacer. */
-    void publish(Pacer pacer, SfuParticipant.Role role, LoadOptions options) {
+    /** Starts this participant's streams on the pacer; the relay forwards the lower simulcast encodings to nobody. */
+    void publish(Pacer pacer, SfuParticipant.Role role, LoadOptions options, RawUdpRelay relay) throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         SyntheticStream.TransportSequence sequence = new SyntheticStream.TransportSequence();
         if (role.audio()) {
             audio = new AudioStream(random.nextLong(1, 1L << 32), "0", ExtensionIds.SFU_DEFAULTS, sequence,
-                    new UdpSink(), random.nextLong(), 20 + random.nextInt(60));
+                    new UdpSink(channel), random.nextLong(), 20 + random.nextInt(60));
             pacer.add(audio, random.nextLong(AudioStream.INTERVAL_NANOS));
         }
         if (role.video()) {
-            video = new VideoStream(random.nextLong(1, 1L << 32), "1", ExtensionIds.SFU_DEFAULTS, sequence,
-                    new UdpSink(), random.nextLong(), options.videoKbps(), options.frameRate());
-            pacer.add(video, random.nextLong(1_000_000_000L / options.frameRate()));
+            long phase = random.nextLong(1_000_000_000L / options.frameRate());
+            if (!options.simulcast()) {
+                videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", null, ExtensionIds.SFU_DEFAULTS,
+                        sequence, new UdpSink(channel), random.nextLong(), options.videoKbps(), options.frameRate()));
+            } else {
+                List<String> rids = LoadOptions.SIMULCAST_RIDS;
+                for (int i = 0; i < rids.size(); i++) {
+                    DatagramChannel socket = channel;
+                    if (i < rids.size() - 1) {
+                        socket = DatagramChannel.open();
+                        socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                        socket.connect(channel.getRemoteAddress());
+                        lowerEncodings.add(socket);
+                        relay.route((InetSocketAddress) socket.getLocalAddress(), new InetSocketAddress[0]);
+                    }
+                    videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", rids.get(i),
+                            ExtensionIds.SFU_DEFAULTS, sequence, new UdpSink(socket), random.nextLong(),
+                            options.simulcastKbps().get(i), options.frameRate()));
+                }
+            }
+            for (VideoStream video : videos) {
+                pacer.add(video, phase);
+            }
         }
     }
 
     /** Sends a stream's packet to the relay, with room for the stand-in tag; allocates once per stream. */
     private final class UdpSink implements PacketSink {
+        private final DatagramChannel channel;
         private ByteBuffer wrapped;
+
+        UdpSink(DatagramChannel channel) {
+            this.channel = channel;
+        }
 
         @Override
         public boolean send(byte[] b, int off, int len) {
@@ -91,7 +126,7 @@ final class RelayParticipant implements AutoCloseable {
     }
 
     void addTo(LoadSnapshot.Builder snapshot) {
-        if (audio != null || video != null) {
+        if (audio != null || !videos.isEmpty()) {
             snapshot.publishers++;
         } else {
             snapshot.subscribers++;
@@ -99,7 +134,7 @@ final class RelayParticipant implements AutoCloseable {
         if (audio != null) {
             snapshot.addSent(audio);
         }
-        if (video != null) {
+        for (VideoStream video : videos) {
             snapshot.addSent(video);
         }
         stats.addTo(snapshot);
@@ -108,6 +143,9 @@ final class RelayParticipant implements AutoCloseable {
     @Override
     public void close() {
         try {
+            for (DatagramChannel socket : lowerEncodings) {
+                socket.close();
+            }
             channel.close();
             receiver.join(1000);
         } catch (IOException e) {

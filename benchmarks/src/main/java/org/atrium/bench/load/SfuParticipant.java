@@ -11,9 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.atrium.dtls.Fingerprint;
+import org.atrium.rtp.Fir;
 import org.atrium.rtp.Nack;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.ReceiverReport;
+import org.atrium.rtp.RtcpFeedback;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.SenderReport;
@@ -60,7 +62,10 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     private final byte[] reportBuf = new byte[1500];
     private volatile ExtensionIds extensionIds = ExtensionIds.NONE;
     private volatile AudioStream audio;
-    private volatile VideoStream video;
+    /** The single stream, or the simulcast encodings lowest first; empty before connecting. */
+    private volatile VideoStream[] videos = new VideoStream[0];
+    /** The RIDs our answer sends video as; empty for one stream. */
+    private volatile List<String> simulcastRids = List.of();
     private volatile boolean iceStarted;
     private volatile String lastError;
     private volatile long plisReceived;
@@ -76,7 +81,7 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         this.ownSsrc = random.nextLong(1, 1L << 32);
         this.publishing = new AnswerWriter.Publishing(role.audio() ? ownSsrc : -1,
                 role.video() ? random.nextLong(1, 1L << 32) : -1,
-                role.video() ? random.nextLong(1, 1L << 32) : -1, name);
+                role.video() ? random.nextLong(1, 1L << 32) : -1, name, role.video() && options.simulcast());
         this.stats = new ReceiveStats(this, rtxToMedia, 0);
         this.peer = WebRtcPeer.create(name, InetAddress.getLoopbackAddress(), this);
         SignalingConnection connection;
@@ -129,10 +134,25 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
             pacer.add(stream, random.nextLong(AudioStream.INTERVAL_NANOS));
         }
         if (role.video()) {
-            VideoStream stream = new VideoStream(publishing.videoSsrc(), "1", extensionIds, transportSequence,
-                    this::sendRtp, random.nextLong(), options.videoKbps(), options.frameRate());
-            video = stream;
-            pacer.add(stream, random.nextLong(1_000_000_000L / options.frameRate()));
+            List<String> rids = simulcastRids;
+            VideoStream[] streams = new VideoStream[Math.max(1, rids.size())];
+            if (rids.isEmpty()) {
+                streams[0] = new VideoStream(publishing.videoSsrc(), "1", null, extensionIds, transportSequence,
+                        this::sendRtp, random.nextLong(), options.videoKbps(), options.frameRate());
+            } else {
+                // SSRCs appear in no SDP: the SFU learns them from the RID extension.
+                for (int i = 0; i < streams.length; i++) {
+                    streams[i] = new VideoStream(random.nextLong(1, 1L << 32), "1", rids.get(i), extensionIds,
+                            transportSequence, this::sendRtp, random.nextLong(), options.simulcastKbps().get(i),
+                            options.frameRate());
+                }
+            }
+            videos = streams;
+            // The encodings of one frame are captured, and sent, at the same time.
+            long phase = random.nextLong(1_000_000_000L / options.frameRate());
+            for (VideoStream stream : streams) {
+                pacer.add(stream, phase);
+            }
         }
     }
 
@@ -153,6 +173,10 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     private void onOffer(JsonNode offer) {
         String sdp = offer.path("sdp").asText();
         readOffer(sdp);
+        if (!iceStarted) {
+            // The first offer fixes how video is sent; later offers ask for the same encodings.
+            simulcastRids = publishing.simulcast() ? AnswerWriter.offeredRids(sdp) : List.of();
+        }
         String answer = AnswerWriter.answer(sdp, peer.localUfrag(), peer.localPassword(),
                 peer.fingerprint().value(), peer.localCandidates(), publishing);
         signaling.send(signaling.message("answer").put("version", offer.path("version").asInt()).put("sdp", answer));
@@ -170,6 +194,7 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         int audioLevel = 0;
         int transportCc = 0;
         int mid = 0;
+        int rid = 0;
         for (String line : sdp.split("\r\n")) {
             if (line.startsWith("a=extmap:")) {
                 String[] fields = line.substring("a=extmap:".length()).split(" ");
@@ -178,6 +203,7 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
                     case "urn:ietf:params:rtp-hdrext:ssrc-audio-level" -> audioLevel = id;
                     case org.atrium.rtp.TransportCcExtension.URI -> transportCc = id;
                     case "urn:ietf:params:rtp-hdrext:sdes:mid" -> mid = id;
+                    case "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id" -> rid = id;
                     default -> {
                     }
                 }
@@ -186,7 +212,7 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
                 rtxToMedia.put(Long.parseLong(fields[2]), Long.parseLong(fields[1]));
             }
         }
-        extensionIds = new ExtensionIds(audioLevel, transportCc, mid);
+        extensionIds = new ExtensionIds(audioLevel, transportCc, mid, rid);
     }
 
     private void startIce(String sdp) throws SdpException {
@@ -235,16 +261,28 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
             int type = rtcp.packetType();
             if (type == RtcpPacketType.SR && SenderReport.is(b, at, rtcp.length())) {
                 stats.onSenderReport(SenderReport.senderSsrc(b, at), SenderReport.compactNtp(b, at), now);
-            } else if (type == RtcpPacketType.PSFB && (rtcp.format() == RtcpPacketType.FMT_PLI
-                    || rtcp.format() == RtcpPacketType.FMT_FIR)) {
-                VideoStream stream = video;
-                if (stream != null) {
-                    stream.requestKeyframe();
+            } else if (type == RtcpPacketType.PSFB && rtcp.format() == RtcpPacketType.FMT_PLI
+                    && Pli.is(b, at, rtcp.length())) {
+                requestKeyframe(RtcpFeedback.mediaSsrc(b, at));
+                plisReceived++;
+            } else if (type == RtcpPacketType.PSFB && rtcp.format() == RtcpPacketType.FMT_FIR
+                    && Fir.is(b, at, rtcp.length())) {
+                for (int i = 0; i < Fir.entryCount(b, at); i++) {
+                    requestKeyframe(Fir.entrySsrc(b, at, i));
                 }
                 plisReceived++;
             } else if (type == RtcpPacketType.RTPFB && rtcp.format() == RtcpPacketType.FMT_NACK) {
                 // A browser would retransmit; the synthetic publisher keeps no history and counts them.
                 nacksReceived++;
+            }
+        }
+    }
+
+    /** A keyframe of the stream (the simulcast encoding) the request names. */
+    private void requestKeyframe(long mediaSsrc) {
+        for (VideoStream stream : videos) {
+            if (stream.ssrc == mediaSsrc) {
+                stream.requestKeyframe();
             }
         }
     }
@@ -274,12 +312,14 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         long now = System.nanoTime();
         int pos = 0;
         long ntp = NtpTime.now();
-        for (SyntheticStream stream : new SyntheticStream[] {audio, video}) {
-            if (stream != null) {
-                int length = SenderReport.write(reportBuf, pos, stream.ssrc, ntp, stream.rtpTimestamp,
-                        stream.packetsSent(), stream.bytesSent(), 0);
-                pos += Math.max(0, length);
-            }
+        List<SyntheticStream> sent = new ArrayList<>(List.of(videos));
+        if (audio != null) {
+            sent.add(0, audio);
+        }
+        for (SyntheticStream stream : sent) {
+            int length = SenderReport.write(reportBuf, pos, stream.ssrc, ntp, stream.rtpTimestamp,
+                    stream.packetsSent(), stream.bytesSent(), 0);
+            pos += Math.max(0, length);
         }
         int blocks = Math.min(31, stats.streamCount());
         if (blocks > 0 || pos == 0) {
@@ -310,11 +350,10 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
             snapshot.subscribers++;
         }
         AudioStream a = audio;
-        VideoStream v = video;
         if (a != null) {
             snapshot.addSent(a);
         }
-        if (v != null) {
+        for (VideoStream v : videos) {
             snapshot.addSent(v);
         }
         snapshot.undecryptable += peer.undecryptableCount();
@@ -337,11 +376,10 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     @Override
     public void close() {
         AudioStream a = audio;
-        VideoStream v = video;
         if (a != null) {
             pacer.remove(a);
         }
-        if (v != null) {
+        for (VideoStream v : videos) {
             pacer.remove(v);
         }
         try {

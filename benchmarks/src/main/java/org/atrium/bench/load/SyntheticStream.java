@@ -28,6 +28,8 @@ abstract class SyntheticStream {
     private final ExtensionIds ids;
     private final TransportSequence transportSequence;
     private final byte[] mid;
+    /** The RID of a simulcast encoding (RFC 8852), or null. */
+    private final byte[] rid;
     private final byte[] twoBytes = new byte[2];
     private final byte[] oneByte = new byte[1];
     private final ExtensionBlockWriter extensions = new ExtensionBlockWriter();
@@ -47,14 +49,16 @@ abstract class SyntheticStream {
         }
     }
 
-    SyntheticStream(long ssrc, int payloadType, String mid, ExtensionIds ids, TransportSequence transportSequence,
-            PacketSink sink, long seed) {
+    /** @param rid the RID of a simulcast encoding, sent in the RID extension when negotiated; or null */
+    SyntheticStream(long ssrc, int payloadType, String mid, String rid, ExtensionIds ids,
+            TransportSequence transportSequence, PacketSink sink, long seed) {
         this.ssrc = ssrc;
         this.payloadType = payloadType;
         this.ids = ids;
         this.transportSequence = transportSequence;
         this.sink = sink;
         this.mid = mid.getBytes(StandardCharsets.US_ASCII);
+        this.rid = rid == null ? null : rid.getBytes(StandardCharsets.US_ASCII);
         this.sequenceNumber = (int) (seed & 0xFFFF);
         this.rtpTimestamp = (seed >>> 16) & 0xFFFFFFFFL;
         java.util.Arrays.fill(buf, (byte) 0x5A);
@@ -74,7 +78,9 @@ abstract class SyntheticStream {
     final int writeHeader(boolean marker, int audioLevel) {
         int pos = RtpPacket.writeHeader(buf, 0, marker, payloadType, sequenceNumber, rtpTimestamp, ssrc);
         sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
-        boolean any = (audioLevel >= 0 && ids.audioLevel() != 0) || ids.transportCc() != 0 || ids.mid() != 0;
+        boolean sendsRid = rid != null && ids.rid() != 0;
+        boolean any = (audioLevel >= 0 && ids.audioLevel() != 0) || ids.transportCc() != 0 || ids.mid() != 0
+                || sendsRid;
         if (!any) {
             RtpPacket.setExtension(buf, 0, false);
             return pos;
@@ -92,6 +98,11 @@ abstract class SyntheticStream {
         }
         if (ids.mid() != 0) {
             extensions.add(ids.mid(), mid, 0, mid.length);
+        }
+        if (sendsRid) {
+            // On every packet: libwebrtc stops once the receiver has acknowledged the SSRC,
+            // the SFU strips it either way.
+            extensions.add(ids.rid(), rid, 0, rid.length);
         }
         int blockLength = extensions.finish();
         RtpPacket.setExtension(buf, 0, true);

@@ -50,7 +50,7 @@ class LoadGeneratorTest {
         Path output = dir.resolve("result.json");
         String[] args = {"--url", "ws://127.0.0.1:" + port + "/ws", "--rooms", "1", "--publishers", "1",
             "--subscribers", "2", "--duration", "3", "--ramp-up", "0", "--video-kbps", "500",
-            "--output", output.toString()};
+            "--simulcast", "off", "--output", output.toString()};
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         LoadGenerator generator = new LoadGenerator(LoadOptions.parse(args),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -89,9 +89,48 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aSimulcastPublisherSendsThreeEncodingsAndEachSubscriberGetsTheTopOne() throws Exception {
+        Path output = dir.resolve("simulcast.json");
+        String[] args = {"--url", "ws://127.0.0.1:" + port + "/ws", "--rooms", "1", "--publishers", "1",
+            "--subscribers", "2", "--duration", "3", "--ramp-up", "0", "--simulcast-kbps", "150,500,1700",
+            "--output", output.toString()};
+        LoadGenerator generator = new LoadGenerator(LoadOptions.parse(args),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        generator.run(args);
+
+        WindowResult r = generator.results().get(0);
+        // Audio 50/s; video 30 frames/s of 1 (q), 2 (h) and 7 (f) packets, and keyframes.
+        double top = 50 + 30 * 7;
+        assertEquals(50 + 30 * 10, r.sentPps(), 0.1 * r.sentPps(), "sent");
+        // The server learnt the three SSRCs from the RID extension and forwards f alone.
+        assertEquals(2 * top, r.forwardedPps(), 0.1 * 2 * top, "forwarded");
+        assertEquals(r.forwardedPps(), r.serverForwardedPps(), 0.1 * r.forwardedPps(), "the server's count");
+        assertEquals(0.0, r.lossPercent(), "loss on loopback");
+        assertEquals(0, r.undecryptable());
+    }
+
+    @Test
+    void theRawRelayForwardsOneSimulcastEncodingPerReceiver() throws Exception {
+        LoadOptions options = LoadOptions.parse(new String[] {"--mode", "relay", "--publishers", "1",
+            "--subscribers", "2"});
+        try (RelayLoad load = new RelayLoad(options)) {
+            load.start();
+            Thread.sleep(500);
+            LoadSnapshot start = load.snapshot();
+            Thread.sleep(2000);
+            WindowResult r = WindowResult.between("relay", start, load.snapshot());
+            double top = 50 + 30 * 7;
+            assertEquals(50 + 30 * 10, r.sentPps(), 0.1 * r.sentPps(), "sent");
+            assertEquals(2 * top, r.forwardedPps(), 0.1 * 2 * top, "forwarded");
+            assertEquals(0.0, r.lossPercent());
+            assertEquals(0, load.relay().unroutedPackets());
+        }
+    }
+
+    @Test
     void theRawRelayDeliversTheSameLoadToEveryReceiver() throws Exception {
         LoadOptions options = LoadOptions.parse(new String[] {"--mode", "relay", "--publishers", "2",
-            "--subscribers", "3", "--video-kbps", "500"});
+            "--subscribers", "3", "--video-kbps", "500", "--simulcast", "off"});
         try (RelayLoad load = new RelayLoad(options)) {
             load.start();
             Thread.sleep(500);

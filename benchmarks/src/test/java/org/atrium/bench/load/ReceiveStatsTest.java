@@ -41,7 +41,7 @@ class ReceiveStatsTest {
     @Test
     void gapsAreCountedAsLossAndNackedAndTheKeyframeEndsThePlis() {
         Capture capture = new Capture();
-        VideoStream video = new VideoStream(1234, "1", ExtensionIds.SFU_DEFAULTS,
+        VideoStream video = new VideoStream(1234, "1", null, ExtensionIds.SFU_DEFAULTS,
                 new SyntheticStream.TransportSequence(), capture, 0x10000, 1000, 30);
         long now = System.nanoTime();
         video.nextDueNanos = now;
