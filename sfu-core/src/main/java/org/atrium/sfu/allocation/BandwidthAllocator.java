@@ -30,9 +30,11 @@ import java.util.Set;
 public final class BandwidthAllocator {
 
     private final long defaultAudioBps;
+    private final boolean fullRateAboveLowest;
 
     public BandwidthAllocator(AllocatorConfig config) {
         this.defaultAudioBps = config.defaultAudioBps();
+        this.fullRateAboveLowest = config.fullRateAboveLowest();
     }
 
     public Allocation allocate(long budgetBps, List<? extends Subscription> subscriptions) {
@@ -54,7 +56,7 @@ public final class BandwidthAllocator {
             } else if (subscription instanceof VideoSubscription video) {
                 decisions[i] = pausedForFree(video);
                 if (decisions[i] == null) {
-                    VideoLadder ladder = new VideoLadder(video, i, video.demandedSpatial());
+                    VideoLadder ladder = new VideoLadder(video, i, video.demandedSpatial(), fullRateAboveLowest);
                     if (ladder.empty()) {
                         decisions[i] = Decision.paused(video.sourceId(), PauseReason.UNAVAILABLE, video.demandedSpatial());
                     } else {

@@ -9,7 +9,9 @@ import java.util.Comparator;
  * Why temporal first: within an encoding each temporal layer doubles the frame rate (7.5, 15,
  * 30 fps with L1T3) for a fraction of the rate (TL0 is about half of the encoding), while the
  * next encoding costs three to four times as much; a small tile at 30 fps looks better than a
- * larger one at 7.5, and the cumulative cost rises in small steps.
+ * larger one at 7.5, and the cumulative cost rises in small steps. For the same reason the
+ * ladder goes from the top of one encoding to TL0+TL1 (15 fps) of the next, never to its
+ * TL0 alone.
  */
 final class VideoLadder {
 
@@ -28,7 +30,7 @@ final class VideoLadder {
     private int chosen = -1;
 
     /** @param index the subscription's position in the input, where its decision goes */
-    VideoLadder(VideoSubscription subscription, int index, int capSpatial) {
+    VideoLadder(VideoSubscription subscription, int index, int capSpatial, boolean fullRateAboveLowest) {
         this.subscription = subscription;
         this.index = index;
         LayerRates rates = subscription.rates();
@@ -41,7 +43,13 @@ final class VideoLadder {
         int n = 0;
         for (int s = 0; s <= capSpatial; s++) {
             SpatialLayerRates encoding = rates.spatial(s);
+            // Above the lowest layer offered, a larger picture at a quarter of the frame rate
+            // (TL0 alone, 7.5 fps with L1T3) is no step up: start at TL0+TL1.
+            boolean skipBase = fullRateAboveLowest && n > 0 && encoding.temporalLayers() > 1 && encoding.viable(1);
             for (int t = 0; t < encoding.temporalLayers() && encoding.viable(t); t++) {
+                if (t == 0 && skipBase) {
+                    continue;
+                }
                 layers[n] = new Layer(s, t);
                 bps[n] = encoding.bps(t);
                 n++;

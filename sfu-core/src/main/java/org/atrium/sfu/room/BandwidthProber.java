@@ -14,20 +14,25 @@ import org.atrium.sfu.stats.SfuMetrics;
  * SSRC, sent at the rate the next layers need for {@link #CLUSTER_MILLIS}, paced in slices
  * of {@link #SLICE_MILLIS} so that the probe itself does not burst into the bottleneck's
  * queue. The receiver's transport-cc feedback on those packets tells the estimator what
- * got through (libwebrtc's probe clusters, on the SFU side).
+ * got through (libwebrtc's probe clusters, on the SFU side). The cluster lasts longer than
+ * libwebrtc's 15 ms minimum: a token-bucket bottleneck lets its bucket's worth through at
+ * line rate, and a short probe would measure that burst rather than the link.
  *
  * <p>Bounded: one cluster at a time, at most {@link #MAX_PACKETS} packets of about 280
- * bytes, at least {@link #MIN_GAP_NANOS} between clusters, and a result is awaited at most
- * {@link #RESULT_TIMEOUT_NANOS}. Driven by the allocation timer; the slices run on the
- * server's timers and send on the receiver's lane (or the timer thread without lanes).
+ * bytes, at least {@link #MIN_GAP_NANOS} between clusters, doubled after each failed probe
+ * up to {@link #MAX_GAP_NANOS} (a probe that fails costs the receiver a moment of queueing),
+ * and a result is awaited at most {@link #RESULT_TIMEOUT_NANOS}. Driven by the allocation
+ * timer; the slices run on the server's timers and send on the receiver's lane (or the timer
+ * thread without lanes).
  */
 final class BandwidthProber {
 
-    static final long CLUSTER_MILLIS = 30;
+    static final long CLUSTER_MILLIS = 200;
     static final long SLICE_MILLIS = 5;
-    static final int MIN_PACKETS = 6;
-    static final int MAX_PACKETS = 90;
+    static final int MIN_PACKETS = 10;
+    static final int MAX_PACKETS = 200;
     static final long MIN_GAP_NANOS = 1_000_000_000L;
+    static final long MAX_GAP_NANOS = 4_000_000_000L;
     static final long RESULT_TIMEOUT_NANOS = 1_000_000_000L;
     private static final int PACKET_BYTES = Consumer.PROBE_PADDING + 20;
 
@@ -39,8 +44,11 @@ final class BandwidthProber {
     /** The cluster awaiting its result, or 0. Timer thread only, like everything here. */
     private int pending;
     private long pendingTargetBps;
+    private long pendingMediaBps;
+    private long pendingPaddingBps;
     private long pendingSinceNanos;
     private long lastProbeNanos;
+    private long gapNanos = MIN_GAP_NANOS;
     private long probesSent;
 
     BandwidthProber(DownlinkCongestionControl congestion, ScheduledExecutorService timers, ForwardingLane lane,
@@ -51,10 +59,22 @@ final class BandwidthProber {
         this.metrics = metrics;
     }
 
-    /** A probe's outcome: what it aimed at and what got through (-1 when nothing came back in time). */
-    record Result(long targetBps, long measuredBps) {
+    /**
+     * A probe's outcome: the total it aimed at, what was sent besides the padding, the padding's
+     * rate and what of it got through (-1 when nothing came back in time).
+     */
+    record Result(long targetBps, long mediaBps, long paddingBps, long measuredBps) {
         boolean succeeded() {
-            return measuredBps >= targetBps * 9 / 10;
+            return measuredBps >= paddingBps * 9 / 10;
+        }
+
+        /**
+         * The total the link was seen to carry: the target when the padding got through (its
+         * rate is measured a little short of what was sent), else the media plus what did.
+         */
+        long carriedBps() {
+            long carried = mediaBps + Math.max(0, measuredBps);
+            return succeeded() ? Math.max(targetBps, carried) : carried;
         }
     }
 
@@ -68,26 +88,33 @@ final class BandwidthProber {
             return null;
         }
         pending = 0;
-        return new Result(pendingTargetBps, measured);
+        Result result = new Result(pendingTargetBps, pendingMediaBps, pendingPaddingBps, measured);
+        gapNanos = result.succeeded() ? MIN_GAP_NANOS : Math.min(MAX_GAP_NANOS, gapNanos * 2);
+        return result;
     }
 
     /**
-     * Sends a cluster at {@code targetBps} on the stream given, unless one is in flight or
-     * the last was too recent.
+     * Sends a cluster on the stream given that tops what is sent now ({@code mediaBps}) up to
+     * {@code targetBps}, unless one is in flight or the last was too recent. Padding on top of
+     * the media rather than at the whole target: a probe of a link that cannot carry the
+     * target then only queues for a moment instead of flooding it.
      *
      * @return whether a cluster was started
      */
-    boolean probe(long targetBps, Consumer via, long nowNanos) {
-        if (pending != 0 || lastProbeNanos != 0 && nowNanos - lastProbeNanos < MIN_GAP_NANOS
+    boolean probe(long targetBps, long mediaBps, Consumer via, long nowNanos) {
+        if (pending != 0 || lastProbeNanos != 0 && nowNanos - lastProbeNanos < gapNanos
                 || via == null || !via.canCarryPadding()) {
             return false;
         }
-        long bytes = targetBps * CLUSTER_MILLIS / 8000;
+        long paddingBps = Math.max(targetBps - mediaBps, targetBps / 4);
+        long bytes = paddingBps * CLUSTER_MILLIS / 8000;
         int packets = (int) Math.max(MIN_PACKETS, Math.min(MAX_PACKETS, bytes / PACKET_BYTES));
         int cluster = nextCluster;
         nextCluster = nextCluster == Integer.MAX_VALUE ? 1 : nextCluster + 1;
         pending = cluster;
         pendingTargetBps = targetBps;
+        pendingMediaBps = mediaBps;
+        pendingPaddingBps = paddingBps;
         pendingSinceNanos = nowNanos;
         lastProbeNanos = nowNanos;
         probesSent++;

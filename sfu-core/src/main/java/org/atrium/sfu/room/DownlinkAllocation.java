@@ -54,6 +54,13 @@ final class DownlinkAllocation {
     private final SfuMetrics metrics;
     /** Render size hints by the consumer's id. */
     private final Map<String, RenderHint> hints = new ConcurrentHashMap<>();
+    /**
+     * How long the lowest layer must not fit before a video is paused for bandwidth: a dip
+     * of the estimate (a probe, a burst of cross traffic) should not freeze it.
+     */
+    static final long PAUSE_AFTER_NANOS = 2_000_000_000L;
+    /** Consumers whose lowest layer does not fit, since when. Timer thread only. */
+    private final Map<Consumer, Long> shortSince = new HashMap<>();
     /** Consumers paused now, with why. */
     private final Map<Consumer, PauseReason> paused = new HashMap<>();
     private long nextNanos;
@@ -116,18 +123,30 @@ final class DownlinkAllocation {
         Allocation allocation = allocator.update(nowMs, estimate, subscriptions);
         BandwidthProber.Result probe = prober.poll(nowNanos);
         if (probe != null) {
-            allocation = allocator.onProbeResult(nowMs, probe.succeeded(), Math.max(0, probe.measuredBps()));
+            allocation = allocator.onProbeResult(nowMs, probe.succeeded(), probe.carriedBps());
         }
-        apply(allocation, byProducer, listener);
+        shortSince.keySet().retainAll(byProducer.values());
+        apply(allocation, byProducer, listener, nowNanos);
         last = allocation;
         long target = allocation.probeTargetBps();
-        if (target > estimate && allocation.deficient()) {
-            prober.probe(target, paddingCarrier(consumers), nowNanos);
+        // No probe into a link that is losing packets already: it would only add to the loss.
+        if (target > estimate && allocation.deficient() && congestion.lossFraction() < 0.02) {
+            prober.probe(target, allocation.allocatedBps(), paddingCarrier(consumers), nowNanos);
         }
         return true;
     }
 
-    private void apply(Allocation allocation, Map<String, Consumer> byProducer, ParticipantListener listener) {
+    /**
+     * Whether the consumer's lowest layer has not fit for {@link #PAUSE_AFTER_NANOS}; starts
+     * the count at the first call.
+     */
+    private boolean shortOfBandwidthFor(Consumer consumer, long nowNanos) {
+        Long since = shortSince.putIfAbsent(consumer, nowNanos);
+        return since != null && nowNanos - since >= PAUSE_AFTER_NANOS;
+    }
+
+    private void apply(Allocation allocation, Map<String, Consumer> byProducer, ParticipantListener listener,
+            long nowNanos) {
         for (Decision decision : allocation.decisions()) {
             Consumer consumer = byProducer.get(decision.sourceId());
             if (consumer == null || decision.kind() != MediaKind.VIDEO) {
@@ -136,6 +155,15 @@ final class DownlinkAllocation {
             PauseReason before;
             synchronized (paused) {
                 before = paused.get(consumer);
+            }
+            boolean bandwidthShort = decision.paused() && decision.pauseReason() == PauseReason.BANDWIDTH;
+            if (!bandwidthShort) {
+                shortSince.remove(consumer);
+            } else if (before == null && !shortOfBandwidthFor(consumer, nowNanos)) {
+                // Not even the lowest layer fits, but only for a moment yet: keep it rather
+                // than freeze the video on a dip of the estimate.
+                consumer.setLayers(0, 0);
+                continue;
             }
             if (decision.paused()) {
                 consumer.setLayers(-1, 0);

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Budget tables; the subscription notation and the rates are in {@link Subscriptions}. */
 class BandwidthAllocatorTest {
 
-    private final BandwidthAllocator allocator = new BandwidthAllocator(AllocatorConfig.DEFAULTS);
+    private final BandwidthAllocator allocator = new BandwidthAllocator(AllocatorConfig.DEFAULTS.withEveryTemporalStep());
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -43,6 +43,22 @@ class BandwidthAllocatorTest {
         assertEquals(allocatedKbps * 1000, allocation.allocatedBps(), "allocated");
         assertEquals(idealKbps * 1000, allocation.idealBps(), "ideal");
         assertEquals(probeKbps * 1000, allocation.probeTargetBps(), "probe target");
+    }
+
+    /** The default ladder: above the lowest encoding, no step to TL0 alone (7.5 fps). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # case                                      | kbit/s | subscriptions | decisions
+            the lowest encoding still rises from TL0    | 80     | A             | A=S0T0
+            S1 TL0 alone is skipped: S0 at full rate    | 300    | A             | A=S0T2
+            S1 starts at TL0+TL1                        | 400    | A             | A=S1T1
+            S2 likewise                                 | 1200   | A             | A=S2T1
+            """)
+    void higherEncodingsStartAtFifteenFramesASecond(String name, long budgetKbps, String subscriptions,
+            String decisions) {
+        Allocation allocation = new BandwidthAllocator(AllocatorConfig.DEFAULTS)
+                .allocate(budgetKbps * 1000, Subscriptions.parse(subscriptions));
+        assertEquals(decisions, Subscriptions.describe(allocation));
     }
 
     @ParameterizedTest(name = "{0}: demands up to S{2}")

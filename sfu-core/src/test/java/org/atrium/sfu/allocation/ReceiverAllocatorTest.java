@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ReceiverAllocatorTest {
 
-    private final ReceiverAllocator allocator = new ReceiverAllocator(AllocatorConfig.DEFAULTS);
+    private final ReceiverAllocator allocator = new ReceiverAllocator(AllocatorConfig.DEFAULTS.withEveryTemporalStep());
 
     private static List<Subscription> videos(String tokens) {
         return Subscriptions.parse(tokens);
@@ -171,7 +171,7 @@ class ReceiverAllocatorTest {
     @Test
     void withoutMarginOrHoldTheEstimateConfirmsAtOnce() {
         ReceiverAllocator eager = new ReceiverAllocator(
-                AllocatorConfig.DEFAULTS.withUpgradeHoldMs(0).withUpgradeMargin(1.0));
+                AllocatorConfig.DEFAULTS.withEveryTemporalStep().withUpgradeHoldMs(0).withUpgradeMargin(1.0));
         eager.update(0, 600_000, videos("A"));
 
         assertEquals("A=S2T0", Subscriptions.describe(eager.update(100, 800_000, videos("A"))));
