@@ -468,6 +468,7 @@ public final class Consumer {
         boolean sent = downstream.sendProbe(out, 0, n, cluster);
         if (sent) {
             bytes.add(n);
+            metrics.paddingSent(producer.kind(), n);
         }
         return sent;
     }

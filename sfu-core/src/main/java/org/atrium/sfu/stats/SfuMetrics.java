@@ -225,6 +225,11 @@ public final class SfuMetrics {
         rtpSent(kind, bytes);
     }
 
+    /** A padding-only packet of a bandwidth probe: an RTP packet sent, forwarding nothing. */
+    public void paddingSent(MediaKind kind, int bytes) {
+        rtpSent(kind, bytes);
+    }
+
     private void rtpSent(MediaKind kind, int bytes) {
         rtpSent[kind.ordinal()].increment();
         rtpBytesSent[kind.ordinal()].increment(bytes);

@@ -102,7 +102,9 @@ class SimulcastBrowserTest extends ServerAndBrowsers {
         // A decoder that took a rewritten stream for loss would stall and ask for keyframes.
         long before = frames(receiver);
         BrowserPage.sleep(Duration.ofSeconds(2));
-        assertTrue(frames(receiver) - before > 20, "still decoding at full rate after the switches");
+        // The fake camera runs at 10 fps (Chromium.FLAGS): half of that at least.
+        long lastTwoSeconds = frames(receiver) - before;
+        assertTrue(lastTwoSeconds >= 10, "still decoding after the switches: " + lastTwoSeconds + " frames in 2 s");
     }
 
     private Participant participant(String name) {
