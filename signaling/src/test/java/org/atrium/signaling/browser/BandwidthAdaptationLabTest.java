@@ -42,6 +42,12 @@ class BandwidthAdaptationLabTest {
     private static final Duration RECOVER = Duration.ofSeconds(20);
     private static final Duration PAUSE = Duration.ofSeconds(15);
     private static final double MIN_FPS = 10;
+    /**
+     * The shaped links: a token bucket with a queue of about a second of full-size packets,
+     * as a home router has (a queue of a few packets would drop every keyframe).
+     */
+    private static final NetworkLab.Shape LINK_300 = new NetworkLab.Shape(300, 3750, 32);
+    private static final NetworkLab.Shape LINK_60 = new NetworkLab.Shape(60, 3028, 8);
 
     /** P's audio packets as R2 receives them. */
     private static final String AUDIO_PACKETS = """
@@ -90,7 +96,7 @@ class BandwidthAdaptationLabTest {
         LabHost publisherHost = lab.addClient("P");
         LabHost freeHost = lab.addClient("R1");
         LabHost shapedHost = lab.addClient("R2");
-        lab.shapeDownlink(shapedHost, 300);
+        lab.shapeDownlink(shapedHost, LINK_300);
 
         // Chromium's moving test pattern at 720p and 30 fps: the top encoding needs more than
         // 300 kbit/s, and the encoder keeps its frame rate on two shared cores.
@@ -140,7 +146,7 @@ class BandwidthAdaptationLabTest {
 
             // 3. R2 at 60 kbit/s: audio only for R2, and the page says why; R1 and P unaffected.
             double publisherKbps = publisherKbps(publisher, Duration.ofSeconds(4));
-            lab.shapeDownlink(shapedHost, 60);
+            lab.shapeDownlink(shapedHost, LINK_60);
             long limited = System.nanoTime();
             awaitSampling("R2's page shows P's video paused for bandwidth", limited + PAUSE.toNanos(), publisher,
                     atFree, atShaped, () -> "bandwidth".equals(shaped.eval(
