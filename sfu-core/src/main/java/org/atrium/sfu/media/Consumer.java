@@ -31,6 +31,9 @@ import org.atrium.srtp.SrtpSession;
  */
 public final class Consumer {
 
+    /** Every temporal layer, for {@link #setLayers}. */
+    public static final int ALL_TEMPORAL_LAYERS = LayerSelector.ALL_TEMPORAL_LAYERS;
+
     /** Largest packet forwarded; larger ones are dropped (they could not cross the path anyway). */
     public static final int MAX_PACKET = 1500;
 
@@ -176,8 +179,9 @@ public final class Consumer {
     }
 
     private static LayerSelector newSelector(Producer producer) {
-        return producer.kind() == MediaKind.VIDEO
-                ? new LayerSelector(!producer.isSimulcast(), producer.streamCount() - 1) : null;
+        // A simulcast video starts on its lowest encoding: its first keyframe is small, and
+        // the receiver's allocation raises it as soon as it knows the receiver's link.
+        return producer.kind() == MediaKind.VIDEO ? new LayerSelector(!producer.isSimulcast(), 0) : null;
     }
 
     /** The producer's encodings changed before any was forwarded: start over with them. */

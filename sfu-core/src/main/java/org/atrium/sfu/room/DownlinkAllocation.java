@@ -64,6 +64,10 @@ final class DownlinkAllocation {
     /** Consumers paused now, with why. */
     private final Map<Consumer, PauseReason> paused = new HashMap<>();
     private long nextNanos;
+    /** When this receiver first had a stream to receive, 0 before. */
+    private long firstResumedNanos;
+    /** How long a receiver may take to send its first congestion feedback before it is left unadapted. */
+    static final long NO_FEEDBACK_NANOS = 2_000_000_000L;
     private volatile Allocation last = Allocation.EMPTY;
 
     DownlinkAllocation(DownlinkCongestionControl congestion, BandwidthProber prober, SfuMetrics metrics) {
@@ -95,7 +99,11 @@ final class DownlinkAllocation {
      * @return whether it allocated
      */
     boolean run(long nowNanos, Consumer[] consumers, String activeSpeaker, ParticipantListener listener) {
-        if (nowNanos - nextNanos < 0 || !congestion.hasFeedback()) {
+        if (nowNanos - nextNanos < 0) {
+            return false;
+        }
+        if (!congestion.hasFeedback()) {
+            forwardEverythingWithoutFeedback(nowNanos, consumers);
             return false;
         }
         nextNanos = nowNanos + INTERVAL_NANOS;
@@ -156,10 +164,16 @@ final class DownlinkAllocation {
             synchronized (paused) {
                 before = paused.get(consumer);
             }
+            if (decision.paused() && decision.pauseReason() == PauseReason.UNAVAILABLE && neverSent(consumer.producer())) {
+                // A track whose publisher has not sent yet (still connecting): not worth a
+                // message; it is forwarded from its first keyframe.
+                consumer.setLayers(0, 0);
+                continue;
+            }
             boolean bandwidthShort = decision.paused() && decision.pauseReason() == PauseReason.BANDWIDTH;
             if (!bandwidthShort) {
                 shortSince.remove(consumer);
-            } else if (before == null && !shortOfBandwidthFor(consumer, nowNanos)) {
+            } else if (before != PauseReason.BANDWIDTH && !shortOfBandwidthFor(consumer, nowNanos)) {
                 // Not even the lowest layer fits, but only for a moment yet: keep it rather
                 // than freeze the video on a dip of the estimate.
                 consumer.setLayers(0, 0);
@@ -182,6 +196,35 @@ final class DownlinkAllocation {
                     }
                     listener.onVideoResumed(consumer);
                 }
+            }
+        }
+    }
+
+    private static boolean neverSent(Producer producer) {
+        for (ReceiveStream stream : producer.streams()) {
+            if (stream.lastPacketNanos() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A receiver that has sent no congestion feedback {@link #NO_FEEDBACK_NANOS} after its
+     * first stream (a plain RTP endpoint, a test or load client) is not adapted: it gets the
+     * top layers of every video, as a relay would send them.
+     */
+    private void forwardEverythingWithoutFeedback(long nowNanos, Consumer[] consumers) {
+        for (Consumer consumer : consumers) {
+            if (!consumer.isResumed() || consumer.kind() != MediaKind.VIDEO) {
+                continue;
+            }
+            if (firstResumedNanos == 0) {
+                firstResumedNanos = nowNanos;
+            }
+            int top = consumer.producer().streamCount() - 1;
+            if (nowNanos - firstResumedNanos >= NO_FEEDBACK_NANOS && consumer.targetSpatialLayer() != top) {
+                consumer.setLayers(top, org.atrium.sfu.media.Consumer.ALL_TEMPORAL_LAYERS);
             }
         }
     }

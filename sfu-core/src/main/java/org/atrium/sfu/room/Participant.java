@@ -85,6 +85,7 @@ public final class Participant {
     /** Congestion control of what the SFU sends this participant, and what it gets of each video. */
     private final DownlinkCongestionControl downlink;
     private final DownlinkAllocation allocation;
+    private final org.atrium.sfu.cc.Pacer pacer;
 
     Participant(String id, Admission admission, Room room, ParticipantListener listener,
             TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId,
@@ -102,6 +103,8 @@ public final class Participant {
         this.downlink = new DownlinkCongestionControl(transportCcExtensionId, BandwidthEstimatorConfig.defaults());
         downlink.setTransportCc(true);
         this.allocation = new DownlinkAllocation(downlink, new BandwidthProber(downlink, timers, lane, metrics), metrics);
+        this.pacer = new org.atrium.sfu.cc.Pacer(sink::sendNow, timers,
+                Consumer.MAX_PACKET + org.atrium.rtp.Rtx.OSN_LENGTH + org.atrium.srtp.SrtpSession.MAX_TRAILER);
         this.transport = transportFactory.create(new LogContext(room.name(), id), new TransportEvents());
     }
 
@@ -187,7 +190,9 @@ public final class Participant {
             return;
         }
         if (allocation.run(nowNanos, consumers, activeSpeaker, listener)) {
-            metrics.receiverEstimate(downlink.estimateBps());
+            long estimate = downlink.estimateBps();
+            metrics.receiverEstimate(estimate);
+            pacer.setEstimate(estimate);
         }
     }
 
@@ -466,6 +471,7 @@ public final class Participant {
 
     void markClosed() {
         closed = true;
+        pacer.close();
         transport.close();
     }
 
@@ -660,17 +666,29 @@ public final class Participant {
     }
 
     private final class Sink implements PacketSink {
+        /** Media and retransmissions: through the pacer while this participant's link is slow. */
         @Override
         public boolean sendRtp(byte[] buf, int off, int len) {
-            return send(buf, off, len, SentPacketHistory.NOT_PROBE);
+            if (pacer.isActive()) {
+                int queued = pacer.enqueue(buf, off, len, SentPacketHistory.NOT_PROBE);
+                if (queued == org.atrium.sfu.cc.Pacer.QUEUED) {
+                    return true;
+                }
+                if (queued == org.atrium.sfu.cc.Pacer.DROPPED) {
+                    metrics.drop(DropReason.QUEUE_FULL);
+                    return false;
+                }
+            }
+            return sendNow(buf, off, len, SentPacketHistory.NOT_PROBE);
         }
 
+        /** Probes are paced by their prober, at their own rate: never queued behind media. */
         @Override
         public boolean sendProbe(byte[] buf, int off, int len, int cluster) {
-            return send(buf, off, len, cluster);
+            return sendNow(buf, off, len, cluster);
         }
 
-        private boolean send(byte[] buf, int off, int len, int cluster) {
+        boolean sendNow(byte[] buf, int off, int len, int cluster) {
             downlink.onSending(buf, off, len, System.nanoTime() / 1000, cluster);
             if (!transport.sendRtp(buf, off, len)) {
                 return false;

@@ -72,6 +72,25 @@ class SimulcastRewriteTest {
         consumer = new Router(capabilities, metrics).connect(producer, "r", 5555, 6666, downstream);
         consumer.setRtxEnabled(true);
         consumer.resume();
+        // The scripts start from the top encoding, as the allocation sets it for a fast receiver.
+        consumer.setLayers(2, Consumer.ALL_TEMPORAL_LAYERS);
+    }
+
+    @Test
+    void aNewConsumerStartsOnTheLowestEncoding() {
+        Consumer fresh = new Router(MediaCapabilities.defaults(), new SfuMetrics(new SimpleMeterRegistry()))
+                .connect(producer, "other", 7777, 8888, new PacketSink() {
+                    @Override
+                    public boolean sendRtp(byte[] buf, int off, int len) {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean sendRtcp(byte[] buf, int off, int len) {
+                        return true;
+                    }
+                });
+        assertEquals(0, fresh.targetSpatialLayer());
     }
 
     @AfterEach

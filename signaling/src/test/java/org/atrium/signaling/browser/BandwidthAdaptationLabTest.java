@@ -46,8 +46,8 @@ class BandwidthAdaptationLabTest {
      * The shaped links: a token bucket with a queue of about a second of full-size packets,
      * as a home router has (a queue of a few packets would drop every keyframe).
      */
-    private static final NetworkLab.Shape LINK_300 = new NetworkLab.Shape(300, 3750, 32);
-    private static final NetworkLab.Shape LINK_60 = new NetworkLab.Shape(60, 3028, 8);
+    private static final NetworkLab.Shape LINK_300 = new NetworkLab.Shape(300, 3750, 100);
+    private static final NetworkLab.Shape LINK_60 = new NetworkLab.Shape(60, 3028, 25);
 
     /** P's audio packets as R2 receives them. */
     private static final String AUDIO_PACKETS = """

@@ -1,0 +1,181 @@
+package org.atrium.sfu.cc;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spreads what the SFU sends one receiver over time when its link is slow: a keyframe, or
+ * the first frames after a switch to a larger encoding, would otherwise leave in one burst,
+ * fill the bottleneck's queue at once (the estimator reads that as over-use and cuts) or
+ * overflow it (loss, NACKs, a keyframe request, another burst). Packets are queued and sent
+ * every {@link #TICK_MILLIS} at {@link #PACING_FACTOR} times the receiver's estimate, as
+ * libwebrtc's pacer sends at a multiple of its target rate.
+ *
+ * <p>Only a receiver whose estimate is under {@link #PACE_BELOW_BPS} is paced: above it,
+ * bursts are short against the link and queueing would only cost copies. A full queue drops
+ * the packet (counted by the caller). Queued packets are sent in order; while any are
+ * queued every new packet queues too, so a stream is never reordered.
+ *
+ * <p>Threads: packets are queued by the threads that forward to the receiver, under this
+ * object's lock; the ticks run on the server's timer, and send outside the lock.
+ */
+public final class Pacer {
+
+    /** Sends one packet for real: stamp, protect, send. */
+    public interface Link {
+        boolean send(byte[] buf, int off, int len, int probeCluster);
+    }
+
+    static final long TICK_MILLIS = 5;
+    static final double PACING_FACTOR = 2.5;
+    public static final long PACE_BELOW_BPS = 2_000_000;
+    /** Packets queued at most: a couple of seconds of a slow receiver's video. */
+    static final int CAPACITY = 256;
+    /** Bytes of budget carried over at most, so that an idle spell does not allow a burst. */
+    private static final long MAX_BUDGET_BYTES = 3_000;
+
+    private final Link link;
+    private final long tickMillis;
+    private final ScheduledExecutorService timers;
+    private final int slotSize;
+    private final byte[][] slots;
+    private final int[] lengths = new int[CAPACITY];
+    private final int[] clusters = new int[CAPACITY];
+    /** Guarded by this. */
+    private int head;
+    private int count;
+    private long budgetBytes;
+    private long lastTickNanos;
+    private volatile long rateBps;
+    /** When pacing last started (the first tick's reference), for tests. */
+    long startedNanos;
+    private volatile boolean active;
+    private ScheduledFuture<?> ticking;
+    /** The tick's own buffer: a packet is copied out of the ring under the lock, sent outside it. */
+    private final byte[] sending;
+
+    /** @param slotSize the largest packet plus the room its protection needs */
+    public Pacer(Link link, ScheduledExecutorService timers, int slotSize) {
+        this(link, timers, slotSize, TICK_MILLIS);
+    }
+
+    /** With another tick period: tests tick by hand. */
+    Pacer(Link link, ScheduledExecutorService timers, int slotSize, long tickMillis) {
+        this.tickMillis = tickMillis;
+        this.link = link;
+        this.timers = timers;
+        this.slotSize = slotSize;
+        this.slots = new byte[CAPACITY][];
+        this.sending = new byte[slotSize];
+    }
+
+    /**
+     * Sets the rate from the receiver's estimate: pacing starts under {@link #PACE_BELOW_BPS}
+     * and stops above it once the queue is empty. Called by the allocation timer.
+     */
+    public synchronized void setEstimate(long estimateBps) {
+        rateBps = (long) (Math.max(estimateBps, 50_000) * PACING_FACTOR);
+        boolean wanted = estimateBps > 0 && estimateBps < PACE_BELOW_BPS;
+        if (wanted && ticking == null) {
+            lastTickNanos = System.nanoTime();
+            budgetBytes = 0;
+            startedNanos = lastTickNanos;
+            ticking = timers.scheduleAtFixedRate(() -> tick(System.nanoTime()), tickMillis, tickMillis,
+                    TimeUnit.MILLISECONDS);
+        }
+        active = wanted || count > 0;
+    }
+
+    /** Whether packets go through the queue now. */
+    public boolean isActive() {
+        return active;
+    }
+
+    /** {@link #enqueue} results. */
+    public static final int QUEUED = 1;
+    public static final int DROPPED = 0;
+    public static final int NOT_PACING = -1;
+
+    /**
+     * Queues a packet: {@link #QUEUED}; {@link #DROPPED} when the queue is full (or the packet
+     * too large); {@link #NOT_PACING} when pacing has stopped, and the caller sends it itself.
+     * The bytes are copied: the caller's buffer is free again when this returns.
+     */
+    public int enqueue(byte[] buf, int off, int len, int probeCluster) {
+        if (len > slotSize) {
+            return DROPPED;
+        }
+        synchronized (this) {
+            if (ticking == null) {
+                return NOT_PACING;
+            }
+            if (count == CAPACITY) {
+                return DROPPED;
+            }
+            int slot = (head + count) % CAPACITY;
+            if (slots[slot] == null) {
+                slots[slot] = new byte[slotSize];
+            }
+            System.arraycopy(buf, off, slots[slot], 0, len);
+            lengths[slot] = len;
+            clusters[slot] = probeCluster;
+            count++;
+        }
+        return QUEUED;
+    }
+
+    /** Packets waiting. */
+    public synchronized int queued() {
+        return count;
+    }
+
+    /** Sends what the budget since the last tick allows; on the timer. */
+    void tick(long now) {
+        synchronized (this) {
+            long elapsed = now - lastTickNanos;
+            lastTickNanos = now;
+            budgetBytes = Math.min(MAX_BUDGET_BYTES, budgetBytes + rateBps * elapsed / 8_000_000_000L);
+        }
+        while (true) {
+            int length;
+            int cluster;
+            synchronized (this) {
+                if (count == 0) {
+                    if (!active || rateBps / PACING_FACTOR >= PACE_BELOW_BPS) {
+                        stopIfIdle();
+                    }
+                    return;
+                }
+                if (budgetBytes <= 0) {
+                    return;
+                }
+                length = lengths[head];
+                cluster = clusters[head];
+                System.arraycopy(slots[head], 0, sending, 0, length);
+                head = (head + 1) % CAPACITY;
+                count--;
+                budgetBytes -= length;
+            }
+            link.send(sending, 0, length, cluster);
+        }
+    }
+
+    private void stopIfIdle() {
+        if (ticking != null && count == 0 && rateBps / PACING_FACTOR >= PACE_BELOW_BPS) {
+            ticking.cancel(false);
+            ticking = null;
+            active = false;
+        }
+    }
+
+    /** Stops ticking; what is queued is dropped (the receiver is gone). */
+    public synchronized void close() {
+        if (ticking != null) {
+            ticking.cancel(false);
+            ticking = null;
+        }
+        count = 0;
+        active = false;
+    }
+}
