@@ -28,10 +28,11 @@ import org.junit.jupiter.api.Test;
  *       publisher down).
  * </ol>
  *
- * <p>Not in every build yet (tag {@code acceptance-lab}, profile {@code -Pacceptance-lab}): R1
- * and the publisher pass, but R2 on its 300 kbit/s link still swings between the lowest
- * encoding and a pause when a probe or a burst of loss drops its estimate, so the "no freeze
- * over 10 s" step fails in most runs on this machine.
+ * <p>Not in every build yet (tag {@code acceptance-lab}, profile {@code -Pacceptance-lab}): on
+ * this 2-core machine it passed whole in one run of three. The other runs failed on the ramp
+ * up: R1 (step 1) or R2 after its limit was lifted (step 2) reached only the middle encoding
+ * within the time allowed, the estimate climbing by probes that a busy machine's timing
+ * makes fail now and then.
  */
 @Tag("acceptance-lab")
 class BandwidthAdaptationLabTest {
