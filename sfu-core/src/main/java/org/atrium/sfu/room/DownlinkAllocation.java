@@ -131,14 +131,21 @@ final class DownlinkAllocation {
         Allocation allocation = allocator.update(nowMs, estimate, subscriptions);
         BandwidthProber.Result probe = prober.poll(nowNanos);
         if (probe != null) {
-            allocation = allocator.onProbeResult(nowMs, probe.succeeded(), probe.carriedBps());
+            // What the link carried confirms upgrades up to it, even when the probe fell short
+            // of its target: a probe aims high (see below) and reports what is there.
+            long carried = probe.carriedBps();
+            boolean useful = probe.succeeded() || probe.measuredBps() > 0 && carried > allocation.allocatedBps();
+            allocation = allocator.onProbeResult(nowMs, useful, carried);
         }
         shortSince.keySet().retainAll(byProducer.values());
         apply(allocation, byProducer, listener, nowNanos);
         last = allocation;
-        long target = allocation.probeTargetBps();
+        // Aim past the next step, up to what everything would take but at most twice the
+        // estimate: one probe then finds how many steps the link carries.
+        long next = allocation.probeTargetBps();
+        long target = next <= 0 ? 0 : Math.max(next, Math.min(allocation.idealBps(), 2 * estimate));
         // No probe into a link that is losing packets already: it would only add to the loss.
-        if (target > estimate && allocation.deficient() && congestion.lossFraction() < 0.02) {
+        if (next > 0 && target > estimate && allocation.deficient() && congestion.lossFraction() < 0.02) {
             prober.probe(target, allocation.allocatedBps(), paddingCarrier(consumers), nowNanos);
         }
         return true;
