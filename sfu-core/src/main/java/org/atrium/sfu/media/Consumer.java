@@ -83,6 +83,8 @@ public final class Consumer {
     // Rewriting state, on the forwarding thread.
     private volatile LayerSelector selector;
     private final VideoPacket.Fields fields = new VideoPacket.Fields();
+    /** Payload type -> {@link VideoPacket} format. */
+    private final byte[] formats;
     private final SequenceMap sequences = new SequenceMap(16);
     private final SequenceMap pictureIds = new SequenceMap(15);
     private volatile boolean started;
@@ -127,6 +129,7 @@ public final class Consumer {
         this.transportCcId = capabilities.extensionId(RtpHeaderExtension.TRANSPORT_CC);
         this.senderReports = new SenderReportGenerator(producer.clockRate());
         this.selector = newSelector(producer);
+        this.formats = VideoPacket.formats(capabilities);
         java.util.Arrays.fill(historySequence, -1);
     }
 
@@ -267,11 +270,8 @@ public final class Consumer {
         if (selector == null) {
             decision = started ? LayerSelector.Decision.FORWARD : LayerSelector.Decision.SWITCH;
         } else {
-            format = VideoPacket.format(RtpPacket.payloadType(buf, off), capabilities);
+            format = VideoPacket.format(buf, off, formats);
             boolean parsed = format != VideoPacket.OTHER && VideoPacket.read(buf, off, len, format, fields);
-            if (!parsed) {
-                fields.clear();
-            }
             decision = selector.decide(streamIndex, parsed, fields.keyframe, fields.beginningOfFrame,
                     fields.temporalLayer, fields.layerSync);
         }

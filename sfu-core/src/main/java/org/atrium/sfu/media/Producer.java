@@ -38,6 +38,8 @@ public final class Producer {
     private final SfuMetrics metrics;
     private final int clockRate;
     private final MediaCapabilities capabilities;
+    /** Payload type -> {@link VideoPacket} format. */
+    private final byte[] formats;
     /** The audio level of an audio producer, or null. */
     private final AudioLevelMeter audioLevel;
     private final int audioLevelExtensionId;
@@ -90,6 +92,7 @@ public final class Producer {
         this.kind = kind;
         this.metrics = metrics;
         this.capabilities = capabilities;
+        this.formats = VideoPacket.formats(capabilities);
         this.audioLevelExtensionId = capabilities.extensionId(RtpHeaderExtension.AUDIO_LEVEL);
         this.clockRate = capabilities.codecs(kind).get(0).clockRate();
         this.audioLevel = kind == MediaKind.AUDIO && audioLevelExtensionId > 0 ? new AudioLevelMeter() : null;
@@ -253,8 +256,9 @@ public final class Producer {
         bytes.add(len);
         int temporalLayer = 0;
         if (kind == MediaKind.VIDEO) {
-            temporalLayer = Math.max(0, VideoPacket.temporalLayer(buf, off, len, capabilities));
-            if (temporalLayer == 0 && VideoPacket.format(RtpPacket.payloadType(buf, off), capabilities) == VideoPacket.VP8) {
+            int format = VideoPacket.format(buf, off, formats);
+            temporalLayer = Math.max(0, VideoPacket.temporalLayer(buf, off, len, format));
+            if (temporalLayer == 0 && format == VideoPacket.VP8) {
                 int size = VideoPacket.vp8KeyframeSize(buf, off, len);
                 if (size > 0) {
                     stream.setFrameSize(size >>> 16, size & 0xFFFF);
@@ -420,10 +424,6 @@ public final class Producer {
 
     public int clockRate() {
         return clockRate;
-    }
-
-    MediaCapabilities capabilities() {
-        return capabilities;
     }
 
     /** Reception statistics (RFC 3550 A.1, A.3, A.8) of its first encoding. */

@@ -22,24 +22,30 @@ final class VideoPacket {
     private VideoPacket() {
     }
 
-    /** VP8, H264 or OTHER for a payload type of the negotiated capabilities. */
-    static int format(int payloadType, MediaCapabilities capabilities) {
-        RtpCodec codec = capabilities.codecForPayloadType(payloadType);
-        if (codec == null || codec.payloadType() != payloadType) {
-            return OTHER;
+    /**
+     * VP8, H264 or OTHER for each of the 128 payload types of the negotiated capabilities:
+     * made once per producer and consumer, so that a packet's format is one array read.
+     */
+    static byte[] formats(MediaCapabilities capabilities) {
+        byte[] formats = new byte[128];
+        for (RtpCodec codec : capabilities.codecs()) {
+            if (codec.name().equalsIgnoreCase("VP8")) {
+                formats[codec.payloadType()] = VP8;
+            } else if (codec.name().equalsIgnoreCase("H264")) {
+                formats[codec.payloadType()] = H264;
+            }
         }
-        if (codec.name().equalsIgnoreCase("VP8")) {
-            return VP8;
-        }
-        if (codec.name().equalsIgnoreCase("H264")) {
-            return H264;
-        }
-        return OTHER;
+        return formats;
     }
 
-    /** The temporal layer id, or -1 when the packet names none or is too short. */
-    static int temporalLayer(byte[] buf, int off, int len, MediaCapabilities capabilities) {
-        if (format(RtpPacket.payloadType(buf, off), capabilities) != VP8) {
+    /** The format of a packet, from a table of {@link #formats}. */
+    static int format(byte[] buf, int off, byte[] formats) {
+        return formats[RtpPacket.payloadType(buf, off)];
+    }
+
+    /** The temporal layer id of a packet of {@code format}, or -1 when it names none or is too short. */
+    static int temporalLayer(byte[] buf, int off, int len, int format) {
+        if (format != VP8) {
             return -1;
         }
         int payloadOff = RtpPacket.payloadOffset(buf, off, len);

@@ -47,9 +47,10 @@ final class PublisherLayers {
             receivers.add(allocation != null ? allocation : everything(member));
         }
         List<LayerSwitch> switches = demand.update(nowNanos / 1_000_000, sources, receivers);
-        Map<String, Boolean> seen = new HashMap<>();
+        // One message per publisher track, with the state of all its encodings.
+        java.util.Set<String> told = new java.util.HashSet<>();
         for (LayerSwitch change : switches) {
-            if (seen.put(change.sourceId(), Boolean.TRUE) != null) {
+            if (!told.add(change.sourceId())) {
                 continue;
             }
             Producer producer = producers.get(change.sourceId());

@@ -168,7 +168,7 @@ public final class Room {
             // Simulcast: the encodings' SSRCs are learnt from their packets.
             return existing;
         }
-        boolean layoutChanges = !ridsOf(existing == null ? null : existing).equals(rids);
+        boolean layoutChanges = !ridsOf(existing).equals(rids);
         if (existing != null && existing.kind() == kind && layoutChanges && existing.reshape(rids, ssrc, rtxSsrc)) {
             // Announced as simulcast, answered as one stream (or the reverse) before any
             // packet: the others keep negotiating the same track.

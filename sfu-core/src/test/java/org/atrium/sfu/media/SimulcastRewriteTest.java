@@ -34,6 +34,8 @@ class SimulcastRewriteTest {
     private ScheduledExecutorService timers;
     private Producer producer;
     private Consumer consumer;
+    /** Takes keyframe requests, and whatever else is sent where the test does not look. */
+    private PacketSink upstream;
     private final List<byte[]> sent = new ArrayList<>();
 
     @BeforeEach
@@ -41,7 +43,7 @@ class SimulcastRewriteTest {
         timers = Executors.newSingleThreadScheduledExecutor();
         SfuMetrics metrics = new SfuMetrics(new SimpleMeterRegistry());
         MediaCapabilities capabilities = MediaCapabilities.defaults();
-        PacketSink upstream = new PacketSink() {
+        upstream = new PacketSink() {
             @Override
             public boolean sendRtp(byte[] buf, int off, int len) {
                 return true;
@@ -79,17 +81,7 @@ class SimulcastRewriteTest {
     @Test
     void aNewConsumerStartsOnTheLowestEncoding() {
         Consumer fresh = new Router(MediaCapabilities.defaults(), new SfuMetrics(new SimpleMeterRegistry()))
-                .connect(producer, "other", 7777, 8888, new PacketSink() {
-                    @Override
-                    public boolean sendRtp(byte[] buf, int off, int len) {
-                        return true;
-                    }
-
-                    @Override
-                    public boolean sendRtcp(byte[] buf, int off, int len) {
-                        return true;
-                    }
-                });
+                .connect(producer, "other", 7777, 8888, upstream);
         assertEquals(0, fresh.targetSpatialLayer());
     }
 
