@@ -1,0 +1,1327 @@
+package org.atrium.sctp;
+
+import static org.atrium.sctp.Tsn.le;
+import static org.atrium.sctp.Tsn.lt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.random.RandomGenerator;
+import org.atrium.sctp.packet.AbortChunk;
+import org.atrium.sctp.packet.Bytes;
+import org.atrium.sctp.packet.Chunk;
+import org.atrium.sctp.packet.ChunkIterator;
+import org.atrium.sctp.packet.ChunkType;
+import org.atrium.sctp.packet.CookieEchoChunk;
+import org.atrium.sctp.packet.DataChunk;
+import org.atrium.sctp.packet.ErrorCause;
+import org.atrium.sctp.packet.ForwardTsnChunk;
+import org.atrium.sctp.packet.HeartbeatChunk;
+import org.atrium.sctp.packet.InitChunk;
+import org.atrium.sctp.packet.OutgoingSsnResetRequest;
+import org.atrium.sctp.packet.PacketBuilder;
+import org.atrium.sctp.packet.Parameter;
+import org.atrium.sctp.packet.ParameterIterator;
+import org.atrium.sctp.packet.ReConfigChunk;
+import org.atrium.sctp.packet.ReconfigurationResponse;
+import org.atrium.sctp.packet.SackChunk;
+import org.atrium.sctp.packet.SctpPacket;
+import org.atrium.sctp.packet.ShutdownChunk;
+import org.atrium.sctp.packet.SupportedExtensions;
+
+/**
+ * One SCTP association, sans I/O: packets in through {@link #receive}, out through the listener,
+ * time from the host through {@link #handleTimeout}. It owns the state machine (RFC 9260 4,
+ * 5, 9), verification tags (8.5), the SACK schedule (6.2), timers (T1 6.3, T3 6.3.3, heartbeat
+ * 8.3, T2 9.2) and stream reset (RFC 6525); TSN bookkeeping, reassembly, the send queue and the
+ * retransmission queue are classes of their own. Not thread-safe: the host serializes calls.
+ * Bad input is dropped and counted, never thrown.
+ *
+ * <p>Not supported: association restart (a COOKIE ECHO with new tags for an established
+ * association is dropped), multi-homing, I-DATA, AUTH, ECN, the Incoming/SSN-TSN/add-streams
+ * reset requests (denied).
+ */
+final class SctpAssociation {
+    enum State {
+        CLOSED, COOKIE_WAIT, COOKIE_ECHOED, ESTABLISHED, SHUTDOWN_PENDING, SHUTDOWN_SENT, SHUTDOWN_RECEIVED,
+        SHUTDOWN_ACK_SENT, TERMINATED
+    }
+
+    private static final long NONE = Long.MAX_VALUE;
+    private static final int STREAMS = 65535;
+    /** A message's fragment smaller than this waits for a fresh packet rather than filling a corner. */
+    private static final int MIN_FRAGMENT = 128;
+    /** Heartbeat info: the send time and a nonce, 8 bytes each. */
+    private static final int HEARTBEAT_INFO_LENGTH = 16;
+    /** Streams per outgoing reset request; WebRTC closes one channel at a time anyway. */
+    private static final int MAX_RESET_STREAMS = 32;
+    private static final int MAX_ABORT_REASON = 128;
+
+    private final SctpConfig config;
+    private final AssociationListener listener;
+    private final RandomGenerator random;
+    private final long[] drops;
+    private final StateCookie cookies;
+    private final PacketBuilder out;
+    private final ChunkIterator chunks = new ChunkIterator();
+    private final ParameterIterator params = new ParameterIterator();
+    private final RtoEstimator rto;
+    private final SendQueue sendQueue;
+    private final OutstandingData tx;
+    private final ReceivedTsns rx = new ReceivedTsns();
+    private final Reassembly reassembly;
+
+    private State state = State.CLOSED;
+    private int myTag;
+    private int peerTag;
+    private int myInitialTsn;
+    private int outboundStreams = STREAMS;
+    private int inboundStreams = STREAMS;
+    private boolean peerForwardTsn;
+    private boolean peerReconfig;
+    private byte[] cookieToEcho;
+    private int errorCount;
+    private int depth;
+    private boolean flushing;
+    private boolean flushAgain;
+
+    private long t1 = NONE;
+    private long t1Duration;
+    private int t1Count;
+    private long t3 = NONE;
+    private long delayedAck = NONE;
+    private long heartbeatAt = NONE;
+    private long heartbeatAckBy = NONE;
+    private long heartbeatNonce;
+    private final byte[] heartbeatInfo = new byte[HEARTBEAT_INFO_LENGTH];
+    private long t2 = NONE;
+    private long t2Duration;
+    private int t2Count;
+    private long reconfigAt = NONE;
+
+    private double initTokens;
+    private long initTokensAt = Long.MIN_VALUE;
+
+    private boolean sackNow;
+    private boolean sackPending;
+    private int packetsSinceSack;
+    private boolean cookieAckDue;
+    private boolean forwardTsnDue;
+    private final int[] forwardStreams = new int[64];
+    private final int[] forwardSsns = new int[64];
+    private final int[] forwardCount = new int[1];
+
+    private final LinkedHashSet<Integer> resetWanted = new LinkedHashSet<>();
+    private final int[] resetStreams = new int[MAX_RESET_STREAMS];
+    private int resetCount;
+    private int resetSeq;
+    private int resetLastTsn;
+    private boolean resetNeedsSend;
+    private boolean resetRetryWait;
+    private int myNextRequestSeq;
+    private int peerNextRequestSeq;
+    private int lastPeerResult;
+    private int responseSeq;
+    private int responseResult;
+    private boolean responseDue;
+
+    private boolean parsedForwardTsn;
+    private boolean parsedReconfig;
+    private int parsedCookieOffset;
+    private int parsedCookieLength;
+
+    long packetsIn;
+    long bytesIn;
+    long packetsOut;
+    long bytesOut;
+    long messagesIn;
+    long messagesOut;
+    long timeouts;
+
+    SctpAssociation(SctpConfig config, AssociationListener listener, RandomGenerator random, long[] drops) {
+        this.config = config;
+        this.listener = listener;
+        this.random = random;
+        this.drops = drops;
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        this.cookies = new StateCookie(secret);
+        this.out = new PacketBuilder(config.maxPacketSize(), config.localPort(), config.remotePort());
+        this.rto = new RtoEstimator(config);
+        this.sendQueue = new SendQueue(config.sendBufferLimit(), listener);
+        this.tx = new OutstandingData(config.maxPacketSize(), rto, sendQueue);
+        this.reassembly = new Reassembly(config.maxMessageSize(), new Reassembly.Sink() {
+            @Override
+            public void deliver(int streamId, int ppid, byte[] message) {
+                messagesIn++;
+                listener.onMessage(streamId, ppid, message);
+            }
+
+            @Override
+            public void tooLarge(int streamId) {
+                drop(SctpDropReason.MESSAGE_TOO_LARGE);
+            }
+        });
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean isEstablished() {
+        return state == State.ESTABLISHED;
+    }
+
+    private boolean hasPeer() {
+        return state.ordinal() >= State.COOKIE_ECHOED.ordinal() && state != State.TERMINATED;
+    }
+
+    private boolean dataAccepted() {
+        return state == State.ESTABLISHED || state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_SENT;
+    }
+
+    private boolean dataSendable() {
+        return state == State.ESTABLISHED || state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED;
+    }
+
+    void drop(SctpDropReason reason) {
+        drops[reason.ordinal()]++;
+    }
+
+    // ---------------------------------------------------------------- host calls
+
+    void connect(long nowMillis) {
+        if (state != State.CLOSED) {
+            return;
+        }
+        myTag = nonZeroTag();
+        myInitialTsn = random.nextInt();
+        state = State.COOKIE_WAIT;
+        t1Duration = config.rtoInitialMillis();
+        t1Count = 0;
+        t1 = nowMillis + t1Duration;
+        sendInit();
+    }
+
+    SendStatus send(int streamId, int ppid, boolean unordered, int maxRetransmits, int lifetimeMillis,
+                    byte[] data, int off, int len, long nowMillis) {
+        if (state == State.TERMINATED || state.ordinal() >= State.SHUTDOWN_PENDING.ordinal()
+            || (hasPeer() && streamId >= outboundStreams) || !Bytes.inBounds(data, off, len)) {
+            return SendStatus.NOT_OPEN;
+        }
+        if (len > config.maxMessageSize()) {
+            return SendStatus.TOO_LARGE;
+        }
+        if (!sendQueue.hasRoom(len)) {
+            return SendStatus.BUFFER_FULL;
+        }
+        byte[] copy = Arrays.copyOfRange(data, off, off + len);
+        long expires = lifetimeMillis < 0 ? Long.MAX_VALUE : nowMillis + lifetimeMillis;
+        sendQueue.add(new OutgoingMessage(streamId, ppid, unordered, copy, maxRetransmits, expires));
+        messagesOut++;
+        if (depth == 0) {
+            flush(nowMillis);
+        }
+        return SendStatus.SENT;
+    }
+
+    /** Resets our outgoing stream (RFC 6525 5.1.2) once the messages queued on it are sent. */
+    void resetStream(int streamId, long nowMillis) {
+        if (state == State.TERMINATED) {
+            return;
+        }
+        if (hasPeer() && !peerReconfig) {
+            // Without RE-CONFIG there is nothing to ask; the stream is closed on our side only.
+            listener.onOutgoingStreamReset(streamId);
+            return;
+        }
+        resetWanted.add(streamId);
+        if (depth == 0) {
+            flush(nowMillis);
+        }
+    }
+
+    long bufferedAmount(int streamId) {
+        return sendQueue.buffered(streamId);
+    }
+
+    long bufferedAmount() {
+        return sendQueue.buffered();
+    }
+
+    void setBufferedAmountLowThreshold(int streamId, long bytes) {
+        sendQueue.setLowThreshold(streamId, bytes);
+    }
+
+    void shutdown(long nowMillis) {
+        switch (state) {
+            case ESTABLISHED -> {
+                state = State.SHUTDOWN_PENDING;
+                if (depth == 0) {
+                    flush(nowMillis);
+                }
+            }
+            case CLOSED, COOKIE_WAIT -> terminate("shutdown");
+            case COOKIE_ECHOED -> abort("shutdown");
+            default -> {
+            }
+        }
+    }
+
+    void abort(String reason) {
+        if (state == State.TERMINATED) {
+            return;
+        }
+        if (hasPeer()) {
+            byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+            if (text.length > MAX_ABORT_REASON) {
+                text = Arrays.copyOf(text, MAX_ABORT_REASON);
+            }
+            out.begin(peerTag);
+            out.advance(AbortChunk.write(out.buffer(), out.position(), false, ErrorCause.USER_INITIATED_ABORT, text));
+            transmit();
+        }
+        terminate(reason);
+    }
+
+    private void terminate(String reason) {
+        if (state == State.TERMINATED) {
+            return;
+        }
+        state = State.TERMINATED;
+        t1 = t3 = delayedAck = heartbeatAt = heartbeatAckBy = t2 = reconfigAt = NONE;
+        listener.onClosed(reason);
+    }
+
+    long nextTimeoutMillis() {
+        if (state == State.TERMINATED) {
+            return NONE;
+        }
+        return Math.min(Math.min(Math.min(t1, t3), Math.min(delayedAck, heartbeatAt)),
+            Math.min(Math.min(heartbeatAckBy, t2), reconfigAt));
+    }
+
+    void handleTimeout(long nowMillis) {
+        if (state == State.TERMINATED) {
+            return;
+        }
+        depth++;
+        try {
+            if (t1 <= nowMillis) {
+                onT1(nowMillis);
+            }
+            if (state != State.TERMINATED && t3 <= nowMillis) {
+                onT3(nowMillis);
+            }
+            if (delayedAck <= nowMillis) {
+                delayedAck = NONE;
+                sackNow = true;
+            }
+            if (state != State.TERMINATED && heartbeatAckBy <= nowMillis) {
+                onHeartbeatLost(nowMillis);
+            }
+            if (state != State.TERMINATED && heartbeatAt <= nowMillis) {
+                sendHeartbeat(nowMillis);
+            }
+            if (state != State.TERMINATED && t2 <= nowMillis) {
+                onT2(nowMillis);
+            }
+            if (state != State.TERMINATED && reconfigAt <= nowMillis) {
+                onReconfigTimer();
+            }
+        } finally {
+            depth--;
+        }
+        flush(nowMillis);
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    void receive(byte[] b, int off, int len, long nowMillis) {
+        packetsIn++;
+        bytesIn += Math.max(0, len);
+        if (state == State.TERMINATED) {
+            drop(SctpDropReason.ASSOCIATION_CLOSED);
+            return;
+        }
+        if (!SctpPacket.is(b, off, len)) {
+            drop(SctpDropReason.MALFORMED_PACKET);
+            return;
+        }
+        if (!SctpPacket.checksumValid(b, off, len)) {
+            drop(SctpDropReason.BAD_CHECKSUM);
+            return;
+        }
+        if (SctpPacket.destinationPort(b, off) != config.localPort()
+            || SctpPacket.sourcePort(b, off) != config.remotePort()) {
+            drop(SctpDropReason.WRONG_PORT);
+            return;
+        }
+        int count = 0;
+        int firstType = -1;
+        int firstFlags = 0;
+        chunks.reset(b, off, len);
+        while (chunks.next()) {
+            if (count++ == 0) {
+                firstType = chunks.type();
+                firstFlags = chunks.flags();
+            }
+        }
+        if (chunks.malformed() || count == 0) {
+            drop(SctpDropReason.MALFORMED_PACKET);
+            return;
+        }
+        int tag = SctpPacket.verificationTag(b, off);
+        if (firstType == ChunkType.INIT) {
+            // RFC 9260 8.5.1 A: an INIT travels alone, with tag 0.
+            if (count != 1 || tag != 0) {
+                drop(SctpDropReason.MALFORMED_CHUNK);
+                return;
+            }
+        } else if (!tagAccepted(firstType, firstFlags, tag)) {
+            drop(SctpDropReason.BAD_VERIFICATION_TAG);
+            return;
+        }
+        boolean hadGaps = rx.hasGaps();
+        boolean hadData = false;
+        depth++;
+        try {
+            chunks.reset(b, off, len);
+            while (state != State.TERMINATED && chunks.next()) {
+                int c = chunks.offset();
+                int type = chunks.type();
+                if (type == ChunkType.DATA) {
+                    hadData |= onData(b, c, chunks.length());
+                } else if (!onControl(b, c, chunks.length(), type, tag, nowMillis)) {
+                    break;
+                }
+            }
+            if (hadData && state != State.TERMINATED) {
+                sackPending = true;
+                if (hadGaps || rx.hasGaps() || rx.hasDuplicates() || ++packetsSinceSack >= 2) {
+                    sackNow = true;
+                } else if (delayedAck == NONE) {
+                    delayedAck = nowMillis + Math.min(config.delayedAckMillis(), rto.rto() / 2);
+                }
+            }
+        } finally {
+            depth--;
+        }
+        flush(nowMillis);
+    }
+
+    /** RFC 9260 8.5 and 8.5.1: which verification tag a packet must carry. */
+    private boolean tagAccepted(int firstType, int firstFlags, int tag) {
+        if (firstType == ChunkType.COOKIE_ECHO) {
+            return true; // checked against the cookie's own tag once it is verified
+        }
+        if (state == State.CLOSED) {
+            return false; // out of the blue
+        }
+        if ((firstType == ChunkType.ABORT || firstType == ChunkType.SHUTDOWN_COMPLETE) && (firstFlags & 1) != 0) {
+            return hasPeer() && tag == peerTag;
+        }
+        return tag == myTag;
+    }
+
+    /** Returns false when the rest of the packet is to be ignored. */
+    private boolean onControl(byte[] b, int c, int len, int type, int tag, long nowMillis) {
+        switch (type) {
+            case ChunkType.INIT -> onInit(b, c, len, nowMillis);
+            case ChunkType.INIT_ACK -> {
+                return onInitAck(b, c, len, nowMillis);
+            }
+            case ChunkType.SACK -> onSack(b, c, len, nowMillis);
+            case ChunkType.HEARTBEAT -> onHeartbeat(b, c, len);
+            case ChunkType.HEARTBEAT_ACK -> onHeartbeatAck(b, c, len, nowMillis);
+            case ChunkType.ABORT -> {
+                onAbort(b, c, len);
+                return false;
+            }
+            case ChunkType.SHUTDOWN -> onShutdown(b, c, len, nowMillis);
+            case ChunkType.SHUTDOWN_ACK -> onShutdownAck();
+            case ChunkType.ERROR -> {
+                // Nothing we send asks for an ERROR we could act on; read and ignored.
+            }
+            case ChunkType.COOKIE_ECHO -> {
+                return onCookieEcho(b, c, len, tag, nowMillis);
+            }
+            case ChunkType.COOKIE_ACK -> onCookieAck(nowMillis);
+            case ChunkType.SHUTDOWN_COMPLETE -> onShutdownComplete();
+            case ChunkType.FORWARD_TSN -> onForwardTsn(b, c, len);
+            case ChunkType.RE_CONFIG -> onReConfig(b, c, len, nowMillis);
+            default -> {
+                drop(SctpDropReason.UNKNOWN_CHUNK);
+                return ChunkType.skipWhenUnknown(type);
+            }
+        }
+        return true;
+    }
+
+    /** Returns true when the chunk counts as DATA for the SACK schedule. */
+    private boolean onData(byte[] b, int c, int len) {
+        if (!DataChunk.is(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return false;
+        }
+        if (!dataAccepted()) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+            return false;
+        }
+        int tsn = DataChunk.tsn(b, c);
+        int payload = DataChunk.payloadLength(b, c);
+        // RFC 9260 6.2: with the window used up, drop new DATA past the highest TSN received; what
+        // fills gaps below it is still taken, or the window could never open again.
+        if (lt(rx.highest(), tsn) && reassembly.held() + payload > config.receiveWindow()) {
+            drop(SctpDropReason.RECEIVE_WINDOW_FULL);
+            sackNow = true;
+            return true;
+        }
+        switch (rx.add(tsn)) {
+            case ReceivedTsns.DUPLICATE -> {
+                return true;
+            }
+            case ReceivedTsns.REFUSED -> {
+                drop(SctpDropReason.TSN_OUT_OF_WINDOW);
+                return true;
+            }
+            default -> {
+            }
+        }
+        if ((Chunk.flags(b, c) & DataChunk.FLAG_IMMEDIATE) != 0) {
+            sackNow = true;
+        }
+        int sid = DataChunk.streamId(b, c);
+        if (sid >= inboundStreams) {
+            // Acknowledged (so the peer stops sending it) but not delivered (RFC 9260 6.8 analog).
+            drop(SctpDropReason.DATA_ON_UNKNOWN_STREAM);
+            return true;
+        }
+        reassembly.add(rx.unwrap(tsn), b, c);
+        return true;
+    }
+
+    private void onInit(byte[] b, int c, int len, long nowMillis) {
+        if (!InitChunk.is(b, c, len, ChunkType.INIT) || InitChunk.initiateTag(b, c) == 0
+            || InitChunk.outboundStreams(b, c) == 0 || InitChunk.inboundStreams(b, c) == 0
+            || !readInitParameters(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        if (state != State.CLOSED && state != State.COOKIE_WAIT && state != State.COOKIE_ECHOED) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK); // a restart, which we do not support
+            return;
+        }
+        if (!takeInitToken(nowMillis)) {
+            drop(SctpDropReason.INIT_RATE_LIMITED);
+            return;
+        }
+        // RFC 9260 5.2.1: during our own setup, answer with our tag and TSN (INIT collision);
+        // otherwise a fresh tag and TSN that only the cookie remembers.
+        boolean fresh = state == State.CLOSED;
+        int ackTag = fresh ? nonZeroTag() : myTag;
+        int ackTsn = fresh ? random.nextInt() : myInitialTsn;
+        StateCookie.Contents cookie = new StateCookie.Contents(nowMillis, ackTag, InitChunk.initiateTag(b, c), ackTsn,
+            InitChunk.initialTsn(b, c), InitChunk.advertisedWindow(b, c), InitChunk.outboundStreams(b, c),
+            InitChunk.inboundStreams(b, c), parsedForwardTsn, parsedReconfig);
+        out.begin(InitChunk.initiateTag(b, c));
+        byte[] o = out.buffer();
+        int at = out.position();
+        int n = InitChunk.writeFixed(o, at, ChunkType.INIT_ACK, ackTag, config.receiveWindow(), STREAMS, STREAMS, ackTsn);
+        n += writeExtensionParameters(o, at + n);
+        n += Parameter.writeHeader(o, at + n, Parameter.STATE_COOKIE, Parameter.HEADER_LENGTH + StateCookie.LENGTH);
+        cookies.write(o, at + n, cookie);
+        n += StateCookie.LENGTH;
+        Chunk.setLength(o, at, n);
+        out.advance(n);
+        transmit();
+    }
+
+    private boolean takeInitToken(long nowMillis) {
+        int rate = config.initAcksPerSecond();
+        if (initTokensAt == Long.MIN_VALUE) {
+            initTokens = rate;
+        } else {
+            initTokens = Math.min(rate, initTokens + Math.max(0, nowMillis - initTokensAt) * rate / 1000.0);
+        }
+        initTokensAt = nowMillis;
+        if (initTokens >= 1) {
+            initTokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean readInitParameters(byte[] b, int c, int len) {
+        parsedForwardTsn = false;
+        parsedReconfig = false;
+        parsedCookieOffset = -1;
+        parsedCookieLength = 0;
+        params.reset(b, InitChunk.parametersOffset(c), len - InitChunk.FIXED_LENGTH);
+        while (params.next()) {
+            switch (params.type()) {
+                case Parameter.FORWARD_TSN_SUPPORTED -> parsedForwardTsn = true;
+                case Parameter.SUPPORTED_EXTENSIONS -> {
+                    parsedForwardTsn |= SupportedExtensions.lists(b, params.offset(), params.length(), ChunkType.FORWARD_TSN);
+                    parsedReconfig |= SupportedExtensions.lists(b, params.offset(), params.length(), ChunkType.RE_CONFIG);
+                }
+                case Parameter.STATE_COOKIE -> {
+                    parsedCookieOffset = params.valueOffset();
+                    parsedCookieLength = params.valueLength();
+                }
+                default -> {
+                }
+            }
+        }
+        return !params.malformed();
+    }
+
+    private boolean onInitAck(byte[] b, int c, int len, long nowMillis) {
+        if (!InitChunk.is(b, c, len, ChunkType.INIT_ACK) || InitChunk.initiateTag(b, c) == 0
+            || InitChunk.outboundStreams(b, c) == 0 || InitChunk.inboundStreams(b, c) == 0
+            || !readInitParameters(b, c, len) || parsedCookieOffset < 0 || parsedCookieLength == 0
+            || parsedCookieLength > config.maxPacketSize() - SctpPacket.HEADER_LENGTH - Chunk.HEADER_LENGTH) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return false;
+        }
+        if (state != State.COOKIE_WAIT) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK); // RFC 9260 5.2.3: discard
+            return false;
+        }
+        cookieToEcho = Arrays.copyOfRange(b, parsedCookieOffset, parsedCookieOffset + parsedCookieLength);
+        setPeer(InitChunk.initiateTag(b, c), InitChunk.initialTsn(b, c), InitChunk.advertisedWindow(b, c),
+            InitChunk.outboundStreams(b, c), InitChunk.inboundStreams(b, c), parsedForwardTsn, parsedReconfig);
+        state = State.COOKIE_ECHOED;
+        t1Duration = config.rtoInitialMillis();
+        t1Count = 0;
+        t1 = nowMillis + t1Duration;
+        sendCookieEcho();
+        return true;
+    }
+
+    private void setPeer(int tag, int initialTsn, long window, int outbound, int inbound, boolean forwardTsn,
+                         boolean reconfig) {
+        peerTag = tag;
+        outboundStreams = Math.min(STREAMS, inbound);
+        inboundStreams = Math.min(STREAMS, outbound);
+        peerForwardTsn = forwardTsn;
+        peerReconfig = reconfig;
+        rx.init(initialTsn);
+        tx.init(myInitialTsn, window);
+        // RFC 6525 5.1.1: request sequence numbers start at the initial TSN.
+        myNextRequestSeq = myInitialTsn;
+        peerNextRequestSeq = initialTsn;
+        lastPeerResult = ReconfigurationResponse.SUCCESS_NOTHING_TO_DO;
+    }
+
+    private boolean onCookieEcho(byte[] b, int c, int len, int tag, long nowMillis) {
+        if (!CookieEchoChunk.is(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return false;
+        }
+        StateCookie.Contents k = cookies.read(b, CookieEchoChunk.cookieOffset(c), CookieEchoChunk.cookieLength(b, c));
+        if (k == null) {
+            drop(SctpDropReason.COOKIE_BAD_SIGNATURE);
+            return false;
+        }
+        long age = nowMillis - k.createdMillis();
+        if (age > config.cookieLifetimeMillis() || age < -config.cookieLifetimeMillis()) {
+            drop(SctpDropReason.COOKIE_EXPIRED);
+            return false;
+        }
+        if (tag != k.myTag()) {
+            drop(SctpDropReason.BAD_VERIFICATION_TAG);
+            return false;
+        }
+        switch (state) {
+            case CLOSED -> {
+                myTag = k.myTag();
+                myInitialTsn = k.myInitialTsn();
+                acceptCookie(k, nowMillis);
+            }
+            case COOKIE_WAIT, COOKIE_ECHOED -> {
+                // RFC 9260 5.2.4 B (peer tag new) or D (both known): our tag must be the one we gave.
+                if (k.myTag() != myTag) {
+                    drop(SctpDropReason.UNEXPECTED_CHUNK);
+                    return false;
+                }
+                acceptCookie(k, nowMillis);
+            }
+            case TERMINATED -> {
+                return false;
+            }
+            default -> {
+                if (k.myTag() != myTag || k.peerTag() != peerTag) {
+                    drop(SctpDropReason.UNEXPECTED_CHUNK); // case A, a restart: not supported
+                    return false;
+                }
+                cookieAckDue = true; // case D: our COOKIE ACK was lost
+            }
+        }
+        return true;
+    }
+
+    private void acceptCookie(StateCookie.Contents k, long nowMillis) {
+        if (state != State.COOKIE_ECHOED || k.peerTag() != peerTag) {
+            setPeer(k.peerTag(), k.peerInitialTsn(), k.peerWindow(), k.peerOutboundStreams(), k.peerInboundStreams(),
+                k.forwardTsn(), k.reconfig());
+        }
+        cookieAckDue = true;
+        establish(nowMillis);
+    }
+
+    private void onCookieAck(long nowMillis) {
+        if (state == State.COOKIE_ECHOED) {
+            establish(nowMillis);
+        }
+    }
+
+    private void establish(long nowMillis) {
+        state = State.ESTABLISHED;
+        t1 = NONE;
+        cookieToEcho = null;
+        errorCount = 0;
+        heartbeatAt = nowMillis + config.heartbeatIntervalMillis();
+        listener.onConnected();
+    }
+
+    private void onSack(byte[] b, int c, int len, long nowMillis) {
+        if (!SackChunk.is(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        if (state.ordinal() < State.ESTABLISHED.ordinal()) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+            return;
+        }
+        afterAck(tx.handleSack(b, c, nowMillis), nowMillis);
+    }
+
+    private void afterAck(int result, long nowMillis) {
+        if (result == OutstandingData.SACK_INVALID) {
+            drop(SctpDropReason.INVALID_SACK);
+            return;
+        }
+        if (result == OutstandingData.SACK_ADVANCED) {
+            errorCount = 0;
+            t3 = tx.isEmpty() ? NONE : nowMillis + rto.rto();
+        } else if (tx.isEmpty()) {
+            t3 = NONE;
+        }
+        checkForwardTsn();
+    }
+
+    private void checkForwardTsn() {
+        if (peerForwardTsn && lt(tx.cumulativeAck(), tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount))) {
+            forwardTsnDue = true;
+        }
+    }
+
+    private void onHeartbeat(byte[] b, int c, int len) {
+        if (!HeartbeatChunk.is(b, c, len, ChunkType.HEARTBEAT)
+            || HeartbeatChunk.infoLength(b, c) + 8 > config.maxPacketSize() - SctpPacket.HEADER_LENGTH) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        if (!hasPeer()) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+            return;
+        }
+        out.begin(peerTag);
+        out.advance(HeartbeatChunk.write(out.buffer(), out.position(), ChunkType.HEARTBEAT_ACK, b,
+            HeartbeatChunk.infoOffset(c), HeartbeatChunk.infoLength(b, c)));
+        transmit();
+    }
+
+    private void onHeartbeatAck(byte[] b, int c, int len, long nowMillis) {
+        if (!HeartbeatChunk.is(b, c, len, ChunkType.HEARTBEAT_ACK)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        int info = HeartbeatChunk.infoOffset(c);
+        if (heartbeatAckBy == NONE || HeartbeatChunk.infoLength(b, c) != HEARTBEAT_INFO_LENGTH
+            || Bytes.i64(b, info + 8) != heartbeatNonce) {
+            return; // late or not ours: nothing to learn from it
+        }
+        heartbeatAckBy = NONE;
+        errorCount = 0;
+        rto.observe(nowMillis - Bytes.i64(b, info));
+    }
+
+    private void sendHeartbeat(long nowMillis) {
+        heartbeatAt = nowMillis + config.heartbeatIntervalMillis();
+        if (state != State.ESTABLISHED || heartbeatAckBy != NONE) {
+            return;
+        }
+        heartbeatNonce = random.nextLong();
+        Bytes.put64(heartbeatInfo, 0, nowMillis);
+        Bytes.put64(heartbeatInfo, 8, heartbeatNonce);
+        out.begin(peerTag);
+        out.advance(HeartbeatChunk.write(out.buffer(), out.position(), ChunkType.HEARTBEAT, heartbeatInfo, 0,
+            HEARTBEAT_INFO_LENGTH));
+        transmit();
+        heartbeatAckBy = nowMillis + rto.rto();
+    }
+
+    private void onHeartbeatLost(long nowMillis) {
+        heartbeatAckBy = NONE;
+        timeouts++;
+        if (++errorCount > config.maxRetransmissions()) {
+            terminate("too many retransmissions");
+            return;
+        }
+        rto.backoff();
+        // Probe again after this RTO rather than a whole interval, so a silent peer is found.
+        heartbeatAt = nowMillis;
+    }
+
+    private void onAbort(byte[] b, int c, int len) {
+        if (!AbortChunk.is(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        if (state == State.CLOSED) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+            return;
+        }
+        terminate("aborted by peer: " + AbortChunk.describe(b, c, len));
+    }
+
+    private void onShutdown(byte[] b, int c, int len, long nowMillis) {
+        if (!ShutdownChunk.is(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        switch (state) {
+            case ESTABLISHED, SHUTDOWN_PENDING, SHUTDOWN_RECEIVED -> {
+                state = State.SHUTDOWN_RECEIVED;
+                afterAck(tx.handleCumulativeAck(ShutdownChunk.cumulativeTsnAck(b, c), nowMillis), nowMillis);
+            }
+            case SHUTDOWN_SENT -> {
+                // RFC 9260 9.2: both sides shut down at once; answer with SHUTDOWN ACK.
+                state = State.SHUTDOWN_ACK_SENT;
+                sendShutdownAck();
+                startT2(nowMillis);
+            }
+            default -> drop(SctpDropReason.UNEXPECTED_CHUNK);
+        }
+    }
+
+    private void onShutdownAck() {
+        if (state == State.SHUTDOWN_SENT || state == State.SHUTDOWN_ACK_SENT) {
+            out.begin(peerTag);
+            out.advance(Chunk.writeHeader(out.buffer(), out.position(), ChunkType.SHUTDOWN_COMPLETE, 0,
+                Chunk.HEADER_LENGTH));
+            transmit();
+            terminate("shutdown");
+        } else {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+        }
+    }
+
+    private void onShutdownComplete() {
+        if (state == State.SHUTDOWN_ACK_SENT) {
+            terminate("shutdown");
+        } else {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+        }
+    }
+
+    private void onForwardTsn(byte[] b, int c, int len) {
+        if (!ForwardTsnChunk.is(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        if (!dataAccepted()) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+            return;
+        }
+        int newCum = ForwardTsnChunk.newCumulativeTsn(b, c);
+        sackNow = true;
+        if (le(newCum, rx.cumulative())) {
+            return; // old news; the SACK tells the peer where we are
+        }
+        if (newCum - rx.cumulative() > ReceivedTsns.MAX_AHEAD) {
+            drop(SctpDropReason.TSN_OUT_OF_WINDOW);
+            return;
+        }
+        rx.forwardTo(newCum);
+        reassembly.forgetThrough(rx.unwrap(rx.cumulative()));
+        for (int i = 0; i < ForwardTsnChunk.streamCount(b, c); i++) {
+            int sid = ForwardTsnChunk.streamId(b, c, i);
+            if (sid < inboundStreams) {
+                reassembly.skip(sid, ForwardTsnChunk.ssn(b, c, i));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- stream reset (RFC 6525)
+
+    private void onReConfig(byte[] b, int c, int len, long nowMillis) {
+        if (!ReConfigChunk.is(b, c, len)) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+            return;
+        }
+        if (!hasPeer() || state == State.COOKIE_ECHOED) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+            return;
+        }
+        params.reset(b, ReConfigChunk.parametersOffset(c), ReConfigChunk.parametersLength(b, c));
+        int p;
+        while (params.next()) {
+            p = params.offset();
+            int plen = params.length();
+            switch (params.type()) {
+                case Parameter.OUTGOING_SSN_RESET_REQUEST -> {
+                    if (!OutgoingSsnResetRequest.is(b, p, plen)) {
+                        drop(SctpDropReason.MALFORMED_CHUNK);
+                        return;
+                    }
+                    onPeerResetRequest(b, p);
+                }
+                case Parameter.RECONFIGURATION_RESPONSE -> {
+                    if (!ReconfigurationResponse.is(b, p, plen)) {
+                        drop(SctpDropReason.MALFORMED_CHUNK);
+                        return;
+                    }
+                    onResetResponse(b, p, nowMillis);
+                }
+                case Parameter.INCOMING_SSN_RESET_REQUEST, Parameter.SSN_TSN_RESET_REQUEST,
+                     Parameter.ADD_OUTGOING_STREAMS_REQUEST, Parameter.ADD_INCOMING_STREAMS_REQUEST -> {
+                    if (plen < 8) {
+                        drop(SctpDropReason.MALFORMED_CHUNK);
+                        return;
+                    }
+                    int seq = Bytes.i32(b, p + 4);
+                    if (seq == peerNextRequestSeq) {
+                        peerNextRequestSeq++;
+                        lastPeerResult = ReconfigurationResponse.DENIED;
+                    }
+                    respond(seq, ReconfigurationResponse.DENIED);
+                }
+                default -> drop(SctpDropReason.UNKNOWN_CHUNK);
+            }
+        }
+        if (params.malformed()) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+        }
+    }
+
+    private void onPeerResetRequest(byte[] b, int p) {
+        int seq = OutgoingSsnResetRequest.requestSequence(b, p);
+        int result;
+        if (seq == peerNextRequestSeq) {
+            result = performPeerReset(b, p);
+            peerNextRequestSeq++;
+            lastPeerResult = result;
+        } else if (seq == peerNextRequestSeq - 1) {
+            // A retransmission gets the same answer, unless it was "in progress" and now can be done.
+            if (lastPeerResult == ReconfigurationResponse.IN_PROGRESS) {
+                lastPeerResult = performPeerReset(b, p);
+            }
+            result = lastPeerResult;
+        } else {
+            result = ReconfigurationResponse.ERROR_BAD_SEQUENCE_NUMBER;
+        }
+        respond(seq, result);
+    }
+
+    /** Resets the peer's outgoing streams once everything it sent before the request has arrived. */
+    private int performPeerReset(byte[] b, int p) {
+        if (lt(rx.cumulative(), OutgoingSsnResetRequest.senderLastAssignedTsn(b, p))) {
+            return ReconfigurationResponse.IN_PROGRESS;
+        }
+        int n = OutgoingSsnResetRequest.streamCount(b, p);
+        for (int i = 0; i < n; i++) {
+            int sid = OutgoingSsnResetRequest.streamId(b, p, i);
+            reassembly.resetStream(sid);
+            listener.onIncomingStreamReset(sid);
+        }
+        return ReconfigurationResponse.SUCCESS_PERFORMED;
+    }
+
+    private void respond(int seq, int result) {
+        responseSeq = seq;
+        responseResult = result;
+        responseDue = true;
+    }
+
+    private void onResetResponse(byte[] b, int p, long nowMillis) {
+        if (resetCount == 0 || ReconfigurationResponse.responseSequence(b, p) != resetSeq) {
+            return;
+        }
+        int result = ReconfigurationResponse.result(b, p);
+        myNextRequestSeq++;
+        if (result == ReconfigurationResponse.IN_PROGRESS) {
+            // Ask again, with a new sequence number, after an RTO (as dcSCTP does).
+            resetRetryWait = true;
+            reconfigAt = nowMillis + rto.rto();
+            return;
+        }
+        reconfigAt = NONE;
+        errorCount = 0;
+        int[] done = Arrays.copyOf(resetStreams, resetCount);
+        resetCount = 0;
+        // Denied or failed: the stream is closed on our side all the same, so its channel ends.
+        for (int sid : done) {
+            sendQueue.resetSsn(sid);
+            listener.onOutgoingStreamReset(sid);
+        }
+    }
+
+    private void onReconfigTimer() {
+        reconfigAt = NONE;
+        if (resetCount == 0) {
+            return;
+        }
+        if (resetRetryWait) {
+            resetRetryWait = false;
+            resetSeq = myNextRequestSeq;
+            resetLastTsn = tx.nextTsn() - 1;
+        } else {
+            timeouts++;
+            if (++errorCount > config.maxRetransmissions()) {
+                terminate("too many retransmissions");
+                return;
+            }
+            rto.backoff();
+        }
+        resetNeedsSend = true;
+    }
+
+    /** Starts a request for the wanted streams whose queued messages have all been sent. */
+    private void prepareResetRequest() {
+        if (resetCount > 0 || resetWanted.isEmpty()) {
+            return;
+        }
+        Iterator<Integer> it = resetWanted.iterator();
+        while (it.hasNext() && resetCount < MAX_RESET_STREAMS) {
+            int sid = it.next();
+            if (!sendQueue.hasPending(sid)) {
+                resetStreams[resetCount++] = sid;
+                it.remove();
+            }
+        }
+        if (resetCount > 0) {
+            resetSeq = myNextRequestSeq;
+            resetLastTsn = tx.nextTsn() - 1;
+            resetNeedsSend = true;
+        }
+    }
+
+    private void writeReconfig(long nowMillis) {
+        prepareResetRequest();
+        if (!responseDue && !resetNeedsSend) {
+            return;
+        }
+        int needed = Chunk.HEADER_LENGTH + (responseDue ? ReconfigurationResponse.LENGTH : 0)
+            + (resetNeedsSend ? Bytes.pad4(OutgoingSsnResetRequest.FIXED_LENGTH + 2 * resetCount) : 0);
+        if (out.room() < needed) {
+            return;
+        }
+        byte[] o = out.buffer();
+        int c = out.position();
+        int n = Chunk.HEADER_LENGTH;
+        if (responseDue) {
+            n += ReconfigurationResponse.write(o, c + n, responseSeq, responseResult);
+            responseDue = false;
+        }
+        if (resetNeedsSend) {
+            n += OutgoingSsnResetRequest.write(o, c + n, resetSeq, peerNextRequestSeq - 1, resetLastTsn, resetStreams,
+                resetCount);
+            resetNeedsSend = false;
+            reconfigAt = nowMillis + rto.rto();
+        }
+        ReConfigChunk.writeHeader(o, c, n - Chunk.HEADER_LENGTH);
+        out.advance(n);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void onT1(long nowMillis) {
+        t1 = NONE;
+        if (state != State.COOKIE_WAIT && state != State.COOKIE_ECHOED) {
+            return;
+        }
+        timeouts++;
+        if (++t1Count > config.maxInitRetransmissions()) {
+            terminate("connect timed out");
+            return;
+        }
+        t1Duration = Math.min(2 * t1Duration, config.rtoMaxMillis());
+        t1 = nowMillis + t1Duration;
+        if (state == State.COOKIE_WAIT) {
+            sendInit();
+        } else {
+            sendCookieEcho();
+        }
+    }
+
+    private void onT3(long nowMillis) {
+        t3 = NONE;
+        if (tx.isEmpty()) {
+            return;
+        }
+        timeouts++;
+        if (++errorCount > config.maxRetransmissions()) {
+            terminate("too many retransmissions");
+            return;
+        }
+        rto.backoff();
+        tx.expireT3(nowMillis);
+        checkForwardTsn();
+    }
+
+    private void startT2(long nowMillis) {
+        t3 = NONE;
+        t2Count = 0;
+        t2Duration = rto.rto();
+        t2 = nowMillis + t2Duration;
+    }
+
+    private void onT2(long nowMillis) {
+        t2 = NONE;
+        timeouts++;
+        if (++t2Count > config.maxRetransmissions()) {
+            terminate("shutdown timed out");
+            return;
+        }
+        t2Duration = Math.min(2 * t2Duration, config.rtoMaxMillis());
+        t2 = nowMillis + t2Duration;
+        if (state == State.SHUTDOWN_SENT) {
+            sendShutdown();
+        } else if (state == State.SHUTDOWN_ACK_SENT) {
+            sendShutdownAck();
+        }
+    }
+
+    // ---------------------------------------------------------------- send
+
+    private void sendInit() {
+        out.begin(0);
+        byte[] o = out.buffer();
+        int at = out.position();
+        int n = InitChunk.writeFixed(o, at, ChunkType.INIT, myTag, config.receiveWindow(), STREAMS, STREAMS, myInitialTsn);
+        n += writeExtensionParameters(o, at + n);
+        Chunk.setLength(o, at, n);
+        out.advance(n);
+        transmit();
+    }
+
+    /** Supported Extensions (FORWARD TSN, RE-CONFIG) then Forward-TSN-Supported: 12 bytes, no trailing padding. */
+    private static int writeExtensionParameters(byte[] b, int at) {
+        int n = SupportedExtensions.write(b, at, ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG);
+        n += Parameter.writeHeader(b, at + n, Parameter.FORWARD_TSN_SUPPORTED, Parameter.HEADER_LENGTH);
+        return n;
+    }
+
+    private void sendCookieEcho() {
+        out.begin(peerTag);
+        out.advance(CookieEchoChunk.write(out.buffer(), out.position(), cookieToEcho, 0, cookieToEcho.length));
+        transmit();
+    }
+
+    private void sendShutdown() {
+        out.begin(peerTag);
+        out.advance(ShutdownChunk.write(out.buffer(), out.position(), rx.cumulative()));
+        transmit();
+    }
+
+    private void sendShutdownAck() {
+        out.begin(peerTag);
+        out.advance(Chunk.writeHeader(out.buffer(), out.position(), ChunkType.SHUTDOWN_ACK, 0, Chunk.HEADER_LENGTH));
+        transmit();
+    }
+
+    private void transmit() {
+        int n = out.finish();
+        packetsOut++;
+        bytesOut += n;
+        listener.sendPacket(out.buffer(), 0, n);
+    }
+
+    /**
+     * Sends what is due: COOKIE ACK, SACK, FORWARD TSN, RE-CONFIG, retransmissions, then new DATA
+     * as cwnd and the peer's window allow; packets as full as the maximum size lets them be.
+     */
+    private void flush(long nowMillis) {
+        if (flushing) {
+            flushAgain = true;
+            return;
+        }
+        flushing = true;
+        try {
+            do {
+                flushAgain = false;
+                flushOnce(nowMillis);
+            } while (flushAgain && state != State.TERMINATED);
+        } finally {
+            flushing = false;
+        }
+    }
+
+    private void flushOnce(long nowMillis) {
+        if (!hasPeer() || state == State.COOKIE_ECHOED) {
+            return;
+        }
+        boolean sendData = dataSendable();
+        boolean fastRetransmit = tx.takeFastRetransmit();
+        while (state != State.TERMINATED) {
+            out.begin(peerTag);
+            byte[] o = out.buffer();
+            if (cookieAckDue) {
+                out.advance(Chunk.writeHeader(o, out.position(), ChunkType.COOKIE_ACK, 0, Chunk.HEADER_LENGTH));
+                cookieAckDue = false;
+            }
+            boolean dataWaiting = sendData && (tx.hasRetransmissions() || !sendQueue.isEmpty());
+            if (sackNow || (sackPending && dataWaiting)) {
+                long window = Math.max(0, config.receiveWindow() - reassembly.held());
+                out.advance(rx.writeSack(o, out.position(), out.room(), window));
+                sackNow = false;
+                sackPending = false;
+                packetsSinceSack = 0;
+                delayedAck = NONE;
+            }
+            if (forwardTsnDue) {
+                writeForwardTsn();
+            }
+            writeReconfig(nowMillis);
+            boolean wroteData = false;
+            if (sendData) {
+                wroteData = writeRetransmissions(nowMillis, fastRetransmit);
+                fastRetransmit = false;
+                wroteData |= writeNewData(nowMillis);
+            }
+            if (out.isEmpty()) {
+                break;
+            }
+            transmit();
+            if (!wroteData) {
+                break;
+            }
+        }
+        if (state == State.TERMINATED) {
+            return;
+        }
+        if (sendData && !tx.isEmpty() && t3 == NONE) {
+            t3 = nowMillis + rto.rto(); // also resends a FORWARD TSN that only abandoned chunks wait for
+        }
+        if ((state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED) && sendQueue.isEmpty()
+            && tx.isEmpty()) {
+            if (state == State.SHUTDOWN_PENDING) {
+                state = State.SHUTDOWN_SENT;
+                sendShutdown();
+            } else {
+                state = State.SHUTDOWN_ACK_SENT;
+                sendShutdownAck();
+            }
+            startT2(nowMillis);
+        }
+    }
+
+    private void writeForwardTsn() {
+        int point = tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount);
+        int n = forwardCount[0];
+        if (!lt(tx.cumulativeAck(), point)) {
+            forwardTsnDue = false;
+            return;
+        }
+        if (out.room() < ForwardTsnChunk.FIXED_LENGTH + 4 * n) {
+            return;
+        }
+        out.advance(ForwardTsnChunk.write(out.buffer(), out.position(), point, forwardStreams, forwardSsns, n));
+        forwardTsnDue = false;
+    }
+
+    private boolean writeRetransmissions(long nowMillis, boolean fastRetransmit) {
+        boolean wrote = false;
+        while (tx.hasRetransmissions() && (fastRetransmit || tx.flight() < tx.cwnd())) {
+            OutstandingData.Sent s = tx.nextRetransmission(out.room() - DataChunk.HEADER_LENGTH);
+            if (s == null) {
+                break;
+            }
+            OutgoingMessage m = s.message;
+            out.advance(DataChunk.write(out.buffer(), out.position(), s.flags, s.tsn, m.streamId, m.ssn, m.ppid,
+                m.data, s.offset, s.length));
+            tx.retransmitted(s, nowMillis);
+            wrote = true;
+            if (t3 == NONE) {
+                t3 = nowMillis + rto.rto();
+            }
+        }
+        return wrote;
+    }
+
+    private boolean writeNewData(long nowMillis) {
+        boolean wrote = false;
+        while (true) {
+            int room = out.room() - DataChunk.HEADER_LENGTH;
+            if (room <= 0) {
+                break;
+            }
+            OutgoingMessage m = sendQueue.next(nowMillis);
+            if (m == null) {
+                break;
+            }
+            if (m.streamId >= outboundStreams) {
+                m.abandoned = true;
+                sendQueue.discardRemainder(m);
+                continue;
+            }
+            int n = Math.min(m.remaining(), room);
+            if (n < m.remaining() && n < MIN_FRAGMENT && !out.isEmpty()) {
+                break;
+            }
+            if (!tx.canSend(n)) {
+                break;
+            }
+            int flags = (m.fragmented == 0 ? DataChunk.FLAG_BEGIN : 0) | (n == m.remaining() ? DataChunk.FLAG_END : 0)
+                | (m.unordered ? DataChunk.FLAG_UNORDERED : 0);
+            int offset = m.fragmented;
+            int tsn = tx.add(m, offset, n, flags, nowMillis);
+            out.advance(DataChunk.write(out.buffer(), out.position(), flags, tsn, m.streamId, m.unordered ? 0 : m.ssn,
+                m.ppid, m.data, offset, n));
+            sendQueue.fragmented(m, n);
+            wrote = true;
+            if (t3 == NONE) {
+                t3 = nowMillis + rto.rto();
+            }
+        }
+        return wrote;
+    }
+
+    private int nonZeroTag() {
+        int t;
+        do {
+            t = random.nextInt();
+        } while (t == 0);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    long cwnd() {
+        return tx.cwnd();
+    }
+
+    long rtoMillis() {
+        return rto.rto();
+    }
+
+    long srttMillis() {
+        return rto.srtt();
+    }
+
+    long peerWindow() {
+        return tx.peerWindow();
+    }
+
+    long retransmissions() {
+        return tx.retransmissions;
+    }
+
+    long fastRetransmits() {
+        return tx.fastRetransmits;
+    }
+}
