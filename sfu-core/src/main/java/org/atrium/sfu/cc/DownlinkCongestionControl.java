@@ -25,6 +25,10 @@ public final class DownlinkCongestionControl {
     private volatile boolean transportCc;
     private volatile boolean feedbackSeen;
     private long sent;
+    /** The probe cluster being sent now, whose packets the media sent meanwhile join. */
+    private int activeCluster = SentPacketHistory.NOT_PROBE;
+    private int clusterPackets;
+    private long clusterBytes;
 
     /** @param extensionId the id of the transport-wide sequence number extension, 0 when not negotiated */
     public DownlinkCongestionControl(int extensionId, BandwidthEstimatorConfig config) {
@@ -46,7 +50,8 @@ public final class DownlinkCongestionControl {
      * Writes the next transport-wide sequence number into a packet about to be protected and
      * sent, and records it; a packet without the reserved element is left alone.
      *
-     * @param probeCluster the probe cluster it belongs to, or {@link SentPacketHistory#NOT_PROBE}
+     * @param probeCluster the probe cluster it belongs to (a padding packet), or
+     *        {@link SentPacketHistory#NOT_PROBE}: then the cluster being sent, if any
      */
     public void onSending(byte[] buf, int off, int len, long nowMicros, int probeCluster) {
         if (!transportCc) {
@@ -62,14 +67,32 @@ public final class DownlinkCongestionControl {
             nextSequence = (sequence + 1) & 0xFFFF;
             buf[at] = (byte) (sequence >>> 8);
             buf[at + 1] = (byte) sequence;
-            estimator.onPacketSent(sequence, len, nowMicros, probeCluster);
+            int cluster = probeCluster == SentPacketHistory.NOT_PROBE ? activeCluster : probeCluster;
+            if (cluster != SentPacketHistory.NOT_PROBE && cluster == activeCluster) {
+                clusterPackets++;
+                clusterBytes += len;
+            }
+            estimator.onPacketSent(sequence, len, nowMicros, cluster);
             sent++;
         }
     }
 
-    /** A probe cluster has been sent whole. */
-    public synchronized void onProbeClusterSent(int clusterId, int packets, long bytes) {
-        estimator.onProbeClusterSent(clusterId, packets, bytes);
+    /**
+     * A probe cluster starts: until {@link #endProbeCluster}, the media sent joins it, so that
+     * its result is the total rate the link carried (the padding only tops the media up).
+     */
+    public synchronized void startProbeCluster(int clusterId) {
+        activeCluster = clusterId;
+        clusterPackets = 0;
+        clusterBytes = 0;
+    }
+
+    /** The probe cluster has been sent whole: its result waits for most of what it sent. */
+    public synchronized void endProbeCluster(int clusterId) {
+        if (activeCluster == clusterId) {
+            estimator.onProbeClusterSent(clusterId, clusterPackets, clusterBytes);
+            activeCluster = SentPacketHistory.NOT_PROBE;
+        }
     }
 
     /** The receiver's transport-cc feedback (RTPFB FMT 15); false when malformed (counted). */

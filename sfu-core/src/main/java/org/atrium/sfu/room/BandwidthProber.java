@@ -2,7 +2,6 @@ package org.atrium.sfu.room;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.atrium.sfu.cc.DownlinkCongestionControl;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.ForwardingLane;
@@ -32,7 +31,7 @@ final class BandwidthProber {
     static final int MIN_PACKETS = 10;
     static final int MAX_PACKETS = 200;
     static final long MIN_GAP_NANOS = 1_000_000_000L;
-    static final long MAX_GAP_NANOS = 4_000_000_000L;
+    static final long MAX_GAP_NANOS = 8_000_000_000L;
     static final long RESULT_TIMEOUT_NANOS = 1_000_000_000L;
     private static final int PACKET_BYTES = Consumer.PROBE_PADDING + 20;
 
@@ -44,11 +43,10 @@ final class BandwidthProber {
     /** The cluster awaiting its result, or 0. Timer thread only, like everything here. */
     private int pending;
     private long pendingTargetBps;
-    private long pendingMediaBps;
-    private long pendingPaddingBps;
     private long pendingSinceNanos;
     private long lastProbeNanos;
     private long gapNanos = MIN_GAP_NANOS;
+    private boolean lastFailed;
     private long probesSent;
 
     BandwidthProber(DownlinkCongestionControl congestion, ScheduledExecutorService timers, ForwardingLane lane,
@@ -60,21 +58,17 @@ final class BandwidthProber {
     }
 
     /**
-     * A probe's outcome: the total it aimed at, what was sent besides the padding, the padding's
-     * rate and what of it got through (-1 when nothing came back in time).
+     * A probe's outcome: the total it aimed at (media and padding) and the total rate the
+     * link carried while it was sent, media included (-1 when nothing came back in time).
      */
-    record Result(long targetBps, long mediaBps, long paddingBps, long measuredBps) {
+    record Result(long targetBps, long measuredBps) {
         boolean succeeded() {
-            return measuredBps >= paddingBps * 9 / 10;
+            return measuredBps >= targetBps * 9 / 10;
         }
 
-        /**
-         * The total the link was seen to carry: the target when the padding got through (its
-         * rate is measured a little short of what was sent), else the media plus what did.
-         */
+        /** The total the link was seen to carry: the target when it got through (measured a little short). */
         long carriedBps() {
-            long carried = mediaBps + Math.max(0, measuredBps);
-            return succeeded() ? Math.max(targetBps, carried) : carried;
+            return succeeded() ? Math.max(targetBps, measuredBps) : Math.max(0, measuredBps);
         }
     }
 
@@ -88,9 +82,24 @@ final class BandwidthProber {
             return null;
         }
         pending = 0;
-        Result result = new Result(pendingTargetBps, pendingMediaBps, pendingPaddingBps, measured);
-        gapNanos = result.succeeded() ? MIN_GAP_NANOS : Math.min(MAX_GAP_NANOS, gapNanos * 2);
+        Result result = new Result(pendingTargetBps, measured);
+        lastFailed = !result.succeeded();
+        if (result.succeeded()) {
+            gapNanos = MIN_GAP_NANOS;
+        } else {
+            backOff();
+        }
         return result;
+    }
+
+    /**
+     * Doubles the wait before the next cluster (up to {@link #MAX_GAP_NANOS}): after a failed
+     * probe, and after an upgrade a probe confirmed that the link could not keep (a token
+     * bucket passes a probe's excess from its bucket, so a probe can pass where the layers
+     * it confirms do not fit; each such round costs the receiver keyframes and a stall).
+     */
+    void backOff() {
+        gapNanos = Math.min(MAX_GAP_NANOS, gapNanos * 2);
     }
 
     /**
@@ -113,25 +122,25 @@ final class BandwidthProber {
         nextCluster = nextCluster == Integer.MAX_VALUE ? 1 : nextCluster + 1;
         pending = cluster;
         pendingTargetBps = targetBps;
-        pendingMediaBps = mediaBps;
-        pendingPaddingBps = paddingBps;
         pendingSinceNanos = nowNanos;
         lastProbeNanos = nowNanos;
         probesSent++;
         metrics.probeSent();
         int slices = (int) (CLUSTER_MILLIS / SLICE_MILLIS);
-        AtomicInteger sent = new AtomicInteger();
         for (int slice = 0; slice < slices; slice++) {
-            int count = packets / slices + (slice < packets % slices ? 1 : 0);
+            // Packets spread evenly over the slices: the cluster's rate is its target all through.
+            int count = (slice + 1) * packets / slices - slice * packets / slices;
+            boolean first = slice == 0;
             boolean last = slice == slices - 1;
             timers.schedule(() -> onLane(() -> {
+                if (first) {
+                    congestion.startProbeCluster(cluster);
+                }
                 for (int i = 0; i < count; i++) {
-                    if (via.sendPadding(cluster)) {
-                        sent.incrementAndGet();
-                    }
+                    via.sendPadding(cluster);
                 }
                 if (last) {
-                    congestion.onProbeClusterSent(cluster, sent.get(), (long) sent.get() * PACKET_BYTES);
+                    congestion.endProbeCluster(cluster);
                 }
             }), slice * SLICE_MILLIS, TimeUnit.MILLISECONDS);
         }
@@ -142,6 +151,11 @@ final class BandwidthProber {
         if (lane == null || !lane.runAfterQueued(task)) {
             task.run();
         }
+    }
+
+    /** Whether the last cluster fell short of its target. */
+    boolean lastFailed() {
+        return lastFailed;
     }
 
     long probesSent() {

@@ -59,6 +59,8 @@ final class DownlinkAllocation {
      * of the estimate (a probe, a burst of cross traffic) should not freeze it.
      */
     static final long PAUSE_AFTER_NANOS = 2_000_000_000L;
+    /** The loss at which a video whose lowest layer does not fit is paused without waiting. */
+    static final double PAUSE_AT_ONCE_LOSS = 0.10;
     /** Consumers whose lowest layer does not fit, since when. Timer thread only. */
     private final Map<Consumer, Long> shortSince = new HashMap<>();
     /** Consumers paused now, with why. */
@@ -69,6 +71,10 @@ final class DownlinkAllocation {
     /** How long a receiver may take to send its first congestion feedback before it is left unadapted. */
     static final long NO_FEEDBACK_NANOS = 2_000_000_000L;
     private volatile Allocation last = Allocation.EMPTY;
+    /** When a probe last raised the allocation, 0 when that upgrade has held or been undone. */
+    private long probedUpgradeNanos;
+    /** How long an upgrade a probe confirmed must hold for the probe to count as right. */
+    static final long UPGRADE_HOLDS_NANOS = 4_000_000_000L;
 
     DownlinkAllocation(DownlinkCongestionControl congestion, BandwidthProber prober, SfuMetrics metrics) {
         this.congestion = congestion;
@@ -129,6 +135,7 @@ final class DownlinkAllocation {
         hints.keySet().retainAll(consumerIds(consumers));
         long estimate = congestion.estimateBps();
         Allocation allocation = allocator.update(nowMs, estimate, subscriptions);
+        long before = last.allocatedBps();
         BandwidthProber.Result probe = prober.poll(nowNanos);
         if (probe != null) {
             // What the link carried confirms upgrades up to it, even when the probe fell short
@@ -136,14 +143,26 @@ final class DownlinkAllocation {
             long carried = probe.carriedBps();
             boolean useful = probe.succeeded() || probe.measuredBps() > 0 && carried > allocation.allocatedBps();
             allocation = allocator.onProbeResult(nowMs, useful, carried);
+            if (allocation.allocatedBps() > before) {
+                probedUpgradeNanos = nowNanos;
+            }
+        } else if (probedUpgradeNanos != 0 && allocation.allocatedBps() < before) {
+            if (nowNanos - probedUpgradeNanos < UPGRADE_HOLDS_NANOS) {
+                prober.backOff();
+            }
+            probedUpgradeNanos = 0;
         }
         shortSince.keySet().retainAll(byProducer.values());
         apply(allocation, byProducer, listener, nowNanos);
         last = allocation;
         // Aim past the next step, up to what everything would take but at most twice the
-        // estimate: one probe then finds how many steps the link carries.
+        // estimate: one probe then finds how many steps the link carries. After a probe that
+        // fell short, only the next step, or a quarter above the estimate when that is more
+        // (a step the estimate covers still needs confirming): overshooting a full link costs
+        // the estimate a cut.
         long next = allocation.probeTargetBps();
-        long target = next <= 0 ? 0 : Math.max(next, Math.min(allocation.idealBps(), 2 * estimate));
+        long target = next <= 0 ? 0
+                : Math.max(next, prober.lastFailed() ? estimate * 5 / 4 : Math.min(allocation.idealBps(), 2 * estimate));
         // No probe into a link that is losing packets already: it would only add to the loss.
         if (next > 0 && target > estimate && allocation.deficient() && congestion.lossFraction() < 0.02) {
             prober.probe(target, allocation.allocatedBps(), paddingCarrier(consumers), nowNanos);
@@ -152,11 +171,17 @@ final class DownlinkAllocation {
     }
 
     /**
-     * Whether the consumer's lowest layer has not fit for {@link #PAUSE_AFTER_NANOS}; starts
-     * the count at the first call.
+     * Whether the consumer's lowest layer has not fit for {@link #PAUSE_AFTER_NANOS}, or does
+     * not fit while the link loses {@link #PAUSE_AT_ONCE_LOSS} or more; starts the count at
+     * the first call.
      */
     private boolean shortOfBandwidthFor(Consumer consumer, long nowNanos) {
         Long since = shortSince.putIfAbsent(consumer, nowNanos);
+        if (congestion.lossFraction() >= PAUSE_AT_ONCE_LOSS) {
+            // Not a dip: the link is losing what is sent. Waiting would keep its queue full,
+            // and with it the receiver's audio and its ICE consent checks.
+            return true;
+        }
         return since != null && nowNanos - since >= PAUSE_AFTER_NANOS;
     }
 
