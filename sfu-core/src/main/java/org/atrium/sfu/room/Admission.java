@@ -10,11 +10,18 @@ package org.atrium.sfu.room;
  * @param identity the authenticated identity (a token's subject), or null when there is none
  * @param mayPublish whether it may publish tracks
  * @param maySubscribe whether it receives the others' tracks
+ * @param maySendData whether it may send data-channel messages to the others (it always receives)
  */
-public record Admission(String displayName, String identity, boolean mayPublish, boolean maySubscribe) {
+public record Admission(String displayName, String identity, boolean mayPublish, boolean maySubscribe,
+        boolean maySendData) {
+
+    /** Without a data grant: sending data goes with publishing. */
+    public Admission(String displayName, String identity, boolean mayPublish, boolean maySubscribe) {
+        this(displayName, identity, mayPublish, maySubscribe, mayPublish);
+    }
 
     /** Everything allowed and no identity: a server without join tokens. */
     public static Admission open(String displayName) {
-        return new Admission(displayName, null, true, true);
+        return new Admission(displayName, null, true, true, true);
     }
 }

@@ -17,12 +17,15 @@ import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.SenderReport;
 import org.atrium.rtp.TransportCcExtension;
 import org.atrium.rtp.TransportCcFeedback;
+import org.atrium.sctp.DataChannelInfo;
+import org.atrium.sctp.SctpConfig;
 import org.atrium.sfu.cc.BandwidthEstimatorConfig;
 import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.cc.DownlinkCongestionControl;
 import org.atrium.sfu.cc.SentPacketHistory;
 import org.atrium.sfu.cc.LossBasedRateEstimator;
 import org.atrium.sfu.cc.TransportCcFeedbackGenerator;
+import org.atrium.sfu.data.DataChannels;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.ForwardingLane;
 import org.atrium.sfu.media.MediaKind;
@@ -86,12 +89,17 @@ public final class Participant {
     private final DownlinkCongestionControl downlink;
     private final DownlinkAllocation allocation;
     private final org.atrium.sfu.cc.Pacer pacer;
+    private final java.util.concurrent.ScheduledExecutorService timers;
+    /** The data channels, from DTLS up (null before, and for a participant without). */
+    private volatile DataChannels data;
+    private volatile int remoteSctpPort = SctpConfig.DEFAULTS.remotePort();
 
     Participant(String id, Admission admission, Room room, ParticipantListener listener,
             TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId,
             ForwardingLane lane, java.util.concurrent.ScheduledExecutorService timers) throws java.io.IOException {
         this.id = id;
         this.lane = lane;
+        this.timers = timers;
         this.transportCcExtensionId = transportCcExtensionId;
         this.reports = new RtcpReports(feedbackSsrc);
         this.admission = admission;
@@ -168,6 +176,26 @@ public final class Participant {
 
     PacketSink sink() {
         return sink;
+    }
+
+    /** Data refusals told to this participant, by label and reason: each is told once. */
+    private final java.util.Set<String> dataRefusalsTold = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A data message of this participant's was refused: told once per channel label and reason. */
+    void dataRefused(String label, String reason) {
+        if (dataRefusalsTold.size() < 64 && dataRefusalsTold.add(reason + "\n" + label)) {
+            listener.onDataRefused(label, reason);
+        }
+    }
+
+    /** The participant's data channels, or null before its transport is up. */
+    public DataChannels data() {
+        return data;
+    }
+
+    /** The SCTP port of the participant's data channels, from its answer's a=sctp-port (5000 by default). */
+    public void setRemoteSctpPort(int port) {
+        remoteSctpPort = port;
     }
 
     /** Applies the remote ICE/DTLS parameters from the participant's answer. */
@@ -472,6 +500,10 @@ public final class Participant {
     void markClosed() {
         closed = true;
         pacer.close();
+        DataChannels channels = data;
+        if (channels != null) {
+            channels.close();
+        }
         transport.close();
     }
 
@@ -633,7 +665,20 @@ public final class Participant {
 
     private final class TransportEvents implements WebRtcTransport.Listener {
         @Override
+        public void onDataPacket(byte[] buf, int off, int len) {
+            DataChannels channels = data;
+            if (channels != null) {
+                channels.receive(buf, off, len);
+            }
+        }
+
+        @Override
         public void onMediaReady() {
+            if (!closed) {
+                data = new DataChannels(DataChannels.config(remoteSctpPort),
+                        transport.dtlsRole() == org.atrium.dtls.DtlsRole.CLIENT, transport::sendDataPacket, timers,
+                        metrics.data(), new DataEvents());
+            }
             // Streams resumed before this transport could send missed their keyframe.
             for (Consumer consumer : consumers) {
                 if (consumer.isResumed() && consumer.kind() == MediaKind.VIDEO) {
@@ -662,6 +707,18 @@ public final class Participant {
         @Override
         public void onRtcp(byte[] buf, int off, int len) {
             Participant.this.onRtcp(buf, off, len);
+        }
+    }
+
+    private final class DataEvents implements DataChannels.Events {
+        @Override
+        public void onMessage(DataChannelInfo channel, boolean binary, byte[] message) {
+            room.relayData(Participant.this, channel, binary, message);
+        }
+
+        @Override
+        public void onOverflow(String label) {
+            listener.onDataOverflow(label);
         }
     }
 

@@ -43,6 +43,21 @@ public interface ParticipantListener {
     default void onPublishLayers(org.atrium.sfu.media.Producer producer, java.util.Map<String, Boolean> active) {
     }
 
+    /**
+     * A data channel this participant received on was closed by the SFU because the
+     * participant fell behind: a reliable message did not fit its buffer.
+     */
+    default void onDataOverflow(String label) {
+    }
+
+    /**
+     * A message this participant sent on a data channel was not relayed to everyone it was
+     * for; told once per reason and channel label, so that a client learns of the problem
+     * without a message per drop. Reasons: see {@code DataDropReason}.
+     */
+    default void onDataRefused(String label, String reason) {
+    }
+
     /** This participant was removed from its room, for the reason given. Called once. */
     void onClosed(LeaveReason reason);
 }

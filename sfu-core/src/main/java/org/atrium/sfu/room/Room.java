@@ -32,6 +32,8 @@ public final class Room {
     private final RoomHost host;
     private final Router router;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
+    /** Made at the first message; racing threads may each make one, which is harmless. */
+    private volatile DataRelay dataRelay;
     private final ActiveSpeakerDetector activeSpeaker = new ActiveSpeakerDetector();
     private final PublisherLayers publisherLayers = new PublisherLayers();
     private boolean closed;
@@ -72,6 +74,19 @@ public final class Room {
     /** The codecs and header extensions negotiated in this room's server. */
     public org.atrium.sfu.media.MediaCapabilities capabilities() {
         return router.capabilities();
+    }
+
+    /** The member with this id, or null. */
+    synchronized Participant member(String id) {
+        return participants.get(id);
+    }
+
+    /** A data-channel message from a member, to relay (see {@link DataRelay}). */
+    void relayData(Participant sender, org.atrium.sctp.DataChannelInfo channel, boolean binary, byte[] message) {
+        if (dataRelay == null) {
+            dataRelay = new DataRelay(this, host.metrics().data());
+        }
+        dataRelay.relay(sender, channel, binary, message);
     }
 
     public synchronized List<Participant> participants() {

@@ -64,8 +64,11 @@ public final class SfuMetrics {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final io.micrometer.core.instrument.DistributionSummary receiverEstimates;
 
+    private final DataMetrics data;
+
     public SfuMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.data = new DataMetrics(registry);
         drops = new Counter[DropReason.values().length];
         for (DropReason reason : DropReason.values()) {
             drops[reason.ordinal()] = Counter.builder("atrium.dropped.packets")
@@ -145,6 +148,11 @@ public final class SfuMetrics {
     /** A receiver's stream switched to another encoding. */
     public void layerSwitched() {
         layerSwitches.increment();
+    }
+
+    /** The meters of data channels. */
+    public DataMetrics data() {
+        return data;
     }
 
     public void probeSent() {

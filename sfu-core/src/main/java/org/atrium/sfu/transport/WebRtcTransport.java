@@ -49,6 +49,13 @@ public final class WebRtcTransport {
 
         /** A decrypted, validated RTCP compound packet, valid only during the call. */
         void onRtcp(byte[] buf, int off, int len);
+
+        /**
+         * DTLS application data: one SCTP packet of the data channels (RFC 8261), valid only
+         * during the call; on the DTLS thread, after {@link #onMediaReady}.
+         */
+        default void onDataPacket(byte[] buf, int off, int len) {
+        }
     }
 
     /** What the remote side said of itself in its SDP. */
@@ -123,6 +130,20 @@ public final class WebRtcTransport {
 
     public List<IceCandidate> localCandidates() {
         return localCandidates;
+    }
+
+    /** The SFU's DTLS role, as the remote side's answer set it (SERVER until then). */
+    public DtlsRole dtlsRole() {
+        return dtlsRole;
+    }
+
+    /**
+     * Sends one SCTP packet of the data channels as DTLS application data; false before DTLS
+     * is up or after the transport closed. Not to be called concurrently with itself.
+     */
+    public boolean sendDataPacket(byte[] buf, int off, int len) {
+        DtlsEndpoint endpoint = dtls;
+        return !closed && mediaReady && endpoint != null && endpoint.sendApplicationData(buf, off, len) == len;
     }
 
     /** SHA-256 fingerprint of the SFU's DTLS certificate, for a=fingerprint. */
@@ -525,6 +546,13 @@ public final class WebRtcTransport {
         @Override
         public void onFailed(String reason, Throwable cause) {
             fail(TransportFailure.DTLS_FAILED, reason);
+        }
+
+        @Override
+        public void onApplicationData(byte[] buf, int off, int len) {
+            if (!closed) {
+                listener.onDataPacket(buf, off, len);
+            }
         }
     }
 

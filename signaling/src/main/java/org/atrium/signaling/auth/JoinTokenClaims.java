@@ -11,6 +11,8 @@ public final class JoinTokenClaims {
     public static final String GRANTS = "grants";
     public static final String PUBLISH = "publish";
     public static final String SUBSCRIBE = "subscribe";
+    /** Whether the holder may send data-channel messages; absent: as {@link #PUBLISH}. */
+    public static final String DATA = "data";
 
     private JoinTokenClaims() {
     }

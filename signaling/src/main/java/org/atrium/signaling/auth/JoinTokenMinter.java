@@ -47,26 +47,34 @@ public final class JoinTokenMinter {
         }
     }
 
-    /** What a token says; {@code name} may be null. */
+    /**
+     * What a token says; {@code name} may be null.
+     *
+     * @param data the {@code data} grant, or null to leave it out (it then follows {@code publish})
+     */
     public record Request(String room, String identity, String name, boolean publish, boolean subscribe,
-            Instant notBefore, Instant expiry) {
+            Boolean data, Instant notBefore, Instant expiry) {
 
-        /** Valid from now for {@code ttl}, with both grants. */
+        /** Valid from now for {@code ttl}, with every grant. */
         public static Request of(String room, String identity, Duration ttl) {
             Instant now = Instant.now();
-            return new Request(room, identity, null, true, true, now, now.plus(ttl));
+            return new Request(room, identity, null, true, true, null, now, now.plus(ttl));
         }
 
         public Request withName(String newName) {
-            return new Request(room, identity, newName, publish, subscribe, notBefore, expiry);
+            return new Request(room, identity, newName, publish, subscribe, data, notBefore, expiry);
         }
 
         public Request withGrants(boolean mayPublish, boolean maySubscribe) {
-            return new Request(room, identity, name, mayPublish, maySubscribe, notBefore, expiry);
+            return new Request(room, identity, name, mayPublish, maySubscribe, data, notBefore, expiry);
+        }
+
+        public Request withDataGrant(boolean maySendData) {
+            return new Request(room, identity, name, publish, subscribe, maySendData, notBefore, expiry);
         }
 
         public Request withTimes(Instant from, Instant until) {
-            return new Request(room, identity, name, publish, subscribe, from, until);
+            return new Request(room, identity, name, publish, subscribe, data, from, until);
         }
     }
 
@@ -75,6 +83,9 @@ public final class JoinTokenMinter {
         Map<String, Object> grants = new LinkedHashMap<>();
         grants.put(JoinTokenClaims.PUBLISH, request.publish());
         grants.put(JoinTokenClaims.SUBSCRIBE, request.subscribe());
+        if (request.data() != null) {
+            grants.put(JoinTokenClaims.DATA, request.data());
+        }
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(request.identity())
                 .claim(JoinTokenClaims.ROOM, request.room())

@@ -157,7 +157,8 @@ public final class JoinTokenVerifier {
         if (!publish && !subscribe) {
             throw new ProtocolException("forbidden", "The token grants neither 'publish' nor 'subscribe'");
         }
-        return new JoinGrant(identity, name, publish, subscribe);
+        Object data = grants.get(JoinTokenClaims.DATA);
+        return new JoinGrant(identity, name, publish, subscribe, data == null ? publish : Boolean.TRUE.equals(data));
     }
 
     private static String stringClaim(JWTClaimsSet claims, String name) throws ProtocolException {

@@ -24,6 +24,7 @@ public final class MintToken {
               --ttl SECONDS          valid for this long from now (default 3600)
               --no-publish           the holder may not send tracks
               --no-subscribe         the holder receives no tracks
+              --no-data              the holder may not send data-channel messages (it still receives them)
               --secret SECRET        HS256 with this secret, at least 32 bytes (or ATRIUM_JWT_SECRET)
               --private-key FILE     ES256 with this PEM PKCS#8 P-256 private key
               --help                 this text
@@ -48,6 +49,7 @@ public final class MintToken {
         long ttlSeconds = 3600;
         boolean publish = true;
         boolean subscribe = true;
+        Boolean data = null;
         String secret = env.get("ATRIUM_JWT_SECRET");
         Path privateKey = null;
         try {
@@ -56,6 +58,7 @@ public final class MintToken {
                 switch (arg) {
                     case "--no-publish" -> publish = false;
                     case "--no-subscribe" -> subscribe = false;
+                    case "--no-data" -> data = false;
                     case "--help" -> {
                         out.print(USAGE);
                         return 0;
@@ -92,7 +95,7 @@ public final class MintToken {
                 throw new IllegalArgumentException("give --secret (or ATRIUM_JWT_SECRET) or --private-key");
             }
             Instant now = Instant.now();
-            out.println(minter.mint(new JoinTokenMinter.Request(room, identity, name, publish, subscribe, now,
+            out.println(minter.mint(new JoinTokenMinter.Request(room, identity, name, publish, subscribe, data, now,
                     now.plus(Duration.ofSeconds(ttlSeconds)))));
             return 0;
         } catch (IllegalArgumentException | IOException e) {

@@ -221,6 +221,14 @@ public final class MessageCodec {
         return write(message);
     }
 
+    /** A data-channel message was not relayed, or a channel was closed because the client fell behind. */
+    public String dataDropped(String label, String reason) {
+        ObjectNode message = message("data-dropped");
+        message.put("label", label);
+        message.put("reason", reason);
+        return write(message);
+    }
+
     public String videoResumed(String participantId, String mid) {
         ObjectNode message = message("video-resumed");
         message.put("participantId", participantId);

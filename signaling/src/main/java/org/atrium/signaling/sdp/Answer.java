@@ -12,9 +12,13 @@ import org.atrium.sfu.transport.IceCandidate;
  *
  * @param localDtlsRole the SFU's DTLS role: SERVER when the answer says setup:active
  * @param headerExtensions the URIs of the header extensions the answer kept (a=extmap)
+ * @param sctpPort the SCTP port of the accepted data-channel section (a=sctp-port), or -1
+ *        when the answer has none or rejected it
+ * @param maxMessageSize its a=max-message-size (0: no limit), or -1 when not given
  */
 public record Answer(String iceUfrag, String icePassword, Fingerprint fingerprint, DtlsRole localDtlsRole,
-        List<IceCandidate> candidates, List<Section> sections, Set<String> headerExtensions) {
+        List<IceCandidate> candidates, List<Section> sections, Set<String> headerExtensions, int sctpPort,
+        long maxMessageSize) {
 
     public Answer {
         candidates = List.copyOf(candidates);
@@ -25,7 +29,8 @@ public record Answer(String iceUfrag, String icePassword, Fingerprint fingerprin
     /**
      * One answered m-section.
      *
-     * @param direction from the answerer's side
+     * @param kind audio or video; null for the data-channel section
+     * @param direction from the answerer's side (SENDRECV for an accepted data-channel section)
      * @param payloadTypes the payload types it accepted
      * @param ssrc the SSRC it sends in this section, or -1
      * @param rtxSsrc its RTX SSRC (ssrc-group FID), or -1

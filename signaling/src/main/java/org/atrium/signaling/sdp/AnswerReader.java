@@ -39,6 +39,8 @@ public final class AnswerReader {
         List<IceCandidate> candidates = new ArrayList<>();
         List<Answer.Section> sections = new ArrayList<>();
         Set<String> extensions = new HashSet<>();
+        int sctpPort = -1;
+        long maxMessageSize = -1;
         for (int i = 0; i < media.size(); i++) {
             SessionDescription.MediaDescription section = media.get(i);
             OfferSection offer = offered.get(i);
@@ -46,9 +48,9 @@ public final class AnswerReader {
             if (!offer.mid().equals(mid)) {
                 throw new SdpException("m-section " + i + " has mid " + quote(mid) + ", the offer " + quote(offer.mid()));
             }
-            if (!offer.kind().sdpName().equals(section.kind())) {
+            if (!offer.sdpKind().equals(section.kind())) {
                 throw new SdpException("m-section " + mid + " is " + quote(section.kind()) + ", the offer "
-                        + offer.kind().sdpName());
+                        + offer.sdpKind());
             }
             ufrag = firstOf(ufrag, section.attribute("ice-ufrag"));
             password = firstOf(password, section.attribute("ice-pwd"));
@@ -62,6 +64,15 @@ public final class AnswerReader {
                 if (parsed != null) {
                     candidates.add(parsed);
                 }
+            }
+            if (offer.isApplication()) {
+                Answer.Section data = readApplicationSection(section, offer);
+                if (data.direction() != Direction.INACTIVE) {
+                    sctpPort = readSctpPort(section, mid);
+                    maxMessageSize = readMaxMessageSize(section, mid);
+                }
+                sections.add(data);
+                continue;
             }
             sections.add(readSection(section, offer, capabilities));
             for (String extmap : section.attributes("extmap")) {
@@ -99,7 +110,8 @@ public final class AnswerReader {
         } else {
             throw new SdpException("a=setup in an answer must be active or passive, not " + quote(setup));
         }
-        return new Answer(ufrag, password, parsedFingerprint, role, candidates, sections, extensions);
+        return new Answer(ufrag, password, parsedFingerprint, role, candidates, sections, extensions, sctpPort,
+                maxMessageSize);
     }
 
     private static Answer.Section readSection(SessionDescription.MediaDescription section, OfferSection offer,
@@ -164,6 +176,53 @@ public final class AnswerReader {
             }
         }
         return new Answer.Section(mid, offer.kind(), direction, payloadTypes, ssrc, rtxSsrc, rids);
+    }
+
+    /** The data channels' section: accepted (port not 0) over DTLS/SCTP, or rejected. */
+    private static Answer.Section readApplicationSection(SessionDescription.MediaDescription section,
+            OfferSection offer) throws SdpException {
+        String mid = offer.mid();
+        if (section.port() == 0) {
+            return new Answer.Section(mid, null, Direction.INACTIVE, List.of(), -1, -1);
+        }
+        if (!section.formats().contains("webrtc-datachannel")) {
+            throw new SdpException("m-section " + mid + " is not webrtc-datachannel: " + quote(String.join(" ",
+                    section.formats())));
+        }
+        return new Answer.Section(mid, null, Direction.SENDRECV, List.of(), -1, -1);
+    }
+
+    private static int readSctpPort(SessionDescription.MediaDescription section, String mid) throws SdpException {
+        String port = section.attribute("sctp-port");
+        if (port == null) {
+            return OfferWriter.SCTP_PORT;
+        }
+        try {
+            int value = Integer.parseInt(port.trim());
+            if (value < 1 || value > 65535) {
+                throw new SdpException("m-section " + mid + " has a=sctp-port out of range: " + quote(port));
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new SdpException("m-section " + mid + " has a malformed a=sctp-port " + quote(port));
+        }
+    }
+
+    private static long readMaxMessageSize(SessionDescription.MediaDescription section, String mid)
+            throws SdpException {
+        String size = section.attribute("max-message-size");
+        if (size == null) {
+            return -1;
+        }
+        try {
+            long value = Long.parseLong(size.trim());
+            if (value < 0) {
+                throw new SdpException("m-section " + mid + " has a negative a=max-message-size");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new SdpException("m-section " + mid + " has a malformed a=max-message-size " + quote(size));
+        }
     }
 
     private static long[] readFidGroup(SessionDescription.MediaDescription section, String mid) throws SdpException {

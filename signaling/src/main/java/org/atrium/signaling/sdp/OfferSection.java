@@ -7,7 +7,7 @@ import org.atrium.sfu.media.MediaKind;
  * One m-section of an offer the SFU makes.
  *
  * @param mid its mid, stable for the life of the session
- * @param kind audio or video
+ * @param kind audio or video; null for the data channels' section (m=application, {@link #application})
  * @param direction from the SFU's side: RECVONLY where the participant publishes,
  *        SENDONLY where it receives another participant's track, INACTIVE for a free slot
  * @param track what the SFU sends in it (for SENDONLY), else null
@@ -19,6 +19,20 @@ public record OfferSection(String mid, MediaKind kind, Direction direction, Sent
 
     public OfferSection {
         simulcastRids = List.copyOf(simulcastRids);
+    }
+
+    /** The data channels' section: SCTP over the bundled DTLS transport (RFC 8841). */
+    public static OfferSection application(String mid) {
+        return new OfferSection(mid, null, Direction.SENDRECV, null, List.of());
+    }
+
+    public boolean isApplication() {
+        return kind == null;
+    }
+
+    /** What the m-line names: audio, video or application. */
+    public String sdpKind() {
+        return kind == null ? "application" : kind.sdpName();
     }
 
     /** A section without simulcast. */

@@ -14,6 +14,10 @@ import org.atrium.sfu.transport.IceCandidate;
 public final class OfferWriter {
 
     private static final String CRLF = "\r\n";
+    /** The SCTP port of the data channels, as every browser uses (RFC 8841 5). */
+    public static final int SCTP_PORT = 5000;
+    /** The largest data-channel message the SFU takes and sends (RFC 8841 6). */
+    public static final int MAX_MESSAGE_SIZE = org.atrium.sfu.data.DataChannels.MAX_MESSAGE_SIZE;
 
     private OfferWriter() {
     }
@@ -56,6 +60,10 @@ public final class OfferWriter {
 
     private static void writeSection(StringBuilder sdp, OfferSection section, LocalTransport transport,
             MediaCapabilities capabilities, boolean remb) {
+        if (section.isApplication()) {
+            writeApplicationSection(sdp, section, transport);
+            return;
+        }
         List<RtpCodec> codecs = capabilities.codecs(section.kind());
         StringBuilder mline = new StringBuilder("m=").append(section.kind().sdpName()).append(" 9 UDP/TLS/RTP/SAVPF");
         for (RtpCodec codec : codecs) {
@@ -67,11 +75,7 @@ public final class OfferWriter {
         line(sdp, mline.toString());
         line(sdp, "c=IN IP4 0.0.0.0");
         line(sdp, "a=rtcp:9 IN IP4 0.0.0.0");
-        line(sdp, "a=ice-ufrag:" + transport.iceUfrag());
-        line(sdp, "a=ice-pwd:" + transport.icePassword());
-        line(sdp, "a=fingerprint:sha-256 " + transport.fingerprintSha256());
-        // actpass in every offer (RFC 8842 5.2); the browser answers active, making the SFU the DTLS server.
-        line(sdp, "a=setup:actpass");
+        writeTransport(sdp, transport);
         line(sdp, "a=mid:" + section.mid());
         for (RtpHeaderExtension extension : capabilities.extensions(section.kind())) {
             line(sdp, "a=extmap:" + extension.id() + " " + extension.uri());
@@ -118,6 +122,29 @@ public final class OfferWriter {
                 line(sdp, "a=ssrc:" + track.rtxSsrc() + " msid:" + track.streamId() + " " + track.trackId());
             }
         }
+        writeCandidates(sdp, transport);
+    }
+
+    /** The data channels: SCTP over the bundled DTLS transport (RFC 8841, RFC 8831). */
+    private static void writeApplicationSection(StringBuilder sdp, OfferSection section, LocalTransport transport) {
+        line(sdp, "m=application 9 UDP/DTLS/SCTP webrtc-datachannel");
+        line(sdp, "c=IN IP4 0.0.0.0");
+        writeTransport(sdp, transport);
+        line(sdp, "a=mid:" + section.mid());
+        line(sdp, "a=sctp-port:" + SCTP_PORT);
+        line(sdp, "a=max-message-size:" + MAX_MESSAGE_SIZE);
+        writeCandidates(sdp, transport);
+    }
+
+    private static void writeTransport(StringBuilder sdp, LocalTransport transport) {
+        line(sdp, "a=ice-ufrag:" + transport.iceUfrag());
+        line(sdp, "a=ice-pwd:" + transport.icePassword());
+        line(sdp, "a=fingerprint:sha-256 " + transport.fingerprintSha256());
+        // actpass in every offer (RFC 8842 5.2); the browser answers active, making the SFU the DTLS server.
+        line(sdp, "a=setup:actpass");
+    }
+
+    private static void writeCandidates(StringBuilder sdp, LocalTransport transport) {
         for (IceCandidate candidate : transport.candidates()) {
             line(sdp, "a=" + CandidateParser.format(candidate));
         }

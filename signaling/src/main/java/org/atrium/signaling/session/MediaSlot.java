@@ -12,6 +12,7 @@ import org.atrium.sfu.media.MediaKind;
 final class MediaSlot {
 
     final String mid;
+    /** Audio or video; null for the data-channel slot. */
     final MediaKind kind;
     /** True for the slots in which the participant sends (mids 0 and 1). */
     final boolean publish;
@@ -24,5 +25,14 @@ final class MediaSlot {
         this.mid = mid;
         this.kind = kind;
         this.publish = publish;
+    }
+
+    /** The slot of the data channels' SCTP association (m=application), offered from the first offer on. */
+    static MediaSlot data(String mid) {
+        return new MediaSlot(mid, null, false);
+    }
+
+    boolean isData() {
+        return kind == null;
     }
 }

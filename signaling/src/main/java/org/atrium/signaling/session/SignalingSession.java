@@ -325,7 +325,8 @@ public final class SignalingSession implements ParticipantListener {
         }
         JoinGrant granted = rules.tokens().verify(join.token(), join.room());
         String name = granted.name() != null ? granted.name() : join.name();
-        Admission admission = new Admission(name, granted.identity(), granted.publish(), granted.subscribe());
+        Admission admission = new Admission(name, granted.identity(), granted.publish(), granted.subscribe(),
+                granted.data());
         Participant joined;
         try {
             joined = rules.pendingJoins().admit(() -> sfu.join(join.room(), admission, this));
@@ -347,6 +348,9 @@ public final class SignalingSession implements ParticipantListener {
         // offered inactive (the one transport still needs an m-section from the start).
         slots.add(new MediaSlot(nextMid(), MediaKind.AUDIO, true));
         slots.add(new MediaSlot(nextMid(), MediaKind.VIDEO, true));
+        // Mid 2 is the data channels' section, offered from the start so that opening a
+        // channel needs no renegotiation.
+        slots.add(MediaSlot.data(nextMid()));
         List<MessageCodec.ParticipantInfo> others = new ArrayList<>();
         for (Participant other : joined.room().participants()) {
             if (other != joined) {
@@ -404,6 +408,9 @@ public final class SignalingSession implements ParticipantListener {
 
     private void applyAnswer(PendingOffer offer, Answer answer) {
         WebRtcTransport transport = participant.transport();
+        if (answer.sctpPort() > 0) {
+            participant.setRemoteSctpPort(answer.sctpPort());
+        }
         if (!transport.isIceStarted()) {
             List<IceCandidate> candidates = new ArrayList<>(answer.candidates());
             candidates.addAll(pendingCandidates);
@@ -426,6 +433,9 @@ public final class SignalingSession implements ParticipantListener {
             Answer.Section section = answer.sections().get(i);
             MediaSlot slot = slots.get(i);
             Consumer offered = offer.consumers().get(i);
+            if (slot.isData()) {
+                continue;
+            }
             if (slot.publish) {
                 if (grant.publish()) {
                     applyPublish(slot, section);
@@ -517,6 +527,24 @@ public final class SignalingSession implements ParticipantListener {
     }
 
     @Override
+    public void onDataOverflow(String label) {
+        onSessionThread(() -> {
+            if (!closed) {
+                send("data-dropped", codec.dataDropped(label, "receiver_overflow"));
+            }
+        });
+    }
+
+    @Override
+    public void onDataRefused(String label, String reason) {
+        onSessionThread(() -> {
+            if (!closed) {
+                send("data-dropped", codec.dataDropped(label, reason));
+            }
+        });
+    }
+
+    @Override
     public void onVideoResumed(Consumer consumer) {
         onSessionThread(() -> {
             MediaSlot slot = slotOf(consumer);
@@ -597,7 +625,9 @@ public final class SignalingSession implements ParticipantListener {
         for (MediaSlot slot : slots) {
             Consumer consumer = slot.consumer;
             consumers.add(consumer);
-            if (slot.publish && grant.publish()) {
+            if (slot.isData()) {
+                sections.add(OfferSection.application(slot.mid));
+            } else if (slot.publish && grant.publish()) {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null,
                         slot.kind == MediaKind.VIDEO ? SIMULCAST_RIDS : List.of()));
                 publish.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), null));

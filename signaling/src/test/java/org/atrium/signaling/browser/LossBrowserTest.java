@@ -2,12 +2,8 @@ package org.atrium.signaling.browser;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,22 +18,19 @@ import org.junit.jupiter.api.Test;
 class LossBrowserTest extends ServerAndBrowsers {
 
     private static final Duration CONNECT = Duration.ofSeconds(20);
-    private static final String TABLE = "atrium_loss";
 
-    private boolean rulesAdded;
+    private MediaPortLoss loss;
 
     @BeforeEach
     void needsLossInjection() throws Exception {
-        Assumptions.assumeTrue(Chromium.inLoopbackOnlyNamespace(),
-                "loss is injected with nftables only inside the test's own network namespace (run ./test.sh)");
-        Assumptions.assumeTrue(nft("list tables") == 0, "nftables (nft) is needed to inject loss");
+        MediaPortLoss.assumeAvailable();
     }
 
     /** Runs before the browsers and the server stop. */
     @AfterEach
     void removeLossRules() throws Exception {
-        if (rulesAdded) {
-            nft("delete table inet " + TABLE);
+        if (loss != null) {
+            loss.close();
         }
     }
 
@@ -49,13 +42,7 @@ class LossBrowserTest extends ServerAndBrowsers {
         receiver.waitUntilTrue("window.atrium && window.atrium.state === 'connected'", CONNECT);
         receiver.waitUntil("video decoding", CONNECT, () -> video(receiver).framesDecoded() > 0);
 
-        int port = server.server().sfu().mediaAddress().getPort();
-        String rules = "add table inet " + TABLE + "\n"
-                + "add chain inet " + TABLE + " input { type filter hook input priority 0; }\n"
-                + "add rule inet " + TABLE + " input udp dport " + port + " numgen random mod 100 < 5 drop\n"
-                + "add rule inet " + TABLE + " input udp sport " + port + " numgen random mod 100 < 5 drop\n";
-        assertTrue(nftScript(rules) == 0, "nft rules added");
-        rulesAdded = true;
+        loss = MediaPortLoss.start(server.server().sfu().mediaAddress().getPort(), 5);
 
         WebRtcStats.Inbound before = video(receiver);
         long[] frames = new long[5];
@@ -81,35 +68,5 @@ class LossBrowserTest extends ServerAndBrowsers {
     private static WebRtcStats.Inbound video(BrowserPage page) {
         return WebRtcStats.read(page, "window.atrium.pc").inbound("video").stream().findFirst()
                 .orElse(new WebRtcStats.Inbound("video", 0, 0, 0, 0, 0, 0, 0, 0));
-    }
-
-    private static int nft(String arguments) throws IOException, InterruptedException {
-        return run(new ProcessBuilder(("nft " + arguments).split(" ")), null);
-    }
-
-    private static int nftScript(String script) throws IOException, InterruptedException {
-        return run(new ProcessBuilder("nft", "-f", "-"), script);
-    }
-
-    private static int run(ProcessBuilder builder, String input) throws IOException, InterruptedException {
-        Process process;
-        try {
-            process = builder.redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return -1;
-        }
-        if (input != null) {
-            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        if (process.exitValue() != 0) {
-            System.out.println("nft: " + output);
-        }
-        return process.exitValue();
     }
 }

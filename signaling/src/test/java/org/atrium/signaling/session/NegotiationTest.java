@@ -43,6 +43,7 @@ class NegotiationTest {
         Member ada = join("Ada");
         JsonNode first = ada.answerNextOffer();
         assertEquals(1, first.path("version").asInt());
+        // Mids 0 and 1 are the publish slots, 2 the data channels' (m=application); tracks received follow.
         assertEquals(List.of("0:audio", "1:video"), mids(first.path("publish")));
         assertEquals(List.of(), mids(first.path("subscribe")));
         awaitPublished(ada);
@@ -50,13 +51,13 @@ class NegotiationTest {
         Member bo = join("Bo");
         // Bo's first offer already holds Ada's published tracks.
         JsonNode boFirst = bo.answerNextOffer();
-        assertEquals(List.of("2:audio:" + ada.id, "3:video:" + ada.id), subscriptions(boFirst));
+        assertEquals(List.of("3:audio:" + ada.id, "4:video:" + ada.id), subscriptions(boFirst));
         // Ada hears of Bo before the offer that subscribes her to Bo's tracks.
         assertEquals(bo.id, ada.client.await("participant-joined", WAIT).path("participant").path("id").asText());
         JsonNode adaSecond = ada.answerNextOffer();
         assertEquals(2, adaSecond.path("version").asInt());
-        assertEquals(List.of("2:audio:" + bo.id, "3:video:" + bo.id), subscriptions(adaSecond));
-        assertEquals("sendonly", direction(adaSecond, 3));
+        assertEquals(List.of("3:audio:" + bo.id, "4:video:" + bo.id), subscriptions(adaSecond));
+        assertEquals("sendonly", direction(adaSecond, 4));
 
         // Bo leaves: Ada gets participant-left, then an offer where Bo's slots are inactive, still present.
         bo.client.send("{\"type\":\"leave\"}");
@@ -66,9 +67,9 @@ class NegotiationTest {
         assertEquals("left", left.path("reason").asText());
         JsonNode adaThird = ada.answerNextOffer();
         assertEquals(List.of(), subscriptions(adaThird));
-        assertEquals(4, SessionDescription.parse(adaThird.path("sdp").asText()).media().size());
-        assertEquals("inactive", direction(adaThird, 2));
+        assertEquals(5, SessionDescription.parse(adaThird.path("sdp").asText()).media().size());
         assertEquals("inactive", direction(adaThird, 3));
+        assertEquals("inactive", direction(adaThird, 4));
         assertTrue(ada.history().indexOf(left) < ada.history().indexOf(adaThird), "participant-left first");
 
         // Cy joins: Ada's next offer reuses the freed slots rather than adding m-sections.
@@ -76,8 +77,8 @@ class NegotiationTest {
         cy.answerNextOffer();
         awaitPublished(cy);
         JsonNode adaFourth = ada.answerNextOffer();
-        assertEquals(List.of("2:audio:" + cy.id, "3:video:" + cy.id), subscriptions(adaFourth));
-        assertEquals(4, SessionDescription.parse(adaFourth.path("sdp").asText()).media().size());
+        assertEquals(List.of("3:audio:" + cy.id, "4:video:" + cy.id), subscriptions(adaFourth));
+        assertEquals(5, SessionDescription.parse(adaFourth.path("sdp").asText()).media().size());
         String sdp = adaFourth.path("sdp").asText();
         assertTrue(sdp.contains("a=msid:" + cy.id + " "), sdp);
         assertTrue(!sdp.contains(bo.id), "nothing of Bo is left in the offer");
@@ -98,14 +99,14 @@ class NegotiationTest {
         String id = client.await("joined", WAIT).path("participantId").asText();
         // Before NoCamera has answered anything, Ada is offered both of its tracks.
         JsonNode announced = ada.answerNextOffer();
-        assertEquals(List.of("2:audio:" + id, "3:video:" + id), subscriptions(announced));
+        assertEquals(List.of("3:audio:" + id, "4:video:" + id), subscriptions(announced));
 
         // NoCamera answers without video: Ada's next offer withdraws it.
         JsonNode offer = client.await("offer", WAIT);
         client.send(new ScriptedAnswerer().withoutVideo().answer(offer));
         JsonNode withdrawn = ada.answerNextOffer();
-        assertEquals(List.of("2:audio:" + id), subscriptions(withdrawn));
-        assertEquals("inactive", direction(withdrawn, 3));
+        assertEquals(List.of("3:audio:" + id), subscriptions(withdrawn));
+        assertEquals("inactive", direction(withdrawn, 4));
     }
 
     @Test
