@@ -1027,13 +1027,16 @@ final class SctpAssociation {
             n += ReconfigurationResponse.write(o, c + n, responseSeq, responseResult);
             responseDue = false;
         }
+        int unpadded = n;
         if (resetNeedsSend) {
+            unpadded = n + OutgoingSsnResetRequest.FIXED_LENGTH + 2 * resetCount;
             n += OutgoingSsnResetRequest.write(o, c + n, resetSeq, peerNextRequestSeq - 1, resetLastTsn, resetStreams,
                 resetCount);
             resetNeedsSend = false;
             reconfigAt = nowMillis + rto.rto();
         }
-        ReConfigChunk.writeHeader(o, c, n - Chunk.HEADER_LENGTH);
+        // The chunk length leaves out the last parameter's padding (RFC 9260 3.2).
+        ReConfigChunk.writeHeader(o, c, unpadded - Chunk.HEADER_LENGTH);
         out.advance(n);
     }
 
