@@ -45,6 +45,9 @@ public record SctpConfig(int localPort, int remotePort, int maxMessageSize, int 
         check(maxMessageSize > 0, "maxMessageSize");
         // RFC 9260 6.2.1: an a_rwnd below 1500 is not allowed.
         check(receiveWindow >= 1500, "receiveWindow");
+        // A message larger than the window could never be reassembled: its last fragments would
+        // always arrive past a full window.
+        check(receiveWindow >= maxMessageSize, "receiveWindow below maxMessageSize");
         check(maxPacketSize >= MIN_PACKET_SIZE && maxPacketSize <= 65535, "maxPacketSize");
         check(sendBufferLimit > 0, "sendBufferLimit");
         check(rtoMinMillis > 0 && rtoMinMillis <= rtoInitialMillis && rtoInitialMillis <= rtoMaxMillis, "rto bounds");

@@ -164,7 +164,7 @@ class DataTransferTest {
     @Test
     void peerWindowIsRespected() {
         // b announces a small window; a never has more than that in flight.
-        SctpConfig smallWindow = CONFIG.withReceiveWindow(8_000);
+        SctpConfig smallWindow = CONFIG.withMaxMessageSize(8_000).withReceiveWindow(8_000);
         EndpointPair pair = new EndpointPair(CONFIG, smallWindow, 26);
         assertTrue(pair.connect());
         int id = pair.a.endpoint.open("w", "", ChannelOptions.reliable(), pair.now);

@@ -32,6 +32,8 @@ final class EndpointPair {
         String closedReason;
         /** Drops what this side sends when it says so. */
         Predicate<byte[]> outFilter = p -> false;
+        /** Rewrites what this side sends (in place); the packet is resealed after. */
+        java.util.function.Consumer<byte[]> outMutator;
         boolean recordSent;
 
         Side(String name, SctpConfig config, boolean dtlsClient, long seed) {
@@ -47,6 +49,10 @@ final class EndpointPair {
             }
             if (outFilter.test(copy)) {
                 return;
+            }
+            if (outMutator != null) {
+                outMutator.accept(copy);
+                org.atrium.sctp.packet.SctpPacket.seal(copy, 0, copy.length);
             }
             transmit(this, copy);
         }
