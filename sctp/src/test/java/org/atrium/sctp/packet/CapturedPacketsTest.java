@@ -37,7 +37,74 @@ class CapturedPacketsTest {
                 0b 00 0004
                 03 00 0010 aea95252 00020000 0000 0000
                 """,
-                new int[] {ChunkType.COOKIE_ACK, ChunkType.SACK}));
+                new int[] {ChunkType.COOKIE_ACK, ChunkType.SACK}),
+            Arguments.of("Chromium 156: INIT (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 00000000 5a8a45a0 0100001e a48f7ded 00500000 ffffffff f50430e6 c0000004
+                80080006 82c00000
+                """,
+                new int[] {ChunkType.INIT}),
+            Arguments.of("Chromium 156: COOKIE ECHO (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 7275234b f0ad5c13 0a00004c 41545231 00000000 00aacd0d 7275234b a48f7ded
+                d8db6ee1 f50430e6 00500000 ffffffff 03000000 aa65f9bd 3b4ce836 0235d07e 638802c0
+                7cfa4bdb 92bf3d5d 1b0536a2 deaec124
+                """,
+                new int[] {ChunkType.COOKIE_ECHO}),
+            Arguments.of("Chromium 156: DATA: DATA_CHANNEL_OPEN \"bulk\" (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 7275234b d968c970 00030020 f50430e6 00000000 00000032 03000100 00000000
+                00040000 62756c6b
+                """,
+                new int[] {ChunkType.DATA}),
+            Arguments.of("Chromium 156: SACK (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 7275234b 3945cc64 03000010 d8db6ee1 00480000 00000000
+                """,
+                new int[] {ChunkType.SACK}),
+            Arguments.of("Chromium 156: DATA: a binary message (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 7275234b fee7baff 00030013 f50430e7 00000001 00000035 01003000
+                """,
+                new int[] {ChunkType.DATA}),
+            Arguments.of("Chromium 156: SACK with a gap block (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 a9956ec1 728ee2fa 03000014 4b674df1 0047fff2 00010000 00030003
+                """,
+                new int[] {ChunkType.SACK}),
+            Arguments.of("Chromium 156: SACK with 14 gap blocks and a duplicate TSN (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 a9956ec1 6ad836c8 0300004c 4b674f6c 0047f41b 000e0001 0002000c 000e0012
+                00140014 00160031 00330040 0042005b 005d0065 0067006a 006c007f 0081008c 008e00bb
+                00bd00cf 00d200d4 00d700db 4b674f64
+                """,
+                new int[] {ChunkType.SACK}),
+            Arguments.of("Chromium 156: SACK with 7 duplicate TSNs (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 a9956ec1 0501c31f 0300002c 4b675168 00480000 00000007 4b674fec 4b674ff9
+                4b675028 4b67503c 4b67503d 4b675041 4b675042
+                """,
+                new int[] {ChunkType.SACK}),
+            Arguments.of("Chromium 156: DATA: an unordered string, I bit set (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 7275234b 2007d640 000f0012 f5045804 00020000 00000033 75310000
+                """,
+                new int[] {ChunkType.DATA}),
+            Arguments.of("Chromium 156: DATA: DATA_CHANNEL_ACK, unordered (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 a9956ec1 9f5a2ad7 00070011 583a3e20 00010000 00000032 02000000
+                """,
+                new int[] {ChunkType.DATA}),
+            Arguments.of("Chromium 156: FORWARD TSN (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 7275234b 217ee7b8 c0000008 f504580b
+                """,
+                new int[] {ChunkType.FORWARD_TSN}),
+            Arguments.of("Chromium 156: RE-CONFIG: outgoing SSN reset request for stream 2 (through the SFU, DTLS plaintext, 2026-12-05)",
+                """
+                13881388 7275234b a7cb8b5c 82000016 000d0012 f50430e6 f50430e6 f504592e 00020000
+                """,
+                new int[] {ChunkType.RE_CONFIG}));
     }
 
     @ParameterizedTest(name = "{0}")
