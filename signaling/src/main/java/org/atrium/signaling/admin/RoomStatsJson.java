@@ -82,7 +82,8 @@ public final class RoomStatsJson {
         node.put("name", participant.displayName());
         node.put("identity", participant.admission().identity());
         node.putObject("grants").put("publish", participant.admission().mayPublish())
-                .put("subscribe", participant.admission().maySubscribe());
+                .put("subscribe", participant.admission().maySubscribe())
+                .put("data", participant.admission().maySendData());
         node.put("joinedAt", Instant.ofEpochMilli(participant.joinedMillis()).toString());
         WebRtcTransport transport = participant.transport();
         ObjectNode transportNode = node.putObject("transport");

@@ -77,6 +77,9 @@ class JoinGrantsTest {
         JsonNode room = awaitRoom(doc -> publishedBound(doc, full.id) == 2 && received(doc, viewer.id) == 2);
         assertEquals(0, participant(room, viewer.id).path("published").size(), room.toPrettyString());
         assertEquals(false, participant(room, viewer.id).path("grants").path("publish").asBoolean());
+        assertEquals(false, participant(room, viewer.id).path("grants").path("data").asBoolean(),
+                "without a data grant, sending data goes with publishing");
+        assertEquals(true, participant(room, full.id).path("grants").path("data").asBoolean());
         assertEquals("viewer", participant(room, viewer.id).path("identity").asText());
         assertEquals(0, received(room, full.id), "there is nothing of the viewer's to receive");
     }

@@ -116,4 +116,62 @@ class AnswerReaderTest {
                 "m=audio 0 UDP/TLS/RTP/SAVPF 111");
         assertEquals(Direction.INACTIVE, AnswerReader.read(sdp, OFFERED, CAPABILITIES).sections().get(0).direction());
     }
+
+    /** The offer Chromium 156 answered in chrome156-answer-with-data.sdp: data channels in mid 2. */
+    private static final List<OfferSection> OFFERED_WITH_DATA = List.of(
+            new OfferSection("0", MediaKind.AUDIO, Direction.RECVONLY, null),
+            new OfferSection("1", MediaKind.VIDEO, Direction.RECVONLY, null, List.of("q", "h", "f")),
+            OfferSection.application("2"),
+            new OfferSection("3", MediaKind.AUDIO, Direction.SENDONLY,
+                    new OfferSection.SentTrack("pb9289b84", "pb9289b84-0", 1831875571L, "pb9289b84", -1)),
+            new OfferSection("4", MediaKind.VIDEO, Direction.SENDONLY,
+                    new OfferSection.SentTrack("pb9289b84", "pb9289b84-1", 2209697879L, "pb9289b84", 4181654279L)));
+
+    @Test
+    void readsTheDataChannelSectionOfChromesAnswer() throws Exception {
+        Answer answer = AnswerReader.read(resource("chrome156-answer-with-data.sdp"), OFFERED_WITH_DATA, CAPABILITIES);
+        Answer.Section data = answer.sections().get(2);
+        assertEquals("2", data.mid());
+        assertEquals(null, data.kind());
+        assertEquals(Direction.SENDRECV, data.direction(), "accepted");
+        assertEquals(5000, answer.sctpPort());
+        assertEquals(262144, answer.maxMessageSize());
+        assertEquals(List.of("q", "h", "f"), answer.sections().get(1).simulcastRids());
+    }
+
+    @Test
+    void aRejectedDataSectionLeavesNoSctpPort() throws Exception {
+        String sdp = resource("chrome156-answer-with-data.sdp")
+                .replace("m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "m=application 0 UDP/DTLS/SCTP webrtc-datachannel");
+        Answer answer = AnswerReader.read(sdp, OFFERED_WITH_DATA, CAPABILITIES);
+        assertEquals(Direction.INACTIVE, answer.sections().get(2).direction());
+        assertEquals(-1, answer.sctpPort());
+    }
+
+    @Test
+    void anotherSctpPortIsTaken() throws Exception {
+        String sdp = resource("chrome156-answer-with-data.sdp").replace("a=sctp-port:5000", "a=sctp-port:5001");
+        assertEquals(5001, AnswerReader.read(sdp, OFFERED_WITH_DATA, CAPABILITIES).sctpPort());
+    }
+
+    @Test
+    void refusesABadDataSection() {
+        String base;
+        try {
+            base = resource("chrome156-answer-with-data.sdp");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        for (String[] change : new String[][] {
+                {"a=sctp-port:5000", "a=sctp-port:0"},
+                {"a=sctp-port:5000", "a=sctp-port:x"},
+                {"a=max-message-size:262144", "a=max-message-size:-1"},
+                {"webrtc-datachannel", "5000"},
+                {"m=application 9 UDP/DTLS/SCTP", "m=audio 9 UDP/DTLS/SCTP"}}) {
+            String sdp = base.replace(change[0], change[1]);
+            SdpException e = assertThrows(SdpException.class,
+                    () -> AnswerReader.read(sdp, OFFERED_WITH_DATA, CAPABILITIES), change[1]);
+            assertTrue(e.getMessage().contains("m-section 2"), e.getMessage());
+        }
+    }
 }

@@ -109,4 +109,27 @@ class OfferWriterTest {
         assertFalse(parsed.media().get(0).attributes("extmap").toString().contains("rtp-stream-id"),
                 "RIDs name video encodings only");
     }
+
+    @Test
+    void theDataChannelSectionIsBundledSctpOverDtls() throws Exception {
+        OfferWriter.LocalTransport transport = new OfferWriter.LocalTransport("ufrg", "pwd-pwd-pwd-pwd-pwd-pwd1",
+                "AB:CD", List.of());
+        String sdp = OfferWriter.write(1, 1, transport, List.of(
+                new OfferSection("0", MediaKind.AUDIO, Direction.RECVONLY, null), OfferSection.application("1")),
+                MediaCapabilities.defaults());
+        assertTrue(sdp.contains("a=group:BUNDLE 0 1\r\n"), sdp);
+        String data = sdp.substring(sdp.indexOf("m=application"));
+        assertEquals(String.join("\r\n",
+                "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+                "c=IN IP4 0.0.0.0",
+                "a=ice-ufrag:ufrg",
+                "a=ice-pwd:pwd-pwd-pwd-pwd-pwd-pwd1",
+                "a=fingerprint:sha-256 AB:CD",
+                "a=setup:actpass",
+                "a=mid:1",
+                "a=sctp-port:5000",
+                "a=max-message-size:266240",
+                "a=end-of-candidates",
+                ""), data);
+    }
 }
