@@ -586,7 +586,8 @@ final class SctpAssociation {
             return false;
         }
         if (state != State.COOKIE_WAIT) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK); // RFC 9260 5.2.3: discard
+            // RFC 9260 5.2.3: discarded. Not counted: after an INIT collision the answer to our
+            // own INIT routinely arrives once the association is up.
             return false;
         }
         cookieToEcho = Arrays.copyOfRange(b, parsedCookieOffset, parsedCookieOffset + parsedCookieLength);
