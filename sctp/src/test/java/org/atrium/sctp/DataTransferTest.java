@@ -186,16 +186,19 @@ class DataTransferTest {
         EndpointPair pair = connected(27);
         int id = pair.a.endpoint.open("r", "", ChannelOptions.reliable(), pair.now);
         assertTrue(pair.runUntil(() -> pair.a.opened.size() == 1, 5_000));
-        long rtoBefore = pair.a.stats().rtoMillis();
-        int[] dropped = {0};
-        // The message and two retransmissions of it are lost.
-        pair.a.outFilter = p -> EndpointPair.contains(p, 0) && dropped[0]++ < 3;
+        long rto = pair.a.stats().rtoMillis();
+        assertEquals(CONFIG.rtoMinMillis(), rto, "a 40 ms RTT gives the minimum RTO");
+        java.util.List<Long> sentAt = new java.util.ArrayList<>();
+        // The message and two retransmissions of it are lost; the third retransmission arrives.
+        pair.a.outFilter = p -> EndpointPair.contains(p, 0) && sentAt.add(pair.now) && sentAt.size() <= 3;
         pair.a.send(id, numbered(1, 500));
         assertTrue(pair.runUntil(() -> pair.b.messages.size() == 1, 30_000));
         SctpStats a = pair.a.stats();
         assertEquals(3, a.retransmissions());
         assertEquals(3, a.timeouts());
-        assertTrue(a.rtoMillis() >= rtoBefore, "backed-off RTO until a fresh sample");
+        assertEquals(java.util.List.of(rto, 2 * rto, 4 * rto),
+            java.util.List.of(sentAt.get(1) - sentAt.get(0), sentAt.get(2) - sentAt.get(1), sentAt.get(3) - sentAt.get(2)),
+            "T3 doubles the RTO each time (RFC 9260 6.3.3 E2)");
         assertEquals(CONFIG.maxPacketSize(), a.cwndBytes(), "cwnd collapsed to one MTU after T3");
     }
 
