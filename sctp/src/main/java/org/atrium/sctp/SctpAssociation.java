@@ -5,8 +5,6 @@ import static org.atrium.sctp.Tsn.lt;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.random.RandomGenerator;
 import org.atrium.sctp.packet.AbortChunk;
 import org.atrium.sctp.packet.Bytes;
@@ -34,8 +32,8 @@ import org.atrium.sctp.packet.SupportedExtensions;
  * One SCTP association, sans I/O: packets in through {@link #receive}, out through the listener,
  * time from the host through {@link #handleTimeout}. It owns the state machine (RFC 9260 4,
  * 5, 9), verification tags (8.5), the SACK schedule (6.2), timers (T1 6.3, T3 6.3.3, heartbeat
- * 8.3, T2 9.2) and stream reset (RFC 6525); TSN bookkeeping, reassembly, the send queue and the
- * retransmission queue are classes of their own. Not thread-safe: the host serializes calls.
+ * 8.3, T2 9.2, RE-CONFIG) and packet assembly; TSN bookkeeping, reassembly, the send queue, the
+ * retransmission queue with congestion control, and stream reset are classes of their own. Not thread-safe: the host serializes calls.
  * Bad input is dropped and counted, never thrown.
  *
  * <p>Not supported: association restart (a COOKIE ECHO with new tags for an established
@@ -54,8 +52,6 @@ final class SctpAssociation {
     private static final int MIN_FRAGMENT = 128;
     /** Heartbeat info: the send time and a nonce, 8 bytes each. */
     private static final int HEARTBEAT_INFO_LENGTH = 16;
-    /** Streams per outgoing reset request; WebRTC closes one channel at a time anyway. */
-    private static final int MAX_RESET_STREAMS = 32;
     private static final int MAX_ABORT_REASON = 128;
 
     private final SctpConfig config;
@@ -71,6 +67,7 @@ final class SctpAssociation {
     private final OutstandingData tx;
     private final ReceivedTsns rx = new ReceivedTsns();
     private final Reassembly reassembly;
+    private final StreamResets resets;
 
     private State state = State.CLOSED;
     private int myTag;
@@ -112,20 +109,6 @@ final class SctpAssociation {
     private final int[] forwardSsns = new int[64];
     private final int[] forwardCount = new int[1];
 
-    private final LinkedHashSet<Integer> resetWanted = new LinkedHashSet<>();
-    private final int[] resetStreams = new int[MAX_RESET_STREAMS];
-    private int resetCount;
-    private int resetSeq;
-    private int resetLastTsn;
-    private boolean resetNeedsSend;
-    private boolean resetRetryWait;
-    private int myNextRequestSeq;
-    private int peerNextRequestSeq;
-    private int lastPeerResult;
-    private int responseSeq;
-    private int responseResult;
-    private boolean responseDue;
-
     private boolean parsedForwardTsn;
     private boolean parsedReconfig;
     private int parsedCookieOffset;
@@ -161,6 +144,34 @@ final class SctpAssociation {
             @Override
             public void tooLarge(int streamId) {
                 drop(SctpDropReason.MESSAGE_TOO_LARGE);
+            }
+        });
+        this.resets = new StreamResets(new StreamResets.Host() {
+            @Override
+            public int cumulativeReceived() {
+                return rx.cumulative();
+            }
+
+            @Override
+            public int nextTsn() {
+                return tx.nextTsn();
+            }
+
+            @Override
+            public boolean hasPending(int streamId) {
+                return sendQueue.hasPending(streamId);
+            }
+
+            @Override
+            public void incomingReset(int streamId) {
+                reassembly.resetStream(streamId);
+                listener.onIncomingStreamReset(streamId);
+            }
+
+            @Override
+            public void outgoingReset(int streamId) {
+                sendQueue.resetSsn(streamId);
+                listener.onOutgoingStreamReset(streamId);
             }
         });
     }
@@ -236,7 +247,7 @@ final class SctpAssociation {
             listener.onOutgoingStreamReset(streamId);
             return;
         }
-        resetWanted.add(streamId);
+        resets.want(streamId);
         if (depth == 0) {
             flush(nowMillis);
         }
@@ -610,10 +621,7 @@ final class SctpAssociation {
         peerReconfig = reconfig;
         rx.init(initialTsn);
         tx.init(myInitialTsn, window);
-        // RFC 6525 5.1.1: request sequence numbers start at the initial TSN.
-        myNextRequestSeq = myInitialTsn;
-        peerNextRequestSeq = initialTsn;
-        lastPeerResult = ReconfigurationResponse.SUCCESS_NOTHING_TO_DO;
+        resets.init(myInitialTsn, initialTsn);
     }
 
     private boolean onCookieEcho(byte[] b, int c, int len, int tag, long nowMillis) {
@@ -879,14 +887,22 @@ final class SctpAssociation {
                         drop(SctpDropReason.MALFORMED_CHUNK);
                         return;
                     }
-                    onPeerResetRequest(b, p);
+                    resets.onRequest(b, p);
                 }
                 case Parameter.RECONFIGURATION_RESPONSE -> {
                     if (!ReconfigurationResponse.is(b, p, plen)) {
                         drop(SctpDropReason.MALFORMED_CHUNK);
                         return;
                     }
-                    onResetResponse(b, p, nowMillis);
+                    switch (resets.onResponse(b, p)) {
+                        case StreamResets.FINISHED -> {
+                            reconfigAt = NONE;
+                            errorCount = 0;
+                        }
+                        case StreamResets.RETRY_LATER -> reconfigAt = nowMillis + rto.rto();
+                        default -> {
+                        }
+                    }
                 }
                 case Parameter.INCOMING_SSN_RESET_REQUEST, Parameter.SSN_TSN_RESET_REQUEST,
                      Parameter.ADD_OUTGOING_STREAMS_REQUEST, Parameter.ADD_INCOMING_STREAMS_REQUEST -> {
@@ -894,12 +910,7 @@ final class SctpAssociation {
                         drop(SctpDropReason.MALFORMED_CHUNK);
                         return;
                     }
-                    int seq = Bytes.i32(b, p + 4);
-                    if (seq == peerNextRequestSeq) {
-                        peerNextRequestSeq++;
-                        lastPeerResult = ReconfigurationResponse.DENIED;
-                    }
-                    respond(seq, ReconfigurationResponse.DENIED);
+                    resets.onOtherRequest(Bytes.i32(b, p + 4));
                 }
                 default -> drop(SctpDropReason.UNKNOWN_CHUNK);
             }
@@ -909,78 +920,12 @@ final class SctpAssociation {
         }
     }
 
-    private void onPeerResetRequest(byte[] b, int p) {
-        int seq = OutgoingSsnResetRequest.requestSequence(b, p);
-        int result;
-        if (seq == peerNextRequestSeq) {
-            result = performPeerReset(b, p);
-            peerNextRequestSeq++;
-            lastPeerResult = result;
-        } else if (seq == peerNextRequestSeq - 1) {
-            // A retransmission gets the same answer, unless it was "in progress" and now can be done.
-            if (lastPeerResult == ReconfigurationResponse.IN_PROGRESS) {
-                lastPeerResult = performPeerReset(b, p);
-            }
-            result = lastPeerResult;
-        } else {
-            result = ReconfigurationResponse.ERROR_BAD_SEQUENCE_NUMBER;
-        }
-        respond(seq, result);
-    }
-
-    /** Resets the peer's outgoing streams once everything it sent before the request has arrived. */
-    private int performPeerReset(byte[] b, int p) {
-        if (lt(rx.cumulative(), OutgoingSsnResetRequest.senderLastAssignedTsn(b, p))) {
-            return ReconfigurationResponse.IN_PROGRESS;
-        }
-        int n = OutgoingSsnResetRequest.streamCount(b, p);
-        for (int i = 0; i < n; i++) {
-            int sid = OutgoingSsnResetRequest.streamId(b, p, i);
-            reassembly.resetStream(sid);
-            listener.onIncomingStreamReset(sid);
-        }
-        return ReconfigurationResponse.SUCCESS_PERFORMED;
-    }
-
-    private void respond(int seq, int result) {
-        responseSeq = seq;
-        responseResult = result;
-        responseDue = true;
-    }
-
-    private void onResetResponse(byte[] b, int p, long nowMillis) {
-        if (resetCount == 0 || ReconfigurationResponse.responseSequence(b, p) != resetSeq) {
-            return;
-        }
-        int result = ReconfigurationResponse.result(b, p);
-        myNextRequestSeq++;
-        if (result == ReconfigurationResponse.IN_PROGRESS) {
-            // Ask again, with a new sequence number, after an RTO (as dcSCTP does).
-            resetRetryWait = true;
-            reconfigAt = nowMillis + rto.rto();
-            return;
-        }
-        reconfigAt = NONE;
-        errorCount = 0;
-        int[] done = Arrays.copyOf(resetStreams, resetCount);
-        resetCount = 0;
-        // Denied or failed: the stream is closed on our side all the same, so its channel ends.
-        for (int sid : done) {
-            sendQueue.resetSsn(sid);
-            listener.onOutgoingStreamReset(sid);
-        }
-    }
-
     private void onReconfigTimer() {
         reconfigAt = NONE;
-        if (resetCount == 0) {
+        if (!resets.inFlight()) {
             return;
         }
-        if (resetRetryWait) {
-            resetRetryWait = false;
-            resetSeq = myNextRequestSeq;
-            resetLastTsn = tx.nextTsn() - 1;
-        } else {
+        if (resets.onTimer()) {
             timeouts++;
             if (++errorCount > config.maxRetransmissions()) {
                 terminate("too many retransmissions");
@@ -988,57 +933,17 @@ final class SctpAssociation {
             }
             rto.backoff();
         }
-        resetNeedsSend = true;
-    }
-
-    /** Starts a request for the wanted streams whose queued messages have all been sent. */
-    private void prepareResetRequest() {
-        if (resetCount > 0 || resetWanted.isEmpty()) {
-            return;
-        }
-        Iterator<Integer> it = resetWanted.iterator();
-        while (it.hasNext() && resetCount < MAX_RESET_STREAMS) {
-            int sid = it.next();
-            if (!sendQueue.hasPending(sid)) {
-                resetStreams[resetCount++] = sid;
-                it.remove();
-            }
-        }
-        if (resetCount > 0) {
-            resetSeq = myNextRequestSeq;
-            resetLastTsn = tx.nextTsn() - 1;
-            resetNeedsSend = true;
-        }
     }
 
     private void writeReconfig(long nowMillis) {
-        prepareResetRequest();
-        if (!responseDue && !resetNeedsSend) {
-            return;
+        boolean request = resets.requestDue();
+        int n = resets.write(out.buffer(), out.position(), out.room());
+        if (n > 0) {
+            out.advance(n);
+            if (request) {
+                reconfigAt = nowMillis + rto.rto();
+            }
         }
-        int needed = Chunk.HEADER_LENGTH + (responseDue ? ReconfigurationResponse.LENGTH : 0)
-            + (resetNeedsSend ? Bytes.pad4(OutgoingSsnResetRequest.FIXED_LENGTH + 2 * resetCount) : 0);
-        if (out.room() < needed) {
-            return;
-        }
-        byte[] o = out.buffer();
-        int c = out.position();
-        int n = Chunk.HEADER_LENGTH;
-        if (responseDue) {
-            n += ReconfigurationResponse.write(o, c + n, responseSeq, responseResult);
-            responseDue = false;
-        }
-        int unpadded = n;
-        if (resetNeedsSend) {
-            unpadded = n + OutgoingSsnResetRequest.FIXED_LENGTH + 2 * resetCount;
-            n += OutgoingSsnResetRequest.write(o, c + n, resetSeq, peerNextRequestSeq - 1, resetLastTsn, resetStreams,
-                resetCount);
-            resetNeedsSend = false;
-            reconfigAt = nowMillis + rto.rto();
-        }
-        // The chunk length leaves out the last parameter's padding (RFC 9260 3.2).
-        ReConfigChunk.writeHeader(o, c, unpadded - Chunk.HEADER_LENGTH);
-        out.advance(n);
     }
 
     // ---------------------------------------------------------------- timers

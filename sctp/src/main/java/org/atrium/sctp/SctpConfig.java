@@ -24,7 +24,8 @@ package org.atrium.sctp;
  * @param maxRetransmissions     consecutive unanswered timeouts (T3, heartbeat, RE-CONFIG) before the association closes
  * @param maxInitRetransmissions INIT or COOKIE ECHO retransmissions before connect gives up
  * @param heartbeatIntervalMillis time between HEARTBEATs
- * @param delayedAckMillis       longest a SACK is held for a second packet
+ * @param delayedAckMillis       longest a SACK is held for a second packet; half the RTO when that is
+ *                               shorter, so the peer's T3 does not fire first (as dcSCTP does)
  * @param cookieLifetimeMillis   how long a state cookie from our INIT ACK stays valid
  * @param initAcksPerSecond      INIT ACK replies allowed per second (an INIT flood gets no more)
  */
