@@ -6,6 +6,10 @@ import java.util.Map;
 /**
  * A snapshot of one association's counters and congestion state.
  *
+ * @param messagesReceived  whole messages delivered by SCTP, DCEP ones included
+ * @param messagesSent      messages accepted by send(), DCEP ones included
+ * @param retransmissions   DATA chunks sent again (T3 and fast retransmit)
+ * @param timeouts          T1, T3, T2, heartbeat and RE-CONFIG timer expiries
  * @param drops             count per reason (every reason present, zero included)
  * @param cwndBytes         congestion window
  * @param rtoMillis         current retransmission timeout
