@@ -65,6 +65,7 @@ final class OutstandingData {
     private int recoveryExit;
     private int waitingRetransmit;
     private boolean fastRetransmitDue;
+    private boolean partialReliability;
 
     long retransmissions;
     long fastRetransmits;
@@ -75,7 +76,13 @@ final class OutstandingData {
         this.queue = queue;
     }
 
-    void init(int initialTsn, long peerWindow) {
+    /**
+     * @param partialReliability whether the peer takes FORWARD TSN; without it nothing may be
+     *                           abandoned (the peer would wait for it forever), so every
+     *                           message is retransmitted until acknowledged
+     */
+    void init(int initialTsn, long peerWindow, boolean partialReliability) {
+        this.partialReliability = partialReliability;
         this.cumAck = initialTsn - 1;
         this.nextTsn = initialTsn;
         this.peerWindow = peerWindow;
@@ -299,8 +306,8 @@ final class OutstandingData {
     /** RFC 3758 3.5 A3: a chunk that is due again but out of retransmissions or lifetime abandons its message. */
     private void markForRetransmission(Sent s, long nowMillis) {
         OutgoingMessage m = s.message;
-        if (m.abandoned || (m.maxRetransmits >= 0 && s.transmissions > m.maxRetransmits)
-            || m.expiresAtMillis <= nowMillis) {
+        if (partialReliability && (m.abandoned || (m.maxRetransmits >= 0 && s.transmissions > m.maxRetransmits)
+            || m.expiresAtMillis <= nowMillis)) {
             abandon(m);
             return;
         }

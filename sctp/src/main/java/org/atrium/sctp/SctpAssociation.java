@@ -620,7 +620,7 @@ final class SctpAssociation {
         peerForwardTsn = forwardTsn;
         peerReconfig = reconfig;
         rx.init(initialTsn);
-        tx.init(myInitialTsn, window);
+        tx.init(myInitialTsn, window, forwardTsn);
         resets.init(myInitialTsn, initialTsn);
     }
 
