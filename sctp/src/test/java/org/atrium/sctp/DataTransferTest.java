@@ -67,6 +67,55 @@ class DataTransferTest {
     }
 
     @Test
+    void bothDirectionsOnSeveralChannelsUnderLossKeepPerChannelOrder() {
+        EndpointPair pair = connected(30);
+        int[] fromA = {
+            pair.a.endpoint.open("a0", "", ChannelOptions.reliable(), pair.now),
+            pair.a.endpoint.open("a1", "", ChannelOptions.reliable(), pair.now),
+            pair.a.endpoint.open("a2", "", new ChannelOptions(false, -1, -1, 256, -1), pair.now)};
+        int[] fromB = {
+            pair.b.endpoint.open("b0", "", ChannelOptions.reliable(), pair.now),
+            pair.b.endpoint.open("b1", "", new ChannelOptions(false, -1, -1, 256, -1), pair.now)};
+        assertTrue(pair.runUntil(() -> pair.a.opened.size() == 5 && pair.b.opened.size() == 5, 5_000));
+        pair.lossy(0.05, 0.02, 0.1);
+        Random sizes = new Random(30);
+        int perChannel = 400;
+        for (int i = 0; i < perChannel; i++) {
+            for (int c = 0; c < fromA.length; c++) {
+                assertEquals(SendStatus.SENT, pair.a.send(fromA[c], numbered(c * 100_000 + i, 4 + sizes.nextInt(3000))));
+            }
+            for (int c = 0; c < fromB.length; c++) {
+                assertEquals(SendStatus.SENT, pair.b.send(fromB[c], numbered(c * 100_000 + i, 4 + sizes.nextInt(3000))));
+            }
+            pair.run(3);
+        }
+        assertTrue(pair.runUntil(() -> pair.b.messages.size() == 3 * perChannel && pair.a.messages.size() == 2 * perChannel,
+            300_000), pair.b.messages.size() + " " + pair.a.messages.size());
+        checkPerChannel(pair.b, fromA, new boolean[] {true, true, false}, perChannel);
+        checkPerChannel(pair.a, fromB, new boolean[] {true, false}, perChannel);
+        assertEquals(0, pair.a.stats().totalDrops() + pair.b.stats().totalDrops());
+    }
+
+    private static void checkPerChannel(EndpointPair.Side receiver, int[] channels, boolean[] ordered, int perChannel) {
+        for (int c = 0; c < channels.length; c++) {
+            java.util.List<Integer> got = new java.util.ArrayList<>();
+            for (int k = 0; k < receiver.messages.size(); k++) {
+                if (receiver.messageStreams.get(k) == channels[c]) {
+                    got.add(number(receiver.messages.get(k)) - c * 100_000);
+                }
+            }
+            assertEquals(perChannel, got.size());
+            if (ordered[c]) {
+                for (int i = 0; i < perChannel; i++) {
+                    assertEquals(i, got.get(i), "channel " + channels[c] + " in order");
+                }
+            } else {
+                assertEquals(perChannel, new HashSet<>(got).size(), "unordered: each exactly once");
+            }
+        }
+    }
+
+    @Test
     void a256KiBMessageArrivesIntact() {
         EndpointPair pair = connected(22);
         pair.lossy(0.05, 0.02, 0.1);
