@@ -3,6 +3,7 @@ package org.atrium.sctp;
 import static org.atrium.sctp.Tsn.le;
 import static org.atrium.sctp.Tsn.lt;
 
+import org.atrium.sctp.packet.DataChunk;
 import org.atrium.sctp.packet.SackChunk;
 
 /**
@@ -321,10 +322,19 @@ final class OutstandingData {
         m.abandoned = true;
         for (int i = 0; i < size; i++) {
             Sent s = at(i);
-            if (s.message == m && s.state != ABANDONED && s.state != ACKED) {
+            // Gap-acknowledged fragments too: the FORWARD TSN must reach past every fragment of
+            // the message, or the peer keeps those it has as a message that never completes.
+            if (s.message == m && s.state != ABANDONED) {
                 leave(s);
                 s.state = ABANDONED;
             }
+        }
+        if (m.fragmented > 0 && m.remaining() > 0) {
+            // Part of the message was never sent, so no chunk of it past what the peer already
+            // has would be abandoned, and no FORWARD TSN would reach past its first fragments or
+            // skip its SSN. A placeholder end fragment with the next TSN does (as dcSCTP does).
+            add(m, m.fragmented, 0, DataChunk.FLAG_END | (m.unordered ? DataChunk.FLAG_UNORDERED : 0), 0);
+            at(size - 1).state = ABANDONED;
         }
         queue.discardRemainder(m);
     }

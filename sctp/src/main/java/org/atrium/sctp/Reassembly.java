@@ -215,6 +215,16 @@ final class Reassembly {
             return;
         }
         int span = (ssn - st.nextSsn) & 0xFFFF;
+        // Fragments of the skipped messages go too, whatever their TSN (as dcSCTP does): a peer
+        // may forward only to the first of them, leaving the rest here for good.
+        Iterator<Fragment> frags = st.fragments.values().iterator();
+        while (frags.hasNext()) {
+            Fragment f = frags.next();
+            if ((f.flags & DataChunk.FLAG_UNORDERED) == 0 && ((f.ssn - st.nextSsn) & 0xFFFF) <= span) {
+                held -= f.length();
+                frags.remove();
+            }
+        }
         Iterator<Map.Entry<Integer, Waiting>> it = st.waiting.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Integer, Waiting> e = it.next();

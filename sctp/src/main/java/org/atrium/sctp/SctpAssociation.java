@@ -78,6 +78,8 @@ final class SctpAssociation {
     private boolean peerForwardTsn;
     private boolean peerReconfig;
     private byte[] cookieToEcho;
+    /** Whether the association had reached the peer before it ended (so a reflected answer is ours to give). */
+    private boolean hadPeer;
     private int errorCount;
     private int depth;
     private boolean flushing;
@@ -300,6 +302,7 @@ final class SctpAssociation {
         if (state == State.TERMINATED) {
             return;
         }
+        hadPeer = hasPeer();
         state = State.TERMINATED;
         t1 = t3 = delayedAck = heartbeatAt = heartbeatAckBy = t2 = reconfigAt = NONE;
         listener.onClosed(reason);
@@ -354,6 +357,7 @@ final class SctpAssociation {
         bytesIn += Math.max(0, len);
         if (state == State.TERMINATED) {
             drop(SctpDropReason.ASSOCIATION_CLOSED);
+            answerShutdownAckAfterClose(b, off, len);
             return;
         }
         if (!SctpPacket.is(b, off, len)) {
@@ -420,6 +424,23 @@ final class SctpAssociation {
             depth--;
         }
         flush(nowMillis);
+    }
+
+    /**
+     * RFC 9260 8.4 (5): a SHUTDOWN ACK after we closed means our SHUTDOWN COMPLETE was lost; a
+     * SHUTDOWN COMPLETE with the T bit (the tag reflected) lets the peer close too instead of
+     * retransmitting until it gives up.
+     */
+    private void answerShutdownAckAfterClose(byte[] b, int off, int len) {
+        if (!hadPeer || !SctpPacket.is(b, off, len) || !SctpPacket.checksumValid(b, off, len)
+            || SctpPacket.verificationTag(b, off) != myTag || len < SctpPacket.HEADER_LENGTH + Chunk.HEADER_LENGTH
+            || Chunk.type(b, off + SctpPacket.HEADER_LENGTH) != ChunkType.SHUTDOWN_ACK) {
+            return;
+        }
+        out.begin(myTag);
+        out.advance(Chunk.writeHeader(out.buffer(), out.position(), ChunkType.SHUTDOWN_COMPLETE, AbortChunk.FLAG_T,
+            Chunk.HEADER_LENGTH));
+        transmit();
     }
 
     /** RFC 9260 8.5 and 8.5.1: which verification tag a packet must carry. */
@@ -813,6 +834,7 @@ final class SctpAssociation {
                 sendShutdownAck();
                 startT2(nowMillis);
             }
+            case SHUTDOWN_ACK_SENT -> sendShutdownAck(); // our SHUTDOWN ACK was lost
             default -> drop(SctpDropReason.UNEXPECTED_CHUNK);
         }
     }
@@ -855,8 +877,10 @@ final class SctpAssociation {
             drop(SctpDropReason.TSN_OUT_OF_WINDOW);
             return;
         }
+        // Only fragments up to the new cumulative TSN are abandoned: received ranges just past it
+        // join the cumulative TSN but may hold the first fragments of a message still coming.
+        reassembly.forgetThrough(rx.unwrap(newCum));
         rx.forwardTo(newCum);
-        reassembly.forgetThrough(rx.unwrap(rx.cumulative()));
         for (int i = 0; i < ForwardTsnChunk.streamCount(b, c); i++) {
             int sid = ForwardTsnChunk.streamId(b, c, i);
             if (sid < inboundStreams) {
@@ -1224,6 +1248,11 @@ final class SctpAssociation {
 
     long peerWindow() {
         return tx.peerWindow();
+    }
+
+    /** Bytes held for reassembly and in-order delivery. */
+    long receiveBuffered() {
+        return reassembly.held();
     }
 
     long retransmissions() {

@@ -124,7 +124,8 @@ final class StreamResets {
 
     /** The peer's response at {@code b[p]} (validated) to our request. */
     int onResponse(byte[] b, int p) {
-        if (count == 0 || ReconfigurationResponse.responseSequence(b, p) != seq) {
+        // While waiting to retry after "in progress", a duplicate of that response is not news.
+        if (count == 0 || retryWait || ReconfigurationResponse.responseSequence(b, p) != seq) {
             return IGNORED;
         }
         myNextSeq++;
