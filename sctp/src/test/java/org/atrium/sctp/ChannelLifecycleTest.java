@@ -117,6 +117,29 @@ class ChannelLifecycleTest {
         assertEquals(30, pair.b.messages.size());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void bothSidesCloseTheSameChannelThenBothShutDownAtOnceUnderLoss(long seed) {
+        EndpointPair pair = new EndpointPair(CONFIG, seed).lossy(0.2, 0.05, 0.2);
+        pair.a.endpoint.connect(pair.now);
+        pair.b.endpoint.connect(pair.now);
+        assertTrue(pair.runUntil(() -> pair.a.connected && pair.b.connected, 120_000));
+        int id = pair.a.endpoint.open("x", "", ChannelOptions.reliable(), pair.now);
+        assertTrue(pair.runUntil(() -> pair.b.endpoint.channel(id) != null && pair.a.opened.size() == 1, 60_000));
+        pair.a.send(id, new byte[3000]);
+        pair.b.send(id, new byte[3000]);
+        pair.a.endpoint.close(id, pair.now);
+        pair.b.endpoint.close(id, pair.now);
+        assertTrue(pair.runUntil(() -> pair.a.closedChannels.contains(id) && pair.b.closedChannels.contains(id), 120_000));
+        assertEquals(1, pair.a.messages.size());
+        assertEquals(1, pair.b.messages.size());
+        pair.a.endpoint.shutdown(pair.now);
+        pair.b.endpoint.shutdown(pair.now);
+        assertTrue(pair.runUntil(() -> pair.a.closedReason != null && pair.b.closedReason != null, 300_000));
+        assertEquals("shutdown", pair.a.closedReason);
+        assertEquals("shutdown", pair.b.closedReason);
+    }
+
     @Test
     void negotiatedChannelsNeedNoDcep() {
         EndpointPair pair = new EndpointPair(CONFIG, 46);

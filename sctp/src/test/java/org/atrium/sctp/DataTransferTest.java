@@ -129,6 +129,35 @@ class DataTransferTest {
         assertEquals(SendStatus.TOO_LARGE, pair.a.send(id, tooBig));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    void smallPacketsAndASmallWindowCarryLargeMessages(long seed) {
+        SctpConfig c = CONFIG.withMaxPacketSize(256).withMaxMessageSize(65536).withReceiveWindow(65536);
+        EndpointPair pair = new EndpointPair(c, seed).lossy(0.1, 0.05, 0.2);
+        assertTrue(pair.connect());
+        Random r = new Random(seed);
+        int rel = pair.a.endpoint.open("r", "", ChannelOptions.reliable(), pair.now);
+        int limited = pair.a.endpoint.open("p", "", new ChannelOptions(true, 2, -1, 256, -1), pair.now);
+        java.util.List<byte[]> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            byte[] m = new byte[1 + r.nextInt(65536)];
+            r.nextBytes(m);
+            assertEquals(SendStatus.SENT, pair.a.send(rel, m));
+            sent.add(m);
+            pair.a.send(limited, m);
+            pair.run(r.nextInt(100));
+        }
+        assertTrue(pair.runUntil(() -> pair.b.messageStreams.stream().filter(s -> s == rel).count() == sent.size(), 600_000));
+        int k = 0;
+        for (int i = 0; i < pair.b.messages.size(); i++) {
+            if (pair.b.messageStreams.get(i) == rel) {
+                assertArrayEquals(sent.get(k++), pair.b.messages.get(i));
+            }
+        }
+        pair.run(20_000);
+        assertEquals(0, pair.b.endpoint.association().receiveBuffered(), "abandoned messages left nothing behind");
+    }
+
     @Test
     void unorderedUnreliableMessagesAreDeliveredOrDroppedNeverDuplicated() {
         EndpointPair pair = connected(23);
