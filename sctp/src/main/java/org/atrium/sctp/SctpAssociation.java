@@ -901,9 +901,8 @@ final class SctpAssociation {
             return;
         }
         params.reset(b, ReConfigChunk.parametersOffset(c), ReConfigChunk.parametersLength(b, c));
-        int p;
         while (params.next()) {
-            p = params.offset();
+            int p = params.offset();
             int plen = params.length();
             switch (params.type()) {
                 case Parameter.OUTGOING_SSN_RESET_REQUEST -> {
