@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.atrium.sfu.client.WebRtcPeer;
+import org.atrium.sfu.room.Admission;
 import org.atrium.sfu.room.Participant;
 
 /**
@@ -18,8 +19,14 @@ record PeerInRoom(Participant participant, RecordingParticipantListener listener
 
     /** Joins the room and creates the peer; nothing is started yet. */
     static PeerInRoom join(Sfu sfu, String room, String name) throws IOException {
+        return join(sfu, room, Admission.open(name));
+    }
+
+    /** Joins the room with the grants of the admission and creates the peer; nothing is started yet. */
+    static PeerInRoom join(Sfu sfu, String room, Admission admission) throws IOException {
+        String name = admission.displayName();
         RecordingParticipantListener listener = new RecordingParticipantListener();
-        Participant participant = sfu.join(room, name, listener);
+        Participant participant = sfu.join(room, admission, listener);
         WebRtcPeer peer;
         try {
             peer = WebRtcPeer.create(name);
@@ -33,7 +40,13 @@ record PeerInRoom(Participant participant, RecordingParticipantListener listener
     /** Joins, exchanges parameters both ways, and waits until SRTP is ready on the peer. */
     static PeerInRoom joinConnected(Sfu sfu, String room, String name)
             throws IOException, InterruptedException, TimeoutException {
-        PeerInRoom joined = join(sfu, room, name);
+        return joinConnected(sfu, room, Admission.open(name));
+    }
+
+    /** As {@link #joinConnected(Sfu, String, String)} with the admission's grants. */
+    static PeerInRoom joinConnected(Sfu sfu, String room, Admission admission)
+            throws IOException, InterruptedException, TimeoutException {
+        PeerInRoom joined = join(sfu, room, admission);
         try {
             joined.startBothSides();
             joined.awaitMediaReady();

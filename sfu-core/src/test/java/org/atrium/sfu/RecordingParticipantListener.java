@@ -22,6 +22,8 @@ final class RecordingParticipantListener implements ParticipantListener {
     private final BlockingQueue<Consumer> consumersClosed = new LinkedBlockingQueue<>();
     private final BlockingQueue<LeaveReason> closed = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> activeSpeakers = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> dataOverflows = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> dataRefusals = new LinkedBlockingQueue<>();
 
     @Override
     public void onParticipantJoined(Participant other) {
@@ -49,6 +51,16 @@ final class RecordingParticipantListener implements ParticipantListener {
     }
 
     @Override
+    public void onDataOverflow(String label) {
+        dataOverflows.add(label);
+    }
+
+    @Override
+    public void onDataRefused(String label, String reason) {
+        dataRefusals.add(label + " " + reason);
+    }
+
+    @Override
     public void onClosed(LeaveReason reason) {
         closed.add(reason);
     }
@@ -66,6 +78,16 @@ final class RecordingParticipantListener implements ParticipantListener {
         return closed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The label of the next channel the SFU closed because this participant fell behind. */
+    String nextDataOverflow(Duration timeout) throws InterruptedException {
+        return dataOverflows.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The next refusal of this participant's data, as "label reason". */
+    String nextDataRefusal(Duration timeout) throws InterruptedException {
+        return dataRefusals.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     String nextActiveSpeaker(Duration timeout) throws InterruptedException {
         return activeSpeakers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -81,5 +103,7 @@ final class RecordingParticipantListener implements ParticipantListener {
         consumersAdded.clear();
         consumersClosed.clear();
         activeSpeakers.clear();
+        dataOverflows.clear();
+        dataRefusals.clear();
     }
 }

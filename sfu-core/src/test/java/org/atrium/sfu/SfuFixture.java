@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.sfu.client.WebRtcPeer;
+import org.atrium.sfu.room.Admission;
 
 /** An SFU on loopback with connected test peers, all closed together. */
 final class SfuFixture implements AutoCloseable {
@@ -35,6 +36,13 @@ final class SfuFixture implements AutoCloseable {
     /** A peer joined to the room with ICE, DTLS and SRTP up on both sides. */
     PeerInRoom connected(String room, String name) throws Exception {
         PeerInRoom peer = PeerInRoom.joinConnected(sfu, room, name);
+        toClose.add(peer);
+        return peer;
+    }
+
+    /** A peer joined with the admission's grants, with ICE, DTLS and SRTP up on both sides. */
+    PeerInRoom connected(String room, Admission admission) throws Exception {
+        PeerInRoom peer = PeerInRoom.joinConnected(sfu, room, admission);
         toClose.add(peer);
         return peer;
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,7 @@ import org.atrium.rtp.RtcpPacketType;
 import org.atrium.srtp.SrtpKeyingMaterial;
 import org.atrium.srtp.SrtpProfile;
 import org.atrium.srtp.SrtpSession;
+import org.atrium.sfu.data.DataChannels;
 import org.atrium.sfu.transport.IceAgent;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.WebRtcTransport;
@@ -60,6 +62,9 @@ import org.ice4j.ice.RemoteCandidate;
  * to a {@link PacketHandler} on the receive thread (no copy; for high rates), or, without
  * a handler, kept as copies in bounded queues ({@link #pollRtp}, {@link #pollRtcp});
  * packets beyond the bound, or that fail to decrypt, are counted.
+ *
+ * <p>Data channels ({@link #dataChannels}) are optional: without them the peer answers no
+ * SCTP, as a browser whose offer had no data section.
  *
  * <p>Thread-safety: sending methods may be called from any thread; the SRTP sessions are
  * thread-safe.
@@ -96,6 +101,10 @@ public final class WebRtcPeer implements AutoCloseable {
     private static final int MAX_DATAGRAM = 1500;
     private static final int RECEIVE_POLL_MILLIS = 100;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+    /** This peer's DTLS role: {@code a=setup:active}, as Chrome answers the SFU's actpass offer. */
+    private static final DtlsRole DTLS_ROLE = DtlsRole.CLIENT;
+    /** a=sctp-port, ours and the SFU's, as in every browser. */
+    private static final int SCTP_PORT = 5000;
 
     private final String name;
     private final Agent agent;
@@ -125,6 +134,10 @@ public final class WebRtcPeer implements AutoCloseable {
     private volatile boolean silent;
     private volatile Thread receiver;
     private volatile WireTap wireTap;
+    /** Guards creating the data channels against DTLS coming up at the same time. */
+    private final Object dataLock = new Object();
+    private volatile PeerDataChannels data;
+    private boolean dtlsUp;
 
     private WebRtcPeer(String name, InetAddress address, PacketHandler handler) throws IOException {
         this.name = name;
@@ -204,7 +217,7 @@ public final class WebRtcPeer implements AutoCloseable {
      */
     public WebRtcTransport.RemoteParameters remoteParametersForSfu() {
         return new WebRtcTransport.RemoteParameters(localUfrag(), localPassword(), fingerprint(),
-                DtlsRole.SERVER, localCandidates());
+                DTLS_ROLE == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT, localCandidates());
     }
 
     /** Connects to the SFU's side of a transport, with the parameters of its offer. */
@@ -222,7 +235,7 @@ public final class WebRtcPeer implements AutoCloseable {
         if (!connectCalled.compareAndSet(false, true)) {
             throw new IllegalStateException("connect() once per peer");
         }
-        dtls = new DtlsEndpoint(DtlsRole.CLIENT, certificate, remoteFingerprint, new DtlsEvents());
+        dtls = new DtlsEndpoint(DTLS_ROLE, certificate, remoteFingerprint, new DtlsEvents());
         stream.setRemoteUfrag(remoteUfrag);
         stream.setRemotePassword(remotePassword);
         for (IceCandidate candidate : remoteCandidates) {
@@ -339,6 +352,45 @@ public final class WebRtcPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * This peer's data channels, with a timer thread of their own; created on the first call.
+     * The association starts (INIT) as soon as DTLS is up, or at once when it already is.
+     */
+    public PeerDataChannels dataChannels() {
+        return dataChannels(null);
+    }
+
+    /**
+     * As {@link #dataChannels()}, with the association's timers on a scheduler shared with other
+     * peers (a load of many peers); the scheduler is the caller's to stop. Only the first call's
+     * scheduler counts.
+     */
+    public PeerDataChannels dataChannels(ScheduledExecutorService timers) {
+        PeerDataChannels created;
+        boolean up;
+        synchronized (dataLock) {
+            if (data != null) {
+                return data;
+            }
+            if (closed.get()) {
+                throw new IllegalStateException("peer " + name + " has stopped");
+            }
+            created = new PeerDataChannels(DataChannels.config(SCTP_PORT), DTLS_ROLE == DtlsRole.CLIENT,
+                    this::sendDataPacket, timers);
+            data = created;
+            up = dtlsUp;
+        }
+        if (up) {
+            created.start();
+        }
+        return created;
+    }
+
+    private boolean sendDataPacket(byte[] b, int off, int len) {
+        DtlsEndpoint endpoint = dtls;
+        return !silent && endpoint != null && endpoint.sendApplicationData(b, off, len) == len;
+    }
+
     /** Sends that failed in the socket ({@link #sendRtpInPlace}, {@link #sendRtcpInPlace}). */
     public long sendFailureCount() {
         return sendFailures.get();
@@ -433,6 +485,14 @@ public final class WebRtcPeer implements AutoCloseable {
     private void shutDown() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        PeerDataChannels channels;
+        synchronized (dataLock) {
+            channels = data;
+        }
+        if (channels != null) {
+            // Before DTLS closes, so that the ABORT still goes out; a vanishing peer sends none.
+            channels.close(!silent);
         }
         DtlsEndpoint endpoint = dtls;
         if (endpoint != null) {
@@ -568,10 +628,27 @@ public final class WebRtcPeer implements AutoCloseable {
             keys = material;
             // Like a browser, it takes every stream the SFU sends over its lifetime, however
             // many participants came and went.
-            srtpIn = SrtpSession.forReceiving(negotiated, material.remoteKey(true), material.remoteSalt(true),
+            boolean client = DTLS_ROLE == DtlsRole.CLIENT;
+            srtpIn = SrtpSession.forReceiving(negotiated, material.remoteKey(client), material.remoteSalt(client),
                     RECEIVED_SSRCS, SrtpSession.DEFAULT_RTP_REPLAY_WINDOW);
-            srtpOut = SrtpSession.forSending(negotiated, material.localKey(true), material.localSalt(true));
+            srtpOut = SrtpSession.forSending(negotiated, material.localKey(client), material.localSalt(client));
             mediaReady.countDown();
+            PeerDataChannels channels;
+            synchronized (dataLock) {
+                dtlsUp = true;
+                channels = data;
+            }
+            if (channels != null) {
+                channels.start();
+            }
+        }
+
+        @Override
+        public void onApplicationData(byte[] b, int off, int len) {
+            PeerDataChannels channels = data;
+            if (channels != null && !silent) {
+                channels.receive(b, off, len);
+            }
         }
 
         @Override
