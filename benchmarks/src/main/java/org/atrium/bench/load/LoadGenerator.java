@@ -88,7 +88,7 @@ public final class LoadGenerator {
         report.put("results", results.stream().map(WindowResult::toJson).toList());
         out.println();
         out.println(options.describe());
-        ResultTable.print(out, results);
+        ResultTable.print(out, results, options.dataRate() > 0);
         if (report.containsKey("capacity")) {
             out.println("capacity (last good step): " + report.get("capacity"));
         }
@@ -133,7 +133,7 @@ public final class LoadGenerator {
                 steps.add(step.toJson());
                 results.add(step);
                 boolean good = step.isGood(options.maxLossPercent(), options.maxP99Ms());
-                out.println("step: " + ResultTable.row(step) + (good ? "  good" : "  over the limits"));
+                out.println("step: " + ResultTable.row(step, options.dataRate() > 0) + (good ? "  good" : "  over the limits"));
                 if (!good) {
                     break;
                 }
@@ -178,7 +178,8 @@ public final class LoadGenerator {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             LoadSnapshot now = load.snapshot();
-            out.println(ResultTable.progress(second, WindowResult.between(load.target(), previous, now)));
+            out.println(ResultTable.progress(second, WindowResult.between(load.target(), previous, now),
+                    options.dataRate() > 0));
             previous = now;
         }
         return WindowResult.between(load.target(), start, previous);

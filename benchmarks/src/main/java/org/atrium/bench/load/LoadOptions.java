@@ -17,7 +17,7 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
         boolean audio, boolean video, int videoKbps, int frameRate, int durationSeconds, int rampUpSeconds,
         Path output, long serverPid, boolean baseline, int step, int maxSubscribers, int stepSeconds,
         double maxLossPercent, double maxP99Ms, String roomPrefix, int settleSeconds, boolean simulcast,
-        List<Integer> simulcastKbps) {
+        List<Integer> simulcastKbps, int dataRate, int dataSize) {
 
     enum Mode { RUN, CAPACITY, RELAY }
 
@@ -57,6 +57,10 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
               --room-prefix NAME     rooms are NAME-0, NAME-1, ...   (default load)
               --settle S             seconds between joining and measuring, for the first
                                      keyframes and the JIT (default 2, 0-60)
+              --data-rate N          data-channel messages per second per participant, each
+                                     for the whole room on a reliable channel (default 0: no
+                                     data channels; 0-1000; SFU only, not the raw relay)
+              --data-size BYTES      payload bytes per data message (default 200, 16-65536)
               --help                 this text
             """;
 
@@ -128,7 +132,9 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
                 values.getOrDefault("--room-prefix", "load"),
                 integer(values, "--settle", 2, 0, 60),
                 simulcast.equals("on"),
-                simulcastKbps(values.getOrDefault("--simulcast-kbps", "150,500,1700")));
+                simulcastKbps(values.getOrDefault("--simulcast-kbps", "150,500,1700")),
+                integer(values, "--data-rate", 0, 0, 1000),
+                integer(values, "--data-size", 200, DataTraffic.MIN_SIZE, 65536));
         if (options.rooms() * (options.publishers() + Math.max(options.subscribers(), options.maxSubscribers()))
                 > MAX_PARTICIPANTS && mode == Mode.CAPACITY
                 || options.rooms() * (options.publishers() + options.subscribers()) > MAX_PARTICIPANTS) {
@@ -147,7 +153,8 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
                 : "video " + videoKbps + " kbps " + frameRate + " fps";
         return rooms + " room(s) x (" + publishers + " publisher(s) " + (audio ? "audio" : "")
                 + (audio && video ? "+" : "") + (video ? videoText : "")
-                + ", " + subscribers + " subscriber(s))";
+                + ", " + subscribers + " subscriber(s))"
+                + (dataRate > 0 ? ", data " + dataRate + " msg/s of " + dataSize + " B per participant" : "");
     }
 
     /** The simulcast encodings' RIDs, lowest resolution first, as the SFU offers them. */

@@ -2,13 +2,15 @@ package org.atrium.bench.load;
 
 /**
  * Cumulative counters of a whole load (all publishers and receivers, and the server) at
- * one instant; the difference of two is a {@link WindowResult}.
+ * one instant; the difference of two is a {@link WindowResult}. The data fields count
+ * data-channel messages ({@link DataTraffic}); zero without them.
  */
 record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPackets, long sentBytes,
         long keyframesSent, long receivedPackets, long receivedBytes, long expectedPackets, long lostPackets,
         long retransmittedPackets, long ignoredPackets, long nacksSent, long plisSent, long undecryptable,
         long maxDelayMicros, double jitterMillisMean, long[] delayCounts, double serverCpuSeconds,
-        long serverForwarded) {
+        long serverForwarded, long dataSent, long dataSendRefused, long dataReceived, long dataReceivedBytes,
+        long dataExpected, long dataLost, long dataMaxDelayMicros, long[] dataDelayCounts) {
 
     /** Sums the parts of a snapshot. Fields are public to the package for the parts to add to. */
     static final class Builder {
@@ -32,6 +34,14 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
         final long[] delayCounts = new long[DelayHistogram.BUCKETS];
         double serverCpuSeconds = Double.NaN;
         long serverForwarded = -1;
+        long dataSent;
+        long dataSendRefused;
+        long dataReceived;
+        long dataReceivedBytes;
+        long dataExpected;
+        long dataLost;
+        long dataMaxDelayMicros;
+        final long[] dataDelayCounts = new long[DelayHistogram.BUCKETS];
 
         void addSent(SyntheticStream stream) {
             sentPackets += stream.packetsSent();
@@ -46,7 +56,8 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
                     keyframesSent, receivedPackets, receivedBytes, expectedPackets, lostPackets, retransmittedPackets,
                     ignoredPackets, nacksSent, plisSent, undecryptable, maxDelayMicros,
                     jitterStreams == 0 ? 0 : jitterMillisSum / jitterStreams, delayCounts, serverCpuSeconds,
-                    serverForwarded);
+                    serverForwarded, dataSent, dataSendRefused, dataReceived, dataReceivedBytes, dataExpected, dataLost,
+                    dataMaxDelayMicros, dataDelayCounts);
         }
     }
 }

@@ -4,7 +4,11 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints results as a fixed-width table, and the once-a-second progress line. */
+/**
+ * Prints results as a fixed-width table, and the once-a-second progress line; with data
+ * channels on, data columns follow: messages sent and received in the window, messages lost,
+ * and the delivery delay's p50 and p99.
+ */
 final class ResultTable {
 
     private static final String HEADER = String.format(Locale.ROOT,
@@ -12,14 +16,25 @@ final class ResultTable {
             "target", "pubs", "subs", "fwd pps", "srv pps", "in Mb/s", "out Mb/s", "loss %", "p50 ms", "p99 ms",
             "p99.9 ms", "jit ms", "cpu %", "us/pkt");
 
+    private static final String DATA_HEADER = String.format(Locale.ROOT, " %8s %8s %6s %8s %8s",
+            "dat sent", "dat rcvd", "d lost", "d p50 ms", "d p99 ms");
+
     private ResultTable() {
     }
 
-    static void print(PrintStream out, List<WindowResult> results) {
-        out.println(HEADER);
+    static void print(PrintStream out, List<WindowResult> results, boolean data) {
+        out.println(data ? HEADER + DATA_HEADER : HEADER);
         for (WindowResult r : results) {
-            out.println(row(r));
+            out.println(row(r, data));
         }
+    }
+
+    static String row(WindowResult r, boolean data) {
+        if (!data) {
+            return row(r);
+        }
+        return row(r) + String.format(Locale.ROOT, " %8d %8d %6d %8.2f %8.2f", r.dataSent(), r.dataReceived(),
+                r.dataLost(), r.dataDelayP50Ms(), r.dataDelayP99Ms());
     }
 
     static String row(WindowResult r) {
@@ -27,6 +42,14 @@ final class ResultTable {
                 r.target(), r.publishers(), r.subscribers(), r.forwardedPps(), r.serverForwardedPps(),
                 r.bitrateInMbps(), r.bitrateOutMbps(), r.lossPercent(), r.delayP50Ms(), r.delayP99Ms(),
                 r.delayP999Ms(), r.jitterMs(), r.serverCpuPercent(), r.cpuMicrosPerPacket());
+    }
+
+    static String progress(int second, WindowResult r, boolean data) {
+        if (!data) {
+            return progress(second, r);
+        }
+        return progress(second, r) + String.format(Locale.ROOT, " data sent=%d rcvd=%d lost=%d p50=%.2f ms p99=%.2f ms",
+                r.dataSent(), r.dataReceived(), r.dataLost(), r.dataDelayP50Ms(), r.dataDelayP99Ms());
     }
 
     static String progress(int second, WindowResult r) {

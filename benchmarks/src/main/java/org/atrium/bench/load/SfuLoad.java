@@ -12,11 +12,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The load against an Atrium server: synthetic participants in rooms, publishers sending
- * through one {@link Pacer}, and one thread sending everyone's periodic RTCP.
+ * through one {@link Pacer}, and one thread sending everyone's periodic RTCP. With
+ * {@code --data-rate}, two more threads send everyone's data messages and run their SCTP
+ * timers.
  */
 final class SfuLoad implements Load {
 
     private static final long REPORT_INTERVAL_MILLIS = 1000;
+    private static final long DATA_TICK_MILLIS = 5;
+    private static final int DATA_THREADS = 2;
 
     private final LoadOptions options;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -27,6 +31,8 @@ final class SfuLoad implements Load {
         thread.setDaemon(true);
         return thread;
     });
+    /** The data sender and every association's timers; null without data. */
+    private final ScheduledExecutorService dataThreads;
     private final List<SfuParticipant> participants = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private int subscribersPerRoom;
@@ -36,6 +42,16 @@ final class SfuLoad implements Load {
         this.probe = new ServerProbe(client, options.httpUri(), options.serverPid());
         reporter.scheduleAtFixedRate(this::sendReports, REPORT_INTERVAL_MILLIS, REPORT_INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
+        if (options.dataRate() > 0) {
+            dataThreads = Executors.newScheduledThreadPool(DATA_THREADS, runnable -> {
+                Thread thread = new Thread(runnable, "load-data");
+                thread.setDaemon(true);
+                return thread;
+            });
+            dataThreads.scheduleAtFixedRate(this::sendData, DATA_TICK_MILLIS, DATA_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            dataThreads = null;
+        }
     }
 
     @Override
@@ -91,7 +107,8 @@ final class SfuLoad implements Load {
             Joining join = joins.get(i);
             String room = options.roomPrefix() + "-" + join.room();
             try {
-                joined.add(SfuParticipant.join(room, join.name(), join.role(), pacer, options, client));
+                joined.add(SfuParticipant.join(room, join.name(), join.role(), pacer, options, client,
+                        dataThreads));
             } catch (Exception e) {
                 failures.add(room + "/" + join.name() + ": " + e);
             }
@@ -125,6 +142,17 @@ final class SfuLoad implements Load {
         }
     }
 
+    private void sendData() {
+        long now = System.nanoTime();
+        for (SfuParticipant participant : participants) {
+            try {
+                participant.sendData(now);
+            } catch (RuntimeException e) {
+                // One participant's failure must not stop the others' messages.
+            }
+        }
+    }
+
     @Override
     public LoadSnapshot snapshot() {
         LoadSnapshot.Builder builder = new LoadSnapshot.Builder();
@@ -149,6 +177,10 @@ final class SfuLoad implements Load {
     @Override
     public void close() {
         reporter.shutdownNow();
+        if (dataThreads != null) {
+            // Participants' associations end with them; a timer they still ask for is refused.
+            dataThreads.shutdownNow();
+        }
         pacer.close();
         // In parallel: each close waits for the server's close frame and the receive thread.
         ExecutorService closer = Executors.newFixedThreadPool(16);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.atrium.dtls.Fingerprint;
@@ -19,6 +20,7 @@ import org.atrium.rtp.RtcpFeedback;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.SenderReport;
+import org.atrium.sfu.client.PeerDataChannels;
 import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.transport.IceCandidate;
@@ -31,7 +33,8 @@ import org.atrium.srtp.SrtpSession;
  * signaling WebSocket, answers every offer, connects ICE, DTLS and SRTP with a
  * {@link WebRtcPeer}, publishes synthetic audio and video if it is a publisher, measures
  * everything it receives, and sends the RTCP a browser sends (Sender and Receiver Reports
- * about once a second, NACK, PLI).
+ * about once a second, NACK, PLI). With {@code --data-rate}, it also sends and receives
+ * data-channel messages ({@link DataTraffic}).
  */
 final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Feedback, AutoCloseable {
 
@@ -50,6 +53,8 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     private final Role role;
     private final Pacer pacer;
     private final LoadOptions options;
+    /** The association timers of every participant's data channels; null without data. */
+    private final ScheduledExecutorService dataTimers;
     private final WebRtcPeer peer;
     private final SignalingConnection signaling;
     private final Map<Long, Long> rtxToMedia = new ConcurrentHashMap<>();
@@ -64,6 +69,8 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     private volatile AudioStream audio;
     /** The single stream, or the simulcast encodings lowest first; empty before connecting. */
     private volatile VideoStream[] videos = new VideoStream[0];
+    /** The data-channel traffic once connected; null without data. */
+    private volatile DataTraffic data;
     /** The RIDs our answer sends video as; empty for one stream. */
     private volatile List<String> simulcastRids = List.of();
     private volatile boolean iceStarted;
@@ -71,12 +78,13 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     private volatile long plisReceived;
     private volatile long nacksReceived;
 
-    private SfuParticipant(String name, Role role, Pacer pacer, LoadOptions options, HttpClient client)
-            throws Exception {
+    private SfuParticipant(String name, Role role, Pacer pacer, LoadOptions options, HttpClient client,
+            ScheduledExecutorService dataTimers) throws Exception {
         this.name = name;
         this.role = role;
         this.pacer = pacer;
         this.options = options;
+        this.dataTimers = dataTimers;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         this.ownSsrc = random.nextLong(1, 1L << 32);
         this.publishing = new AnswerWriter.Publishing(role.audio() ? ownSsrc : -1,
@@ -94,10 +102,14 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         this.signaling = connection;
     }
 
-    /** Opens the WebSocket and sends {@code join}; the rest happens as the server's messages arrive. */
+    /**
+     * Opens the WebSocket and sends {@code join}; the rest happens as the server's messages arrive.
+     *
+     * @param dataTimers runs the data channels' timers when {@code --data-rate} is on, else null
+     */
     static SfuParticipant join(String room, String name, Role role, Pacer pacer, LoadOptions options,
-            HttpClient client) throws Exception {
-        SfuParticipant participant = new SfuParticipant(name, role, pacer, options, client);
+            HttpClient client, ScheduledExecutorService dataTimers) throws Exception {
+        SfuParticipant participant = new SfuParticipant(name, role, pacer, options, client, dataTimers);
         participant.signaling.send(participant.signaling.message("join").put("room", room).put("name", name));
         return participant;
     }
@@ -110,7 +122,7 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         return role;
     }
 
-    /** Waits until SRTP is up, then starts publishing. */
+    /** Waits until SRTP (and the data channels' association, with data) is up, then starts publishing. */
     void awaitConnected() throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
         while (!iceStarted) {
@@ -127,6 +139,17 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         }
         peer.awaitConnected(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (options.dataRate() > 0) {
+            PeerDataChannels channels = peer.dataChannels(dataTimers);
+            DataTraffic traffic = new DataTraffic(channels, options.dataRate(), options.dataSize());
+            channels.setListener(traffic);
+            if (!traffic.open()
+                    || !channels.awaitConnected(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                throw new TimeoutException(name + ": no data-channel association within " + CONNECT_TIMEOUT);
+            }
+            traffic.startAt(System.nanoTime() + random.nextLong(1_000_000_000L / options.dataRate()));
+            data = traffic;
+        }
         if (role.audio()) {
             AudioStream stream = new AudioStream(publishing.audioSsrc(), "0", extensionIds, transportSequence,
                     this::sendRtp, random.nextLong(), 20 + random.nextInt(60));
@@ -153,6 +176,14 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
             for (VideoStream stream : streams) {
                 pacer.add(stream, phase);
             }
+        }
+    }
+
+    /** Sends the data messages due at {@code now}; called by one thread. */
+    void sendData(long now) {
+        DataTraffic traffic = data;
+        if (traffic != null) {
+            traffic.sendDue(now);
         }
     }
 
@@ -358,6 +389,10 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         }
         snapshot.undecryptable += peer.undecryptableCount();
         stats.addTo(snapshot);
+        DataTraffic traffic = data;
+        if (traffic != null) {
+            traffic.addTo(snapshot);
+        }
     }
 
     long plisReceived() {

@@ -12,18 +12,28 @@ import java.util.Map;
  * @param serverForwardedPps the server's own count ({@code atrium_forwarded_packets_total})
  * @param cpuMicrosPerPacket server CPU time per forwarded packet (per received packet when
  *     the server's count is not available)
+ * @param dataSent data-channel messages sent in the window (each for the whole room)
+ * @param dataReceived data-channel messages received by all participants in the window
+ * @param dataLost gaps in each sender's sequence at each receiver: messages the SFU dropped
+ * @param dataSendRefused messages the sender's association did not queue (its buffer full)
  */
 record WindowResult(String target, double seconds, int publishers, int subscribers, double sentPps,
         double forwardedPps, double serverForwardedPps, double bitrateInMbps, double bitrateOutMbps,
         double lossPercent, double delayP50Ms, double delayP99Ms, double delayP999Ms, double delayMaxMs,
         double jitterMs, long retransmitted, long nacksSent, long plisSent, long keyframesSent, long undecryptable,
-        double serverCpuPercent, double cpuMicrosPerPacket) {
+        double serverCpuPercent, double cpuMicrosPerPacket, long dataSent, long dataReceived, long dataLost,
+        long dataSendRefused, long dataReceivedBytes, double dataDelayP50Ms, double dataDelayP99Ms,
+        double dataDelayMaxMs) {
 
     static WindowResult between(String target, LoadSnapshot start, LoadSnapshot end) {
         double seconds = (end.nanos() - start.nanos()) / 1e9;
         long[] delays = new long[DelayHistogram.BUCKETS];
         for (int i = 0; i < delays.length; i++) {
             delays[i] = end.delayCounts()[i] - start.delayCounts()[i];
+        }
+        long[] dataDelays = new long[DelayHistogram.BUCKETS];
+        for (int i = 0; i < dataDelays.length; i++) {
+            dataDelays[i] = end.dataDelayCounts()[i] - start.dataDelayCounts()[i];
         }
         long received = end.receivedPackets() - start.receivedPackets();
         long expected = end.expectedPackets() - start.expectedPackets();
@@ -43,7 +53,11 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
                 end.jitterMillisMean(), end.retransmittedPackets() - start.retransmittedPackets(),
                 end.nacksSent() - start.nacksSent(), end.plisSent() - start.plisSent(),
                 end.keyframesSent() - start.keyframesSent(), end.undecryptable() - start.undecryptable(),
-                100 * cpuSeconds / seconds, perPacket);
+                100 * cpuSeconds / seconds, perPacket, end.dataSent() - start.dataSent(),
+                end.dataReceived() - start.dataReceived(), end.dataLost() - start.dataLost(),
+                end.dataSendRefused() - start.dataSendRefused(), end.dataReceivedBytes() - start.dataReceivedBytes(),
+                DelayHistogram.quantile(dataDelays, 0.50) / 1000, DelayHistogram.quantile(dataDelays, 0.99) / 1000,
+                end.dataMaxDelayMicros() / 1000.0);
     }
 
     /** Within the limits the capacity search holds a step to. */
@@ -76,6 +90,14 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         json.put("undecryptable", undecryptable);
         json.put("serverCpuPercent", round(serverCpuPercent));
         json.put("cpuMicrosPerForwardedPacket", round(cpuMicrosPerPacket));
+        json.put("dataMessagesSent", dataSent);
+        json.put("dataMessagesReceived", dataReceived);
+        json.put("dataMessagesLost", dataLost);
+        json.put("dataSendRefused", dataSendRefused);
+        json.put("dataBytesReceived", dataReceivedBytes);
+        json.put("dataDelayP50Ms", round(dataDelayP50Ms));
+        json.put("dataDelayP99Ms", round(dataDelayP99Ms));
+        json.put("dataDelayMaxMs", round(dataDelayMaxMs));
         return json;
     }
 

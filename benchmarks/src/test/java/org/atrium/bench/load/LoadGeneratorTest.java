@@ -1,6 +1,7 @@
 package org.atrium.bench.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,6 +87,63 @@ class LoadGeneratorTest {
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("[   1s] sfu"), "a progress line each second:\n" + text);
         assertTrue(text.contains("p99.9 ms"), "the table:\n" + text);
+    }
+
+    @Test
+    void dataChannelMessagesReachEveryOtherParticipantInTheRoomWithoutLoss() throws Exception {
+        Path output = dir.resolve("data.json");
+        String[] args = {"--url", "ws://127.0.0.1:" + port + "/ws", "--rooms", "1", "--publishers", "1",
+            "--subscribers", "2", "--media", "audio", "--duration", "3", "--ramp-up", "0", "--settle", "1",
+            "--data-rate", "20", "--data-size", "300", "--output", output.toString()};
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        LoadGenerator generator = new LoadGenerator(LoadOptions.parse(args),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        generator.run(args);
+
+        WindowResult r = generator.results().get(0);
+        // Three participants send 20 messages/s each, every one for the two others.
+        double sent = 3 * 20 * r.seconds();
+        assertEquals(sent, r.dataSent(), 0.15 * sent, "sent");
+        assertEquals(2.0 * r.dataSent(), r.dataReceived(), 0.1 * 2 * r.dataSent(), "received");
+        assertEquals(0, r.dataLost(), "reliable channels on loopback");
+        assertEquals(0, r.dataSendRefused());
+        assertEquals(300L * r.dataReceived(), r.dataReceivedBytes(), "payload bytes, envelopes not counted");
+        assertTrue(r.dataDelayP50Ms() > 0 && r.dataDelayP99Ms() < 1000,
+                "delay " + r.dataDelayP50Ms() + " / " + r.dataDelayP99Ms());
+        assertTrue(r.dataDelayMaxMs() < 2000, "max delay " + r.dataDelayMaxMs());
+        // The media went on beside the data.
+        assertEquals(2 * r.sentPps(), r.forwardedPps(), 0.1 * r.sentPps(), "forwarded audio");
+
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        // The server counts each message once in and once per receiver out, over the whole run.
+        assertTrue(ServerProbe.sum(metrics, "atrium_data_messages_total") >= r.dataSent() + r.dataReceived(),
+                "the server's count");
+        // Only while the others join can a message find a receiver whose association is not up yet.
+        double droppedOtherwise = metrics.lines()
+                .filter(line -> line.startsWith("atrium_data_dropped_messages_total{")
+                        && !line.contains("reason=\"receiver_not_connected\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        assertEquals(0.0, droppedOtherwise, "nothing dropped for any other reason");
+
+        JsonNode result = SignalingConnection.JSON.readTree(output.toFile()).path("results").get(0);
+        assertEquals(r.dataReceived(), result.path("dataMessagesReceived").asLong());
+        assertTrue(result.path("dataDelayP99Ms").asDouble() > 0);
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("dat rcvd") && text.contains("d p99 ms"), "the table's data columns:\n" + text);
+        assertTrue(text.contains("data 20 msg/s of 300 B"), "the load described:\n" + text);
+    }
+
+    @Test
+    void dataOptionsAreBoundedAndOffByDefault() {
+        LoadOptions defaults = LoadOptions.parse(new String[0]);
+        assertEquals(0, defaults.dataRate());
+        assertEquals(200, defaults.dataSize());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--data-rate", "1001"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--data-size", "15"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--data-size", "65537"}));
+        assertEquals(1000, LoadOptions.parse(new String[] {"--data-rate", "1000"}).dataRate());
     }
 
     @Test
