@@ -223,7 +223,7 @@ public final class PeerDataChannels implements AutoCloseable {
     }
 
     /** Closes a channel by resetting its stream (after its queued messages). */
-    public void close(String label) {
+    public void closeChannel(String label) {
         synchronized (lock) {
             Integer stream = streamOf(label);
             if (stream != null && !closed) {

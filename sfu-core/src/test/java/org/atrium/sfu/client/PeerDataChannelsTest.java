@@ -190,7 +190,7 @@ class PeerDataChannelsTest {
     void closingTheChannelClosesItOnBothSides() throws Exception {
         client.open("chat", ChannelOptions.reliable());
         assertTrue(server.awaitOpen("chat", WAIT));
-        client.close("chat");
+        client.closeChannel("chat");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while ((client.isOpen("chat") || server.isOpen("chat")) && System.nanoTime() < deadline) {
             Thread.sleep(10);
