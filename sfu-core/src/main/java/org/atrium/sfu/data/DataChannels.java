@@ -1,5 +1,6 @@
 package org.atrium.sfu.data;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.atrium.sctp.ChannelOptions;
 import org.atrium.sctp.DataChannelEndpoint;
@@ -87,6 +87,9 @@ public final class DataChannels {
     /** How often SCTP's own counters (drops, retransmissions) reach the metrics. */
     private static final long STATS_EVERY_MILLIS = 1000;
 
+    /** Verification tags, initial TSNs and cookie secrets must not be guessable; SecureRandom is thread-safe. */
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Object lock = new Object();
     private final DataChannelEndpoint endpoint;
     private final PacketOut out;
@@ -116,7 +119,7 @@ public final class DataChannels {
         this.metrics = metrics;
         this.events = events;
         this.bufferLimit = config.sendBufferLimit();
-        this.endpoint = new DataChannelEndpoint(config, dtlsClient, new Listener(), ThreadLocalRandom.current());
+        this.endpoint = new DataChannelEndpoint(config, dtlsClient, new Listener(), RANDOM);
     }
 
     private static long nowMillis() {
