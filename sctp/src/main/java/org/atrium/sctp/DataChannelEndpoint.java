@@ -45,7 +45,7 @@ public final class DataChannelEndpoint {
     private final SctpConfig config;
     private final boolean dtlsClient;
     private final DataChannelListener listener;
-    private final long[] drops = new long[SctpDropReason.values().length];
+    private final Drops drops = new Drops();
     private final SctpAssociation association;
     private final Map<Integer, Channel> channels = new HashMap<>();
     private long now;
@@ -195,10 +195,7 @@ public final class DataChannelEndpoint {
     }
 
     public SctpStats stats() {
-        SctpAssociation a = association;
-        return new SctpStats(a.packetsIn, a.bytesIn, a.packetsOut, a.bytesOut, a.messagesIn, a.messagesOut,
-            a.retransmissions(), a.fastRetransmits(), a.timeouts, SctpStats.dropMap(drops), a.cwnd(), a.rtoMillis(),
-            a.srttMillis(), a.peerWindow());
+        return association.stats();
     }
 
     SctpAssociation association() {
@@ -211,7 +208,7 @@ public final class DataChannelEndpoint {
     }
 
     private void drop(SctpDropReason reason) {
-        drops[reason.ordinal()]++;
+        drops.add(reason);
     }
 
     private void onDcep(int sid, byte[] m) {

@@ -46,7 +46,6 @@ final class SctpAssociation {
         SHUTDOWN_ACK_SENT, TERMINATED
     }
 
-    private static final long NONE = Long.MAX_VALUE;
     private static final int STREAMS = 65535;
     /** A message's fragment smaller than this waits for a fresh packet rather than filling a corner. */
     private static final int MIN_FRAGMENT = 128;
@@ -57,9 +56,9 @@ final class SctpAssociation {
     private final SctpConfig config;
     private final AssociationListener listener;
     private final RandomGenerator random;
-    private final long[] drops;
+    private final Drops drops;
     private final StateCookie cookies;
-    private final PacketBuilder out;
+    private final PacketSender packets;
     private final ChunkIterator chunks = new ChunkIterator();
     private final ParameterIterator params = new ParameterIterator();
     private final RtoEstimator rto;
@@ -85,19 +84,16 @@ final class SctpAssociation {
     private boolean flushing;
     private boolean flushAgain;
 
-    private long t1 = NONE;
-    private long t1Duration;
-    private int t1Count;
-    private long t3 = NONE;
-    private long delayedAck = NONE;
-    private long heartbeatAt = NONE;
-    private long heartbeatAckBy = NONE;
+    private final Timer t1 = new Timer();
+    private final Timer t3 = new Timer();
+    private final Timer delayedAckTimer = new Timer();
+    private final Timer heartbeatTimer = new Timer();
+    private final Timer heartbeatAckTimer = new Timer();
+    private final Timer t2 = new Timer();
+    private final Timer reconfigTimer = new Timer();
+    private final Timer[] timers = {t1, t3, delayedAckTimer, heartbeatTimer, heartbeatAckTimer, t2, reconfigTimer};
     private long heartbeatNonce;
     private final byte[] heartbeatInfo = new byte[HEARTBEAT_INFO_LENGTH];
-    private long t2 = NONE;
-    private long t2Duration;
-    private int t2Count;
-    private long reconfigAt = NONE;
 
     private double initTokens;
     private long initTokensAt = Long.MIN_VALUE;
@@ -116,15 +112,13 @@ final class SctpAssociation {
     private int parsedCookieOffset;
     private int parsedCookieLength;
 
-    long packetsIn;
-    long bytesIn;
-    long packetsOut;
-    long bytesOut;
-    long messagesIn;
-    long messagesOut;
-    long timeouts;
+    private long packetsIn;
+    private long bytesIn;
+    private long messagesIn;
+    private long messagesOut;
+    private long timeouts;
 
-    SctpAssociation(SctpConfig config, AssociationListener listener, RandomGenerator random, long[] drops) {
+    SctpAssociation(SctpConfig config, AssociationListener listener, RandomGenerator random, Drops drops) {
         this.config = config;
         this.listener = listener;
         this.random = random;
@@ -132,7 +126,7 @@ final class SctpAssociation {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.cookies = new StateCookie(secret);
-        this.out = new PacketBuilder(config.maxPacketSize(), config.localPort(), config.remotePort());
+        this.packets = new PacketSender(config, listener::sendPacket);
         this.rto = new RtoEstimator(config);
         this.sendQueue = new SendQueue(config.sendBufferLimit(), listener);
         this.tx = new OutstandingData(config.maxPacketSize(), rto, sendQueue);
@@ -198,8 +192,8 @@ final class SctpAssociation {
         return state == State.ESTABLISHED || state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED;
     }
 
-    void drop(SctpDropReason reason) {
-        drops[reason.ordinal()]++;
+    private void drop(SctpDropReason reason) {
+        drops.add(reason);
     }
 
     // ---------------------------------------------------------------- host calls
@@ -211,9 +205,7 @@ final class SctpAssociation {
         myTag = nonZeroTag();
         myInitialTsn = random.nextInt();
         state = State.COOKIE_WAIT;
-        t1Duration = config.rtoInitialMillis();
-        t1Count = 0;
-        t1 = nowMillis + t1Duration;
+        t1.start(nowMillis, config.rtoInitialMillis());
         sendInit();
     }
 
@@ -291,9 +283,9 @@ final class SctpAssociation {
             if (text.length > MAX_ABORT_REASON) {
                 text = Arrays.copyOf(text, MAX_ABORT_REASON);
             }
-            out.begin(peerTag);
-            out.advance(AbortChunk.write(out.buffer(), out.position(), false, ErrorCause.USER_INITIATED_ABORT, text));
-            transmit();
+            PacketBuilder p = packets.begin(peerTag);
+            p.advance(AbortChunk.write(p.buffer(), p.position(), false, ErrorCause.USER_INITIATED_ABORT, text));
+            packets.send();
         }
         terminate(reason);
     }
@@ -304,16 +296,20 @@ final class SctpAssociation {
         }
         hadPeer = hasPeer();
         state = State.TERMINATED;
-        t1 = t3 = delayedAck = heartbeatAt = heartbeatAckBy = t2 = reconfigAt = NONE;
+        for (Timer t : timers) {
+            t.stop();
+        }
         listener.onClosed(reason);
     }
 
     long nextTimeoutMillis() {
-        if (state == State.TERMINATED) {
-            return NONE;
+        long next = Timer.NONE;
+        if (state != State.TERMINATED) {
+            for (Timer t : timers) {
+                next = Math.min(next, t.deadline());
+            }
         }
-        return Math.min(Math.min(Math.min(t1, t3), Math.min(delayedAck, heartbeatAt)),
-            Math.min(Math.min(heartbeatAckBy, t2), reconfigAt));
+        return next;
     }
 
     void handleTimeout(long nowMillis) {
@@ -322,26 +318,26 @@ final class SctpAssociation {
         }
         depth++;
         try {
-            if (t1 <= nowMillis) {
+            if (t1.isDue(nowMillis)) {
                 onT1(nowMillis);
             }
-            if (state != State.TERMINATED && t3 <= nowMillis) {
+            if (state != State.TERMINATED && t3.isDue(nowMillis)) {
                 onT3(nowMillis);
             }
-            if (delayedAck <= nowMillis) {
-                delayedAck = NONE;
+            if (delayedAckTimer.isDue(nowMillis)) {
+                delayedAckTimer.stop();
                 sackNow = true;
             }
-            if (state != State.TERMINATED && heartbeatAckBy <= nowMillis) {
+            if (state != State.TERMINATED && heartbeatAckTimer.isDue(nowMillis)) {
                 onHeartbeatLost(nowMillis);
             }
-            if (state != State.TERMINATED && heartbeatAt <= nowMillis) {
+            if (state != State.TERMINATED && heartbeatTimer.isDue(nowMillis)) {
                 sendHeartbeat(nowMillis);
             }
-            if (state != State.TERMINATED && t2 <= nowMillis) {
+            if (state != State.TERMINATED && t2.isDue(nowMillis)) {
                 onT2(nowMillis);
             }
-            if (state != State.TERMINATED && reconfigAt <= nowMillis) {
+            if (state != State.TERMINATED && reconfigTimer.isDue(nowMillis)) {
                 onReconfigTimer();
             }
         } finally {
@@ -416,8 +412,8 @@ final class SctpAssociation {
                 sackPending = true;
                 if (hadGaps || rx.hasGaps() || rx.hasDuplicates() || ++packetsSinceSack >= 2) {
                     sackNow = true;
-                } else if (delayedAck == NONE) {
-                    delayedAck = nowMillis + Math.min(config.delayedAckMillis(), rto.rto() / 2);
+                } else {
+                    delayedAckTimer.startIfStopped(nowMillis, Math.min(config.delayedAckMillis(), rto.rto() / 2));
                 }
             }
         } finally {
@@ -437,10 +433,7 @@ final class SctpAssociation {
             || Chunk.type(b, off + SctpPacket.HEADER_LENGTH) != ChunkType.SHUTDOWN_ACK) {
             return;
         }
-        out.begin(myTag);
-        out.advance(Chunk.writeHeader(out.buffer(), out.position(), ChunkType.SHUTDOWN_COMPLETE, AbortChunk.FLAG_T,
-            Chunk.HEADER_LENGTH));
-        transmit();
+        packets.sendHeaderOnly(myTag, ChunkType.SHUTDOWN_COMPLETE, AbortChunk.FLAG_T);
     }
 
     /** RFC 9260 8.5 and 8.5.1: which verification tag a packet must carry. */
@@ -557,17 +550,17 @@ final class SctpAssociation {
         StateCookie.Contents cookie = new StateCookie.Contents(nowMillis, ackTag, InitChunk.initiateTag(b, c), ackTsn,
             InitChunk.initialTsn(b, c), InitChunk.advertisedWindow(b, c), InitChunk.outboundStreams(b, c),
             InitChunk.inboundStreams(b, c), parsedForwardTsn, parsedReconfig);
-        out.begin(InitChunk.initiateTag(b, c));
-        byte[] o = out.buffer();
-        int at = out.position();
+        PacketBuilder p = packets.begin(InitChunk.initiateTag(b, c));
+        byte[] o = p.buffer();
+        int at = p.position();
         int n = InitChunk.writeFixed(o, at, ChunkType.INIT_ACK, ackTag, config.receiveWindow(), STREAMS, STREAMS, ackTsn);
         n += writeExtensionParameters(o, at + n);
         n += Parameter.writeHeader(o, at + n, Parameter.STATE_COOKIE, Parameter.HEADER_LENGTH + StateCookie.LENGTH);
         cookies.write(o, at + n, cookie);
         n += StateCookie.LENGTH;
         Chunk.setLength(o, at, n);
-        out.advance(n);
-        transmit();
+        p.advance(n);
+        packets.send();
     }
 
     private boolean takeInitToken(long nowMillis) {
@@ -626,9 +619,7 @@ final class SctpAssociation {
         setPeer(InitChunk.initiateTag(b, c), InitChunk.initialTsn(b, c), InitChunk.advertisedWindow(b, c),
             InitChunk.outboundStreams(b, c), InitChunk.inboundStreams(b, c), parsedForwardTsn, parsedReconfig);
         state = State.COOKIE_ECHOED;
-        t1Duration = config.rtoInitialMillis();
-        t1Count = 0;
-        t1 = nowMillis + t1Duration;
+        t1.start(nowMillis, config.rtoInitialMillis());
         sendCookieEcho();
         return true;
     }
@@ -709,10 +700,10 @@ final class SctpAssociation {
 
     private void establish(long nowMillis) {
         state = State.ESTABLISHED;
-        t1 = NONE;
+        t1.stop();
         cookieToEcho = null;
         errorCount = 0;
-        heartbeatAt = nowMillis + config.heartbeatIntervalMillis();
+        heartbeatTimer.start(nowMillis, config.heartbeatIntervalMillis());
         listener.onConnected();
     }
 
@@ -735,9 +726,13 @@ final class SctpAssociation {
         }
         if (result == OutstandingData.SACK_ADVANCED) {
             errorCount = 0;
-            t3 = tx.isEmpty() ? NONE : nowMillis + rto.rto();
+            if (tx.isEmpty()) {
+                t3.stop();
+            } else {
+                t3.start(nowMillis, rto.rto());
+            }
         } else if (tx.isEmpty()) {
-            t3 = NONE;
+            t3.stop();
         }
         checkForwardTsn();
     }
@@ -758,10 +753,10 @@ final class SctpAssociation {
             drop(SctpDropReason.UNEXPECTED_CHUNK);
             return;
         }
-        out.begin(peerTag);
-        out.advance(HeartbeatChunk.write(out.buffer(), out.position(), ChunkType.HEARTBEAT_ACK, b,
+        PacketBuilder p = packets.begin(peerTag);
+        p.advance(HeartbeatChunk.write(p.buffer(), p.position(), ChunkType.HEARTBEAT_ACK, b,
             HeartbeatChunk.infoOffset(c), HeartbeatChunk.infoLength(b, c)));
-        transmit();
+        packets.send();
     }
 
     private void onHeartbeatAck(byte[] b, int c, int len, long nowMillis) {
@@ -770,32 +765,32 @@ final class SctpAssociation {
             return;
         }
         int info = HeartbeatChunk.infoOffset(c);
-        if (heartbeatAckBy == NONE || HeartbeatChunk.infoLength(b, c) != HEARTBEAT_INFO_LENGTH
+        if (!heartbeatAckTimer.isRunning() || HeartbeatChunk.infoLength(b, c) != HEARTBEAT_INFO_LENGTH
             || Bytes.i64(b, info + 8) != heartbeatNonce) {
             return; // late or not ours: nothing to learn from it
         }
-        heartbeatAckBy = NONE;
+        heartbeatAckTimer.stop();
         errorCount = 0;
         rto.observe(nowMillis - Bytes.i64(b, info));
     }
 
     private void sendHeartbeat(long nowMillis) {
-        heartbeatAt = nowMillis + config.heartbeatIntervalMillis();
-        if (state != State.ESTABLISHED || heartbeatAckBy != NONE) {
+        heartbeatTimer.start(nowMillis, config.heartbeatIntervalMillis());
+        if (state != State.ESTABLISHED || heartbeatAckTimer.isRunning()) {
             return;
         }
         heartbeatNonce = random.nextLong();
         Bytes.put64(heartbeatInfo, 0, nowMillis);
         Bytes.put64(heartbeatInfo, 8, heartbeatNonce);
-        out.begin(peerTag);
-        out.advance(HeartbeatChunk.write(out.buffer(), out.position(), ChunkType.HEARTBEAT, heartbeatInfo, 0,
+        PacketBuilder p = packets.begin(peerTag);
+        p.advance(HeartbeatChunk.write(p.buffer(), p.position(), ChunkType.HEARTBEAT, heartbeatInfo, 0,
             HEARTBEAT_INFO_LENGTH));
-        transmit();
-        heartbeatAckBy = nowMillis + rto.rto();
+        packets.send();
+        heartbeatAckTimer.start(nowMillis, rto.rto());
     }
 
     private void onHeartbeatLost(long nowMillis) {
-        heartbeatAckBy = NONE;
+        heartbeatAckTimer.stop();
         timeouts++;
         if (++errorCount > config.maxRetransmissions()) {
             terminate("too many retransmissions");
@@ -803,7 +798,7 @@ final class SctpAssociation {
         }
         rto.backoff();
         // Probe again after this RTO rather than a whole interval, so a silent peer is found.
-        heartbeatAt = nowMillis;
+        heartbeatTimer.start(nowMillis, 0);
     }
 
     private void onAbort(byte[] b, int c, int len) {
@@ -841,10 +836,7 @@ final class SctpAssociation {
 
     private void onShutdownAck() {
         if (state == State.SHUTDOWN_SENT || state == State.SHUTDOWN_ACK_SENT) {
-            out.begin(peerTag);
-            out.advance(Chunk.writeHeader(out.buffer(), out.position(), ChunkType.SHUTDOWN_COMPLETE, 0,
-                Chunk.HEADER_LENGTH));
-            transmit();
+            packets.sendHeaderOnly(peerTag, ChunkType.SHUTDOWN_COMPLETE, 0);
             terminate("shutdown");
         } else {
             drop(SctpDropReason.UNEXPECTED_CHUNK);
@@ -919,10 +911,10 @@ final class SctpAssociation {
                     }
                     switch (resets.onResponse(b, p)) {
                         case StreamResets.FINISHED -> {
-                            reconfigAt = NONE;
+                            reconfigTimer.stop();
                             errorCount = 0;
                         }
-                        case StreamResets.RETRY_LATER -> reconfigAt = nowMillis + rto.rto();
+                        case StreamResets.RETRY_LATER -> reconfigTimer.start(nowMillis, rto.rto());
                         default -> {
                         }
                     }
@@ -944,7 +936,7 @@ final class SctpAssociation {
     }
 
     private void onReconfigTimer() {
-        reconfigAt = NONE;
+        reconfigTimer.stop();
         if (!resets.inFlight()) {
             return;
         }
@@ -958,13 +950,13 @@ final class SctpAssociation {
         }
     }
 
-    private void writeReconfig(long nowMillis) {
+    private void writeReconfig(PacketBuilder p, long nowMillis) {
         boolean request = resets.requestDue();
-        int n = resets.write(out.buffer(), out.position(), out.room());
+        int n = resets.write(p.buffer(), p.position(), p.room());
         if (n > 0) {
-            out.advance(n);
+            p.advance(n);
             if (request) {
-                reconfigAt = nowMillis + rto.rto();
+                reconfigTimer.start(nowMillis, rto.rto());
             }
         }
     }
@@ -972,17 +964,15 @@ final class SctpAssociation {
     // ---------------------------------------------------------------- timers
 
     private void onT1(long nowMillis) {
-        t1 = NONE;
+        t1.stop();
         if (state != State.COOKIE_WAIT && state != State.COOKIE_ECHOED) {
             return;
         }
         timeouts++;
-        if (++t1Count > config.maxInitRetransmissions()) {
+        if (!t1.restartBackedOff(nowMillis, config.rtoMaxMillis(), config.maxInitRetransmissions())) {
             terminate("connect timed out");
             return;
         }
-        t1Duration = Math.min(2 * t1Duration, config.rtoMaxMillis());
-        t1 = nowMillis + t1Duration;
         if (state == State.COOKIE_WAIT) {
             sendInit();
         } else {
@@ -991,7 +981,7 @@ final class SctpAssociation {
     }
 
     private void onT3(long nowMillis) {
-        t3 = NONE;
+        t3.stop();
         if (tx.isEmpty()) {
             return;
         }
@@ -1006,21 +996,17 @@ final class SctpAssociation {
     }
 
     private void startT2(long nowMillis) {
-        t3 = NONE;
-        t2Count = 0;
-        t2Duration = rto.rto();
-        t2 = nowMillis + t2Duration;
+        t3.stop();
+        t2.start(nowMillis, rto.rto());
     }
 
     private void onT2(long nowMillis) {
-        t2 = NONE;
+        t2.stop();
         timeouts++;
-        if (++t2Count > config.maxRetransmissions()) {
+        if (!t2.restartBackedOff(nowMillis, config.rtoMaxMillis(), config.maxRetransmissions())) {
             terminate("shutdown timed out");
             return;
         }
-        t2Duration = Math.min(2 * t2Duration, config.rtoMaxMillis());
-        t2 = nowMillis + t2Duration;
         if (state == State.SHUTDOWN_SENT) {
             sendShutdown();
         } else if (state == State.SHUTDOWN_ACK_SENT) {
@@ -1031,14 +1017,14 @@ final class SctpAssociation {
     // ---------------------------------------------------------------- send
 
     private void sendInit() {
-        out.begin(0);
-        byte[] o = out.buffer();
-        int at = out.position();
+        PacketBuilder p = packets.begin(0);
+        byte[] o = p.buffer();
+        int at = p.position();
         int n = InitChunk.writeFixed(o, at, ChunkType.INIT, myTag, config.receiveWindow(), STREAMS, STREAMS, myInitialTsn);
         n += writeExtensionParameters(o, at + n);
         Chunk.setLength(o, at, n);
-        out.advance(n);
-        transmit();
+        p.advance(n);
+        packets.send();
     }
 
     /** Supported Extensions (FORWARD TSN, RE-CONFIG) then Forward-TSN-Supported: 12 bytes, no trailing padding. */
@@ -1049,28 +1035,19 @@ final class SctpAssociation {
     }
 
     private void sendCookieEcho() {
-        out.begin(peerTag);
-        out.advance(CookieEchoChunk.write(out.buffer(), out.position(), cookieToEcho, 0, cookieToEcho.length));
-        transmit();
+        PacketBuilder p = packets.begin(peerTag);
+        p.advance(CookieEchoChunk.write(p.buffer(), p.position(), cookieToEcho, 0, cookieToEcho.length));
+        packets.send();
     }
 
     private void sendShutdown() {
-        out.begin(peerTag);
-        out.advance(ShutdownChunk.write(out.buffer(), out.position(), rx.cumulative()));
-        transmit();
+        PacketBuilder p = packets.begin(peerTag);
+        p.advance(ShutdownChunk.write(p.buffer(), p.position(), rx.cumulative()));
+        packets.send();
     }
 
     private void sendShutdownAck() {
-        out.begin(peerTag);
-        out.advance(Chunk.writeHeader(out.buffer(), out.position(), ChunkType.SHUTDOWN_ACK, 0, Chunk.HEADER_LENGTH));
-        transmit();
-    }
-
-    private void transmit() {
-        int n = out.finish();
-        packetsOut++;
-        bytesOut += n;
-        listener.sendPacket(out.buffer(), 0, n);
+        packets.sendHeaderOnly(peerTag, ChunkType.SHUTDOWN_ACK, 0);
     }
 
     /**
@@ -1100,35 +1077,35 @@ final class SctpAssociation {
         boolean sendData = dataSendable();
         boolean fastRetransmit = tx.takeFastRetransmit();
         while (state != State.TERMINATED) {
-            out.begin(peerTag);
-            byte[] o = out.buffer();
+            PacketBuilder p = packets.begin(peerTag);
+            byte[] o = p.buffer();
             if (cookieAckDue) {
-                out.advance(Chunk.writeHeader(o, out.position(), ChunkType.COOKIE_ACK, 0, Chunk.HEADER_LENGTH));
+                p.advance(Chunk.writeHeader(o, p.position(), ChunkType.COOKIE_ACK, 0, Chunk.HEADER_LENGTH));
                 cookieAckDue = false;
             }
             boolean dataWaiting = sendData && (tx.hasRetransmissions() || !sendQueue.isEmpty());
             if (sackNow || (sackPending && dataWaiting)) {
                 long window = Math.max(0, config.receiveWindow() - reassembly.held());
-                out.advance(rx.writeSack(o, out.position(), out.room(), window));
+                p.advance(rx.writeSack(o, p.position(), p.room(), window));
                 sackNow = false;
                 sackPending = false;
                 packetsSinceSack = 0;
-                delayedAck = NONE;
+                delayedAckTimer.stop();
             }
             if (forwardTsnDue) {
-                writeForwardTsn();
+                writeForwardTsn(p);
             }
-            writeReconfig(nowMillis);
+            writeReconfig(p, nowMillis);
             boolean wroteData = false;
             if (sendData) {
-                wroteData = writeRetransmissions(nowMillis, fastRetransmit);
+                wroteData = writeRetransmissions(p, nowMillis, fastRetransmit);
                 fastRetransmit = false;
-                wroteData |= writeNewData(nowMillis);
+                wroteData |= writeNewData(p, nowMillis);
             }
-            if (out.isEmpty()) {
+            if (p.isEmpty()) {
                 break;
             }
-            transmit();
+            packets.send();
             if (!wroteData) {
                 break;
             }
@@ -1136,8 +1113,8 @@ final class SctpAssociation {
         if (state == State.TERMINATED) {
             return;
         }
-        if (sendData && !tx.isEmpty() && t3 == NONE) {
-            t3 = nowMillis + rto.rto(); // also resends a FORWARD TSN that only abandoned chunks wait for
+        if (sendData && !tx.isEmpty()) {
+            t3.startIfStopped(nowMillis, rto.rto()); // also resends a FORWARD TSN that only abandoned chunks wait for
         }
         if ((state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED) && sendQueue.isEmpty()
             && tx.isEmpty()) {
@@ -1152,43 +1129,41 @@ final class SctpAssociation {
         }
     }
 
-    private void writeForwardTsn() {
+    private void writeForwardTsn(PacketBuilder p) {
         int point = tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount);
         int n = forwardCount[0];
         if (!lt(tx.cumulativeAck(), point)) {
             forwardTsnDue = false;
             return;
         }
-        if (out.room() < ForwardTsnChunk.FIXED_LENGTH + 4 * n) {
+        if (p.room() < ForwardTsnChunk.FIXED_LENGTH + 4 * n) {
             return;
         }
-        out.advance(ForwardTsnChunk.write(out.buffer(), out.position(), point, forwardStreams, forwardSsns, n));
+        p.advance(ForwardTsnChunk.write(p.buffer(), p.position(), point, forwardStreams, forwardSsns, n));
         forwardTsnDue = false;
     }
 
-    private boolean writeRetransmissions(long nowMillis, boolean fastRetransmit) {
+    private boolean writeRetransmissions(PacketBuilder p, long nowMillis, boolean fastRetransmit) {
         boolean wrote = false;
         while (tx.hasRetransmissions() && (fastRetransmit || tx.flight() < tx.cwnd())) {
-            OutstandingData.Sent s = tx.nextRetransmission(out.room() - DataChunk.HEADER_LENGTH);
+            OutstandingData.Sent s = tx.nextRetransmission(p.room() - DataChunk.HEADER_LENGTH);
             if (s == null) {
                 break;
             }
             OutgoingMessage m = s.message;
-            out.advance(DataChunk.write(out.buffer(), out.position(), s.flags, s.tsn, m.streamId, m.ssn, m.ppid,
+            p.advance(DataChunk.write(p.buffer(), p.position(), s.flags, s.tsn, m.streamId, m.ssn, m.ppid,
                 m.data, s.offset, s.length));
             tx.retransmitted(s, nowMillis);
             wrote = true;
-            if (t3 == NONE) {
-                t3 = nowMillis + rto.rto();
-            }
+            t3.startIfStopped(nowMillis, rto.rto());
         }
         return wrote;
     }
 
-    private boolean writeNewData(long nowMillis) {
+    private boolean writeNewData(PacketBuilder p, long nowMillis) {
         boolean wrote = false;
         while (true) {
-            int room = out.room() - DataChunk.HEADER_LENGTH;
+            int room = p.room() - DataChunk.HEADER_LENGTH;
             if (room <= 0) {
                 break;
             }
@@ -1202,7 +1177,7 @@ final class SctpAssociation {
                 continue;
             }
             int n = Math.min(m.remaining(), room);
-            if (n < m.remaining() && n < MIN_FRAGMENT && !out.isEmpty()) {
+            if (n < m.remaining() && n < MIN_FRAGMENT && !p.isEmpty()) {
                 break;
             }
             if (!tx.canSend(n)) {
@@ -1212,13 +1187,11 @@ final class SctpAssociation {
                 | (m.unordered ? DataChunk.FLAG_UNORDERED : 0);
             int offset = m.fragmented;
             int tsn = tx.add(m, offset, n, flags, nowMillis);
-            out.advance(DataChunk.write(out.buffer(), out.position(), flags, tsn, m.streamId, m.unordered ? 0 : m.ssn,
+            p.advance(DataChunk.write(p.buffer(), p.position(), flags, tsn, m.streamId, m.unordered ? 0 : m.ssn,
                 m.ppid, m.data, offset, n));
             sendQueue.fragmented(m, n);
             wrote = true;
-            if (t3 == NONE) {
-                t3 = nowMillis + rto.rto();
-            }
+            t3.startIfStopped(nowMillis, rto.rto());
         }
         return wrote;
     }
@@ -1233,16 +1206,10 @@ final class SctpAssociation {
 
     // ---------------------------------------------------------------- stats
 
-    long cwnd() {
-        return tx.cwnd();
-    }
-
-    long rtoMillis() {
-        return rto.rto();
-    }
-
-    long srttMillis() {
-        return rto.srtt();
+    SctpStats stats() {
+        return new SctpStats(packetsIn, bytesIn, packets.packets(), packets.bytes(), messagesIn, messagesOut,
+            tx.retransmissions, tx.fastRetransmits, timeouts, drops.snapshot(), tx.cwnd(), rto.rto(), rto.srtt(),
+            tx.peerWindow());
     }
 
     long peerWindow() {
@@ -1252,13 +1219,5 @@ final class SctpAssociation {
     /** Bytes held for reassembly and in-order delivery. */
     long receiveBuffered() {
         return reassembly.held();
-    }
-
-    long retransmissions() {
-        return tx.retransmissions;
-    }
-
-    long fastRetransmits() {
-        return tx.fastRetransmits;
     }
 }
