@@ -49,8 +49,6 @@ final class SctpAssociation {
     private static final int STREAMS = 65535;
     /** A message's fragment smaller than this waits for a fresh packet rather than filling a corner. */
     private static final int MIN_FRAGMENT = 128;
-    /** Heartbeat info: the send time and a nonce, 8 bytes each. */
-    private static final int HEARTBEAT_INFO_LENGTH = 16;
     private static final int MAX_ABORT_REASON = 128;
 
     private final SctpConfig config;
@@ -67,6 +65,7 @@ final class SctpAssociation {
     private final ReceivedTsns rx = new ReceivedTsns();
     private final Reassembly reassembly;
     private final StreamResets resets;
+    private final Heartbeat heartbeat;
 
     private State state = State.CLOSED;
     private int myTag;
@@ -92,8 +91,6 @@ final class SctpAssociation {
     private final Timer t2 = new Timer();
     private final Timer reconfigTimer = new Timer();
     private final Timer[] timers = {t1, t3, delayedAckTimer, heartbeatTimer, heartbeatAckTimer, t2, reconfigTimer};
-    private long heartbeatNonce;
-    private final byte[] heartbeatInfo = new byte[HEARTBEAT_INFO_LENGTH];
 
     private double initTokens;
     private long initTokensAt = Long.MIN_VALUE;
@@ -128,6 +125,7 @@ final class SctpAssociation {
         this.cookies = new StateCookie(secret);
         this.packets = new PacketSender(config, listener::sendPacket);
         this.rto = new RtoEstimator(config);
+        this.heartbeat = new Heartbeat(config, random, rto, packets, heartbeatTimer, heartbeatAckTimer);
         this.sendQueue = new SendQueue(config.sendBufferLimit(), listener);
         this.tx = new OutstandingData(config.maxPacketSize(), rto, sendQueue);
         this.reassembly = new Reassembly(config.maxMessageSize(), new Reassembly.Sink() {
@@ -194,6 +192,22 @@ final class SctpAssociation {
 
     private void drop(SctpDropReason reason) {
         drops.add(reason);
+    }
+
+    /** Passes {@code ok} on; a chunk that is not well formed is dropped and counted. */
+    private boolean wellFormed(boolean ok) {
+        if (!ok) {
+            drop(SctpDropReason.MALFORMED_CHUNK);
+        }
+        return ok;
+    }
+
+    /** Passes {@code ok} on; a chunk not expected in this state is dropped and counted. */
+    private boolean expected(boolean ok) {
+        if (!ok) {
+            drop(SctpDropReason.UNEXPECTED_CHUNK);
+        }
+        return ok;
     }
 
     // ---------------------------------------------------------------- host calls
@@ -329,10 +343,13 @@ final class SctpAssociation {
                 sackNow = true;
             }
             if (state != State.TERMINATED && heartbeatAckTimer.isDue(nowMillis)) {
-                onHeartbeatLost(nowMillis);
+                heartbeatAckTimer.stop();
+                if (countTimeout()) {
+                    heartbeat.onUnanswered(nowMillis);
+                }
             }
             if (state != State.TERMINATED && heartbeatTimer.isDue(nowMillis)) {
-                sendHeartbeat(nowMillis);
+                heartbeat.onIntervalTimer(nowMillis, state == State.ESTABLISHED, peerTag);
             }
             if (state != State.TERMINATED && t2.isDue(nowMillis)) {
                 onT2(nowMillis);
@@ -458,8 +475,16 @@ final class SctpAssociation {
                 return onInitAck(b, c, len, nowMillis);
             }
             case ChunkType.SACK -> onSack(b, c, len, nowMillis);
-            case ChunkType.HEARTBEAT -> onHeartbeat(b, c, len);
-            case ChunkType.HEARTBEAT_ACK -> onHeartbeatAck(b, c, len, nowMillis);
+            case ChunkType.HEARTBEAT -> {
+                if (wellFormed(heartbeat.isRequest(b, c, len)) && expected(hasPeer())) {
+                    heartbeat.answer(b, c, peerTag);
+                }
+            }
+            case ChunkType.HEARTBEAT_ACK -> {
+                if (wellFormed(HeartbeatChunk.is(b, c, len, ChunkType.HEARTBEAT_ACK)) && heartbeat.onAck(b, c, nowMillis)) {
+                    errorCount = 0;
+                }
+            }
             case ChunkType.ABORT -> {
                 onAbort(b, c, len);
                 return false;
@@ -703,7 +728,7 @@ final class SctpAssociation {
         t1.stop();
         cookieToEcho = null;
         errorCount = 0;
-        heartbeatTimer.start(nowMillis, config.heartbeatIntervalMillis());
+        heartbeat.start(nowMillis);
         listener.onConnected();
     }
 
@@ -741,64 +766,6 @@ final class SctpAssociation {
         if (peerForwardTsn && lt(tx.cumulativeAck(), tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount))) {
             forwardTsnDue = true;
         }
-    }
-
-    private void onHeartbeat(byte[] b, int c, int len) {
-        if (!HeartbeatChunk.is(b, c, len, ChunkType.HEARTBEAT)
-            || HeartbeatChunk.infoLength(b, c) + 8 > config.maxPacketSize() - SctpPacket.HEADER_LENGTH) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
-        if (!hasPeer()) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-            return;
-        }
-        PacketBuilder p = packets.begin(peerTag);
-        p.advance(HeartbeatChunk.write(p.buffer(), p.position(), ChunkType.HEARTBEAT_ACK, b,
-            HeartbeatChunk.infoOffset(c), HeartbeatChunk.infoLength(b, c)));
-        packets.send();
-    }
-
-    private void onHeartbeatAck(byte[] b, int c, int len, long nowMillis) {
-        if (!HeartbeatChunk.is(b, c, len, ChunkType.HEARTBEAT_ACK)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
-        int info = HeartbeatChunk.infoOffset(c);
-        if (!heartbeatAckTimer.isRunning() || HeartbeatChunk.infoLength(b, c) != HEARTBEAT_INFO_LENGTH
-            || Bytes.i64(b, info + 8) != heartbeatNonce) {
-            return; // late or not ours: nothing to learn from it
-        }
-        heartbeatAckTimer.stop();
-        errorCount = 0;
-        rto.observe(nowMillis - Bytes.i64(b, info));
-    }
-
-    private void sendHeartbeat(long nowMillis) {
-        heartbeatTimer.start(nowMillis, config.heartbeatIntervalMillis());
-        if (state != State.ESTABLISHED || heartbeatAckTimer.isRunning()) {
-            return;
-        }
-        heartbeatNonce = random.nextLong();
-        Bytes.put64(heartbeatInfo, 0, nowMillis);
-        Bytes.put64(heartbeatInfo, 8, heartbeatNonce);
-        PacketBuilder p = packets.begin(peerTag);
-        p.advance(HeartbeatChunk.write(p.buffer(), p.position(), ChunkType.HEARTBEAT, heartbeatInfo, 0,
-            HEARTBEAT_INFO_LENGTH));
-        packets.send();
-        heartbeatAckTimer.start(nowMillis, rto.rto());
-    }
-
-    private void onHeartbeatLost(long nowMillis) {
-        heartbeatAckTimer.stop();
-        timeouts++;
-        if (++errorCount > config.maxRetransmissions()) {
-            terminate("too many retransmissions");
-            return;
-        }
-        rto.backoff();
-        // Probe again after this RTO rather than a whole interval, so a silent peer is found.
-        heartbeatTimer.start(nowMillis, 0);
     }
 
     private void onAbort(byte[] b, int c, int len) {
@@ -941,12 +908,7 @@ final class SctpAssociation {
             return;
         }
         if (resets.onTimer()) {
-            timeouts++;
-            if (++errorCount > config.maxRetransmissions()) {
-                terminate("too many retransmissions");
-                return;
-            }
-            rto.backoff();
+            countTimeout();
         }
     }
 
@@ -962,6 +924,20 @@ final class SctpAssociation {
     }
 
     // ---------------------------------------------------------------- timers
+
+    /**
+     * Counts a timer that expired unanswered against the association (RFC 9260 8.1) and backs
+     * off the RTO; returns false when that was one too many and the association is over.
+     */
+    private boolean countTimeout() {
+        timeouts++;
+        if (++errorCount > config.maxRetransmissions()) {
+            terminate("too many retransmissions");
+            return false;
+        }
+        rto.backoff();
+        return true;
+    }
 
     private void onT1(long nowMillis) {
         t1.stop();
@@ -985,14 +961,10 @@ final class SctpAssociation {
         if (tx.isEmpty()) {
             return;
         }
-        timeouts++;
-        if (++errorCount > config.maxRetransmissions()) {
-            terminate("too many retransmissions");
-            return;
+        if (countTimeout()) {
+            tx.expireT3(nowMillis);
+            checkForwardTsn();
         }
-        rto.backoff();
-        tx.expireT3(nowMillis);
-        checkForwardTsn();
     }
 
     private void startT2(long nowMillis) {
