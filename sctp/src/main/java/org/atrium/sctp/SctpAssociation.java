@@ -16,7 +16,6 @@ import org.atrium.sctp.packet.DataChunk;
 import org.atrium.sctp.packet.ErrorCause;
 import org.atrium.sctp.packet.ForwardTsnChunk;
 import org.atrium.sctp.packet.HeartbeatChunk;
-import org.atrium.sctp.packet.InitChunk;
 import org.atrium.sctp.packet.OutgoingSsnResetRequest;
 import org.atrium.sctp.packet.PacketBuilder;
 import org.atrium.sctp.packet.Parameter;
@@ -26,7 +25,6 @@ import org.atrium.sctp.packet.ReconfigurationResponse;
 import org.atrium.sctp.packet.SackChunk;
 import org.atrium.sctp.packet.SctpPacket;
 import org.atrium.sctp.packet.ShutdownChunk;
-import org.atrium.sctp.packet.SupportedExtensions;
 
 /**
  * One SCTP association, sans I/O: packets in through {@link #receive}, out through the listener,
@@ -46,17 +44,15 @@ final class SctpAssociation {
         SHUTDOWN_ACK_SENT, TERMINATED
     }
 
-    private static final int STREAMS = 65535;
     /** A message's fragment smaller than this waits for a fresh packet rather than filling a corner. */
     private static final int MIN_FRAGMENT = 128;
     private static final int MAX_ABORT_REASON = 128;
 
     private final SctpConfig config;
     private final AssociationListener listener;
-    private final RandomGenerator random;
     private final Drops drops;
-    private final StateCookie cookies;
     private final PacketSender packets;
+    private final Handshake handshake;
     private final ChunkIterator chunks = new ChunkIterator();
     private final ParameterIterator params = new ParameterIterator();
     private final RtoEstimator rto;
@@ -71,11 +67,10 @@ final class SctpAssociation {
     private int myTag;
     private int peerTag;
     private int myInitialTsn;
-    private int outboundStreams = STREAMS;
-    private int inboundStreams = STREAMS;
+    private int outboundStreams = Handshake.STREAMS;
+    private int inboundStreams = Handshake.STREAMS;
     private boolean peerForwardTsn;
     private boolean peerReconfig;
-    private byte[] cookieToEcho;
     /** Whether the association had reached the peer before it ended (so a reflected answer is ours to give). */
     private boolean hadPeer;
     private int errorCount;
@@ -92,9 +87,6 @@ final class SctpAssociation {
     private final Timer reconfigTimer = new Timer();
     private final Timer[] timers = {t1, t3, delayedAckTimer, heartbeatTimer, heartbeatAckTimer, t2, reconfigTimer};
 
-    private double initTokens;
-    private long initTokensAt = Long.MIN_VALUE;
-
     private boolean sackNow;
     private boolean sackPending;
     private int packetsSinceSack;
@@ -103,11 +95,6 @@ final class SctpAssociation {
     private final int[] forwardStreams = new int[64];
     private final int[] forwardSsns = new int[64];
     private final int[] forwardCount = new int[1];
-
-    private boolean parsedForwardTsn;
-    private boolean parsedReconfig;
-    private int parsedCookieOffset;
-    private int parsedCookieLength;
 
     private long packetsIn;
     private long bytesIn;
@@ -118,12 +105,9 @@ final class SctpAssociation {
     SctpAssociation(SctpConfig config, AssociationListener listener, RandomGenerator random, Drops drops) {
         this.config = config;
         this.listener = listener;
-        this.random = random;
         this.drops = drops;
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        this.cookies = new StateCookie(secret);
         this.packets = new PacketSender(config, listener::sendPacket);
+        this.handshake = new Handshake(config, random, drops, packets);
         this.rto = new RtoEstimator(config);
         this.heartbeat = new Heartbeat(config, random, rto, packets, heartbeatTimer, heartbeatAckTimer);
         this.sendQueue = new SendQueue(config.sendBufferLimit(), listener);
@@ -216,11 +200,11 @@ final class SctpAssociation {
         if (state != State.CLOSED) {
             return;
         }
-        myTag = nonZeroTag();
-        myInitialTsn = random.nextInt();
+        myTag = handshake.newTag();
+        myInitialTsn = handshake.newInitialTsn();
         state = State.COOKIE_WAIT;
         t1.start(nowMillis, config.rtoInitialMillis());
-        sendInit();
+        handshake.sendInit(myTag, myInitialTsn);
     }
 
     SendStatus send(int streamId, int ppid, boolean unordered, int maxRetransmits, int lifetimeMillis,
@@ -470,7 +454,13 @@ final class SctpAssociation {
     /** Returns false when the rest of the packet is to be ignored. */
     private boolean onControl(byte[] b, int c, int len, int type, int tag, long nowMillis) {
         switch (type) {
-            case ChunkType.INIT -> onInit(b, c, len, nowMillis);
+            case ChunkType.INIT -> {
+                // Once the association is up an INIT would be a restart, which is not supported.
+                if (wellFormed(handshake.readInit(b, c, len))
+                    && expected(state == State.CLOSED || state == State.COOKIE_WAIT || state == State.COOKIE_ECHOED)) {
+                    handshake.answerInit(b, c, nowMillis, state != State.CLOSED, myTag, myInitialTsn);
+                }
+            }
             case ChunkType.INIT_ACK -> {
                 return onInitAck(b, c, len, nowMillis);
             }
@@ -552,87 +542,8 @@ final class SctpAssociation {
         return true;
     }
 
-    private void onInit(byte[] b, int c, int len, long nowMillis) {
-        if (!InitChunk.is(b, c, len, ChunkType.INIT) || InitChunk.initiateTag(b, c) == 0
-            || InitChunk.outboundStreams(b, c) == 0 || InitChunk.inboundStreams(b, c) == 0
-            || !readInitParameters(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
-        if (state != State.CLOSED && state != State.COOKIE_WAIT && state != State.COOKIE_ECHOED) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK); // a restart, which we do not support
-            return;
-        }
-        if (!takeInitToken(nowMillis)) {
-            drop(SctpDropReason.INIT_RATE_LIMITED);
-            return;
-        }
-        // RFC 9260 5.2.1: during our own setup, answer with our tag and TSN (INIT collision);
-        // otherwise a fresh tag and TSN that only the cookie remembers.
-        boolean fresh = state == State.CLOSED;
-        int ackTag = fresh ? nonZeroTag() : myTag;
-        int ackTsn = fresh ? random.nextInt() : myInitialTsn;
-        StateCookie.Contents cookie = new StateCookie.Contents(nowMillis, ackTag, InitChunk.initiateTag(b, c), ackTsn,
-            InitChunk.initialTsn(b, c), InitChunk.advertisedWindow(b, c), InitChunk.outboundStreams(b, c),
-            InitChunk.inboundStreams(b, c), parsedForwardTsn, parsedReconfig);
-        PacketBuilder p = packets.begin(InitChunk.initiateTag(b, c));
-        byte[] o = p.buffer();
-        int at = p.position();
-        int n = InitChunk.writeFixed(o, at, ChunkType.INIT_ACK, ackTag, config.receiveWindow(), STREAMS, STREAMS, ackTsn);
-        n += writeExtensionParameters(o, at + n);
-        n += Parameter.writeHeader(o, at + n, Parameter.STATE_COOKIE, Parameter.HEADER_LENGTH + StateCookie.LENGTH);
-        cookies.write(o, at + n, cookie);
-        n += StateCookie.LENGTH;
-        Chunk.setLength(o, at, n);
-        p.advance(n);
-        packets.send();
-    }
-
-    private boolean takeInitToken(long nowMillis) {
-        int rate = config.initAcksPerSecond();
-        if (initTokensAt == Long.MIN_VALUE) {
-            initTokens = rate;
-        } else {
-            initTokens = Math.min(rate, initTokens + Math.max(0, nowMillis - initTokensAt) * rate / 1000.0);
-        }
-        initTokensAt = nowMillis;
-        if (initTokens >= 1) {
-            initTokens -= 1;
-            return true;
-        }
-        return false;
-    }
-
-    private boolean readInitParameters(byte[] b, int c, int len) {
-        parsedForwardTsn = false;
-        parsedReconfig = false;
-        parsedCookieOffset = -1;
-        parsedCookieLength = 0;
-        params.reset(b, InitChunk.parametersOffset(c), len - InitChunk.FIXED_LENGTH);
-        while (params.next()) {
-            switch (params.type()) {
-                case Parameter.FORWARD_TSN_SUPPORTED -> parsedForwardTsn = true;
-                case Parameter.SUPPORTED_EXTENSIONS -> {
-                    parsedForwardTsn |= SupportedExtensions.lists(b, params.offset(), params.length(), ChunkType.FORWARD_TSN);
-                    parsedReconfig |= SupportedExtensions.lists(b, params.offset(), params.length(), ChunkType.RE_CONFIG);
-                }
-                case Parameter.STATE_COOKIE -> {
-                    parsedCookieOffset = params.valueOffset();
-                    parsedCookieLength = params.valueLength();
-                }
-                default -> {
-                }
-            }
-        }
-        return !params.malformed();
-    }
-
     private boolean onInitAck(byte[] b, int c, int len, long nowMillis) {
-        if (!InitChunk.is(b, c, len, ChunkType.INIT_ACK) || InitChunk.initiateTag(b, c) == 0
-            || InitChunk.outboundStreams(b, c) == 0 || InitChunk.inboundStreams(b, c) == 0
-            || !readInitParameters(b, c, len) || parsedCookieOffset < 0 || parsedCookieLength == 0
-            || parsedCookieLength > config.maxPacketSize() - SctpPacket.HEADER_LENGTH - Chunk.HEADER_LENGTH) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
+        if (!wellFormed(handshake.readInitAck(b, c, len))) {
             return false;
         }
         if (state != State.COOKIE_WAIT) {
@@ -640,44 +551,29 @@ final class SctpAssociation {
             // own INIT routinely arrives once the association is up.
             return false;
         }
-        cookieToEcho = Arrays.copyOfRange(b, parsedCookieOffset, parsedCookieOffset + parsedCookieLength);
-        setPeer(InitChunk.initiateTag(b, c), InitChunk.initialTsn(b, c), InitChunk.advertisedWindow(b, c),
-            InitChunk.outboundStreams(b, c), InitChunk.inboundStreams(b, c), parsedForwardTsn, parsedReconfig);
+        setPeer(handshake.takeInitAck(b, c, nowMillis, myTag, myInitialTsn));
         state = State.COOKIE_ECHOED;
         t1.start(nowMillis, config.rtoInitialMillis());
-        sendCookieEcho();
+        handshake.sendCookieEcho(peerTag);
         return true;
     }
 
-    private void setPeer(int tag, int initialTsn, long window, int outbound, int inbound, boolean forwardTsn,
-                         boolean reconfig) {
-        peerTag = tag;
-        outboundStreams = Math.min(STREAMS, inbound);
-        inboundStreams = Math.min(STREAMS, outbound);
-        peerForwardTsn = forwardTsn;
-        peerReconfig = reconfig;
-        rx.init(initialTsn);
-        tx.init(myInitialTsn, window, forwardTsn);
-        resets.init(myInitialTsn, initialTsn);
+    /** The peer as the handshake describes it, whichever side made the cookie. */
+    private void setPeer(StateCookie.Contents k) {
+        peerTag = k.peerTag();
+        outboundStreams = Math.min(Handshake.STREAMS, k.peerInboundStreams());
+        inboundStreams = Math.min(Handshake.STREAMS, k.peerOutboundStreams());
+        peerForwardTsn = k.forwardTsn();
+        peerReconfig = k.reconfig();
+        rx.init(k.peerInitialTsn());
+        tx.init(myInitialTsn, k.peerWindow(), k.forwardTsn());
+        resets.init(myInitialTsn, k.peerInitialTsn());
     }
 
     private boolean onCookieEcho(byte[] b, int c, int len, int tag, long nowMillis) {
-        if (!CookieEchoChunk.is(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return false;
-        }
-        StateCookie.Contents k = cookies.read(b, CookieEchoChunk.cookieOffset(c), CookieEchoChunk.cookieLength(b, c));
+        StateCookie.Contents k = wellFormed(CookieEchoChunk.is(b, c, len)) ? handshake.openCookie(b, c, tag, nowMillis)
+            : null;
         if (k == null) {
-            drop(SctpDropReason.COOKIE_BAD_SIGNATURE);
-            return false;
-        }
-        long age = nowMillis - k.createdMillis();
-        if (age > config.cookieLifetimeMillis() || age < -config.cookieLifetimeMillis()) {
-            drop(SctpDropReason.COOKIE_EXPIRED);
-            return false;
-        }
-        if (tag != k.myTag()) {
-            drop(SctpDropReason.BAD_VERIFICATION_TAG);
             return false;
         }
         switch (state) {
@@ -710,8 +606,7 @@ final class SctpAssociation {
 
     private void acceptCookie(StateCookie.Contents k, long nowMillis) {
         if (state != State.COOKIE_ECHOED || k.peerTag() != peerTag) {
-            setPeer(k.peerTag(), k.peerInitialTsn(), k.peerWindow(), k.peerOutboundStreams(), k.peerInboundStreams(),
-                k.forwardTsn(), k.reconfig());
+            setPeer(k);
         }
         cookieAckDue = true;
         establish(nowMillis);
@@ -726,7 +621,7 @@ final class SctpAssociation {
     private void establish(long nowMillis) {
         state = State.ESTABLISHED;
         t1.stop();
-        cookieToEcho = null;
+        handshake.established();
         errorCount = 0;
         heartbeat.start(nowMillis);
         listener.onConnected();
@@ -950,9 +845,9 @@ final class SctpAssociation {
             return;
         }
         if (state == State.COOKIE_WAIT) {
-            sendInit();
+            handshake.sendInit(myTag, myInitialTsn);
         } else {
-            sendCookieEcho();
+            handshake.sendCookieEcho(peerTag);
         }
     }
 
@@ -987,30 +882,6 @@ final class SctpAssociation {
     }
 
     // ---------------------------------------------------------------- send
-
-    private void sendInit() {
-        PacketBuilder p = packets.begin(0);
-        byte[] o = p.buffer();
-        int at = p.position();
-        int n = InitChunk.writeFixed(o, at, ChunkType.INIT, myTag, config.receiveWindow(), STREAMS, STREAMS, myInitialTsn);
-        n += writeExtensionParameters(o, at + n);
-        Chunk.setLength(o, at, n);
-        p.advance(n);
-        packets.send();
-    }
-
-    /** Supported Extensions (FORWARD TSN, RE-CONFIG) then Forward-TSN-Supported: 12 bytes, no trailing padding. */
-    private static int writeExtensionParameters(byte[] b, int at) {
-        int n = SupportedExtensions.write(b, at, ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG);
-        n += Parameter.writeHeader(b, at + n, Parameter.FORWARD_TSN_SUPPORTED, Parameter.HEADER_LENGTH);
-        return n;
-    }
-
-    private void sendCookieEcho() {
-        PacketBuilder p = packets.begin(peerTag);
-        p.advance(CookieEchoChunk.write(p.buffer(), p.position(), cookieToEcho, 0, cookieToEcho.length));
-        packets.send();
-    }
 
     private void sendShutdown() {
         PacketBuilder p = packets.begin(peerTag);
@@ -1166,14 +1037,6 @@ final class SctpAssociation {
             t3.startIfStopped(nowMillis, rto.rto());
         }
         return wrote;
-    }
-
-    private int nonZeroTag() {
-        int t;
-        do {
-            t = random.nextInt();
-        } while (t == 0);
-        return t;
     }
 
     // ---------------------------------------------------------------- stats
