@@ -1,6 +1,5 @@
 package org.atrium.sctp;
 
-import static org.atrium.sctp.Tsn.le;
 import static org.atrium.sctp.Tsn.lt;
 
 import java.nio.charset.StandardCharsets;
@@ -58,17 +57,16 @@ final class SctpAssociation {
     private final RtoEstimator rto;
     private final SendQueue sendQueue;
     private final OutstandingData tx;
-    private final ReceivedTsns rx = new ReceivedTsns();
     private final Reassembly reassembly;
     private final StreamResets resets;
     private final Heartbeat heartbeat;
+    private final DataReceiver receiver;
 
     private State state = State.CLOSED;
     private int myTag;
     private int peerTag;
     private int myInitialTsn;
     private int outboundStreams = Handshake.STREAMS;
-    private int inboundStreams = Handshake.STREAMS;
     private boolean peerForwardTsn;
     private boolean peerReconfig;
     /** Whether the association had reached the peer before it ended (so a reflected answer is ours to give). */
@@ -87,9 +85,6 @@ final class SctpAssociation {
     private final Timer reconfigTimer = new Timer();
     private final Timer[] timers = {t1, t3, delayedAckTimer, heartbeatTimer, heartbeatAckTimer, t2, reconfigTimer};
 
-    private boolean sackNow;
-    private boolean sackPending;
-    private int packetsSinceSack;
     private boolean cookieAckDue;
     private boolean forwardTsnDue;
     private final int[] forwardStreams = new int[64];
@@ -124,10 +119,11 @@ final class SctpAssociation {
                 drop(SctpDropReason.MESSAGE_TOO_LARGE);
             }
         });
+        this.receiver = new DataReceiver(config, new ReceivedTsns(), reassembly, rto, delayedAckTimer, drops);
         this.resets = new StreamResets(new StreamResets.Host() {
             @Override
             public int cumulativeReceived() {
-                return rx.cumulative();
+                return receiver.cumulativeTsn();
             }
 
             @Override
@@ -324,7 +320,7 @@ final class SctpAssociation {
             }
             if (delayedAckTimer.isDue(nowMillis)) {
                 delayedAckTimer.stop();
-                sackNow = true;
+                receiver.onDelayedAckTimer();
             }
             if (state != State.TERMINATED && heartbeatAckTimer.isDue(nowMillis)) {
                 heartbeatAckTimer.stop();
@@ -395,8 +391,7 @@ final class SctpAssociation {
             drop(SctpDropReason.BAD_VERIFICATION_TAG);
             return;
         }
-        boolean hadGaps = rx.hasGaps();
-        boolean hadData = false;
+        receiver.beginPacket();
         depth++;
         try {
             chunks.reset(b, off, len);
@@ -404,18 +399,15 @@ final class SctpAssociation {
                 int c = chunks.offset();
                 int type = chunks.type();
                 if (type == ChunkType.DATA) {
-                    hadData |= onData(b, c, chunks.length());
+                    if (wellFormed(DataChunk.is(b, c, chunks.length())) && expected(dataAccepted())) {
+                        receiver.onData(b, c);
+                    }
                 } else if (!onControl(b, c, chunks.length(), type, tag, nowMillis)) {
                     break;
                 }
             }
-            if (hadData && state != State.TERMINATED) {
-                sackPending = true;
-                if (hadGaps || rx.hasGaps() || rx.hasDuplicates() || ++packetsSinceSack >= 2) {
-                    sackNow = true;
-                } else {
-                    delayedAckTimer.startIfStopped(nowMillis, Math.min(config.delayedAckMillis(), rto.rto() / 2));
-                }
+            if (state != State.TERMINATED) {
+                receiver.endPacket(nowMillis);
             }
         } finally {
             depth--;
@@ -489,56 +481,17 @@ final class SctpAssociation {
             }
             case ChunkType.COOKIE_ACK -> onCookieAck(nowMillis);
             case ChunkType.SHUTDOWN_COMPLETE -> onShutdownComplete();
-            case ChunkType.FORWARD_TSN -> onForwardTsn(b, c, len);
+            case ChunkType.FORWARD_TSN -> {
+                if (wellFormed(ForwardTsnChunk.is(b, c, len)) && expected(dataAccepted())) {
+                    receiver.onForwardTsn(b, c);
+                }
+            }
             case ChunkType.RE_CONFIG -> onReConfig(b, c, len, nowMillis);
             default -> {
                 drop(SctpDropReason.UNKNOWN_CHUNK);
                 return ChunkType.skipWhenUnknown(type);
             }
         }
-        return true;
-    }
-
-    /** Returns true when the chunk counts as DATA for the SACK schedule. */
-    private boolean onData(byte[] b, int c, int len) {
-        if (!DataChunk.is(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return false;
-        }
-        if (!dataAccepted()) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-            return false;
-        }
-        int tsn = DataChunk.tsn(b, c);
-        int payload = DataChunk.payloadLength(b, c);
-        // RFC 9260 6.2: with the window used up, drop new DATA past the highest TSN received; what
-        // fills gaps below it is still taken, or the window could never open again.
-        if (lt(rx.highest(), tsn) && reassembly.held() + payload > config.receiveWindow()) {
-            drop(SctpDropReason.RECEIVE_WINDOW_FULL);
-            sackNow = true;
-            return true;
-        }
-        switch (rx.add(tsn)) {
-            case ReceivedTsns.DUPLICATE -> {
-                return true;
-            }
-            case ReceivedTsns.REFUSED -> {
-                drop(SctpDropReason.TSN_OUT_OF_WINDOW);
-                return true;
-            }
-            default -> {
-            }
-        }
-        if ((Chunk.flags(b, c) & DataChunk.FLAG_IMMEDIATE) != 0) {
-            sackNow = true;
-        }
-        int sid = DataChunk.streamId(b, c);
-        if (sid >= inboundStreams) {
-            // Acknowledged (so the peer stops sending it) but not delivered (RFC 9260 6.8 analog).
-            drop(SctpDropReason.DATA_ON_UNKNOWN_STREAM);
-            return true;
-        }
-        reassembly.add(rx.unwrap(tsn), b, c);
         return true;
     }
 
@@ -562,10 +515,10 @@ final class SctpAssociation {
     private void setPeer(StateCookie.Contents k) {
         peerTag = k.peerTag();
         outboundStreams = Math.min(Handshake.STREAMS, k.peerInboundStreams());
-        inboundStreams = Math.min(Handshake.STREAMS, k.peerOutboundStreams());
+
         peerForwardTsn = k.forwardTsn();
         peerReconfig = k.reconfig();
-        rx.init(k.peerInitialTsn());
+        receiver.init(k.peerInitialTsn(), Math.min(Handshake.STREAMS, k.peerOutboundStreams()));
         tx.init(myInitialTsn, k.peerWindow(), k.forwardTsn());
         resets.init(myInitialTsn, k.peerInitialTsn());
     }
@@ -713,36 +666,6 @@ final class SctpAssociation {
         }
     }
 
-    private void onForwardTsn(byte[] b, int c, int len) {
-        if (!ForwardTsnChunk.is(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
-        if (!dataAccepted()) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-            return;
-        }
-        int newCum = ForwardTsnChunk.newCumulativeTsn(b, c);
-        sackNow = true;
-        if (le(newCum, rx.cumulative())) {
-            return; // old news; the SACK tells the peer where we are
-        }
-        if (newCum - rx.cumulative() > ReceivedTsns.MAX_AHEAD) {
-            drop(SctpDropReason.TSN_OUT_OF_WINDOW);
-            return;
-        }
-        // Only fragments up to the new cumulative TSN are abandoned: received ranges just past it
-        // join the cumulative TSN but may hold the first fragments of a message still coming.
-        reassembly.forgetThrough(rx.unwrap(newCum));
-        rx.forwardTo(newCum);
-        for (int i = 0; i < ForwardTsnChunk.streamCount(b, c); i++) {
-            int sid = ForwardTsnChunk.streamId(b, c, i);
-            if (sid < inboundStreams) {
-                reassembly.skip(sid, ForwardTsnChunk.ssn(b, c, i));
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- stream reset (RFC 6525)
 
     private void onReConfig(byte[] b, int c, int len, long nowMillis) {
@@ -885,7 +808,7 @@ final class SctpAssociation {
 
     private void sendShutdown() {
         PacketBuilder p = packets.begin(peerTag);
-        p.advance(ShutdownChunk.write(p.buffer(), p.position(), rx.cumulative()));
+        p.advance(ShutdownChunk.write(p.buffer(), p.position(), receiver.cumulativeTsn()));
         packets.send();
     }
 
@@ -927,14 +850,7 @@ final class SctpAssociation {
                 cookieAckDue = false;
             }
             boolean dataWaiting = sendData && (tx.hasRetransmissions() || !sendQueue.isEmpty());
-            if (sackNow || (sackPending && dataWaiting)) {
-                long window = Math.max(0, config.receiveWindow() - reassembly.held());
-                p.advance(rx.writeSack(o, p.position(), p.room(), window));
-                sackNow = false;
-                sackPending = false;
-                packetsSinceSack = 0;
-                delayedAckTimer.stop();
-            }
+            receiver.writeSack(p, dataWaiting);
             if (forwardTsnDue) {
                 writeForwardTsn(p);
             }
