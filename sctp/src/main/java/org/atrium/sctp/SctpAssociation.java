@@ -1,6 +1,5 @@
 package org.atrium.sctp;
 
-import static org.atrium.sctp.Tsn.lt;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -43,8 +42,6 @@ final class SctpAssociation {
         SHUTDOWN_ACK_SENT, TERMINATED
     }
 
-    /** A message's fragment smaller than this waits for a fresh packet rather than filling a corner. */
-    private static final int MIN_FRAGMENT = 128;
     private static final int MAX_ABORT_REASON = 128;
 
     private final SctpConfig config;
@@ -61,13 +58,12 @@ final class SctpAssociation {
     private final StreamResets resets;
     private final Heartbeat heartbeat;
     private final DataReceiver receiver;
+    private final DataSender sender;
 
     private State state = State.CLOSED;
     private int myTag;
     private int peerTag;
     private int myInitialTsn;
-    private int outboundStreams = Handshake.STREAMS;
-    private boolean peerForwardTsn;
     private boolean peerReconfig;
     /** Whether the association had reached the peer before it ended (so a reflected answer is ours to give). */
     private boolean hadPeer;
@@ -86,15 +82,10 @@ final class SctpAssociation {
     private final Timer[] timers = {t1, t3, delayedAckTimer, heartbeatTimer, heartbeatAckTimer, t2, reconfigTimer};
 
     private boolean cookieAckDue;
-    private boolean forwardTsnDue;
-    private final int[] forwardStreams = new int[64];
-    private final int[] forwardSsns = new int[64];
-    private final int[] forwardCount = new int[1];
 
     private long packetsIn;
     private long bytesIn;
     private long messagesIn;
-    private long messagesOut;
     private long timeouts;
 
     SctpAssociation(SctpConfig config, AssociationListener listener, RandomGenerator random, Drops drops) {
@@ -107,6 +98,7 @@ final class SctpAssociation {
         this.heartbeat = new Heartbeat(config, random, rto, packets, heartbeatTimer, heartbeatAckTimer);
         this.sendQueue = new SendQueue(config.sendBufferLimit(), listener);
         this.tx = new OutstandingData(config.maxPacketSize(), rto, sendQueue);
+        this.sender = new DataSender(config, sendQueue, tx, rto, t3, drops);
         this.reassembly = new Reassembly(config.maxMessageSize(), new Reassembly.Sink() {
             @Override
             public void deliver(int streamId, int ppid, byte[] message) {
@@ -206,23 +198,15 @@ final class SctpAssociation {
     SendStatus send(int streamId, int ppid, boolean unordered, int maxRetransmits, int lifetimeMillis,
                     byte[] data, int off, int len, long nowMillis) {
         if (state == State.TERMINATED || state.ordinal() >= State.SHUTDOWN_PENDING.ordinal()
-            || (hasPeer() && streamId >= outboundStreams) || !Bytes.inBounds(data, off, len)) {
+            || (hasPeer() && !sender.hasStream(streamId)) || !Bytes.inBounds(data, off, len)) {
             return SendStatus.NOT_OPEN;
         }
-        if (len > config.maxMessageSize()) {
-            return SendStatus.TOO_LARGE;
-        }
-        if (!sendQueue.hasRoom(len)) {
-            return SendStatus.BUFFER_FULL;
-        }
-        byte[] copy = Arrays.copyOfRange(data, off, off + len);
-        long expires = lifetimeMillis < 0 ? Long.MAX_VALUE : nowMillis + lifetimeMillis;
-        sendQueue.add(new OutgoingMessage(streamId, ppid, unordered, copy, maxRetransmits, expires));
-        messagesOut++;
-        if (depth == 0) {
+        SendStatus status = sender.queue(streamId, ppid, unordered, maxRetransmits, lifetimeMillis, data, off, len,
+            nowMillis);
+        if (status == SendStatus.SENT && depth == 0) {
             flush(nowMillis);
         }
-        return SendStatus.SENT;
+        return status;
     }
 
     /** Resets our outgoing stream (RFC 6525 5.1.2) once the messages queued on it are sent. */
@@ -316,7 +300,10 @@ final class SctpAssociation {
                 onT1(nowMillis);
             }
             if (state != State.TERMINATED && t3.isDue(nowMillis)) {
-                onT3(nowMillis);
+                t3.stop();
+                if (sender.hasOutstanding() && countTimeout()) {
+                    sender.onT3Expired(nowMillis);
+                }
             }
             if (delayedAckTimer.isDue(nowMillis)) {
                 delayedAckTimer.stop();
@@ -514,12 +501,10 @@ final class SctpAssociation {
     /** The peer as the handshake describes it, whichever side made the cookie. */
     private void setPeer(StateCookie.Contents k) {
         peerTag = k.peerTag();
-        outboundStreams = Math.min(Handshake.STREAMS, k.peerInboundStreams());
 
-        peerForwardTsn = k.forwardTsn();
         peerReconfig = k.reconfig();
         receiver.init(k.peerInitialTsn(), Math.min(Handshake.STREAMS, k.peerOutboundStreams()));
-        tx.init(myInitialTsn, k.peerWindow(), k.forwardTsn());
+        sender.init(myInitialTsn, k.peerWindow(), Math.min(Handshake.STREAMS, k.peerInboundStreams()), k.forwardTsn());
         resets.init(myInitialTsn, k.peerInitialTsn());
     }
 
@@ -589,30 +574,8 @@ final class SctpAssociation {
             drop(SctpDropReason.UNEXPECTED_CHUNK);
             return;
         }
-        afterAck(tx.handleSack(b, c, nowMillis), nowMillis);
-    }
-
-    private void afterAck(int result, long nowMillis) {
-        if (result == OutstandingData.SACK_INVALID) {
-            drop(SctpDropReason.INVALID_SACK);
-            return;
-        }
-        if (result == OutstandingData.SACK_ADVANCED) {
+        if (sender.onSack(b, c, nowMillis)) {
             errorCount = 0;
-            if (tx.isEmpty()) {
-                t3.stop();
-            } else {
-                t3.start(nowMillis, rto.rto());
-            }
-        } else if (tx.isEmpty()) {
-            t3.stop();
-        }
-        checkForwardTsn();
-    }
-
-    private void checkForwardTsn() {
-        if (peerForwardTsn && lt(tx.cumulativeAck(), tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount))) {
-            forwardTsnDue = true;
         }
     }
 
@@ -636,7 +599,9 @@ final class SctpAssociation {
         switch (state) {
             case ESTABLISHED, SHUTDOWN_PENDING, SHUTDOWN_RECEIVED -> {
                 state = State.SHUTDOWN_RECEIVED;
-                afterAck(tx.handleCumulativeAck(ShutdownChunk.cumulativeTsnAck(b, c), nowMillis), nowMillis);
+                if (sender.onCumulativeAck(ShutdownChunk.cumulativeTsnAck(b, c), nowMillis)) {
+                    errorCount = 0;
+                }
             }
             case SHUTDOWN_SENT -> {
                 // RFC 9260 9.2: both sides shut down at once; answer with SHUTDOWN ACK.
@@ -774,17 +739,6 @@ final class SctpAssociation {
         }
     }
 
-    private void onT3(long nowMillis) {
-        t3.stop();
-        if (tx.isEmpty()) {
-            return;
-        }
-        if (countTimeout()) {
-            tx.expireT3(nowMillis);
-            checkForwardTsn();
-        }
-    }
-
     private void startT2(long nowMillis) {
         t3.stop();
         t2.start(nowMillis, rto.rto());
@@ -841,7 +795,7 @@ final class SctpAssociation {
             return;
         }
         boolean sendData = dataSendable();
-        boolean fastRetransmit = tx.takeFastRetransmit();
+        boolean fastRetransmit = sender.takeFastRetransmit();
         while (state != State.TERMINATED) {
             PacketBuilder p = packets.begin(peerTag);
             byte[] o = p.buffer();
@@ -849,18 +803,11 @@ final class SctpAssociation {
                 p.advance(Chunk.writeHeader(o, p.position(), ChunkType.COOKIE_ACK, 0, Chunk.HEADER_LENGTH));
                 cookieAckDue = false;
             }
-            boolean dataWaiting = sendData && (tx.hasRetransmissions() || !sendQueue.isEmpty());
-            receiver.writeSack(p, dataWaiting);
-            if (forwardTsnDue) {
-                writeForwardTsn(p);
-            }
+            receiver.writeSack(p, sendData && sender.hasDataWaiting());
+            sender.writeForwardTsn(p);
             writeReconfig(p, nowMillis);
-            boolean wroteData = false;
-            if (sendData) {
-                wroteData = writeRetransmissions(p, nowMillis, fastRetransmit);
-                fastRetransmit = false;
-                wroteData |= writeNewData(p, nowMillis);
-            }
+            boolean wroteData = sendData && sender.writeData(p, nowMillis, fastRetransmit);
+            fastRetransmit = false;
             if (p.isEmpty()) {
                 break;
             }
@@ -872,11 +819,10 @@ final class SctpAssociation {
         if (state == State.TERMINATED) {
             return;
         }
-        if (sendData && !tx.isEmpty()) {
-            t3.startIfStopped(nowMillis, rto.rto()); // also resends a FORWARD TSN that only abandoned chunks wait for
+        if (sendData) {
+            sender.keepT3Running(nowMillis);
         }
-        if ((state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED) && sendQueue.isEmpty()
-            && tx.isEmpty()) {
+        if ((state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED) && sender.isDone()) {
             if (state == State.SHUTDOWN_PENDING) {
                 state = State.SHUTDOWN_SENT;
                 sendShutdown();
@@ -888,77 +834,10 @@ final class SctpAssociation {
         }
     }
 
-    private void writeForwardTsn(PacketBuilder p) {
-        int point = tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount);
-        int n = forwardCount[0];
-        if (!lt(tx.cumulativeAck(), point)) {
-            forwardTsnDue = false;
-            return;
-        }
-        if (p.room() < ForwardTsnChunk.FIXED_LENGTH + 4 * n) {
-            return;
-        }
-        p.advance(ForwardTsnChunk.write(p.buffer(), p.position(), point, forwardStreams, forwardSsns, n));
-        forwardTsnDue = false;
-    }
-
-    private boolean writeRetransmissions(PacketBuilder p, long nowMillis, boolean fastRetransmit) {
-        boolean wrote = false;
-        while (tx.hasRetransmissions() && (fastRetransmit || tx.flight() < tx.cwnd())) {
-            OutstandingData.Sent s = tx.nextRetransmission(p.room() - DataChunk.HEADER_LENGTH);
-            if (s == null) {
-                break;
-            }
-            OutgoingMessage m = s.message;
-            p.advance(DataChunk.write(p.buffer(), p.position(), s.flags, s.tsn, m.streamId, m.ssn, m.ppid,
-                m.data, s.offset, s.length));
-            tx.retransmitted(s, nowMillis);
-            wrote = true;
-            t3.startIfStopped(nowMillis, rto.rto());
-        }
-        return wrote;
-    }
-
-    private boolean writeNewData(PacketBuilder p, long nowMillis) {
-        boolean wrote = false;
-        while (true) {
-            int room = p.room() - DataChunk.HEADER_LENGTH;
-            if (room <= 0) {
-                break;
-            }
-            OutgoingMessage m = sendQueue.next(nowMillis);
-            if (m == null) {
-                break;
-            }
-            if (m.streamId >= outboundStreams) {
-                m.abandoned = true;
-                sendQueue.discardRemainder(m);
-                continue;
-            }
-            int n = Math.min(m.remaining(), room);
-            if (n < m.remaining() && n < MIN_FRAGMENT && !p.isEmpty()) {
-                break;
-            }
-            if (!tx.canSend(n)) {
-                break;
-            }
-            int flags = (m.fragmented == 0 ? DataChunk.FLAG_BEGIN : 0) | (n == m.remaining() ? DataChunk.FLAG_END : 0)
-                | (m.unordered ? DataChunk.FLAG_UNORDERED : 0);
-            int offset = m.fragmented;
-            int tsn = tx.add(m, offset, n, flags, nowMillis);
-            p.advance(DataChunk.write(p.buffer(), p.position(), flags, tsn, m.streamId, m.unordered ? 0 : m.ssn,
-                m.ppid, m.data, offset, n));
-            sendQueue.fragmented(m, n);
-            wrote = true;
-            t3.startIfStopped(nowMillis, rto.rto());
-        }
-        return wrote;
-    }
-
     // ---------------------------------------------------------------- stats
 
     SctpStats stats() {
-        return new SctpStats(packetsIn, bytesIn, packets.packets(), packets.bytes(), messagesIn, messagesOut,
+        return new SctpStats(packetsIn, bytesIn, packets.packets(), packets.bytes(), messagesIn, sender.messagesSent(),
             tx.retransmissions, tx.fastRetransmits, timeouts, drops.snapshot(), tx.cwnd(), rto.rto(), rto.srtt(),
             tx.peerWindow());
     }
