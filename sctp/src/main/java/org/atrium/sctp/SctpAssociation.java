@@ -14,12 +14,8 @@ import org.atrium.sctp.packet.DataChunk;
 import org.atrium.sctp.packet.ErrorCause;
 import org.atrium.sctp.packet.ForwardTsnChunk;
 import org.atrium.sctp.packet.HeartbeatChunk;
-import org.atrium.sctp.packet.OutgoingSsnResetRequest;
 import org.atrium.sctp.packet.PacketBuilder;
-import org.atrium.sctp.packet.Parameter;
-import org.atrium.sctp.packet.ParameterIterator;
 import org.atrium.sctp.packet.ReConfigChunk;
-import org.atrium.sctp.packet.ReconfigurationResponse;
 import org.atrium.sctp.packet.SackChunk;
 import org.atrium.sctp.packet.SctpPacket;
 import org.atrium.sctp.packet.ShutdownChunk;
@@ -50,7 +46,6 @@ final class SctpAssociation {
     private final PacketSender packets;
     private final Handshake handshake;
     private final ChunkIterator chunks = new ChunkIterator();
-    private final ParameterIterator params = new ParameterIterator();
     private final RtoEstimator rto;
     private final SendQueue sendQueue;
     private final OutstandingData tx;
@@ -139,7 +134,7 @@ final class SctpAssociation {
                 sendQueue.resetSsn(streamId);
                 listener.onOutgoingStreamReset(streamId);
             }
-        });
+        }, rto, reconfigTimer, drops);
     }
 
     State state() {
@@ -322,7 +317,10 @@ final class SctpAssociation {
                 onT2(nowMillis);
             }
             if (state != State.TERMINATED && reconfigTimer.isDue(nowMillis)) {
-                onReconfigTimer();
+                reconfigTimer.stop();
+                if (resets.onTimer()) {
+                    countTimeout();
+                }
             }
         } finally {
             depth--;
@@ -473,7 +471,12 @@ final class SctpAssociation {
                     receiver.onForwardTsn(b, c);
                 }
             }
-            case ChunkType.RE_CONFIG -> onReConfig(b, c, len, nowMillis);
+            case ChunkType.RE_CONFIG -> {
+                if (wellFormed(ReConfigChunk.is(b, c, len)) && expected(hasPeer() && state != State.COOKIE_ECHOED)
+                    && resets.onChunk(b, c, nowMillis)) {
+                    errorCount = 0;
+                }
+            }
             default -> {
                 drop(SctpDropReason.UNKNOWN_CHUNK);
                 return ChunkType.skipWhenUnknown(type);
@@ -631,81 +634,6 @@ final class SctpAssociation {
         }
     }
 
-    // ---------------------------------------------------------------- stream reset (RFC 6525)
-
-    private void onReConfig(byte[] b, int c, int len, long nowMillis) {
-        if (!ReConfigChunk.is(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
-        if (!hasPeer() || state == State.COOKIE_ECHOED) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-            return;
-        }
-        params.reset(b, ReConfigChunk.parametersOffset(c), ReConfigChunk.parametersLength(b, c));
-        while (params.next()) {
-            int p = params.offset();
-            int plen = params.length();
-            switch (params.type()) {
-                case Parameter.OUTGOING_SSN_RESET_REQUEST -> {
-                    if (!OutgoingSsnResetRequest.is(b, p, plen)) {
-                        drop(SctpDropReason.MALFORMED_CHUNK);
-                        return;
-                    }
-                    resets.onRequest(b, p);
-                }
-                case Parameter.RECONFIGURATION_RESPONSE -> {
-                    if (!ReconfigurationResponse.is(b, p, plen)) {
-                        drop(SctpDropReason.MALFORMED_CHUNK);
-                        return;
-                    }
-                    switch (resets.onResponse(b, p)) {
-                        case StreamResets.FINISHED -> {
-                            reconfigTimer.stop();
-                            errorCount = 0;
-                        }
-                        case StreamResets.RETRY_LATER -> reconfigTimer.start(nowMillis, rto.rto());
-                        default -> {
-                        }
-                    }
-                }
-                case Parameter.INCOMING_SSN_RESET_REQUEST, Parameter.SSN_TSN_RESET_REQUEST,
-                     Parameter.ADD_OUTGOING_STREAMS_REQUEST, Parameter.ADD_INCOMING_STREAMS_REQUEST -> {
-                    if (plen < 8) {
-                        drop(SctpDropReason.MALFORMED_CHUNK);
-                        return;
-                    }
-                    resets.onOtherRequest(Bytes.i32(b, p + 4));
-                }
-                default -> drop(SctpDropReason.UNKNOWN_CHUNK);
-            }
-        }
-        if (params.malformed()) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-        }
-    }
-
-    private void onReconfigTimer() {
-        reconfigTimer.stop();
-        if (!resets.inFlight()) {
-            return;
-        }
-        if (resets.onTimer()) {
-            countTimeout();
-        }
-    }
-
-    private void writeReconfig(PacketBuilder p, long nowMillis) {
-        boolean request = resets.requestDue();
-        int n = resets.write(p.buffer(), p.position(), p.room());
-        if (n > 0) {
-            p.advance(n);
-            if (request) {
-                reconfigTimer.start(nowMillis, rto.rto());
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- timers
 
     /**
@@ -805,7 +733,7 @@ final class SctpAssociation {
             }
             receiver.writeSack(p, sendData && sender.hasDataWaiting());
             sender.writeForwardTsn(p);
-            writeReconfig(p, nowMillis);
+            resets.write(p, nowMillis);
             boolean wroteData = sendData && sender.writeData(p, nowMillis, fastRetransmit);
             fastRetransmit = false;
             if (p.isEmpty()) {

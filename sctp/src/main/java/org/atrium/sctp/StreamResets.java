@@ -8,6 +8,9 @@ import java.util.LinkedHashSet;
 import org.atrium.sctp.packet.Bytes;
 import org.atrium.sctp.packet.Chunk;
 import org.atrium.sctp.packet.OutgoingSsnResetRequest;
+import org.atrium.sctp.packet.PacketBuilder;
+import org.atrium.sctp.packet.Parameter;
+import org.atrium.sctp.packet.ParameterIterator;
 import org.atrium.sctp.packet.ReConfigChunk;
 import org.atrium.sctp.packet.ReconfigurationResponse;
 
@@ -15,8 +18,9 @@ import org.atrium.sctp.packet.ReconfigurationResponse;
  * Stream reset (RFC 6525) for one association: our Outgoing SSN Reset Requests (one in flight at
  * a time, for the streams whose queued messages are all sent), the peer's requests (performed
  * once everything it sent before them has arrived, "in progress" until then), and the response
- * owed. Request sequence numbers start at each side's initial TSN (5.1.1). The association owns
- * the RE-CONFIG timer and writes what {@link #write} gives it.
+ * owed. Request sequence numbers start at each side's initial TSN (5.1.1). Reads the peer's
+ * RE-CONFIG chunks, writes ours, and runs the RE-CONFIG timer; the association counts a request
+ * left unanswered against the association.
  */
 final class StreamResets {
     /** What a reset does to the rest of the association. */
@@ -35,14 +39,18 @@ final class StreamResets {
     }
 
     /** What a response to our request means for the RE-CONFIG timer. */
-    static final int IGNORED = 0;
-    static final int FINISHED = 1;
-    static final int RETRY_LATER = 2;
+    private static final int IGNORED = 0;
+    private static final int FINISHED = 1;
+    private static final int RETRY_LATER = 2;
 
     /** Streams per request; WebRTC closes one channel at a time anyway. */
     private static final int MAX_STREAMS = 32;
 
     private final Host host;
+    private final RtoEstimator rto;
+    private final Timer timer;
+    private final Drops drops;
+    private final ParameterIterator params = new ParameterIterator();
     private final LinkedHashSet<Integer> wanted = new LinkedHashSet<>();
     private final int[] streams = new int[MAX_STREAMS];
     private int count;
@@ -57,8 +65,11 @@ final class StreamResets {
     private int responseResult;
     private boolean responseDue;
 
-    StreamResets(Host host) {
+    StreamResets(Host host, RtoEstimator rto, Timer timer, Drops drops) {
         this.host = host;
+        this.rto = rto;
+        this.timer = timer;
+        this.drops = drops;
     }
 
     void init(int myInitialTsn, int peerInitialTsn) {
@@ -72,12 +83,58 @@ final class StreamResets {
         wanted.add(streamId);
     }
 
-    boolean inFlight() {
-        return count > 0;
+    /**
+     * A well-formed RE-CONFIG chunk at {@code b[c]}, its parameters taken in order up to the first
+     * malformed one. Returns true when it answered our request: the peer is there.
+     */
+    boolean onChunk(byte[] b, int c, long nowMillis) {
+        boolean answered = false;
+        params.reset(b, ReConfigChunk.parametersOffset(c), ReConfigChunk.parametersLength(b, c));
+        while (params.next()) {
+            int p = params.offset();
+            int plen = params.length();
+            switch (params.type()) {
+                case Parameter.OUTGOING_SSN_RESET_REQUEST -> {
+                    if (!OutgoingSsnResetRequest.is(b, p, plen)) {
+                        drops.add(SctpDropReason.MALFORMED_CHUNK);
+                        return answered;
+                    }
+                    onRequest(b, p);
+                }
+                case Parameter.RECONFIGURATION_RESPONSE -> {
+                    if (!ReconfigurationResponse.is(b, p, plen)) {
+                        drops.add(SctpDropReason.MALFORMED_CHUNK);
+                        return answered;
+                    }
+                    switch (onResponse(b, p)) {
+                        case FINISHED -> {
+                            timer.stop();
+                            answered = true;
+                        }
+                        case RETRY_LATER -> timer.start(nowMillis, rto.rto());
+                        default -> {
+                        }
+                    }
+                }
+                case Parameter.INCOMING_SSN_RESET_REQUEST, Parameter.SSN_TSN_RESET_REQUEST,
+                     Parameter.ADD_OUTGOING_STREAMS_REQUEST, Parameter.ADD_INCOMING_STREAMS_REQUEST -> {
+                    if (plen < 8) {
+                        drops.add(SctpDropReason.MALFORMED_CHUNK);
+                        return answered;
+                    }
+                    onOtherRequest(Bytes.i32(b, p + 4));
+                }
+                default -> drops.add(SctpDropReason.UNKNOWN_CHUNK);
+            }
+        }
+        if (params.malformed()) {
+            drops.add(SctpDropReason.MALFORMED_CHUNK);
+        }
+        return answered;
     }
 
     /** The peer's Outgoing SSN Reset Request at {@code b[p]} (validated). */
-    void onRequest(byte[] b, int p) {
+    private void onRequest(byte[] b, int p) {
         int requestSeq = OutgoingSsnResetRequest.requestSequence(b, p);
         int result;
         if (requestSeq == peerNextSeq) {
@@ -97,7 +154,7 @@ final class StreamResets {
     }
 
     /** A request type WebRTC does not use (incoming, SSN/TSN, add streams): denied. */
-    void onOtherRequest(int requestSeq) {
+    private void onOtherRequest(int requestSeq) {
         if (requestSeq == peerNextSeq) {
             peerNextSeq++;
             lastPeerResult = ReconfigurationResponse.DENIED;
@@ -123,7 +180,7 @@ final class StreamResets {
     }
 
     /** The peer's response at {@code b[p]} (validated) to our request. */
-    int onResponse(byte[] b, int p) {
+    private int onResponse(byte[] b, int p) {
         // While waiting to retry after "in progress", a duplicate of that response is not news.
         if (count == 0 || retryWait || ReconfigurationResponse.responseSequence(b, p) != seq) {
             return IGNORED;
@@ -143,10 +200,14 @@ final class StreamResets {
     }
 
     /**
-     * The RE-CONFIG timer expired with our request in flight: it goes out again. Returns true
-     * when that was a real timeout (no answer), false when it was the wait after "in progress".
+     * The RE-CONFIG timer expired: a request of ours in flight goes out again. Returns true when
+     * that was a real timeout (no answer), false when it was the wait after "in progress" or
+     * nothing was in flight.
      */
     boolean onTimer() {
+        if (count == 0) {
+            return false;
+        }
         needsSend = true;
         if (retryWait) {
             retryWait = false;
@@ -176,26 +237,25 @@ final class StreamResets {
         }
     }
 
-    /** Whether {@link #write} would write a request (the caller arms the RE-CONFIG timer). */
-    boolean requestDue() {
-        prepareRequest();
-        return needsSend;
-    }
-
     /**
-     * Writes one RE-CONFIG chunk with the owed response and our request, whichever are due,
-     * if it fits in {@code room}; returns its padded length, 0 when nothing was written.
+     * Writes one RE-CONFIG chunk into {@code p} with the owed response and our request, whichever
+     * are due, if it fits; a request sent starts the RE-CONFIG timer.
      */
-    int write(byte[] o, int c, int room) {
+    void write(PacketBuilder p, long nowMillis) {
         prepareRequest();
         if (!responseDue && !needsSend) {
-            return 0;
+            return;
         }
         int needed = Chunk.HEADER_LENGTH + (responseDue ? ReconfigurationResponse.LENGTH : 0)
             + (needsSend ? Bytes.pad4(OutgoingSsnResetRequest.FIXED_LENGTH + 2 * count) : 0);
-        if (room < needed) {
-            return 0;
+        if (p.room() < needed) {
+            return;
         }
+        if (needsSend) {
+            timer.start(nowMillis, rto.rto());
+        }
+        byte[] o = p.buffer();
+        int c = p.position();
         int n = Chunk.HEADER_LENGTH;
         if (responseDue) {
             n += ReconfigurationResponse.write(o, c + n, responseSeq, responseResult);
@@ -209,6 +269,6 @@ final class StreamResets {
         }
         // The chunk length leaves out the last parameter's padding (RFC 9260 3.2).
         ReConfigChunk.writeHeader(o, c, unpadded - Chunk.HEADER_LENGTH);
-        return n;
+        p.advance(n);
     }
 }
