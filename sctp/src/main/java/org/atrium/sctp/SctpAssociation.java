@@ -1,8 +1,6 @@
 package org.atrium.sctp;
 
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.atrium.sctp.packet.AbortChunk;
 import org.atrium.sctp.packet.Bytes;
@@ -11,7 +9,6 @@ import org.atrium.sctp.packet.ChunkIterator;
 import org.atrium.sctp.packet.ChunkType;
 import org.atrium.sctp.packet.CookieEchoChunk;
 import org.atrium.sctp.packet.DataChunk;
-import org.atrium.sctp.packet.ErrorCause;
 import org.atrium.sctp.packet.ForwardTsnChunk;
 import org.atrium.sctp.packet.HeartbeatChunk;
 import org.atrium.sctp.packet.PacketBuilder;
@@ -38,8 +35,6 @@ final class SctpAssociation {
         SHUTDOWN_ACK_SENT, TERMINATED
     }
 
-    private static final int MAX_ABORT_REASON = 128;
-
     private final SctpConfig config;
     private final AssociationListener listener;
     private final Drops drops;
@@ -54,6 +49,7 @@ final class SctpAssociation {
     private final Heartbeat heartbeat;
     private final DataReceiver receiver;
     private final DataSender sender;
+    private final Shutdown shutdown;
 
     private State state = State.CLOSED;
     private int myTag;
@@ -91,6 +87,7 @@ final class SctpAssociation {
         this.handshake = new Handshake(config, random, drops, packets);
         this.rto = new RtoEstimator(config);
         this.heartbeat = new Heartbeat(config, random, rto, packets, heartbeatTimer, heartbeatAckTimer);
+        this.shutdown = new Shutdown(config, packets, rto, t2);
         this.sendQueue = new SendQueue(config.sendBufferLimit(), listener);
         this.tx = new OutstandingData(config.maxPacketSize(), rto, sendQueue);
         this.sender = new DataSender(config, sendQueue, tx, rto, t3, drops);
@@ -252,13 +249,7 @@ final class SctpAssociation {
             return;
         }
         if (hasPeer()) {
-            byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-            if (text.length > MAX_ABORT_REASON) {
-                text = Arrays.copyOf(text, MAX_ABORT_REASON);
-            }
-            PacketBuilder p = packets.begin(peerTag);
-            p.advance(AbortChunk.write(p.buffer(), p.position(), false, ErrorCause.USER_INITIATED_ABORT, text));
-            packets.send();
+            shutdown.sendAbort(peerTag, reason);
         }
         terminate(reason);
     }
@@ -314,7 +305,11 @@ final class SctpAssociation {
                 heartbeat.onIntervalTimer(nowMillis, state == State.ESTABLISHED, peerTag);
             }
             if (state != State.TERMINATED && t2.isDue(nowMillis)) {
-                onT2(nowMillis);
+                t2.stop();
+                timeouts++;
+                if (!shutdown.onT2(nowMillis, state == State.SHUTDOWN_SENT, peerTag, receiver.cumulativeTsn())) {
+                    terminate("shutdown timed out");
+                }
             }
             if (state != State.TERMINATED && reconfigTimer.isDue(nowMillis)) {
                 reconfigTimer.stop();
@@ -335,7 +330,9 @@ final class SctpAssociation {
         bytesIn += Math.max(0, len);
         if (state == State.TERMINATED) {
             drop(SctpDropReason.ASSOCIATION_CLOSED);
-            answerShutdownAckAfterClose(b, off, len);
+            if (hadPeer) {
+                shutdown.answerAfterClose(b, off, len, myTag);
+            }
             return;
         }
         if (!SctpPacket.is(b, off, len)) {
@@ -398,20 +395,6 @@ final class SctpAssociation {
             depth--;
         }
         flush(nowMillis);
-    }
-
-    /**
-     * RFC 9260 8.4 (5): a SHUTDOWN ACK after we closed means our SHUTDOWN COMPLETE was lost; a
-     * SHUTDOWN COMPLETE with the T bit (the tag reflected) lets the peer close too instead of
-     * retransmitting until it gives up.
-     */
-    private void answerShutdownAckAfterClose(byte[] b, int off, int len) {
-        if (!hadPeer || !SctpPacket.is(b, off, len) || !SctpPacket.checksumValid(b, off, len)
-            || SctpPacket.verificationTag(b, off) != myTag || len < SctpPacket.HEADER_LENGTH + Chunk.HEADER_LENGTH
-            || Chunk.type(b, off + SctpPacket.HEADER_LENGTH) != ChunkType.SHUTDOWN_ACK) {
-            return;
-        }
-        packets.sendHeaderOnly(myTag, ChunkType.SHUTDOWN_COMPLETE, AbortChunk.FLAG_T);
     }
 
     /** RFC 9260 8.5 and 8.5.1: which verification tag a packet must carry. */
@@ -609,17 +592,17 @@ final class SctpAssociation {
             case SHUTDOWN_SENT -> {
                 // RFC 9260 9.2: both sides shut down at once; answer with SHUTDOWN ACK.
                 state = State.SHUTDOWN_ACK_SENT;
-                sendShutdownAck();
-                startT2(nowMillis);
+                shutdown.sendShutdownAck(peerTag, nowMillis);
+                t3.stop();
             }
-            case SHUTDOWN_ACK_SENT -> sendShutdownAck(); // our SHUTDOWN ACK was lost
+            case SHUTDOWN_ACK_SENT -> shutdown.resendShutdownAck(peerTag);
             default -> drop(SctpDropReason.UNEXPECTED_CHUNK);
         }
     }
 
     private void onShutdownAck() {
         if (state == State.SHUTDOWN_SENT || state == State.SHUTDOWN_ACK_SENT) {
-            packets.sendHeaderOnly(peerTag, ChunkType.SHUTDOWN_COMPLETE, 0);
+            shutdown.sendShutdownComplete(peerTag);
             terminate("shutdown");
         } else {
             drop(SctpDropReason.UNEXPECTED_CHUNK);
@@ -665,37 +648,6 @@ final class SctpAssociation {
         } else {
             handshake.sendCookieEcho(peerTag);
         }
-    }
-
-    private void startT2(long nowMillis) {
-        t3.stop();
-        t2.start(nowMillis, rto.rto());
-    }
-
-    private void onT2(long nowMillis) {
-        t2.stop();
-        timeouts++;
-        if (!t2.restartBackedOff(nowMillis, config.rtoMaxMillis(), config.maxRetransmissions())) {
-            terminate("shutdown timed out");
-            return;
-        }
-        if (state == State.SHUTDOWN_SENT) {
-            sendShutdown();
-        } else if (state == State.SHUTDOWN_ACK_SENT) {
-            sendShutdownAck();
-        }
-    }
-
-    // ---------------------------------------------------------------- send
-
-    private void sendShutdown() {
-        PacketBuilder p = packets.begin(peerTag);
-        p.advance(ShutdownChunk.write(p.buffer(), p.position(), receiver.cumulativeTsn()));
-        packets.send();
-    }
-
-    private void sendShutdownAck() {
-        packets.sendHeaderOnly(peerTag, ChunkType.SHUTDOWN_ACK, 0);
     }
 
     /**
@@ -751,14 +703,15 @@ final class SctpAssociation {
             sender.keepT3Running(nowMillis);
         }
         if ((state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED) && sender.isDone()) {
+            // All our DATA is acknowledged (RFC 9260 9.2), so T3 has nothing left to guard.
             if (state == State.SHUTDOWN_PENDING) {
                 state = State.SHUTDOWN_SENT;
-                sendShutdown();
+                shutdown.sendShutdown(peerTag, receiver.cumulativeTsn(), nowMillis);
             } else {
                 state = State.SHUTDOWN_ACK_SENT;
-                sendShutdownAck();
+                shutdown.sendShutdownAck(peerTag, nowMillis);
             }
-            startT2(nowMillis);
+            t3.stop();
         }
     }
 
