@@ -13,11 +13,12 @@ import org.atrium.sctp.packet.SctpPacket;
 import org.atrium.sctp.packet.SupportedExtensions;
 
 /**
- * Association setup (RFC 9260 5.1, 5.2): our INIT; the INIT ACK answering a peer's INIT, with
- * all the association's state in a cookie we sign (so an INIT costs no state) and at most
- * {@code initAcksPerSecond} of them; the peer's cookie, kept to echo; and the check of a cookie
- * a COOKIE ECHO brings back. The association decides in which states these are taken and what
- * they change; the tags and initial TSNs are its own.
+ * Association setup (RFC 9260 5.1, 5.2): our INIT and COOKIE ECHO, retransmitted by the T1-init
+ * timer with backoff; the INIT ACK answering a peer's INIT, with all the association's state in a
+ * cookie we sign (so an INIT costs no state) and at most {@code initAcksPerSecond} of them; the
+ * check of a cookie a COOKIE ECHO brings back, and the COOKIE ACK owed for it. The association
+ * decides in which states these are taken and what they change; the tags and initial TSNs are
+ * its own.
  */
 final class Handshake {
     /** Streams we offer in each direction: every stream id. */
@@ -27,6 +28,7 @@ final class Handshake {
     private final RandomGenerator random;
     private final Drops drops;
     private final PacketSender packets;
+    private final Timer t1;
     private final StateCookie cookies;
     private final TokenBucket initAcks;
     private final ParameterIterator params = new ParameterIterator();
@@ -37,13 +39,19 @@ final class Handshake {
     private int cookieOffset;
     private int cookieLength;
 
+    /** What T1 retransmits: our INIT, or once the INIT ACK came, the COOKIE ECHO of its cookie. */
+    private int initTag;
+    private int initTsn;
+    private int peerTag;
     private byte[] cookieToEcho;
+    private boolean cookieAckDue;
 
-    Handshake(SctpConfig config, RandomGenerator random, Drops drops, PacketSender packets) {
+    Handshake(SctpConfig config, RandomGenerator random, Drops drops, PacketSender packets, Timer t1) {
         this.config = config;
         this.random = random;
         this.drops = drops;
         this.packets = packets;
+        this.t1 = t1;
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.cookies = new StateCookie(secret);
@@ -63,11 +71,35 @@ final class Handshake {
         return random.nextInt();
     }
 
-    void sendInit(int myTag, int myInitialTsn) {
+    /** Sends our INIT and starts T1. */
+    void sendInit(int myTag, int myInitialTsn, long nowMillis) {
+        initTag = myTag;
+        initTsn = myInitialTsn;
+        t1.start(nowMillis, config.rtoInitialMillis());
+        writeInit();
+    }
+
+    /**
+     * T1 expired: our INIT or COOKIE ECHO goes again and T1 runs for twice as long. Returns false,
+     * sending nothing, when retransmissions are used up and the association is to end.
+     */
+    boolean onT1(long nowMillis) {
+        if (!t1.restartBackedOff(nowMillis, config.rtoMaxMillis(), config.maxInitRetransmissions())) {
+            return false;
+        }
+        if (cookieToEcho == null) {
+            writeInit();
+        } else {
+            writeCookieEcho();
+        }
+        return true;
+    }
+
+    private void writeInit() {
         PacketBuilder p = packets.begin(0);
         byte[] o = p.buffer();
         int at = p.position();
-        int n = InitChunk.writeFixed(o, at, ChunkType.INIT, myTag, config.receiveWindow(), STREAMS, STREAMS, myInitialTsn);
+        int n = InitChunk.writeFixed(o, at, ChunkType.INIT, initTag, config.receiveWindow(), STREAMS, STREAMS, initTsn);
         n += writeExtensionParameters(o, at + n);
         Chunk.setLength(o, at, n);
         p.advance(n);
@@ -124,15 +156,36 @@ final class Handshake {
             InitChunk.inboundStreams(b, c), forwardTsn, reconfig);
     }
 
-    void sendCookieEcho(int peerTag) {
+    /** Sends the COOKIE ECHO of the INIT ACK taken last, to {@code peerTag}, and starts T1 again. */
+    void sendCookieEcho(int peerTag, long nowMillis) {
+        this.peerTag = peerTag;
+        t1.start(nowMillis, config.rtoInitialMillis());
+        writeCookieEcho();
+    }
+
+    private void writeCookieEcho() {
         PacketBuilder p = packets.begin(peerTag);
         p.advance(CookieEchoChunk.write(p.buffer(), p.position(), cookieToEcho, 0, cookieToEcho.length));
         packets.send();
     }
 
-    /** The association is up: the peer's cookie is no longer needed. */
+    /** The association is up: T1 stops and the peer's cookie is no longer needed. */
     void established() {
+        t1.stop();
         cookieToEcho = null;
+    }
+
+    /** A COOKIE ECHO was accepted (or repeated because our answer was lost): a COOKIE ACK is owed. */
+    void ackCookie() {
+        cookieAckDue = true;
+    }
+
+    /** Writes the COOKIE ACK owed; the caller puts it first in the packet (RFC 9260 5.1 D). */
+    void writeCookieAck(PacketBuilder p) {
+        if (cookieAckDue) {
+            p.advance(Chunk.writeHeader(p.buffer(), p.position(), ChunkType.COOKIE_ACK, 0, Chunk.HEADER_LENGTH));
+            cookieAckDue = false;
+        }
     }
 
     /**

@@ -1,10 +1,8 @@
 package org.atrium.sctp;
 
-
 import java.util.random.RandomGenerator;
 import org.atrium.sctp.packet.AbortChunk;
 import org.atrium.sctp.packet.Bytes;
-import org.atrium.sctp.packet.Chunk;
 import org.atrium.sctp.packet.ChunkIterator;
 import org.atrium.sctp.packet.ChunkType;
 import org.atrium.sctp.packet.CookieEchoChunk;
@@ -19,11 +17,16 @@ import org.atrium.sctp.packet.ShutdownChunk;
 
 /**
  * One SCTP association, sans I/O: packets in through {@link #receive}, out through the listener,
- * time from the host through {@link #handleTimeout}. It owns the state machine (RFC 9260 4,
- * 5, 9), verification tags (8.5), the SACK schedule (6.2), timers (T1 6.3, T3 6.3.3, heartbeat
- * 8.3, T2 9.2, RE-CONFIG) and packet assembly; TSN bookkeeping, reassembly, the send queue, the
- * retransmission queue with congestion control, and stream reset are classes of their own. Not thread-safe: the host serializes calls.
+ * time from the host through {@link #handleTimeout}. Not thread-safe: the host serializes calls.
  * Bad input is dropped and counted, never thrown.
+ *
+ * <p>This class is the state machine (RFC 9260 4): it checks each packet's verification tag
+ * (8.5), hands each chunk that is well formed and expected in the current state to the part that
+ * handles it, moves between states (setup 5.2, shutdown 9.2), runs the timers each part arms,
+ * counts unanswered ones against the association (8.1), and decides what goes into each packet
+ * and in which order. The parts: {@link Handshake} (INIT to COOKIE ACK, T1), {@link DataReceiver}
+ * (DATA, FORWARD TSN, when to SACK), {@link DataSender} (DATA out under cwnd, T3, FORWARD TSN out),
+ * {@link StreamResets} (RE-CONFIG), {@link Heartbeat}, {@link Shutdown} (SHUTDOWN, ABORT, T2).
  *
  * <p>Not supported: association restart (a COOKIE ECHO with new tags for an established
  * association is dropped), multi-homing, I-DATA, AUTH, ECN, the Incoming/SSN-TSN/add-streams
@@ -38,30 +41,18 @@ final class SctpAssociation {
     private final SctpConfig config;
     private final AssociationListener listener;
     private final Drops drops;
-    private final PacketSender packets;
-    private final Handshake handshake;
     private final ChunkIterator chunks = new ChunkIterator();
+    private final PacketSender packets;
     private final RtoEstimator rto;
     private final SendQueue sendQueue;
     private final OutstandingData tx;
     private final Reassembly reassembly;
-    private final StreamResets resets;
-    private final Heartbeat heartbeat;
+    private final Handshake handshake;
     private final DataReceiver receiver;
     private final DataSender sender;
+    private final StreamResets resets;
+    private final Heartbeat heartbeat;
     private final Shutdown shutdown;
-
-    private State state = State.CLOSED;
-    private int myTag;
-    private int peerTag;
-    private int myInitialTsn;
-    private boolean peerReconfig;
-    /** Whether the association had reached the peer before it ended (so a reflected answer is ours to give). */
-    private boolean hadPeer;
-    private int errorCount;
-    private int depth;
-    private boolean flushing;
-    private boolean flushAgain;
 
     private final Timer t1 = new Timer();
     private final Timer t3 = new Timer();
@@ -72,7 +63,19 @@ final class SctpAssociation {
     private final Timer reconfigTimer = new Timer();
     private final Timer[] timers = {t1, t3, delayedAckTimer, heartbeatTimer, heartbeatAckTimer, t2, reconfigTimer};
 
-    private boolean cookieAckDue;
+    private State state = State.CLOSED;
+    private int myTag;
+    private int peerTag;
+    private int myInitialTsn;
+    private boolean peerReconfig;
+    /** Whether the association had reached the peer before it ended (so a reflected answer is ours to give). */
+    private boolean hadPeer;
+    /** Timeouts in a row without a sign of the peer (RFC 9260 8.1). */
+    private int errorCount;
+    /** Above 0 while a host call or packet is being handled: what is due is sent once, at its end. */
+    private int depth;
+    private boolean flushing;
+    private boolean flushAgain;
 
     private long packetsIn;
     private long bytesIn;
@@ -84,7 +87,7 @@ final class SctpAssociation {
         this.listener = listener;
         this.drops = drops;
         this.packets = new PacketSender(config, listener::sendPacket);
-        this.handshake = new Handshake(config, random, drops, packets);
+        this.handshake = new Handshake(config, random, drops, packets, t1);
         this.rto = new RtoEstimator(config);
         this.heartbeat = new Heartbeat(config, random, rto, packets, heartbeatTimer, heartbeatAckTimer);
         this.shutdown = new Shutdown(config, packets, rto, t2);
@@ -100,7 +103,7 @@ final class SctpAssociation {
 
             @Override
             public void tooLarge(int streamId) {
-                drop(SctpDropReason.MESSAGE_TOO_LARGE);
+                drops.add(SctpDropReason.MESSAGE_TOO_LARGE);
             }
         });
         this.receiver = new DataReceiver(config, new ReceivedTsns(), reassembly, rto, delayedAckTimer, drops);
@@ -154,26 +157,6 @@ final class SctpAssociation {
         return state == State.ESTABLISHED || state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED;
     }
 
-    private void drop(SctpDropReason reason) {
-        drops.add(reason);
-    }
-
-    /** Passes {@code ok} on; a chunk that is not well formed is dropped and counted. */
-    private boolean wellFormed(boolean ok) {
-        if (!ok) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-        }
-        return ok;
-    }
-
-    /** Passes {@code ok} on; a chunk not expected in this state is dropped and counted. */
-    private boolean expected(boolean ok) {
-        if (!ok) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-        }
-        return ok;
-    }
-
     // ---------------------------------------------------------------- host calls
 
     void connect(long nowMillis) {
@@ -183,8 +166,7 @@ final class SctpAssociation {
         myTag = handshake.newTag();
         myInitialTsn = handshake.newInitialTsn();
         state = State.COOKIE_WAIT;
-        t1.start(nowMillis, config.rtoInitialMillis());
-        handshake.sendInit(myTag, myInitialTsn);
+        handshake.sendInit(myTag, myInitialTsn, nowMillis);
     }
 
     SendStatus send(int streamId, int ppid, boolean unordered, int maxRetransmits, int lifetimeMillis,
@@ -276,6 +258,7 @@ final class SctpAssociation {
         return next;
     }
 
+    /** Runs the timers that are due, in a fixed order, each stopped before its part reacts. */
     void handleTimeout(long nowMillis) {
         if (state == State.TERMINATED) {
             return;
@@ -283,7 +266,13 @@ final class SctpAssociation {
         depth++;
         try {
             if (t1.isDue(nowMillis)) {
-                onT1(nowMillis);
+                t1.stop();
+                if (state == State.COOKIE_WAIT || state == State.COOKIE_ECHOED) {
+                    timeouts++;
+                    if (!handshake.onT1(nowMillis)) {
+                        terminate("connect timed out");
+                    }
+                }
             }
             if (state != State.TERMINATED && t3.isDue(nowMillis)) {
                 t3.stop();
@@ -323,29 +312,43 @@ final class SctpAssociation {
         flush(nowMillis);
     }
 
+    /**
+     * Counts a timer that expired unanswered against the association (RFC 9260 8.1) and backs
+     * off the RTO; returns false when that was one too many and the association is over.
+     */
+    private boolean countTimeout() {
+        timeouts++;
+        if (++errorCount > config.maxRetransmissions()) {
+            terminate("too many retransmissions");
+            return false;
+        }
+        rto.backoff();
+        return true;
+    }
+
     // ---------------------------------------------------------------- receive
 
     void receive(byte[] b, int off, int len, long nowMillis) {
         packetsIn++;
         bytesIn += Math.max(0, len);
         if (state == State.TERMINATED) {
-            drop(SctpDropReason.ASSOCIATION_CLOSED);
+            drops.add(SctpDropReason.ASSOCIATION_CLOSED);
             if (hadPeer) {
                 shutdown.answerAfterClose(b, off, len, myTag);
             }
             return;
         }
         if (!SctpPacket.is(b, off, len)) {
-            drop(SctpDropReason.MALFORMED_PACKET);
+            drops.add(SctpDropReason.MALFORMED_PACKET);
             return;
         }
         if (!SctpPacket.checksumValid(b, off, len)) {
-            drop(SctpDropReason.BAD_CHECKSUM);
+            drops.add(SctpDropReason.BAD_CHECKSUM);
             return;
         }
         if (SctpPacket.destinationPort(b, off) != config.localPort()
             || SctpPacket.sourcePort(b, off) != config.remotePort()) {
-            drop(SctpDropReason.WRONG_PORT);
+            drops.add(SctpDropReason.WRONG_PORT);
             return;
         }
         int count = 0;
@@ -359,18 +362,18 @@ final class SctpAssociation {
             }
         }
         if (chunks.malformed() || count == 0) {
-            drop(SctpDropReason.MALFORMED_PACKET);
+            drops.add(SctpDropReason.MALFORMED_PACKET);
             return;
         }
         int tag = SctpPacket.verificationTag(b, off);
         if (firstType == ChunkType.INIT) {
             // RFC 9260 8.5.1 A: an INIT travels alone, with tag 0.
             if (count != 1 || tag != 0) {
-                drop(SctpDropReason.MALFORMED_CHUNK);
+                drops.add(SctpDropReason.MALFORMED_CHUNK);
                 return;
             }
         } else if (!tagAccepted(firstType, firstFlags, tag)) {
-            drop(SctpDropReason.BAD_VERIFICATION_TAG);
+            drops.add(SctpDropReason.BAD_VERIFICATION_TAG);
             return;
         }
         receiver.beginPacket();
@@ -378,13 +381,7 @@ final class SctpAssociation {
         try {
             chunks.reset(b, off, len);
             while (state != State.TERMINATED && chunks.next()) {
-                int c = chunks.offset();
-                int type = chunks.type();
-                if (type == ChunkType.DATA) {
-                    if (wellFormed(DataChunk.is(b, c, chunks.length())) && expected(dataAccepted())) {
-                        receiver.onData(b, c);
-                    }
-                } else if (!onControl(b, c, chunks.length(), type, tag, nowMillis)) {
+                if (!onChunk(b, chunks.offset(), chunks.length(), chunks.type(), tag, nowMillis)) {
                     break;
                 }
             }
@@ -411,9 +408,33 @@ final class SctpAssociation {
         return tag == myTag;
     }
 
-    /** Returns false when the rest of the packet is to be ignored. */
-    private boolean onControl(byte[] b, int c, int len, int type, int tag, long nowMillis) {
+    /** Passes {@code ok} on; a chunk that is not well formed is dropped and counted. */
+    private boolean wellFormed(boolean ok) {
+        if (!ok) {
+            drops.add(SctpDropReason.MALFORMED_CHUNK);
+        }
+        return ok;
+    }
+
+    /** Passes {@code ok} on; a chunk not expected in this state is dropped and counted. */
+    private boolean expected(boolean ok) {
+        if (!ok) {
+            drops.add(SctpDropReason.UNEXPECTED_CHUNK);
+        }
+        return ok;
+    }
+
+    /**
+     * One chunk of a packet whose tag was accepted: its form and whether this state takes it are
+     * checked here, the rest is the part's. Returns false when the rest of the packet is to be ignored.
+     */
+    private boolean onChunk(byte[] b, int c, int len, int type, int tag, long nowMillis) {
         switch (type) {
+            case ChunkType.DATA -> {
+                if (wellFormed(DataChunk.is(b, c, len)) && expected(dataAccepted())) {
+                    receiver.onData(b, c);
+                }
+            }
             case ChunkType.INIT -> {
                 // Once the association is up an INIT would be a restart, which is not supported.
                 if (wellFormed(handshake.readInit(b, c, len))
@@ -424,7 +445,12 @@ final class SctpAssociation {
             case ChunkType.INIT_ACK -> {
                 return onInitAck(b, c, len, nowMillis);
             }
-            case ChunkType.SACK -> onSack(b, c, len, nowMillis);
+            case ChunkType.SACK -> {
+                if (wellFormed(SackChunk.is(b, c, len)) && expected(state.ordinal() >= State.ESTABLISHED.ordinal())
+                    && sender.onSack(b, c, nowMillis)) {
+                    errorCount = 0;
+                }
+            }
             case ChunkType.HEARTBEAT -> {
                 if (wellFormed(heartbeat.isRequest(b, c, len)) && expected(hasPeer())) {
                     heartbeat.answer(b, c, peerTag);
@@ -436,19 +462,38 @@ final class SctpAssociation {
                 }
             }
             case ChunkType.ABORT -> {
-                onAbort(b, c, len);
+                if (wellFormed(AbortChunk.is(b, c, len)) && expected(state != State.CLOSED)) {
+                    terminate("aborted by peer: " + AbortChunk.describe(b, c, len));
+                }
                 return false;
             }
-            case ChunkType.SHUTDOWN -> onShutdown(b, c, len, nowMillis);
-            case ChunkType.SHUTDOWN_ACK -> onShutdownAck();
+            case ChunkType.SHUTDOWN -> {
+                if (wellFormed(ShutdownChunk.is(b, c, len))) {
+                    onShutdown(ShutdownChunk.cumulativeTsnAck(b, c), nowMillis);
+                }
+            }
+            case ChunkType.SHUTDOWN_ACK -> {
+                if (expected(state == State.SHUTDOWN_SENT || state == State.SHUTDOWN_ACK_SENT)) {
+                    shutdown.sendShutdownComplete(peerTag);
+                    terminate("shutdown");
+                }
+            }
             case ChunkType.ERROR -> {
                 // Nothing we send asks for an ERROR we could act on; read and ignored.
             }
             case ChunkType.COOKIE_ECHO -> {
                 return onCookieEcho(b, c, len, tag, nowMillis);
             }
-            case ChunkType.COOKIE_ACK -> onCookieAck(nowMillis);
-            case ChunkType.SHUTDOWN_COMPLETE -> onShutdownComplete();
+            case ChunkType.COOKIE_ACK -> {
+                if (state == State.COOKIE_ECHOED) {
+                    establish(nowMillis);
+                }
+            }
+            case ChunkType.SHUTDOWN_COMPLETE -> {
+                if (expected(state == State.SHUTDOWN_ACK_SENT)) {
+                    terminate("shutdown");
+                }
+            }
             case ChunkType.FORWARD_TSN -> {
                 if (wellFormed(ForwardTsnChunk.is(b, c, len)) && expected(dataAccepted())) {
                     receiver.onForwardTsn(b, c);
@@ -461,12 +506,14 @@ final class SctpAssociation {
                 }
             }
             default -> {
-                drop(SctpDropReason.UNKNOWN_CHUNK);
+                drops.add(SctpDropReason.UNKNOWN_CHUNK);
                 return ChunkType.skipWhenUnknown(type);
             }
         }
         return true;
     }
+
+    // ---------------------------------------------------------------- setup (RFC 9260 5.2)
 
     private boolean onInitAck(byte[] b, int c, int len, long nowMillis) {
         if (!wellFormed(handshake.readInitAck(b, c, len))) {
@@ -479,19 +526,8 @@ final class SctpAssociation {
         }
         setPeer(handshake.takeInitAck(b, c, nowMillis, myTag, myInitialTsn));
         state = State.COOKIE_ECHOED;
-        t1.start(nowMillis, config.rtoInitialMillis());
-        handshake.sendCookieEcho(peerTag);
+        handshake.sendCookieEcho(peerTag, nowMillis);
         return true;
-    }
-
-    /** The peer as the handshake describes it, whichever side made the cookie. */
-    private void setPeer(StateCookie.Contents k) {
-        peerTag = k.peerTag();
-
-        peerReconfig = k.reconfig();
-        receiver.init(k.peerInitialTsn(), Math.min(Handshake.STREAMS, k.peerOutboundStreams()));
-        sender.init(myInitialTsn, k.peerWindow(), Math.min(Handshake.STREAMS, k.peerInboundStreams()), k.forwardTsn());
-        resets.init(myInitialTsn, k.peerInitialTsn());
     }
 
     private boolean onCookieEcho(byte[] b, int c, int len, int tag, long nowMillis) {
@@ -508,8 +544,7 @@ final class SctpAssociation {
             }
             case COOKIE_WAIT, COOKIE_ECHOED -> {
                 // RFC 9260 5.2.4 B (peer tag new) or D (both known): our tag must be the one we gave.
-                if (k.myTag() != myTag) {
-                    drop(SctpDropReason.UNEXPECTED_CHUNK);
+                if (!expected(k.myTag() == myTag)) {
                     return false;
                 }
                 acceptCookie(k, nowMillis);
@@ -518,11 +553,10 @@ final class SctpAssociation {
                 return false;
             }
             default -> {
-                if (k.myTag() != myTag || k.peerTag() != peerTag) {
-                    drop(SctpDropReason.UNEXPECTED_CHUNK); // case A, a restart: not supported
-                    return false;
+                if (!expected(k.myTag() == myTag && k.peerTag() == peerTag)) {
+                    return false; // case A, a restart: not supported
                 }
-                cookieAckDue = true; // case D: our COOKIE ACK was lost
+                handshake.ackCookie(); // case D: our COOKIE ACK was lost
             }
         }
         return true;
@@ -532,127 +566,65 @@ final class SctpAssociation {
         if (state != State.COOKIE_ECHOED || k.peerTag() != peerTag) {
             setPeer(k);
         }
-        cookieAckDue = true;
+        handshake.ackCookie();
         establish(nowMillis);
     }
 
-    private void onCookieAck(long nowMillis) {
-        if (state == State.COOKIE_ECHOED) {
-            establish(nowMillis);
-        }
+    /** The peer as the handshake describes it, whichever side made the cookie. */
+    private void setPeer(StateCookie.Contents k) {
+        peerTag = k.peerTag();
+        peerReconfig = k.reconfig();
+        receiver.init(k.peerInitialTsn(), Math.min(Handshake.STREAMS, k.peerOutboundStreams()));
+        sender.init(myInitialTsn, k.peerWindow(), Math.min(Handshake.STREAMS, k.peerInboundStreams()), k.forwardTsn());
+        resets.init(myInitialTsn, k.peerInitialTsn());
     }
 
     private void establish(long nowMillis) {
         state = State.ESTABLISHED;
-        t1.stop();
         handshake.established();
         errorCount = 0;
         heartbeat.start(nowMillis);
         listener.onConnected();
     }
 
-    private void onSack(byte[] b, int c, int len, long nowMillis) {
-        if (!SackChunk.is(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
-        if (state.ordinal() < State.ESTABLISHED.ordinal()) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-            return;
-        }
-        if (sender.onSack(b, c, nowMillis)) {
-            errorCount = 0;
-        }
-    }
+    // ---------------------------------------------------------------- shutdown (RFC 9260 9.2)
 
-    private void onAbort(byte[] b, int c, int len) {
-        if (!AbortChunk.is(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
-        if (state == State.CLOSED) {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-            return;
-        }
-        terminate("aborted by peer: " + AbortChunk.describe(b, c, len));
-    }
-
-    private void onShutdown(byte[] b, int c, int len, long nowMillis) {
-        if (!ShutdownChunk.is(b, c, len)) {
-            drop(SctpDropReason.MALFORMED_CHUNK);
-            return;
-        }
+    private void onShutdown(int cumulativeTsnAck, long nowMillis) {
         switch (state) {
             case ESTABLISHED, SHUTDOWN_PENDING, SHUTDOWN_RECEIVED -> {
                 state = State.SHUTDOWN_RECEIVED;
-                if (sender.onCumulativeAck(ShutdownChunk.cumulativeTsnAck(b, c), nowMillis)) {
+                if (sender.onCumulativeAck(cumulativeTsnAck, nowMillis)) {
                     errorCount = 0;
                 }
             }
             case SHUTDOWN_SENT -> {
-                // RFC 9260 9.2: both sides shut down at once; answer with SHUTDOWN ACK.
+                // Both sides shut down at once: answer with SHUTDOWN ACK.
                 state = State.SHUTDOWN_ACK_SENT;
                 shutdown.sendShutdownAck(peerTag, nowMillis);
                 t3.stop();
             }
             case SHUTDOWN_ACK_SENT -> shutdown.resendShutdownAck(peerTag);
-            default -> drop(SctpDropReason.UNEXPECTED_CHUNK);
+            default -> drops.add(SctpDropReason.UNEXPECTED_CHUNK);
         }
     }
 
-    private void onShutdownAck() {
-        if (state == State.SHUTDOWN_SENT || state == State.SHUTDOWN_ACK_SENT) {
-            shutdown.sendShutdownComplete(peerTag);
-            terminate("shutdown");
+    /** Once all our DATA is acknowledged, a pending shutdown goes on (T3 has nothing left to guard). */
+    private void continueShutdown(long nowMillis) {
+        if (state == State.SHUTDOWN_PENDING) {
+            state = State.SHUTDOWN_SENT;
+            shutdown.sendShutdown(peerTag, receiver.cumulativeTsn(), nowMillis);
         } else {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
+            state = State.SHUTDOWN_ACK_SENT;
+            shutdown.sendShutdownAck(peerTag, nowMillis);
         }
+        t3.stop();
     }
 
-    private void onShutdownComplete() {
-        if (state == State.SHUTDOWN_ACK_SENT) {
-            terminate("shutdown");
-        } else {
-            drop(SctpDropReason.UNEXPECTED_CHUNK);
-        }
-    }
-
-    // ---------------------------------------------------------------- timers
+    // ---------------------------------------------------------------- send
 
     /**
-     * Counts a timer that expired unanswered against the association (RFC 9260 8.1) and backs
-     * off the RTO; returns false when that was one too many and the association is over.
-     */
-    private boolean countTimeout() {
-        timeouts++;
-        if (++errorCount > config.maxRetransmissions()) {
-            terminate("too many retransmissions");
-            return false;
-        }
-        rto.backoff();
-        return true;
-    }
-
-    private void onT1(long nowMillis) {
-        t1.stop();
-        if (state != State.COOKIE_WAIT && state != State.COOKIE_ECHOED) {
-            return;
-        }
-        timeouts++;
-        if (!t1.restartBackedOff(nowMillis, config.rtoMaxMillis(), config.maxInitRetransmissions())) {
-            terminate("connect timed out");
-            return;
-        }
-        if (state == State.COOKIE_WAIT) {
-            handshake.sendInit(myTag, myInitialTsn);
-        } else {
-            handshake.sendCookieEcho(peerTag);
-        }
-    }
-
-    /**
-     * Sends what is due: COOKIE ACK, SACK, FORWARD TSN, RE-CONFIG, retransmissions, then new DATA
-     * as cwnd and the peer's window allow; packets as full as the maximum size lets them be.
+     * Sends what is due, in packets as full as the maximum size lets them be; once more if a
+     * call from inside the listener made more due.
      */
     private void flush(long nowMillis) {
         if (flushing) {
@@ -676,25 +648,8 @@ final class SctpAssociation {
         }
         boolean sendData = dataSendable();
         boolean fastRetransmit = sender.takeFastRetransmit();
-        while (state != State.TERMINATED) {
-            PacketBuilder p = packets.begin(peerTag);
-            byte[] o = p.buffer();
-            if (cookieAckDue) {
-                p.advance(Chunk.writeHeader(o, p.position(), ChunkType.COOKIE_ACK, 0, Chunk.HEADER_LENGTH));
-                cookieAckDue = false;
-            }
-            receiver.writeSack(p, sendData && sender.hasDataWaiting());
-            sender.writeForwardTsn(p);
-            resets.write(p, nowMillis);
-            boolean wroteData = sendData && sender.writeData(p, nowMillis, fastRetransmit);
+        while (state != State.TERMINATED && sendPacket(sendData, fastRetransmit, nowMillis)) {
             fastRetransmit = false;
-            if (p.isEmpty()) {
-                break;
-            }
-            packets.send();
-            if (!wroteData) {
-                break;
-            }
         }
         if (state == State.TERMINATED) {
             return;
@@ -703,16 +658,27 @@ final class SctpAssociation {
             sender.keepT3Running(nowMillis);
         }
         if ((state == State.SHUTDOWN_PENDING || state == State.SHUTDOWN_RECEIVED) && sender.isDone()) {
-            // All our DATA is acknowledged (RFC 9260 9.2), so T3 has nothing left to guard.
-            if (state == State.SHUTDOWN_PENDING) {
-                state = State.SHUTDOWN_SENT;
-                shutdown.sendShutdown(peerTag, receiver.cumulativeTsn(), nowMillis);
-            } else {
-                state = State.SHUTDOWN_ACK_SENT;
-                shutdown.sendShutdownAck(peerTag, nowMillis);
-            }
-            t3.stop();
+            continueShutdown(nowMillis);
         }
+    }
+
+    /**
+     * Sends one packet of what is due, bundled in this order: COOKIE ACK, SACK, FORWARD TSN,
+     * RE-CONFIG, retransmissions, new DATA as cwnd and the peer's window allow. Returns true when
+     * it carried DATA, so that another packet may follow.
+     */
+    private boolean sendPacket(boolean sendData, boolean fastRetransmit, long nowMillis) {
+        PacketBuilder p = packets.begin(peerTag);
+        handshake.writeCookieAck(p);
+        receiver.writeSack(p, sendData && sender.hasDataWaiting());
+        sender.writeForwardTsn(p);
+        resets.write(p, nowMillis);
+        boolean wroteData = sendData && sender.writeData(p, nowMillis, fastRetransmit);
+        if (p.isEmpty()) {
+            return false;
+        }
+        packets.send();
+        return wroteData;
     }
 
     // ---------------------------------------------------------------- stats

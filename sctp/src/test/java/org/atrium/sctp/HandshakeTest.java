@@ -12,11 +12,12 @@ import org.atrium.sctp.packet.ChunkType;
 import org.atrium.sctp.packet.CookieEchoChunk;
 import org.atrium.sctp.packet.InitChunk;
 import org.atrium.sctp.packet.Parameter;
+import org.atrium.sctp.packet.PacketBuilder;
 import org.atrium.sctp.packet.ParameterIterator;
 import org.atrium.sctp.packet.SctpPacket;
 import org.junit.jupiter.api.Test;
 
-/** Association setup (RFC 9260 5.1, 5.2): INIT ACKs and their cookies, INIT collision, the rate limit. */
+/** Association setup (RFC 9260 5.1, 5.2): INIT ACKs and their cookies, INIT collision, the rate limit, T1. */
 class HandshakeTest {
     private static final SctpConfig CONFIG = SctpConfig.DEFAULTS;
     /** Tag 0x11223344, a_rwnd 1 MiB, 1024 outbound and 512 inbound streams, TSN 0x7ffffff0, both extensions. */
@@ -30,8 +31,9 @@ class HandshakeTest {
 
     private final Drops drops = new Drops();
     private final PacketCapture capture = new PacketCapture();
+    private final Timer t1 = new Timer();
     private final Handshake handshake = new Handshake(CONFIG, new SplittableRandom(3), drops,
-        new PacketSender(CONFIG, capture));
+        new PacketSender(CONFIG, capture), t1);
 
     @Test
     void answersAnInitWithACookieThatHoldsTheAssociation() {
@@ -57,7 +59,7 @@ class HandshakeTest {
 
     @Test
     void ourInitAnnouncesBothExtensions() {
-        handshake.sendInit(0x0badcafe, 5);
+        handshake.sendInit(0x0badcafe, 5, 0);
         byte[] init = capture.last();
         assertEquals(0, SctpPacket.verificationTag(init, 0));
         assertTrue(handshake.readInit(init, C, Chunk.length(init, C)));
@@ -103,6 +105,49 @@ class HandshakeTest {
         byte[] ackWithoutCookie = INIT.clone();
         ackWithoutCookie[0] = ChunkType.INIT_ACK;
         assertFalse(handshake.readInitAck(ackWithoutCookie, 0, INIT_LENGTH));
+    }
+
+    @Test
+    void t1ResendsTheInitThenTheCookieEchoAndGivesUpInTheEnd() {
+        handshake.sendInit(0x0badcafe, 5, 0);
+        assertEquals(CONFIG.rtoInitialMillis(), t1.deadline());
+        assertTrue(handshake.onT1(500));
+        assertEquals(ChunkType.INIT, Chunk.type(capture.last(), C));
+        assertEquals(500 + 2 * CONFIG.rtoInitialMillis(), t1.deadline());
+
+        // The peer's INIT ACK: the answer a listening Handshake gives to our INIT.
+        Handshake peer = new Handshake(CONFIG, new SplittableRandom(4), new Drops(), new PacketSender(CONFIG, capture),
+            new Timer());
+        byte[] init = capture.last();
+        peer.readInit(init, C, Chunk.length(init, C));
+        peer.answerInit(init, C, 600, false, 0, 0);
+        byte[] initAck = capture.last();
+        assertTrue(handshake.readInitAck(initAck, C, Chunk.length(initAck, C)));
+        StateCookie.Contents k = handshake.takeInitAck(initAck, C, 600, 0x0badcafe, 5);
+        handshake.sendCookieEcho(k.peerTag(), 600);
+        assertEquals(600 + CONFIG.rtoInitialMillis(), t1.deadline(), "T1 starts afresh for the COOKIE ECHO");
+        for (int i = 0; i < CONFIG.maxInitRetransmissions(); i++) {
+            assertTrue(handshake.onT1(t1.deadline()));
+            assertEquals(ChunkType.COOKIE_ECHO, Chunk.type(capture.last(), C));
+            assertEquals(k.peerTag(), SctpPacket.verificationTag(capture.last(), 0));
+        }
+        assertFalse(handshake.onT1(t1.deadline()));
+        assertFalse(t1.isRunning());
+    }
+
+    @Test
+    void establishedStopsT1AndACookieAckIsWrittenOnceWhenOwed() {
+        handshake.sendInit(0x0badcafe, 5, 0);
+        handshake.established();
+        assertFalse(t1.isRunning());
+        PacketBuilder p = new PacketBuilder(CONFIG.maxPacketSize(), 1, 2);
+        handshake.writeCookieAck(p.begin(1));
+        assertTrue(p.isEmpty());
+        handshake.ackCookie();
+        handshake.writeCookieAck(p);
+        assertEquals(ChunkType.COOKIE_ACK, Chunk.type(p.buffer(), C));
+        handshake.writeCookieAck(p.begin(1));
+        assertTrue(p.isEmpty());
     }
 
     /** The COOKIE ECHO a peer would send for the INIT ACK in {@code packet}. */
