@@ -41,6 +41,7 @@ final class SctpAssociation {
     private final SctpConfig config;
     private final AssociationListener listener;
     private final Drops drops;
+    private final PacketCheck packetCheck;
     private final ChunkIterator chunks = new ChunkIterator();
     private final PacketSender packets;
     private final RtoEstimator rto;
@@ -86,6 +87,7 @@ final class SctpAssociation {
         this.config = config;
         this.listener = listener;
         this.drops = drops;
+        this.packetCheck = new PacketCheck(config);
         this.packets = new PacketSender(config, listener::sendPacket);
         this.handshake = new Handshake(config, random, drops, packets, t1);
         this.rto = new RtoEstimator(config);
@@ -338,41 +340,13 @@ final class SctpAssociation {
             }
             return;
         }
-        if (!SctpPacket.is(b, off, len)) {
-            drops.add(SctpDropReason.MALFORMED_PACKET);
-            return;
-        }
-        if (!SctpPacket.checksumValid(b, off, len)) {
-            drops.add(SctpDropReason.BAD_CHECKSUM);
-            return;
-        }
-        if (SctpPacket.destinationPort(b, off) != config.localPort()
-            || SctpPacket.sourcePort(b, off) != config.remotePort()) {
-            drops.add(SctpDropReason.WRONG_PORT);
-            return;
-        }
-        int count = 0;
-        int firstType = -1;
-        int firstFlags = 0;
-        chunks.reset(b, off, len);
-        while (chunks.next()) {
-            if (count++ == 0) {
-                firstType = chunks.type();
-                firstFlags = chunks.flags();
-            }
-        }
-        if (chunks.malformed() || count == 0) {
-            drops.add(SctpDropReason.MALFORMED_PACKET);
+        SctpDropReason bad = packetCheck.check(b, off, len);
+        if (bad != null) {
+            drops.add(bad);
             return;
         }
         int tag = SctpPacket.verificationTag(b, off);
-        if (firstType == ChunkType.INIT) {
-            // RFC 9260 8.5.1 A: an INIT travels alone, with tag 0.
-            if (count != 1 || tag != 0) {
-                drops.add(SctpDropReason.MALFORMED_CHUNK);
-                return;
-            }
-        } else if (!tagAccepted(firstType, firstFlags, tag)) {
+        if (!tagAccepted(packetCheck.firstType(), packetCheck.firstFlags(), tag)) {
             drops.add(SctpDropReason.BAD_VERIFICATION_TAG);
             return;
         }
@@ -396,6 +370,9 @@ final class SctpAssociation {
 
     /** RFC 9260 8.5 and 8.5.1: which verification tag a packet must carry. */
     private boolean tagAccepted(int firstType, int firstFlags, int tag) {
+        if (firstType == ChunkType.INIT) {
+            return true; // 0, checked with the packet
+        }
         if (firstType == ChunkType.COOKIE_ECHO) {
             return true; // checked against the cookie's own tag once it is verified
         }
