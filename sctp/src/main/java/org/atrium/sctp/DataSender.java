@@ -42,7 +42,10 @@ final class DataSender {
         this.drops = drops;
     }
 
-    /** What the handshake settled: our initial TSN, the peer's window, its inbound streams, whether it takes FORWARD TSN. */
+    /**
+     * What the handshake settled: our initial TSN, the peer's window, how many streams it takes,
+     * and whether it takes FORWARD TSN.
+     */
     void init(int myInitialTsn, long peerWindow, int outboundStreams, boolean peerForwardTsn) {
         this.outboundStreams = outboundStreams;
         this.peerForwardTsn = peerForwardTsn;
@@ -126,7 +129,8 @@ final class DataSender {
     }
 
     private void checkForwardTsn() {
-        if (peerForwardTsn && lt(tx.cumulativeAck(), tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount))) {
+        if (peerForwardTsn
+            && lt(tx.cumulativeAck(), tx.advancedPeerAckPoint(forwardStreams, forwardSsns, forwardCount))) {
             forwardTsnDue = true;
         }
     }
@@ -158,7 +162,10 @@ final class DataSender {
         return writeNewData(p, nowMillis) | wrote;
     }
 
-    /** After sending: T3 runs while chunks are outstanding, also for a FORWARD TSN that only abandoned chunks wait for. */
+    /**
+     * After sending: T3 runs while chunks are outstanding, also when only abandoned chunks wait
+     * for a FORWARD TSN, so a lost one is sent again.
+     */
     void keepT3Running(long nowMillis) {
         if (!tx.isEmpty()) {
             t3.startIfStopped(nowMillis, rto.rto());

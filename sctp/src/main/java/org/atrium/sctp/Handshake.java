@@ -58,7 +58,7 @@ final class Handshake {
         this.initAcks = new TokenBucket(config.initAcksPerSecond());
     }
 
-    /** A verification tag for our side: random, never 0 (RFC 9260 5.3.1). */
+    /** A verification tag for our side: random, never 0 (RFC 9260 3.3.2, 5.3.1). */
     int newTag() {
         int t;
         do {
@@ -129,7 +129,8 @@ final class Handshake {
         PacketBuilder p = packets.begin(InitChunk.initiateTag(b, c));
         byte[] o = p.buffer();
         int at = p.position();
-        int n = InitChunk.writeFixed(o, at, ChunkType.INIT_ACK, ackTag, config.receiveWindow(), STREAMS, STREAMS, ackTsn);
+        int n = InitChunk.writeFixed(o, at, ChunkType.INIT_ACK, ackTag, config.receiveWindow(), STREAMS, STREAMS,
+            ackTsn);
         n += writeExtensionParameters(o, at + n);
         n += Parameter.writeHeader(o, at + n, Parameter.STATE_COOKIE, Parameter.HEADER_LENGTH + StateCookie.LENGTH);
         cookies.write(o, at + n, cookie);

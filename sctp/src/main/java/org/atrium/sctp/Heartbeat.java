@@ -89,7 +89,10 @@ final class Heartbeat {
         ackTimer.start(nowMillis, rto.rto());
     }
 
-    /** The probe went unanswered for an RTO: the next goes out now, not an interval later, so a silent peer is found. */
+    /**
+     * The probe went unanswered for an RTO: the next goes out now, not an interval later, so a
+     * silent peer is found.
+     */
     void onUnanswered(long nowMillis) {
         intervalTimer.start(nowMillis, 0);
     }

@@ -434,7 +434,8 @@ final class SctpAssociation {
                 }
             }
             case ChunkType.HEARTBEAT_ACK -> {
-                if (wellFormed(HeartbeatChunk.is(b, c, len, ChunkType.HEARTBEAT_ACK)) && heartbeat.onAck(b, c, nowMillis)) {
+                if (wellFormed(HeartbeatChunk.is(b, c, len, ChunkType.HEARTBEAT_ACK))
+                    && heartbeat.onAck(b, c, nowMillis)) {
                     errorCount = 0;
                 }
             }

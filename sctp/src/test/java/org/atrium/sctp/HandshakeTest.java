@@ -152,8 +152,8 @@ class HandshakeTest {
 
     /** The COOKIE ECHO a peer would send for the INIT ACK in {@code packet}. */
     private static byte[] cookieEcho(byte[] packet) {
-        int cookie = ParameterIterator.find(packet, InitChunk.parametersOffset(C), InitChunk.parametersLength(packet, C),
-            Parameter.STATE_COOKIE);
+        int cookie = ParameterIterator.find(packet, InitChunk.parametersOffset(C),
+            InitChunk.parametersLength(packet, C), Parameter.STATE_COOKIE);
         int length = Parameter.length(packet, cookie) - Parameter.HEADER_LENGTH;
         byte[] echo = new byte[Chunk.HEADER_LENGTH + length];
         CookieEchoChunk.write(echo, 0, packet, cookie + Parameter.HEADER_LENGTH, length);

@@ -72,7 +72,8 @@ class HeartbeatTest {
         int c = PacketCapture.firstChunk();
         assertEquals(PEER_TAG, SctpPacket.verificationTag(p, 0));
         assertTrue(HeartbeatChunk.is(p, c, Chunk.length(p, c), ChunkType.HEARTBEAT_ACK));
-        assertEquals(Hex.of(info, 0, info.length), Hex.of(p, HeartbeatChunk.infoOffset(c), HeartbeatChunk.infoLength(p, c)));
+        assertEquals(Hex.of(info, 0, info.length),
+            Hex.of(p, HeartbeatChunk.infoOffset(c), HeartbeatChunk.infoLength(p, c)));
     }
 
     @Test

@@ -20,7 +20,8 @@ class PacketCheckTest {
     /** Ports 5000 to 5000 and the tag; {@code seal} false leaves the CRC32C field zero. */
     static Stream<Arguments> packets() {
         return Stream.of(
-            Arguments.of("shorter than a common header", Hex.bytes("1388 1388 00000001 0000"), SctpDropReason.MALFORMED_PACKET),
+            Arguments.of("shorter than a common header", Hex.bytes("1388 1388 00000001 0000"),
+                SctpDropReason.MALFORMED_PACKET),
             Arguments.of("bad CRC32C", unsealed(1, SACK), SctpDropReason.BAD_CHECKSUM),
             Arguments.of("another destination port", packet(5001, 1, SACK), SctpDropReason.WRONG_PORT),
             Arguments.of("no chunk", packet(5000, 1, ""), SctpDropReason.MALFORMED_PACKET),
@@ -39,7 +40,8 @@ class PacketCheckTest {
     @Test
     void passesAGoodPacketAndTellsItsFirstChunk() {
         byte[] p = packet(5000, 7, "03 01 0010 00000001 00010000 0000 0000" + INIT);
-        assertNull(CHECK.check(p, 0, p.length), "the tag is the association's to check; only a first INIT must travel alone");
+        assertNull(CHECK.check(p, 0, p.length),
+            "the tag is the association's to check; only a first INIT must travel alone");
         assertEquals(ChunkType.SACK, CHECK.firstType());
         assertEquals(1, CHECK.firstFlags());
         byte[] init = packet(5000, 0, INIT);

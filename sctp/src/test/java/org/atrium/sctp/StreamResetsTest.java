@@ -86,7 +86,8 @@ class StreamResetsTest {
         assertFalse(resets.onTimer(), "the wait, not a timeout");
         out.begin(1);
         resets.write(out, 700);
-        assertEquals(MY_TSN + 1, OutgoingSsnResetRequest.requestSequence(out.buffer(), ReConfigChunk.parametersOffset(C)));
+        int p = ReConfigChunk.parametersOffset(C);
+        assertEquals(MY_TSN + 1, OutgoingSsnResetRequest.requestSequence(out.buffer(), p));
         assertTrue(resets.onTimer(), "unanswered: a timeout");
     }
 
