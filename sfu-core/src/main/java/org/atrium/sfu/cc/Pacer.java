@@ -13,8 +13,12 @@ import java.util.concurrent.TimeUnit;
  * libwebrtc's pacer sends at a multiple of its target rate.
  *
  * <p>Only a receiver whose estimate is under {@link #PACE_BELOW_BPS} is paced: above it,
- * bursts are short against the link and queueing would only cost copies. A full queue drops
- * the packet (counted by the caller). Queued packets are sent in order; while any are
+ * bursts are short against the link and queueing would only cost copies. The queue holds at
+ * most {@link #MAX_QUEUE_MILLIS} of sending at the current rate: a full queue drops the new
+ * packet, and when the estimate falls the oldest packets beyond it are dropped (both counted
+ * by the caller). Old media is worth less than the link's time: a backlog queued at a rate the
+ * link no longer has would keep the link full for many seconds, and everything behind it, the
+ * receiver's audio, its consent checks and its signaling, would wait. Queued packets are sent in order; while any are
  * queued every new packet queues too, so a stream is never reordered.
  *
  * <p>Threads: packets are queued by the threads that forward to the receiver, under this
@@ -32,6 +36,10 @@ public final class Pacer {
     public static final long PACE_BELOW_BPS = 2_000_000;
     /** Packets queued at most: a couple of seconds of a slow receiver's video. */
     static final int CAPACITY = 256;
+    /** How long the queue may take to drain at the current rate. */
+    static final long MAX_QUEUE_MILLIS = 1000;
+    /** The queue's byte bound at the lowest rates: room for a small keyframe. */
+    private static final long MIN_QUEUE_BYTES = 8_000;
     /** Bytes of budget carried over at most, so that an idle spell does not allow a burst. */
     private static final long MAX_BUDGET_BYTES = 3_000;
 
@@ -45,6 +53,7 @@ public final class Pacer {
     /** Guarded by this. */
     private int head;
     private int count;
+    private long queuedBytes;
     private long budgetBytes;
     private long lastTickNanos;
     private volatile long rateBps;
@@ -74,8 +83,19 @@ public final class Pacer {
      * Sets the rate from the receiver's estimate: pacing starts under {@link #PACE_BELOW_BPS}
      * and stops above it once the queue is empty. Called by the allocation timer.
      */
-    public synchronized void setEstimate(long estimateBps) {
+    /**
+     * @return how many queued packets were dropped because the lower rate would take longer
+     *         than {@link #MAX_QUEUE_MILLIS} to send them
+     */
+    public synchronized int setEstimate(long estimateBps) {
         rateBps = (long) (Math.max(estimateBps, 50_000) * PACING_FACTOR);
+        int dropped = 0;
+        while (count > 0 && queuedBytes > maxQueueBytes()) {
+            queuedBytes -= lengths[head];
+            head = (head + 1) % CAPACITY;
+            count--;
+            dropped++;
+        }
         boolean wanted = estimateBps > 0 && estimateBps < PACE_BELOW_BPS;
         if (wanted && ticking == null) {
             lastTickNanos = System.nanoTime();
@@ -85,6 +105,11 @@ public final class Pacer {
                     TimeUnit.MILLISECONDS);
         }
         active = wanted || count > 0;
+        return dropped;
+    }
+
+    private long maxQueueBytes() {
+        return Math.max(MIN_QUEUE_BYTES, rateBps * MAX_QUEUE_MILLIS / 8000);
     }
 
     /** Whether packets go through the queue now. */
@@ -98,8 +123,8 @@ public final class Pacer {
     public static final int NOT_PACING = -1;
 
     /**
-     * Queues a packet: {@link #QUEUED}; {@link #DROPPED} when the queue is full (or the packet
-     * too large); {@link #NOT_PACING} when pacing has stopped, and the caller sends it itself.
+     * Queues a packet: {@link #QUEUED}; {@link #DROPPED} when the queue is full, in packets or
+     * in time to send (or the packet is too large); {@link #NOT_PACING} when pacing has stopped, and the caller sends it itself.
      * The bytes are copied: the caller's buffer is free again when this returns.
      */
     public int enqueue(byte[] buf, int off, int len, int probeCluster) {
@@ -110,7 +135,7 @@ public final class Pacer {
             if (ticking == null) {
                 return NOT_PACING;
             }
-            if (count == CAPACITY) {
+            if (count == CAPACITY || queuedBytes + len > maxQueueBytes()) {
                 return DROPPED;
             }
             int slot = (head + count) % CAPACITY;
@@ -121,6 +146,7 @@ public final class Pacer {
             lengths[slot] = len;
             clusters[slot] = probeCluster;
             count++;
+            queuedBytes += len;
         }
         return QUEUED;
     }
@@ -155,6 +181,7 @@ public final class Pacer {
                 System.arraycopy(slots[head], 0, sending, 0, length);
                 head = (head + 1) % CAPACITY;
                 count--;
+                queuedBytes -= length;
                 budgetBytes -= length;
             }
             link.send(sending, 0, length, cluster);
@@ -176,6 +203,7 @@ public final class Pacer {
             ticking = null;
         }
         count = 0;
+        queuedBytes = 0;
         active = false;
     }
 }

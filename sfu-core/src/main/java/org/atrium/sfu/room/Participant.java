@@ -220,7 +220,9 @@ public final class Participant {
         if (allocation.run(nowNanos, consumers, activeSpeaker, listener)) {
             long estimate = downlink.estimateBps();
             metrics.receiverEstimate(estimate);
-            pacer.setEstimate(estimate);
+            for (int dropped = pacer.setEstimate(estimate); dropped > 0; dropped--) {
+                metrics.drop(DropReason.QUEUE_FULL);
+            }
         }
     }
 

@@ -80,4 +80,27 @@ class PacerTest {
         assertFalse(pacer.isActive());
         assertEquals(Pacer.NOT_PACING, pacer.enqueue(packet(8, 500), 0, 500, -1));
     }
+
+    @Test
+    void theQueueHoldsAtMostASecondOfSendingAtTheCurrentRate() {
+        // 50 kbit/s: paced at 125 kbit/s, so a second is 15,625 bytes.
+        pacer.setEstimate(50_000);
+        for (int i = 0; i < 15; i++) {
+            assertEquals(Pacer.QUEUED, pacer.enqueue(packet(i, 1000), 0, 1000, -1));
+        }
+        assertEquals(Pacer.DROPPED, pacer.enqueue(packet(15, 1000), 0, 1000, -1));
+        assertEquals(Pacer.QUEUED, pacer.enqueue(packet(16, 600), 0, 600, -1), "a smaller one still fits");
+    }
+
+    @Test
+    void aFallingEstimateDropsTheOldestOfWhatNoLongerFits() {
+        pacer.setEstimate(1_000_000);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Pacer.QUEUED, pacer.enqueue(packet(i, 1000), 0, 1000, -1));
+        }
+        assertEquals(85, pacer.setEstimate(50_000), "100 kB queued, a second at 125 kbit/s is 15.6 kB");
+        assertEquals(15, pacer.queued());
+        pacer.tick(pacer.startedNanos + 100_000_000);
+        assertEquals(85, sent.get(0), "the newest are kept, in order");
+    }
 }
