@@ -12,9 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.atrium.sctp.ChannelOptions;
 import org.atrium.sctp.DataChannelEndpoint;
@@ -23,6 +21,7 @@ import org.atrium.sctp.DataChannelListener;
 import org.atrium.sctp.SctpConfig;
 import org.atrium.sctp.SctpStats;
 import org.atrium.sctp.SendStatus;
+import org.atrium.sfu.data.AssociationTimer;
 import org.atrium.sfu.data.DataChannels;
 import org.atrium.sfu.data.DataEnvelope;
 
@@ -94,8 +93,7 @@ public final class PeerDataChannels implements AutoCloseable {
     /** Messages received during one call into the association, handed on after it. Under the lock. */
     private final List<Message> received = new ArrayList<>();
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
-    private ScheduledFuture<?> timer;
-    private long timerAtMillis = Long.MAX_VALUE;
+    private final AssociationTimer timer;
     private long receivedNanos;
     private boolean started;
     private boolean paused;
@@ -125,6 +123,7 @@ public final class PeerDataChannels implements AutoCloseable {
             return thread;
         });
         this.endpoint = new DataChannelEndpoint(config, dtlsClient, new Events(), new SecureRandom());
+        this.timer = new AssociationTimer(this.timers, this::onTimer);
     }
 
     private static long nowMillis() {
@@ -402,10 +401,7 @@ public final class PeerDataChannels implements AutoCloseable {
         closed = true;
         closeReason = reason;
         held.clear();
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         lock.notifyAll();
     }
 
@@ -443,26 +439,13 @@ public final class PeerDataChannels implements AutoCloseable {
         if (closed) {
             return;
         }
-        long next = endpoint.nextTimeoutMillis();
-        if (next < timerAtMillis) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            timerAtMillis = next;
-            try {
-                timer = timers.schedule(this::onTimer, Math.max(0, next - now), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopped) {
-                // A shared scheduler that has been stopped: the client is going away.
-                timer = null;
-            }
-        }
+        timer.armFor(endpoint.nextTimeoutMillis(), now);
     }
 
     private void onTimer() {
         List<Message> batch;
         synchronized (lock) {
-            timer = null;
-            timerAtMillis = Long.MAX_VALUE;
+            timer.fired();
             if (closed) {
                 return;
             }

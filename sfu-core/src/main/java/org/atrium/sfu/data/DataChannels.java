@@ -8,8 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.atrium.sctp.ChannelOptions;
 import org.atrium.sctp.DataChannelEndpoint;
 import org.atrium.sctp.DataChannelInfo;
@@ -93,7 +91,6 @@ public final class DataChannels {
     private final Object lock = new Object();
     private final DataChannelEndpoint endpoint;
     private final PacketOut out;
-    private final ScheduledExecutorService timers;
     private final DataMetrics metrics;
     private final Events events;
     private final int bufferLimit;
@@ -101,8 +98,7 @@ public final class DataChannels {
     private final Map<Kind, Integer> delivering = new HashMap<>();
     /** Messages received during one call into the association, handed on after it. Under the lock. */
     private final List<Received> received = new ArrayList<>();
-    private ScheduledFuture<?> timer;
-    private long timerAtMillis = Long.MAX_VALUE;
+    private final AssociationTimer timer;
     private long statsAtMillis;
     private long reportedRetransmissions;
     private final Map<SctpDropReason, Long> reportedDrops = new EnumMap<>(SctpDropReason.class);
@@ -115,10 +111,10 @@ public final class DataChannels {
     public DataChannels(SctpConfig config, boolean dtlsClient, PacketOut out, ScheduledExecutorService timers,
             DataMetrics metrics, Events events) {
         this.out = out;
-        this.timers = timers;
         this.metrics = metrics;
         this.events = events;
         this.bufferLimit = config.sendBufferLimit();
+        this.timer = new AssociationTimer(timers, this::onTimer);
         this.endpoint = new DataChannelEndpoint(config, dtlsClient, new Listener(), RANDOM);
     }
 
@@ -233,10 +229,7 @@ public final class DataChannels {
 
     private void markClosed() {
         closed = true;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         reportStats(nowMillis());
         if (connected) {
             metrics.associationClosed();
@@ -264,14 +257,7 @@ public final class DataChannels {
         if (closed) {
             return;
         }
-        long next = endpoint.nextTimeoutMillis();
-        if (next < timerAtMillis) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            timerAtMillis = next;
-            timer = timers.schedule(this::onTimer, Math.max(0, next - now), TimeUnit.MILLISECONDS);
-        }
+        timer.armFor(endpoint.nextTimeoutMillis(), now);
         if (now - statsAtMillis >= STATS_EVERY_MILLIS) {
             reportStats(now);
         }
@@ -280,8 +266,7 @@ public final class DataChannels {
     private void onTimer() {
         List<Received> batch;
         synchronized (lock) {
-            timer = null;
-            timerAtMillis = Long.MAX_VALUE;
+            timer.fired();
             if (closed) {
                 return;
             }
