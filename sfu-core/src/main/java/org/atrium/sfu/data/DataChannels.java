@@ -154,11 +154,11 @@ public final class DataChannels {
                 Kind kind = Kind.of(from);
                 Integer stream = delivering.get(kind);
                 if (stream == null) {
-                    try {
-                        stream = endpoint.open(kind.label(), kind.protocol(), kind.options(), now);
+                    // -1: no stream id of the SFU's parity is free, or the association is ending.
+                    int opened = endpoint.open(kind.label(), kind.protocol(), kind.options(), now);
+                    if (opened >= 0) {
+                        stream = opened;
                         delivering.put(kind, stream);
-                    } catch (IllegalStateException noStreamLeft) {
-                        stream = null;
                     }
                 }
                 boolean reliable = from.options().fullyReliable();
