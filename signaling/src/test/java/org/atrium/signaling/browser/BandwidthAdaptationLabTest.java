@@ -37,7 +37,13 @@ class BandwidthAdaptationLabTest {
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration WINDOW = Duration.ofSeconds(10);
     private static final Duration RECOVER = Duration.ofSeconds(20);
-    private static final Duration PAUSE = Duration.ofSeconds(15);
+    /**
+     * How long R2's page may take to say its video is paused: the SFU pauses it within a few
+     * seconds of the 60 kbit/s limit, but the message travels on the signaling WebSocket through
+     * the same link, and TCP segments lost while the limit's queue overflowed back its
+     * retransmission timer off (it doubles per loss): runs took from 2 to more than 15 s.
+     */
+    private static final Duration PAUSE = Duration.ofSeconds(30);
     private static final double MIN_FPS = 10;
     private static final int ATTEMPTS = 2;
     /**
