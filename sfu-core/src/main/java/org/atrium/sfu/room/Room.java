@@ -32,8 +32,7 @@ public final class Room {
     private final RoomHost host;
     private final Router router;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
-    /** Made at the first message; racing threads may each make one, which is harmless. */
-    private volatile DataRelay dataRelay;
+    private final DataRelay dataRelay;
     private final ActiveSpeakerDetector activeSpeaker = new ActiveSpeakerDetector();
     private final PublisherLayers publisherLayers = new PublisherLayers();
     private boolean closed;
@@ -64,6 +63,7 @@ public final class Room {
     Room(String name, RoomHost host, Router router) {
         this.name = name;
         this.host = host;
+        this.dataRelay = new DataRelay(this, host.metrics().data());
         this.router = router;
     }
 
@@ -83,9 +83,6 @@ public final class Room {
 
     /** A data-channel message from a member, to relay (see {@link DataRelay}). */
     void relayData(Participant sender, org.atrium.sctp.DataChannelInfo channel, boolean binary, byte[] message) {
-        if (dataRelay == null) {
-            dataRelay = new DataRelay(this, host.metrics().data());
-        }
         dataRelay.relay(sender, channel, binary, message);
     }
 
