@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Capabilities;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
@@ -32,7 +33,8 @@ import org.openqa.selenium.remote.http.HttpMethod;
  * <p>chromedriver talks to Chromium over a local TCP port, so each page's chromedriver runs inside
  * its host's namespace ({@code ip netns exec NS chromedriver --port=P --allowed-ips=10.77.0.1}),
  * started through {@link NetworkLab#start}, and the test drives it from the server's namespace with
- * a {@link RemoteWebDriver} at {@code http://<host address>:P}. Its port is one of the lab's
+ * a {@link RemoteWebDriver} at {@code http://<host address>:P} (behind a NAT too: the lab routes the
+ * control ports to the host's private address through its router, see {@link NatRouter}). Its port is one of the lab's
  * {@link NetworkLab#FIRST_CONTROL_PORT control ports}, which shaping leaves alone: at most {@link
  * NetworkLab#CONTROL_PORTS} pages per host at a time. Chromium, started by that chromedriver, lives in
  * the same namespace: its only interfaces are {@code lo} and the host's link, so it gathers ICE
@@ -85,12 +87,14 @@ public final class LabChromium implements AutoCloseable {
     private static final Duration DRIVER_START = Duration.ofSeconds(20);
     private static final String CDP_COMMAND = "executeCdpCommand";
     private static final System.Logger LOG = System.getLogger(LabChromium.class.getName());
+    private static final Path CERTUTIL = Path.of("/usr/bin/certutil");
 
     private final NetworkLab lab;
     private final URI origin;
     private final Path logs;
     private final List<BrowserPage> pages = new ArrayList<>();
     private final Map<BrowserPage, Slot> slots = new HashMap<>();
+    private final List<Path> trustedCas = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private boolean closed;
 
@@ -129,8 +133,18 @@ public final class LabChromium implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Path log = logs.resolve(host.namespace() + "-" + port + ".log");
-        Process driverProcess = lab.start(host, List.of(Chromium.DRIVER.toString(), "--port=" + port,
-                "--allowed-ips=" + lab.serverAddress().getHostAddress()), log);
+        List<String> driverCommand = new ArrayList<>();
+        if (!trustedCas.isEmpty()) {
+            try {
+                driverCommand.addAll(List.of("env", "HOME=" + homeTrusting(profile.resolve("home"))));
+            } catch (RuntimeException e) {
+                Chromium.deleteRecursively(profile);
+                throw e;
+            }
+        }
+        driverCommand.addAll(List.of(Chromium.DRIVER.toString(), "--port=" + port,
+                "--allowed-ips=" + lab.serverAddress().getHostAddress()));
+        Process driverProcess = lab.start(host, driverCommand, log);
         LabDriver driver;
         try {
             URL driverUrl = URI.create("http://" + host.addressText() + ":" + port).toURL();
@@ -160,6 +174,70 @@ public final class LabChromium implements AutoCloseable {
             throw e;
         }
         return page;
+    }
+
+    /**
+     * Makes the browsers of pages opened from now on trust the CA certificate in {@code caPem} (PEM)
+     * for TLS server authentication, such as a {@link TestCertificates#caPem()}: TURN over TLS
+     * ({@code turns:}), HTTPS, WSS. Chromium on Linux verifies certificates with its own root store
+     * plus the user's NSS database, {@code $HOME/.pki/nssdb}; each page gets a fresh HOME inside its
+     * profile directory whose NSS database holds the CA, trusted for TLS servers ({@code certutil -t
+     * "C,,"}), and chromedriver (and with it Chromium) runs with that HOME. The machine's own HOME
+     * and trust stores are untouched. Needs {@code certutil} (Debian package libnss3-tools); skips
+     * the calling test otherwise.
+     *
+     * <p>(Verified with Chromium 156: without this a {@code turns:} server with such a certificate
+     * fails with error 701; with it the allocation succeeds. Chromium's {@code
+     * --ignore-certificate-errors-spki-list=<}{@link TestCertificates#serverSpkiSha256()}{@code >}
+     * also worked, but it pins one server key rather than validating a chain.)
+     */
+    public LabChromium trustCa(Path caPem) {
+        Assumptions.assumeTrue(Files.isExecutable(CERTUTIL), CERTUTIL + " missing (Debian package libnss3-tools)");
+        if (!Files.isReadable(caPem)) {
+            throw new IllegalArgumentException("cannot read " + caPem);
+        }
+        trustedCas.add(caPem);
+        return this;
+    }
+
+    /** Creates {@code home}/.pki/nssdb with the trusted CAs; returns {@code home}. */
+    private Path homeTrusting(Path home) {
+        Path nssdb = home.resolve(".pki").resolve("nssdb");
+        try {
+            Files.createDirectories(nssdb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String db = "sql:" + nssdb;
+        certutil(List.of("-N", "-d", db, "--empty-password"));
+        int n = 0;
+        for (Path ca : trustedCas) {
+            certutil(List.of("-A", "-d", db, "-t", "C,,", "-n", "atrium-test-ca-" + n++, "-i", ca.toString()));
+        }
+        return home;
+    }
+
+    private static void certutil(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(CERTUTIL.toString()));
+        command.addAll(args);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " timed out");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): "
+                        + out.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** The host a page of this launcher runs in. */

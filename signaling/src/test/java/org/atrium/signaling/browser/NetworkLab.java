@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +35,16 @@ import org.junit.jupiter.api.Assumptions;
  *       ...
  *     Atrium server on 10.77.0.1
  *
+ *       port atl&lt;pid&gt;avN  &lt;== veth ==&gt;  out0 10.77.0.(10+N) in NAT router atl&lt;pid&gt;a-rN
+ *                                                in0 10.78.N.1 &lt;== veth ==&gt; lab0 10.78.N.2 in atl&lt;pid&gt;a-cN
+ *
  *   downlink of a client = egress of its bridge port; uplink = egress of its lab0
  * </pre>
+ *
+ * A host behind a symmetric NAT ({@link #addClientBehindNat}, {@link NatRouter}) sits behind a router
+ * namespace; a host's firewall ({@link #blockUdp}, {@link #allowOnlyTcpTo}, {@link LabFirewall}) is an
+ * nftables table in its own namespace. An external TURN server runs beside the Atrium server
+ * ({@link Coturn}).
  *
  * The test JVM's own namespace is the server namespace: the Atrium server runs in the JVM, as in
  * the other browser tests, bound to {@link #serverAddress()}. Only the clients get named
@@ -208,39 +217,171 @@ public final class NetworkLab implements AutoCloseable {
      * @param name a label for logs and messages (the namespace name does not depend on it)
      */
     public LabHost addClient(String name) {
-        checkOpen();
-        int index = clients.size() + 1;
-        if (index > MAX_CLIENTS) {
-            throw new IllegalStateException("at most " + MAX_CLIENTS + " clients in a lab");
-        }
+        int index = nextHostIndex();
         String namespace = prefix + "-c" + index;
         String serverSide = prefix + "v" + index;
-        if (serverSide.length() > 15) {
-            throw new IllegalStateException("interface name too long: " + serverSide);
-        }
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(SUBNET_PREFIX + (FIRST_CLIENT_HOST - 1 + index));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-        ip("netns", "add", namespace);
-        namespaces.add(namespace);
-        ip("-n", namespace, "link", "set", "lo", "up");
-        ip("link", "add", serverSide, "type", "veth", "peer", "name", CLIENT_DEVICE, "netns", namespace);
-        links.add(serverSide);
-        // No IPv6 link-local addresses: nothing but the lab's IPv4 on its links.
-        ip("link", "set", serverSide, "addrgenmode", "none");
-        ip("link", "set", serverSide, "master", bridge);
-        ip("link", "set", serverSide, "up");
-        ip("-n", namespace, "link", "set", CLIENT_DEVICE, "addrgenmode", "none");
-        ip("-n", namespace, "addr", "add", address.getHostAddress() + "/" + PREFIX_LENGTH, "dev", CLIENT_DEVICE);
-        ip("-n", namespace, "link", "set", CLIENT_DEVICE, "up");
+        InetAddress address = bridgeAddress(index);
+        addNamespace(namespace);
+        attachToBridge(serverSide, namespace, CLIENT_DEVICE, address);
         LabHost host = new LabHost(name, namespace, address, serverSide, CLIENT_DEVICE);
         clients.add(host);
         LOG.log(Level.INFO, "network lab: client {0} in namespace {1} at {2}", name, namespace,
                 address.getHostAddress());
         return host;
+    }
+
+    /**
+     * Adds a client host behind its own symmetric NAT ({@link NatRouter}): a router namespace {@code
+     * <prefix>-r<n>} on the bridge at 10.77.0.(10+n) that masquerades with a random port for every new
+     * destination and drops unsolicited inbound packets, and the client namespace {@code <prefix>-c<n>}
+     * at 10.78.n.2/24 with its default route via the router. The returned host's {@link
+     * LabHost#address()} is its private address, {@link LabHost#publicAddress()} the router's. The
+     * test reaches the host's {@link #CONTROL_PORTS control ports} (chromedriver) at its private
+     * address: this namespace gets a route to 10.78.n.0/24 via the router, which forwards new
+     * connections from {@link #SERVER_ADDRESS} to those ports and nothing else. Shaping works as for
+     * {@link #addClient}: the downlink is the router's port on the bridge, the uplink the client's
+     * {@link #CLIENT_DEVICE}.
+     */
+    public LabHost addClientBehindNat(String name) {
+        LabHost host = NatRouter.add(this, name, nextHostIndex());
+        clients.add(host);
+        return host;
+    }
+
+    /**
+     * Drops every UDP packet into and out of {@code host} (nftables in its namespace; loopback is
+     * left alone), so its browser must use TCP. Replaces any firewall set on the host before.
+     */
+    public void blockUdp(LabHost host) {
+        LabFirewall.blockUdp(this, host);
+    }
+
+    /**
+     * Lets {@code host} talk to the server ({@link #SERVER_ADDRESS}) only over TCP to {@code
+     * serverTcpPorts}, and to nothing else: no UDP at all, no other TCP port, no other host. The
+     * test's WebDriver connections to the host's {@link #CONTROL_PORTS control ports} keep working.
+     * A page in the host is loaded from the server too, so include the server's HTTP port (e.g.
+     * {@code Set.of(turnTlsPort, server.origin().getPort())}). Replaces any firewall set before.
+     */
+    public void allowOnlyTcpTo(LabHost host, Set<Integer> serverTcpPorts) {
+        LabFirewall.allowOnlyTcpTo(this, host, serverTcpPorts);
+    }
+
+    /** Removes the firewall of {@link #blockUdp} or {@link #allowOnlyTcpTo}, if any. */
+    public void removeFirewall(LabHost host) {
+        LabFirewall.remove(this, host);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // building blocks for the lab's helpers (NatRouter, LabFirewall, Coturn)
+
+    private int nextHostIndex() {
+        checkOpen();
+        int index = clients.size() + 1;
+        if (index > MAX_CLIENTS) {
+            throw new IllegalStateException("at most " + MAX_CLIENTS + " clients in a lab");
+        }
+        return index;
+    }
+
+    /** 10.77.0.(10+index): the address of the index-th host on the bridge. */
+    static InetAddress bridgeAddress(int index) {
+        try {
+            return InetAddress.getByName(SUBNET_PREFIX + (FIRST_CLIENT_HOST - 1 + index));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds a namespace with {@code lo} up; {@link #close()} deletes it. */
+    void addNamespace(String namespace) {
+        checkOpen();
+        ip("netns", "add", namespace);
+        namespaces.add(namespace);
+        ip("-n", namespace, "link", "set", "lo", "up");
+    }
+
+    /**
+     * Joins {@code namespace} to the bridge: a veth pair, {@code serverSide} a port of the bridge and
+     * {@code device} inside the namespace with {@code address}/24.
+     */
+    void attachToBridge(String serverSide, String namespace, String device, InetAddress address) {
+        if (serverSide.length() > 15) {
+            throw new IllegalStateException("interface name too long: " + serverSide);
+        }
+        ip("link", "add", serverSide, "type", "veth", "peer", "name", device, "netns", namespace);
+        links.add(serverSide);
+        // No IPv6 link-local addresses: nothing but the lab's IPv4 on its links.
+        ip("link", "set", serverSide, "addrgenmode", "none");
+        ip("link", "set", serverSide, "master", bridge);
+        ip("link", "set", serverSide, "up");
+        ip("-n", namespace, "link", "set", device, "addrgenmode", "none");
+        ip("-n", namespace, "addr", "add", address.getHostAddress() + "/" + PREFIX_LENGTH, "dev", device);
+        ip("-n", namespace, "link", "set", device, "up");
+    }
+
+    /** Runs {@code nft -f} with {@code ruleset} inside {@code namespace}. */
+    void nft(String namespace, String ruleset) {
+        checkOpen();
+        String nft = executable("nft");
+        if (nft == null) {
+            throw new IllegalStateException("nft missing (Debian package nftables)");
+        }
+        Path file = null;
+        try {
+            file = Files.createTempFile("atrium-lab-nft-", ".nft");
+            Files.writeString(file, ruleset, StandardCharsets.UTF_8);
+            command(List.of(executable("ip"), "netns", "exec", namespace, nft), "-f", file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temp file
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives this JVM's namespace a default route into a veth pair whose both ends are here, so a
+     * packet to an address the lab has no link for leaves without an error and goes nowhere (the
+     * kernel does not forward here). coturn drops a whole allocation when a send fails with
+     * "network unreachable". Idempotent; {@link #close()} removes the pair and with it the route.
+     */
+    void routeStrayPacketsNowhere() {
+        checkOpen();
+        String sink = prefix + "nw0";
+        if (links.contains(sink)) {
+            return;
+        }
+        ip("link", "add", sink, "type", "veth", "peer", "name", prefix + "nw1");
+        links.add(sink);
+        for (String end : List.of(sink, prefix + "nw1")) {
+            ip("link", "set", end, "addrgenmode", "none");
+            ip("link", "set", end, "up");
+        }
+        ip("route", "add", "default", "dev", sink);
+        LOG.log(Level.INFO, "network lab {0}: default route into {1}, which leads nowhere", prefix, sink);
+    }
+
+    /**
+     * Starts {@code command} in this JVM's namespace (the server's), its output to {@code log}
+     * (appended); stopped like the processes of {@link #start}.
+     */
+    Process startHere(List<String> command, Path log) {
+        checkOpen();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            Process process = builder.start();
+            processes.put(process, "server: " + String.join(" ", command));
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
+        }
     }
 
     /** Shapes what the server sends to {@code host} to {@code kbitPerSecond} ({@link Shape#of}). */
@@ -473,19 +614,19 @@ public final class NetworkLab implements AutoCloseable {
     // ------------------------------------------------------------------------------------------
     // running ip and tc
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("network lab " + prefix + " is closed");
         }
     }
 
-    private String ip(String... args) {
+    String ip(String... args) {
         List<String> ip = List.of(executable("ip"));
         return command(ip, args);
     }
 
     /** Runs {@code program + args}; a non-zero exit fails with the command line and its output. */
-    private static String command(List<String> program, String... args) {
+    static String command(List<String> program, String... args) {
         List<String> full = new ArrayList<>(program);
         full.addAll(List.of(args));
         Result r = run(full);
@@ -496,9 +637,9 @@ public final class NetworkLab implements AutoCloseable {
         return r.output();
     }
 
-    private record Result(int exitCode, String output) {}
+    record Result(int exitCode, String output) {}
 
-    private static Result run(List<String> command) {
+    static Result run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
@@ -519,7 +660,7 @@ public final class NetworkLab implements AutoCloseable {
     private static final Map<String, String> EXECUTABLES = new ConcurrentHashMap<>();
 
     /** {@code name}'s path on PATH or in /usr/sbin, /sbin, /usr/bin, /bin; null when missing. */
-    private static String executable(String name) {
+    static String executable(String name) {
         return EXECUTABLES.computeIfAbsent(name, n -> {
             List<String> dirs = new ArrayList<>();
             String path = System.getenv("PATH");
