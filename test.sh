@@ -38,9 +38,10 @@ stamp=$(mktemp)
 trap surefire_summary EXIT
 
 # ---------------------------------------------------------------------------------------------
-# 1. System packages: Chromium and its driver, nftables (loss injection), ip, unshare, and
-#    Prometheus with its promtool and the official Python client's text-format parser (the
-#    metrics tests scrape Atrium with them).
+# 1. System packages: Chromium and its driver, nftables (loss injection, the lab's firewalls and
+#    NAT), ip, unshare, Prometheus with its promtool and the official Python client's text-format
+#    parser (the metrics tests scrape Atrium with them), and coturn and certutil for the lab's
+#    TURN tests.
 # ---------------------------------------------------------------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -49,6 +50,10 @@ missing=()
 lean=()
 [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ] || lean+=(prometheus)
 /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null || lean+=(python3-prometheus-client)
+# coturn: the lab's external TURN server (the tests start their own turnserver, never the service);
+# certutil: the lab's browsers trust a test CA through an NSS database.
+[ -x /usr/bin/turnserver ] || lean+=(coturn)
+[ -x /usr/bin/certutil ] || lean+=(libnss3-tools)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
@@ -65,8 +70,8 @@ if [ "$(( ${#missing[@]} + ${#lean[@]} ))" -gt 0 ] && [ -z "${ATRIUM_SKIP_INSTAL
     step "installing ${missing[*]} ${lean[*]} (apt-get)"
     t=$(seconds)
     "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get update -q
-    # Packages with a service (prometheus) must not start it: the tests start their own,
-    # on loopback. policy-rc.d answering 101 tells Debian's maintainer scripts so.
+    # Packages with a service (prometheus, coturn) must not start it: the tests start their own,
+    # on loopback or the lab's addresses. policy-rc.d answering 101 tells Debian's maintainer scripts so.
     made_policy=""
     if [ ! -e /usr/sbin/policy-rc.d ]; then
       printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null

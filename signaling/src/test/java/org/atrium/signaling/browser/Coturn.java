@@ -169,6 +169,11 @@ public final class Coturn implements AutoCloseable {
         throw new IllegalStateException("no free port on " + address);
     }
 
+    /** The turnserver's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** UDP and TCP listening port. */
     public int port() {
         return port;

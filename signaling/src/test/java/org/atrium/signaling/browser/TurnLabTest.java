@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * firewall that leaves it only TLS to coturn gets a relay candidate through {@code turns:} (so it
  * accepted {@link TestCertificates}' chain through {@link LabChromium#trustCa}), one without UDP
  * gets one through TURN over TCP, and one behind a symmetric NAT (driven through its router) gets
- * one over UDP. Each also shows the way it must not get through fails. No Atrium media: the pages
+ * one over UDP, but none through {@code turns:} since it was not told to trust the test CA. Each also shows the way it must not get through fails. No Atrium media: the pages
  * only gather candidates ({@code iceTransportPolicy: 'relay'}).
  */
 @Tag("browser")
@@ -28,11 +28,14 @@ class TurnLabTest {
     @Test
     void browsersGatherRelayCandidatesThroughCoturnOverTlsTcpAndBehindNat() throws Exception {
         Path certDir = Files.createTempDirectory("atrium-test-certs-");
+        long coturnPid;
         try (NetworkLab lab = NetworkLab.create();
                 LabServer server = LabServer.start(lab);
                 Coturn coturn = Coturn.start(lab,
                         TestCertificates.create(certDir, NetworkLab.SERVER_ADDRESS));
-                LabChromium chromium = LabChromium.launch(lab, server.origin())) {
+                LabChromium chromium = LabChromium.launch(lab, server.origin());
+                LabChromium untrusting = LabChromium.launch(lab, server.origin())) {
+            coturnPid = coturn.pid();
             chromium.trustCa(certDir.resolve("ca.pem"));
             int httpPort = server.origin().getPort();
             try {
@@ -58,11 +61,15 @@ class TurnLabTest {
                     assertFalse(udp.relay(), "no UDP: " + udp);
                 }
 
+                // A browser that was not told to trust the test CA, behind a NAT (no firewall).
                 LabHost natted = lab.addClientBehindNat("natted");
-                try (BrowserPage page = chromium.open(natted, server.http("/"), LabChromium.Camera.none())) {
+                try (BrowserPage page = untrusting.open(natted, server.http("/"), LabChromium.Camera.none())) {
                     Gathered udp = gather(page, coturn, coturn.udpUrl());
                     System.out.println("NATed host, turn over UDP: " + udp);
                     assertTrue(udp.relay(), "a relay candidate from behind the NAT: " + udp);
+                    Gathered tls = gather(page, coturn, coturn.tlsUrl());
+                    System.out.println("NATed host, turns without trusting the CA: " + tls);
+                    assertFalse(tls.relay(), "no TLS without the CA: " + tls);
                 }
             } catch (AssertionError | RuntimeException e) {
                 System.out.println("coturn log:\n" + coturn.logText());
@@ -71,6 +78,7 @@ class TurnLabTest {
         } finally {
             Chromium.deleteRecursively(certDir);
         }
+        assertFalse(ProcessHandle.of(coturnPid).map(ProcessHandle::isAlive).orElse(false), "coturn stopped");
     }
 
     /** Candidates and candidate errors of one gathering with a single TURN server. */
