@@ -79,6 +79,7 @@ class TurnLabTest {
             Chromium.deleteRecursively(certDir);
         }
         assertFalse(ProcessHandle.of(coturnPid).map(ProcessHandle::isAlive).orElse(false), "coturn stopped");
+        assertTrue(Chromium.inLoopbackOnlyNamespace(), "the lab's links and routes are gone");
     }
 
     /** Candidates and candidate errors of one gathering with a single TURN server. */
