@@ -28,6 +28,7 @@ final class StunScan {
     static final int MAGIC_COOKIE = 0x2112A442;
     static final int XOR_PEER_ADDRESS = 0x0012;
     static final int DATA = 0x0013;
+    static final int REQUESTED_ADDRESS_FAMILY = 0x0017;
     private static final int MAX_PEERS = 32;
 
     /** The message type: method and class bits (RFC 8489 5). */
@@ -36,6 +37,7 @@ final class StunScan {
     int integrityAt = -1;
     int fingerprintAt = -1;
     int dataAt = -1;
+    int familyAt = -1;
     int[] peersAt = new int[0];
     /** Comprehension-required attributes (type below 0x8000) this server does not know (RFC 8489 15, 6.3.1). */
     char[] unknown = new char[0];
@@ -98,6 +100,11 @@ final class StunScan {
                     dataAt = at;
                 }
             }
+            case REQUESTED_ADDRESS_FAMILY -> {
+                if (familyAt < 0) {
+                    familyAt = at;
+                }
+            }
             default -> {
                 if (type < 0x8000 && !known(type) && unknown.length < 16) {
                     unknown = Arrays.copyOf(unknown, unknown.length + 1);
@@ -105,6 +112,17 @@ final class StunScan {
                 }
             }
         }
+    }
+
+    /**
+     * REQUESTED-ADDRESS-FAMILY's family (RFC 8656 18.1: 0x01 IPv4, 0x02 IPv6, then 3 reserved
+     * bytes), 0 when absent, -1 when its length is not 4.
+     */
+    int requestedFamily(byte[] buf) {
+        if (familyAt < 0) {
+            return 0;
+        }
+        return StunIntegrity.readShort(buf, familyAt + 2) == 4 ? buf[familyAt + 4] & 0xFF : -1;
     }
 
     /** Whether the message carried a MESSAGE-INTEGRITY of the wrong length (then it cannot be verified). */

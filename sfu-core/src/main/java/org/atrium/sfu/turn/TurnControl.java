@@ -12,7 +12,6 @@ import org.ice4j.attribute.AttributeDecoder;
 import org.ice4j.attribute.AttributeFactory;
 import org.ice4j.attribute.ChannelNumberAttribute;
 import org.ice4j.attribute.LifetimeAttribute;
-import org.ice4j.attribute.RequestedAddressFamilyAttribute;
 import org.ice4j.attribute.RequestedTransportAttribute;
 import org.ice4j.attribute.UnknownAttributesAttribute;
 import org.ice4j.attribute.XorPeerAddressAttribute;
@@ -58,7 +57,7 @@ final class TurnControl {
     void onRequest(TurnClient client, byte[] msg, StunScan scan, long nowMillis) {
         Message decoded;
         try {
-            decoded = Message.decode(msg, 0, msg.length);
+            decoded = Message.decode(forIce4j(msg, scan), 0, msg.length);
         } catch (StunException e) {
             metrics.dropped(TurnDropReason.MALFORMED);
             return;
@@ -93,7 +92,7 @@ final class TurnControl {
             return;
         }
         switch (method) {
-            case ALLOCATE -> allocate(client, request, credential, allocation, nowMillis);
+            case ALLOCATE -> allocate(client, msg, scan, request, credential, allocation, nowMillis);
             case REFRESH -> refresh(client, request, key, allocation, nowMillis);
             case CREATE_PERMISSION -> createPermission(client, msg, scan, request, key, allocation, nowMillis);
             default -> channelBind(client, msg, scan, request, key, allocation, nowMillis);
@@ -112,7 +111,8 @@ final class TurnControl {
     }
 
     /** RFC 8656 7.2, in its order. */
-    private void allocate(TurnClient client, Request request, TurnAuthenticator.Credential credential,
+    private void allocate(TurnClient client, byte[] msg, StunScan scan, Request request,
+            TurnAuthenticator.Credential credential,
             Allocation existing, long nowMillis) {
         byte[] transaction = request.getTransactionID();
         byte[] key = credential.key();
@@ -138,9 +138,12 @@ final class TurnControl {
             refuse(client, ALLOCATE, transaction, TurnRefusal.RESERVATION_TOKEN, key);
             return;
         }
-        RequestedAddressFamilyAttribute family =
-                (RequestedAddressFamilyAttribute) request.getAttribute(Attribute.REQUESTED_ADDRESS_FAMILY);
-        if (family != null && family.getFamily() != RequestedAddressFamilyAttribute.IPv4) {
+        int family = scan.requestedFamily(msg);
+        if (family < 0) {
+            refuse(client, ALLOCATE, transaction, TurnRefusal.BAD_REQUEST, key);
+            return;
+        }
+        if (family > 1) {
             refuse(client, ALLOCATE, transaction, TurnRefusal.ADDRESS_FAMILY, key);
             return;
         }
@@ -265,6 +268,24 @@ final class TurnControl {
         } catch (StunException e) {
             return null;
         }
+    }
+
+    /**
+     * The bytes ice4j may decode. Its REQUESTED-ADDRESS-FAMILY decoder wants a 1-byte value where
+     * RFC 8656 18.1 has 4, and would fail the whole message; that attribute is read from the raw
+     * bytes instead, and hidden from ice4j in a copy as an unknown optional one (0x8000), with
+     * the FINGERPRINT made again for the copy (ice4j checks it).
+     */
+    private static byte[] forIce4j(byte[] msg, StunScan scan) {
+        if (scan.familyAt < 0) {
+            return msg;
+        }
+        byte[] copy = msg.clone();
+        StunIntegrity.writeShort(copy, scan.familyAt, 0x8000);
+        if (scan.fingerprintAt > 0) {
+            StunIntegrity.writeInt(copy, scan.fingerprintAt + 4, StunIntegrity.fingerprint(copy, 0, scan.fingerprintAt));
+        }
+        return copy;
     }
 
     /** LIFETIME's value (unsigned), or -1 when absent. */

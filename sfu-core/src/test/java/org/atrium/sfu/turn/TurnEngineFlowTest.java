@@ -208,6 +208,14 @@ class TurnEngineFlowTest {
     }
 
     @Test
+    void requestedAddressFamilyIpv4IsGranted() {
+        // RFC 8656 18.1's 4-byte value, which ice4j's own decoder refuses (it expects 1 byte).
+        assertEquals(0, h.request(alice, TurnWire.ALLOCATE, aliceCredential, TurnWire.requestedTransport(17),
+                TurnWire.attr(0x0017, hex("01000000"))));
+        assertEquals(1, h.engine.allocationCount());
+    }
+
+    @Test
     void bindingRequestIsAnsweredWithTheMappedAddress() {
         byte[] tid = h.nextTid();
         byte[] response = h.send(alice, TurnWire.message(TurnWire.BINDING, tid));
