@@ -58,7 +58,8 @@ final class TurnControl {
         Message decoded;
         try {
             decoded = Message.decode(forIce4j(msg, scan), 0, msg.length);
-        } catch (StunException e) {
+        } catch (StunException | RuntimeException e) {
+            // ice4j's attribute decoders fail on some bad values with runtime exceptions (a short ERROR-CODE, say).
             metrics.dropped(TurnDropReason.MALFORMED);
             return;
         }

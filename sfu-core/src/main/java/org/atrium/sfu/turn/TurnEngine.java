@@ -26,6 +26,8 @@ public final class TurnEngine {
     private final Allocations allocations;
     private final TurnControl control;
     private final Object lock = new Object();
+    /** The last exception the public methods caught: a bug, as malformed input is dropped before any is thrown. For tests. */
+    volatile Exception lastFailure;
 
     public TurnEngine(TurnConfig config, TurnIo io, TurnMetrics metrics) {
         this.io = Objects.requireNonNull(io, "io");
@@ -48,7 +50,7 @@ public final class TurnEngine {
                 controlMessage(client, buf, off, len, nowMillis);
             }
         } catch (Exception e) {
-            metrics.dropped(TurnDropReason.MALFORMED);
+            failed(e);
         }
     }
 
@@ -77,7 +79,7 @@ public final class TurnEngine {
             io.sendToClient(allocation.client, out, 0, out.length);
             metrics.relayedToClient(len);
         } catch (Exception e) {
-            metrics.dropped(TurnDropReason.MALFORMED);
+            failed(e);
         }
     }
 
@@ -91,7 +93,7 @@ public final class TurnEngine {
                 }
             }
         } catch (Exception e) {
-            metrics.dropped(TurnDropReason.MALFORMED);
+            failed(e);
         }
     }
 
@@ -102,8 +104,13 @@ public final class TurnEngine {
                 allocations.expire(nowMillis);
             }
         } catch (Exception e) {
-            metrics.dropped(TurnDropReason.MALFORMED);
+            failed(e);
         }
+    }
+
+    private void failed(Exception e) {
+        lastFailure = e;
+        metrics.dropped(TurnDropReason.MALFORMED);
     }
 
     public int allocationCount() {
