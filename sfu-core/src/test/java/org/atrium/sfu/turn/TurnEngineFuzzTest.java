@@ -13,7 +13,8 @@ import java.util.Arrays;
  * 0 a message from the UDP client, 1 from a TCP client, 2 a datagram from a peer (bit 0x10: from
  * another address than the SFU's) and 3 a request the harness signs with valid credentials (the
  * first byte its method, the rest raw attribute bytes), so the fuzzer gets past authentication.
- * Bit 0x80 first moves the clock by {@code length} seconds and expires.
+ * Bit 0x80 first moves the clock by 301 s times 1 to 4 (bits 0x60), across the lifetimes of
+ * permissions (300 s), channels and the allocation (600 s) and a channel's quarantine (900 s), and expires.
  *
  * <p>The contract: nothing escapes the engine, and nothing is thrown inside it (bad input is
  * dropped before an exception could be); nothing is relayed anywhere but to the one peer
@@ -41,7 +42,7 @@ class TurnEngineFuzzTest {
             byte[] bytes = Arrays.copyOfRange(input, at + 3, at + 3 + length);
             at += 3 + length;
             if ((kind & 0x80) != 0) {
-                h.now += length * 1000L;
+                h.now += 301_000L * (((kind >>> 5) & 3) + 1);
                 h.engine.expire(h.now);
             }
             switch (kind & 3) {
