@@ -340,9 +340,14 @@ const pageCertificate = new URLSearchParams(location.search).get('cert') === 'rs
   : Promise.resolve(null);
 let certificates; // [pageCertificate] once start() has it, else undefined: the browser default
 
+// `?relay=1` makes the page send all its media through TURN (iceTransportPolicy "relay"), as a
+// client on a network that allows nothing else would.
+const relayOnly = new URLSearchParams(location.search).get('relay') === '1';
+
 function createPeerConnection(s) {
-  // No ICE servers: the SFU puts its own candidates in every offer.
-  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', certificates });
+  // ICE servers come with `joined`; the SFU's own candidates come in every offer.
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', certificates,
+    iceTransportPolicy: relayOnly ? 'relay' : 'all' });
   pc.addEventListener('icecandidate', (event) => onLocalCandidate(s, event));
   pc.addEventListener('track', (event) => onTrack(s, event));
   pc.addEventListener('iceconnectionstatechange', () => onPeerState(s));
@@ -502,7 +507,7 @@ function onLeaveButton() {
 async function handleMessage(s, msg) {
   if (session !== s) return;
   switch (msg.type) {
-    case 'joined': s.resumeToken = typeof msg.resumeToken === 'string' ? msg.resumeToken : null; return onJoined(msg);
+    case 'joined': s.resumeToken = typeof msg.resumeToken === 'string' ? msg.resumeToken : null; return onJoined(s, msg);
     case 'resumed': return onResumed(s, msg);
     case 'offer': return handleOffer(s, msg);
     case 'participant-joined': return onParticipantJoined(msg);
@@ -522,8 +527,9 @@ async function handleMessage(s, msg) {
   }
 }
 
-function onJoined(msg) {
+function onJoined(s, msg) {
   atrium.participantId = msg.participantId ?? null;
+  useIceServers(s, msg.iceServers);
   reconnectDelay = RECONNECT_MIN_MS; // a good join resets the backoff
   if (typeof msg.room === 'string') atrium.room = msg.room;
   // A join token may set the name the others see.
@@ -536,6 +542,20 @@ function onJoined(msg) {
   for (const p of others) addParticipant(p.id, p.name);
   updateCount();
   setState('joined', 'Connecting…');
+}
+
+// The TURN servers of `joined`, with credentials minted for this participant. They are set
+// before the first offer is answered, which is when the browser gathers its candidates.
+function useIceServers(s, servers) {
+  if (!Array.isArray(servers)) return;
+  const iceServers = servers.filter((server) => server && (typeof server.urls === 'string' || Array.isArray(server.urls)));
+  try {
+    s.pc.setConfiguration({ ...s.pc.getConfiguration(), iceServers });
+    atrium.iceServers = iceServers.flatMap((server) => [].concat(server.urls));
+    log(`ICE servers: ${atrium.iceServers.join(' ') || 'none'}`);
+  } catch (err) {
+    log(`ICE servers not usable: ${err?.name} ${err?.message}`);
+  }
 }
 
 function onParticipantJoined(msg) {

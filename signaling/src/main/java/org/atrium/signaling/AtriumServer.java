@@ -1,19 +1,24 @@
 package org.atrium.signaling;
 
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
+import javax.net.ssl.SSLContext;
 import org.atrium.signaling.admin.AdminAccess;
 import org.atrium.signaling.admin.ServerMetrics;
 import org.atrium.signaling.auth.EcPemKeys;
 import org.atrium.signaling.auth.JoinTokenVerifier;
 import org.atrium.signaling.http.SignalingServer;
+import org.atrium.signaling.turn.EmbeddedTurn;
 import org.atrium.sfu.Sfu;
 import org.atrium.sfu.room.LeaveReason;
 
@@ -22,6 +27,7 @@ public final class AtriumServer implements AutoCloseable {
 
     private final ServerMetrics metrics;
     private final Sfu sfu;
+    private final EmbeddedTurn turn;
     private final SignalingServer signaling;
 
     public AtriumServer(ServerConfig config) throws IOException {
@@ -32,12 +38,23 @@ public final class AtriumServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
+        Certificate certificate;
+        try {
+            certificate = certificate(config);
+            turn = EmbeddedTurn.start(config.turn(), sfu, certificate == null ? null : certificate.jdkContext(),
+                    metrics.registry());
+        } catch (IOException | RuntimeException e) {
+            sfu.close();
+            metrics.close();
+            throw e;
+        }
         try {
             signaling = new SignalingServer(new InetSocketAddress(config.httpHost(), config.httpPort()),
-                    sslContext(config), sfu, metrics,
+                    certificate == null ? null : certificate.nettyContext(), sfu, metrics,
                     new AdminAccess(config.adminToken(), config.metricsNeedToken()), joinTokens(config),
-                    config.limits());
+                    config.limits(), turn.iceServers());
         } catch (IOException | RuntimeException e) {
+            turn.close();
             sfu.close();
             metrics.close();
             throw e;
@@ -54,23 +71,42 @@ public final class AtriumServer implements AutoCloseable {
         return JoinTokenVerifier.of(secret, publicKey, Clock.systemUTC());
     }
 
-    private static SslContext sslContext(ServerConfig config) throws IOException {
+    /**
+     * The server's certificate, for HTTPS (Netty's context) and TURN over TLS (the JDK's, which
+     * its blocking sockets use); null without HTTPS.
+     */
+    private static Certificate certificate(ServerConfig config) throws IOException {
+        File chain;
+        File key;
         if (config.tlsCertificate() != null) {
-            return SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build();
-        }
-        if (config.tlsSelfSigned()) {
+            chain = config.tlsCertificate().toFile();
+            key = config.tlsKey().toFile();
+        } else if (config.tlsSelfSigned()) {
             try {
                 SelfSignedCertificate certificate = new SelfSignedCertificate("atrium");
-                return SslContextBuilder.forServer(certificate.certificate(), certificate.privateKey()).build();
+                chain = certificate.certificate();
+                key = certificate.privateKey();
             } catch (CertificateException e) {
                 throw new IOException("cannot make a self-signed certificate", e);
             }
+        } else {
+            return null;
         }
-        return null;
+        SslContext netty = SslContextBuilder.forServer(chain, key).build();
+        SslContext jdk = SslContextBuilder.forServer(chain, key).sslProvider(SslProvider.JDK).build();
+        return new Certificate(netty, ((JdkSslContext) jdk).context());
+    }
+
+    private record Certificate(SslContext nettyContext, SSLContext jdkContext) {
     }
 
     public Sfu sfu() {
         return sfu;
+    }
+
+    /** The server's TURN: the embedded server (null when off) and the ICE servers clients get. */
+    public EmbeddedTurn turn() {
+        return turn;
     }
 
     public InetSocketAddress httpAddress() {
@@ -88,6 +124,7 @@ public final class AtriumServer implements AutoCloseable {
         sfu.rooms().stopAcceptingJoins();
         sfu.rooms().closeAll(LeaveReason.SHUTDOWN);
         signaling.close();
+        turn.close();
         sfu.close();
         metrics.close();
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.atrium.sfu.SfuConfig;
+import org.atrium.signaling.turn.TurnSettings;
 
 /**
  * The whole server's settings: built-in defaults, then environment variables, then
@@ -28,10 +29,11 @@ import org.atrium.sfu.SfuConfig;
  * @param jwtPublicKey PEM file of the P-256 public key that join tokens may be signed for
  *     (ES256), or null; with neither, joins need no token
  * @param limits what a connection, a participant and the server may ask of signaling
+ * @param turn the embedded TURN server, external TURN servers, and the credentials clients get
  */
 public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
         SfuConfig sfu, String adminToken, boolean metricsNeedToken, String logFormat, String jwtSecret,
-        Path jwtPublicKey, SignalingLimits limits) {
+        Path jwtPublicKey, SignalingLimits limits, TurnSettings turn) {
 
     /** Shortest HS256 secret: RFC 7518 3.2 wants a key at least as long as the hash. */
     public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -41,30 +43,45 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
             throw new IllegalArgumentException("--jwt-secret must be at least " + MIN_JWT_SECRET_BYTES
                     + " bytes (e.g. openssl rand -base64 48)");
         }
+        java.util.Objects.requireNonNull(turn, "turn");
     }
 
-    /** Settings of the HTTP server alone, with the rest at defaults; for tests and embedding. */
+    /**
+     * Settings of the HTTP server alone, with the rest at defaults and no TURN (so that tests in one
+     * JVM do not compete for its ports); for tests and embedding.
+     */
     public ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
             SfuConfig sfu) {
         this(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, null, false, "text", null, null,
-                SignalingLimits.defaults());
+                SignalingLimits.defaults(), TurnSettings.off());
+    }
+
+    /** The same settings serving HTTPS (and TURN over TLS) with this PEM chain and PKCS#8 key. */
+    public ServerConfig withTls(Path certificate, Path key) {
+        return new ServerConfig(httpHost, httpPort, certificate, key, false, sfu, adminToken, metricsNeedToken,
+                logFormat, jwtSecret, jwtPublicKey, limits, turn);
+    }
+
+    public ServerConfig withTurn(TurnSettings newTurn) {
+        return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
+                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, limits, newTurn);
     }
 
     /** The same settings with an admin token (null for none). */
     public ServerConfig withAdminToken(String token, boolean protectMetrics) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, token, protectMetrics,
-                logFormat, jwtSecret, jwtPublicKey, limits);
+                logFormat, jwtSecret, jwtPublicKey, limits, turn);
     }
 
     /** The same settings with join token keys (each may be null; both null: no tokens). */
     public ServerConfig withJoinTokens(String secret, Path publicKey) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
-                metricsNeedToken, logFormat, secret, publicKey, limits);
+                metricsNeedToken, logFormat, secret, publicKey, limits, turn);
     }
 
     public ServerConfig withLimits(SignalingLimits newLimits) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
-                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, newLimits);
+                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, newLimits, turn);
     }
 
     /** True when joins need a signed token. */
@@ -78,7 +95,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         return "ServerConfig[http=" + httpHost + ":" + httpPort + ", tls=" + (tlsCertificate != null || tlsSelfSigned)
                 + ", sfu=" + sfu + ", adminToken=" + (adminToken == null ? "none" : "set") + ", metricsNeedToken="
                 + metricsNeedToken + ", logFormat=" + logFormat + ", jwtSecret=" + (jwtSecret == null ? "none" : "set")
-                + ", jwtPublicKey=" + jwtPublicKey + ", limits=" + limits + "]";
+                + ", jwtPublicKey=" + jwtPublicKey + ", limits=" + limits + ", turn=" + turn + "]";
     }
 
     public static final String USAGE = """
@@ -128,11 +145,38 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
               --forwarding-threads N threads that encrypt and send to receivers; 0 sends on the
                                      receiving thread (ATRIUM_FORWARDING_THREADS, default: cores - 1
                                      up to 4 with 4 cores or more, else 0)
+              --turn-port PORT       embedded TURN server over UDP and TCP; -1 off
+                                                                       (ATRIUM_TURN_PORT, default 3478)
+              --turn-tls-port PORT   embedded TURN over TLS with the HTTPS certificate (needs --tls-cert
+                                     or --tls-self-signed); 443 for networks that let only HTTPS out;
+                                     -1 off                            (ATRIUM_TURN_TLS_PORT, default 5349)
+              --turn-address ADDR    TURN listeners' and relays' bind address
+                                                                       (ATRIUM_TURN_ADDRESS, default: --media-address)
+              --turn-host HOST       host name or address in the TURN URLs clients get; with TLS the
+                                     certificate must name it   (ATRIUM_TURN_HOST, default: the first
+                                     --public-ip, else --turn-address)
+              --turn-relay-ports LOW-HIGH  UDP ports of relayed addresses
+                                                                       (ATRIUM_TURN_RELAY_PORTS, default 49152-65535)
+              --turn-secret SECRET   shared secret of the TURN REST credentials, as coturn's
+                                     static-auth-secret         (ATRIUM_TURN_SECRET, default: made at start)
+              --turn-credential-lifetime S  seconds the TURN credentials in `joined` stay valid
+                                                                       (ATRIUM_TURN_CREDENTIAL_LIFETIME, default 43200)
+              --turn-quota N         TURN allocations per participant  (ATRIUM_TURN_QUOTA, default 10)
+              --turn-max-allocations N  TURN allocations server-wide (ATRIUM_TURN_MAX_ALLOCATIONS, default 1000)
+              --turn-open-relay      relay to any peer, not only this server's media port
+                                                                       (ATRIUM_TURN_OPEN_RELAY=true)
+              --turn-external-urls URL[,..]  other TURN servers clients are given, e.g. a coturn
+                                     (ATRIUM_TURN_EXTERNAL_URLS, e.g. turn:turn.example.org:3478?transport=udp)
+              --turn-external-secret SECRET  their static-auth-secret
+                                     (ATRIUM_TURN_EXTERNAL_SECRET, default: --turn-secret)
               --help                 this text
             """;
 
+    /** The built-in defaults: everything on 127.0.0.1, the embedded TURN server on its default ports. */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, null, null, false, SfuConfig.defaults());
+        SfuConfig sfu = SfuConfig.defaults();
+        return new ServerConfig("127.0.0.1", 8080, null, null, false, sfu)
+                .withTurn(TurnSettings.embedded(sfu.mediaBindAddress()));
     }
 
     /** Reads environment variables, then flags over them. */
@@ -143,7 +187,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 "keyframe-interval", "admin-token", "metrics-need-token", "log-format", "jwt-secret",
                 "jwt-public-key", "max-tracks", "message-rate", "message-burst", "max-pending-joins",
                 "max-message-bytes", "max-frame-bytes", "max-inbound-bitrate", "max-inbound-packet-rate", "reconnect-grace",
-                "forwarding-threads")) {
+                "forwarding-threads", "turn-port", "turn-tls-port", "turn-address", "turn-host", "turn-relay-ports",
+                "turn-secret", "turn-credential-lifetime", "turn-quota", "turn-max-allocations", "turn-open-relay",
+                "turn-external-urls", "turn-external-secret")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -160,7 +206,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
             if (equals >= 0) {
                 value = key.substring(equals + 1);
                 key = key.substring(0, equals);
-            } else if (key.equals("tls-self-signed") || key.equals("metrics-need-token") || key.equals("help")) {
+            } else if (key.equals("tls-self-signed") || key.equals("metrics-need-token") || key.equals("turn-open-relay")
+                    || key.equals("help")) {
                 value = "true";
             } else {
                 if (i + 1 >= args.length) {
@@ -201,6 +248,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         int cachePackets = sfu.packetCache().packets();
         long cacheAgeMillis = sfu.packetCache().maxAge().toMillis();
         long keyframeMillis = sfu.keyframeMinInterval().toMillis();
+        TurnFlags turnFlags = new TurnFlags();
         for (Map.Entry<String, String> entry : values.entrySet()) {
             String value = entry.getValue();
             switch (entry.getKey()) {
@@ -244,6 +292,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "max-message-bytes" -> maxMessageBytes = positive(value, "--max-message-bytes");
                 case "max-frame-bytes" -> maxFrameBytes = positive(value, "--max-frame-bytes");
                 case "help" -> throw new HelpRequested();
+                case "turn-port", "turn-tls-port", "turn-address", "turn-host", "turn-relay-ports", "turn-secret",
+                        "turn-credential-lifetime", "turn-quota", "turn-max-allocations", "turn-open-relay",
+                        "turn-external-urls", "turn-external-secret" -> turnFlags.set(entry.getKey(), value);
                 default -> throw new IllegalArgumentException("unknown option --" + entry.getKey());
             }
         }
@@ -275,7 +326,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         limits = new SignalingLimits(maxTracks, messageRate, messageBurst, maxPendingJoins, maxMessageBytes,
                 maxFrameBytes, java.time.Duration.ofSeconds(reconnectGraceSeconds));
         return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu, adminToken, metricsNeedToken,
-                logFormat, jwtSecret, jwtPublicKey, limits);
+                logFormat, jwtSecret, jwtPublicKey, limits, turnFlags.settings(mediaAddress));
     }
 
     /** Thrown for --help. */

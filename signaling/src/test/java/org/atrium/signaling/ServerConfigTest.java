@@ -112,4 +112,53 @@ class ServerConfigTest {
                 () -> ServerConfig.from(Map.of(), new String[] {flag}));
         assertTrue(e.getMessage().length() > 10, e.getMessage());
     }
+
+    @Test
+    void turnIsOnByDefaultOnTheMediaAddress() {
+        ServerConfig config = ServerConfig.from(Map.of(), new String[0]);
+        assertEquals(3478, config.turn().embedded().udpPort());
+        assertEquals(3478, config.turn().embedded().tcpPort());
+        assertEquals(5349, config.turn().embedded().tlsPort());
+        assertEquals(config.sfu().mediaBindAddress(), config.turn().embedded().bindAddress());
+        assertEquals(Duration.ofHours(12), config.turn().credentialLifetime());
+        assertEquals(false, config.turn().openRelay());
+        assertEquals(List.of(), config.turn().externalUrls());
+        assertTrue(config.turn().secret().length() >= 32, "a secret made at start");
+        assertTrue(!config.toString().contains(config.turn().secret()), "the secret is not logged");
+    }
+
+    @Test
+    void turnComesFromEnvironmentOrFlags() throws Exception {
+        ServerConfig config = ServerConfig.from(Map.of("ATRIUM_TURN_SECRET", "s3cret", "ATRIUM_TURN_EXTERNAL_URLS",
+                "turn:turn.example.org:3478?transport=udp, turns:turn.example.org:443?transport=tcp"),
+                new String[] {"--turn-port", "3479", "--turn-tls-port", "443", "--turn-relay-ports", "50000-50100",
+                        "--turn-host", "sfu.example.org", "--turn-quota", "3", "--turn-max-allocations", "30",
+                        "--turn-credential-lifetime", "600", "--turn-open-relay", "--media-address", "10.0.0.5"});
+        assertEquals(3479, config.turn().embedded().udpPort());
+        assertEquals(443, config.turn().embedded().tlsPort());
+        assertEquals(50000, config.turn().embedded().relayPortMin());
+        assertEquals(50100, config.turn().embedded().relayPortMax());
+        assertEquals(InetAddress.getByName("10.0.0.5"), config.turn().embedded().bindAddress());
+        assertEquals("sfu.example.org", config.turn().host());
+        assertEquals("s3cret", config.turn().secret());
+        assertEquals(List.of("turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:443?transport=tcp"),
+                config.turn().externalUrls());
+        assertEquals(3, config.turn().allocationsPerParticipant());
+        assertEquals(30, config.turn().maxAllocations());
+        assertEquals(Duration.ofSeconds(600), config.turn().credentialLifetime());
+        assertEquals(true, config.turn().openRelay());
+
+        ServerConfig off = ServerConfig.from(Map.of(), new String[] {"--turn-port", "-1", "--turn-tls-port", "-1"});
+        assertEquals(null, off.turn().embedded(), "no embedded server with both ports off");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--turn-port=70000", "--turn-relay-ports=5000", "--turn-relay-ports=60000-50000",
+            "--turn-credential-lifetime=10", "--turn-quota=0", "--turn-external-urls=http://x",
+            "--turn-external-urls=turn:x:3478", "--turn-address=0.0.0.0"})
+    void badTurnSettingsAreRefusedWithTheFlagNamed(String flag) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(Map.of(), new String[] {flag}));
+        assertTrue(e.getMessage().contains("turn") || e.getMessage().contains("TURN"), e.getMessage());
+    }
 }

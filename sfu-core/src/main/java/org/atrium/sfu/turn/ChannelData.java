@@ -17,14 +17,19 @@ final class ChannelData {
 
     static final int HEADER = 4;
     static final int MIN_CHANNEL = 0x4000;
-    static final int MAX_CHANNEL = 0x4FFF;
+    /**
+     * RFC 8656 11 narrowed the range to 0x4000-0x4FFF so that ChannelData can share a port with
+     * DTLS and RTP (RFC 7983); RFC 5766 allowed up to 0x7FFF, and clients still use it (coturn's
+     * turnutils do). A TURN server's own port carries nothing else, so both are taken here.
+     */
+    static final int MAX_CHANNEL = 0x7FFF;
 
     private ChannelData() {
     }
 
-    /** RFC 7983 / RFC 8656 12: a first byte of 0x40-0x4F is a ChannelData message; STUN starts 0x00-0x03. */
+    /** RFC 8656 12 (and RFC 5766 11): first two bits 01 are a ChannelData message; STUN starts 00. */
     static boolean isChannelData(byte[] buf, int off, int len) {
-        return len >= HEADER && (buf[off] & 0xF0) == 0x40;
+        return len >= HEADER && (buf[off] & 0xC0) == 0x40;
     }
 
     static int channel(byte[] buf, int off) {

@@ -29,6 +29,7 @@ final class StunScan {
     static final int XOR_PEER_ADDRESS = 0x0012;
     static final int DATA = 0x0013;
     static final int REQUESTED_ADDRESS_FAMILY = 0x0017;
+    static final int EVEN_PORT = 0x0018;
     private static final int MAX_PEERS = 32;
 
     /** The message type: method and class bits (RFC 8489 5). */
@@ -38,6 +39,8 @@ final class StunScan {
     int fingerprintAt = -1;
     int dataAt = -1;
     int familyAt = -1;
+    /** EVEN-PORT: one byte of value (RFC 8656 18.3), which ice4j's decoder refuses (it wants 4). */
+    int evenPortAt = -1;
     int[] peersAt = new int[0];
     /** Comprehension-required attributes (type below 0x8000) this server does not know (RFC 8489 15, 6.3.1). */
     char[] unknown = new char[0];
@@ -103,6 +106,11 @@ final class StunScan {
             case REQUESTED_ADDRESS_FAMILY -> {
                 if (familyAt < 0) {
                     familyAt = at;
+                }
+            }
+            case EVEN_PORT -> {
+                if (evenPortAt < 0) {
+                    evenPortAt = at;
                 }
             }
             default -> {

@@ -272,17 +272,23 @@ final class TurnControl {
     }
 
     /**
-     * The bytes ice4j may decode. Its REQUESTED-ADDRESS-FAMILY decoder wants a 1-byte value where
-     * RFC 8656 18.1 has 4, and would fail the whole message; that attribute is read from the raw
-     * bytes instead, and hidden from ice4j in a copy as an unknown optional one (0x8000), with
-     * the FINGERPRINT made again for the copy (ice4j checks it).
+     * The bytes ice4j may decode. Its decoders of REQUESTED-ADDRESS-FAMILY and EVEN-PORT want a
+     * 1-byte and a 4-byte value where RFC 8656 18.1 and 18.3 have 4 and 1 (coturn's and
+     * browsers' clients send them so), and would fail the whole message. The first is read from
+     * the raw bytes instead and the second is ignored; both are hidden from ice4j in a copy as
+     * unknown optional attributes (0x8000), with the FINGERPRINT made again for the copy (ice4j
+     * checks it).
      */
     private static byte[] forIce4j(byte[] msg, StunScan scan) {
-        if (scan.familyAt < 0) {
+        if (scan.familyAt < 0 && scan.evenPortAt < 0) {
             return msg;
         }
         byte[] copy = msg.clone();
-        StunIntegrity.writeShort(copy, scan.familyAt, 0x8000);
+        for (int at : new int[] {scan.familyAt, scan.evenPortAt}) {
+            if (at >= 0) {
+                StunIntegrity.writeShort(copy, at, 0x8000);
+            }
+        }
         if (scan.fingerprintAt > 0) {
             StunIntegrity.writeInt(copy, scan.fingerprintAt + 4, StunIntegrity.fingerprint(copy, 0, scan.fingerprintAt));
         }

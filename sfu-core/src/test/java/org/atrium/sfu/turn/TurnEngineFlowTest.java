@@ -192,8 +192,8 @@ class TurnEngineFlowTest {
                 "a bound peer on another channel");
         assertEquals(400, two.request(alice, TurnWire.CHANNEL_BIND, credential, channelNumber(0x3FFF), xorPeer(other)),
                 "below 0x4000");
-        assertEquals(400, two.request(alice, TurnWire.CHANNEL_BIND, credential, channelNumber(0x5000), xorPeer(other)),
-                "above 0x4FFF");
+        assertEquals(400, two.request(alice, TurnWire.CHANNEL_BIND, credential, channelNumber(0x8000), xorPeer(other)),
+                "above 0x7FFF");
         assertEquals(400, two.request(alice, TurnWire.CHANNEL_BIND, credential, channelNumber(0x4003)), "no peer");
         assertEquals(3, two.count("atrium.turn.refusals", "reason", "bad_request"));
         assertEquals(2, two.count("atrium.turn.refusals", "reason", "channel_conflict"));

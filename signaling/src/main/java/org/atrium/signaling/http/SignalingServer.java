@@ -28,6 +28,7 @@ import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.session.SessionRegistry;
 import org.atrium.signaling.session.SessionRules;
 import org.atrium.sfu.Sfu;
+import org.atrium.signaling.turn.IceServers;
 
 /**
  * The HTTP and WebSocket server: the web client, {@code /ws} for signaling, health.
@@ -48,9 +49,10 @@ public final class SignalingServer implements AutoCloseable {
      *     status 1009
      */
     public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu, ServerMetrics metrics,
-            AdminAccess access, JoinTokenVerifier tokens, SignalingLimits limits) throws IOException {
+            AdminAccess access, JoinTokenVerifier tokens, SignalingLimits limits, IceServers iceServers)
+            throws IOException {
         SessionRules rules = new SessionRules(tokens, new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
-                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()));
+                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), iceServers);
         AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
         StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "landing.js", "room.css");
         MessageCodec codec = new MessageCodec();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.atrium.signaling.turn.IceServer;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -159,8 +160,12 @@ public final class MessageCodec {
     public record MidInfo(String mid, String kind, String participantId) {
     }
 
-    /** @param self the participant that joined: its id, and the name and identity the others see */
-    public String joined(String room, ParticipantInfo self, List<ParticipantInfo> others, String resumeToken) {
+    /**
+     * @param self the participant that joined: its id, and the name and identity the others see
+     * @param iceServers TURN servers with credentials for this participant, RTCIceServer-shaped
+     */
+    public String joined(String room, ParticipantInfo self, List<ParticipantInfo> others, String resumeToken,
+            List<IceServer> iceServers) {
         ObjectNode message = message("joined");
         message.put("room", room);
         message.put("participantId", self.id());
@@ -172,6 +177,14 @@ public final class MessageCodec {
         ArrayNode list = message.putArray("participants");
         for (ParticipantInfo info : others) {
             list.add(participant(info));
+        }
+        ArrayNode servers = message.putArray("iceServers");
+        for (IceServer server : iceServers) {
+            ObjectNode entry = servers.addObject();
+            ArrayNode urls = entry.putArray("urls");
+            server.urls().forEach(urls::add);
+            entry.put("username", server.username());
+            entry.put("credential", server.credential());
         }
         return write(message);
     }

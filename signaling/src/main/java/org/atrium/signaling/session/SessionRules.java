@@ -4,6 +4,7 @@ import org.atrium.signaling.SignalingLimits;
 import org.atrium.signaling.auth.JoinTokenVerifier;
 import org.atrium.signaling.limits.PendingJoinLimit;
 import org.atrium.sfu.Sfu;
+import org.atrium.signaling.turn.IceServers;
 
 /**
  * What every session of one server checks joins and answers against: the join token,
@@ -11,12 +12,12 @@ import org.atrium.sfu.Sfu;
  * publish.
  */
 public record SessionRules(JoinTokenVerifier tokens, PendingJoinLimit pendingJoins, int maxPublishedTracks,
-        SessionRegistry sessions) {
+        SessionRegistry sessions, IceServers iceServers) {
 
     /** No tokens, and the default limits: a server for local development and tests. */
     public static SessionRules open(Sfu sfu) {
         SignalingLimits limits = SignalingLimits.defaults();
         return new SessionRules(JoinTokenVerifier.open(), new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
-                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()));
+                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), IceServers.none());
     }
 }

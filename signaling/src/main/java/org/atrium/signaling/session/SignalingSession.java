@@ -358,7 +358,8 @@ public final class SignalingSession implements ParticipantListener {
             }
         }
         resumeToken = rules.sessions().register(this);
-        send("joined", codec.joined(join.room(), infoOf(joined), others, resumeToken));
+        send("joined", codec.joined(join.room(), infoOf(joined), others, resumeToken,
+                rules.iceServers().forParticipant(joined.id())));
         String speaker = joined.room().activeSpeaker();
         if (speaker != null) {
             send("active-speaker", codec.activeSpeaker(speaker));

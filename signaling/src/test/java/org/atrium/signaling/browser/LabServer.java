@@ -9,16 +9,19 @@ import org.atrium.signaling.ServerConfig;
 
 /**
  * An Atrium server in this JVM on a {@link NetworkLab}'s server address: HTTP/WebSocket and the
- * media port bound to 10.77.0.1 on free ports, the only host candidate it announces.
+ * media port bound to 10.77.0.1 on free ports, the only host candidate it announces; HTTPS when
+ * the settings give it a certificate.
  */
 public final class LabServer implements AutoCloseable {
 
     private final AtriumServer server;
     private final String host;
+    private final String scheme;
 
-    private LabServer(AtriumServer server, String host) {
+    private LabServer(AtriumServer server, String host, String scheme) {
         this.server = server;
         this.host = host;
+        this.scheme = scheme;
     }
 
     /** A server with the default settings. */
@@ -30,17 +33,17 @@ public final class LabServer implements AutoCloseable {
     public static LabServer start(NetworkLab lab, UnaryOperator<ServerConfig> settings) throws Exception {
         String host = lab.serverAddress().getHostAddress();
         SfuConfig sfu = SfuConfig.defaults().withMedia(lab.serverAddress(), 0, List.of());
-        return new LabServer(new AtriumServer(settings.apply(new ServerConfig(host, 0, null, null, false, sfu))),
-                host);
+        ServerConfig config = settings.apply(new ServerConfig(host, 0, null, null, false, sfu));
+        return new LabServer(new AtriumServer(config), host, config.tlsCertificate() != null ? "https" : "http");
     }
 
     public AtriumServer server() {
         return server;
     }
 
-    /** {@code http://10.77.0.1:PORT}: the origin of the server's pages. */
+    /** {@code http://10.77.0.1:PORT} ({@code https} with a certificate): the origin of the server's pages. */
     public URI origin() {
-        return URI.create("http://" + host + ":" + server.httpAddress().getPort());
+        return URI.create(scheme + "://" + host + ":" + server.httpAddress().getPort());
     }
 
     /** A URL on the server, e.g. {@code http("/room/demo?name=Ada")}. */

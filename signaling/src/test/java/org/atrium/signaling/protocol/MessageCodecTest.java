@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import org.atrium.signaling.turn.IceServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,13 +77,19 @@ class MessageCodecTest {
     void writesServerMessages() throws Exception {
         ObjectMapper json = new ObjectMapper();
         JsonNode joined = json.readTree(codec.joined("demo", new MessageCodec.ParticipantInfo("p1", "Ada", "ada@x"),
-                List.of(new MessageCodec.ParticipantInfo("p2", "Bo \"the\" <b>", null)), "r3sum3"));
+                List.of(new MessageCodec.ParticipantInfo("p2", "Bo \"the\" <b>", null)), "r3sum3",
+                List.of(new IceServer(List.of("turn:10.0.0.1:3478?transport=udp", "turns:turn.example.org:5349?transport=tcp"),
+                        "1767225600:p1", "c2VjcmV0"))));
         assertEquals("joined", joined.path("type").asText());
         assertEquals("r3sum3", joined.path("resumeToken").asText());
         assertEquals("Ada", joined.path("name").asText());
         assertEquals("ada@x", joined.path("identity").asText());
         assertEquals(false, joined.path("participants").get(0).has("identity"), "no identity on an open server");
         assertEquals("Bo \"the\" <b>", joined.path("participants").get(0).path("name").asText());
+        JsonNode iceServer = joined.path("iceServers").get(0);
+        assertEquals("turns:turn.example.org:5349?transport=tcp", iceServer.path("urls").get(1).asText());
+        assertEquals("1767225600:p1", iceServer.path("username").asText());
+        assertEquals("c2VjcmV0", iceServer.path("credential").asText());
 
         JsonNode offer = json.readTree(codec.offer(2, "v=0\r\n",
                 List.of(new MessageCodec.MidInfo("0", "audio", null)),

@@ -1,0 +1,207 @@
+package org.atrium.sfu.turn;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relayed transport addresses of every allocation: UDP sockets bound in the relay port range,
+ * all read by one selector thread that hands each datagram to {@link TurnEngine#onPeerData}.
+ *
+ * <p>One thread for all relays, not one per allocation: an allocation is cheap to keep (a socket
+ * and a key) and the server-wide quota bounds how many there are.
+ */
+final class RelaySockets implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelaySockets.class);
+    private static final int MAX_DATAGRAM = 65535;
+
+    private final InetAddress address;
+    private final int minPort;
+    private final int maxPort;
+    private final Selector selector;
+    private final Queue<Relay> toRegister = new ConcurrentLinkedQueue<>();
+    private final Thread reader;
+    private final AtomicLong sendFailures = new AtomicLong();
+    private volatile TurnEngine engine;
+    private volatile boolean closed;
+
+    RelaySockets(InetAddress address, int minPort, int maxPort) throws IOException {
+        this.address = address;
+        this.minPort = minPort;
+        this.maxPort = maxPort;
+        this.selector = Selector.open();
+        this.reader = new Thread(this::readLoop, "atrium-turn-relay");
+        reader.setDaemon(true);
+    }
+
+    /** Starts reading; what arrives goes to {@code engine}. */
+    void start(TurnEngine engine) {
+        this.engine = engine;
+        reader.start();
+    }
+
+    /**
+     * Binds a free port of the range, starting at a random one so that relay addresses are not
+     * predictable (RFC 8656 7.2); null when every port is taken.
+     */
+    RelaySocket open() {
+        if (closed) {
+            return null;
+        }
+        int span = maxPort - minPort + 1;
+        int start = ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = minPort + (start + i) % span;
+            DatagramChannel channel = null;
+            try {
+                channel = DatagramChannel.open();
+                channel.bind(new InetSocketAddress(address, port));
+                channel.configureBlocking(false);
+                Relay relay = new Relay(channel, new InetSocketAddress(address, port));
+                toRegister.add(relay);
+                selector.wakeup();
+                return relay;
+            } catch (BindException e) {
+                closeQuietly(channel);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                LOG.warn("Cannot open a TURN relay socket on {}:{}", address.getHostAddress(), port, e);
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Datagrams a relay socket could not send (the socket buffer full, or an error). */
+    long sendFailures() {
+        return sendFailures.get();
+    }
+
+    private void readLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
+        while (!closed) {
+            try {
+                selector.select(1000);
+                Relay pending;
+                while ((pending = toRegister.poll()) != null) {
+                    try {
+                        pending.channel.register(selector, SelectionKey.OP_READ, pending);
+                    } catch (ClosedChannelException e) {
+                        // closed before it was registered
+                    }
+                }
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (key.isValid() && key.isReadable()) {
+                        drain((Relay) key.attachment(), buffer);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    LOG.warn("TURN relay read failed", e);
+                }
+            }
+        }
+    }
+
+    /** Reads what is waiting on one relay, a bounded number of datagrams so others get a turn. */
+    private void drain(Relay relay, ByteBuffer buffer) {
+        for (int i = 0; i < 64; i++) {
+            buffer.clear();
+            InetSocketAddress peer;
+            try {
+                peer = (InetSocketAddress) relay.channel.receive(buffer);
+            } catch (IOException e) {
+                return;
+            }
+            if (peer == null) {
+                return;
+            }
+            engine.onPeerData(relay, peer, buffer.array(), 0, buffer.position(), System.currentTimeMillis());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        selector.wakeup();
+        try {
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (SelectionKey key : selector.keys()) {
+            closeQuietly(key.channel());
+        }
+        Relay pending;
+        while ((pending = toRegister.poll()) != null) {
+            closeQuietly(pending.channel);
+        }
+        closeQuietly(selector);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+
+    /** One allocation's relay socket. */
+    private final class Relay implements RelaySocket {
+        private final DatagramChannel channel;
+        private final InetSocketAddress address;
+
+        Relay(DatagramChannel channel, InetSocketAddress address) {
+            this.channel = channel;
+            this.address = address;
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return address;
+        }
+
+        @Override
+        public void send(InetSocketAddress peer, byte[] buf, int off, int len) {
+            try {
+                if (channel.send(ByteBuffer.wrap(buf, off, len), peer) == 0) {
+                    sendFailures.incrementAndGet();
+                }
+            } catch (IOException | RuntimeException e) {
+                sendFailures.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() {
+            // Closing the channel cancels its key; the selector forgets it at its next select.
+            closeQuietly(channel);
+        }
+
+        @Override
+        public String toString() {
+            return "relay " + address;
+        }
+    }
+}
