@@ -154,8 +154,9 @@ class ReachabilityLabTest {
         // so N's page is closed first.
         normal.close();
         try (Coturn coturn = Coturn.start(lab, null);
-                LabServer withCoturn = LabServer.start(lab, config -> config.withTurn(TurnSettings
-                        .off().withExternal(List.of(coturn.udpUrl(), coturn.tcpUrl()), coturn.secret())))) {
+                LabServer withCoturn = LabServer.start(lab, config -> config.withTls(tls.chainPem(), tls.keyPem())
+                        .withTurn(TurnSettings.off().withExternal(List.of(coturn.udpUrl(), coturn.tcpUrl()),
+                                coturn.secret())))) {
             BrowserPage second = chromium.open(lab.addClient("N2"), withCoturn.http("/room/" + ROOM + "?name=N2"), CAMERA);
             try (second) {
                 second.waitUntilTrue("window.atrium && window.atrium.state === 'connected'", CONNECT);
