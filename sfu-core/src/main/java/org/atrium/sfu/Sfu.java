@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,13 +21,14 @@ import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.media.ForwardingLanes;
 import org.atrium.sfu.room.Rooms;
 import org.atrium.sfu.stats.SfuMetrics;
+import org.atrium.sfu.transport.TcpMediaPort;
 import org.atrium.sfu.transport.UdpMediaPort;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The media server: the shared UDP port, the DTLS certificate, the rooms, and the
+ * The media server: the shared UDP port (and the ICE-TCP port), the DTLS certificate, the rooms, and the
  * threads that serve them. Knows nothing of SDP or JSON.
  */
 public final class Sfu implements AutoCloseable {
@@ -35,6 +37,8 @@ public final class Sfu implements AutoCloseable {
 
     private final SfuConfig config;
     private final UdpMediaPort mediaPort;
+    /** Null when ICE-TCP is off. */
+    private final TcpMediaPort tcpPort;
     private final DtlsCertificate certificate;
     private final SfuMetrics metrics;
     private final ExecutorService handshakes;
@@ -54,6 +58,7 @@ public final class Sfu implements AutoCloseable {
         this.metrics = new SfuMetrics(registry);
         this.certificate = DtlsCertificate.generateEcdsaP256();
         this.mediaPort = new UdpMediaPort(config.mediaBindAddress(), config.mediaPort(), config.announcedAddresses());
+        this.tcpPort = openTcpPort(config, mediaPort);
         // BC's DTLS handshake blocks its thread until done: one per handshake in progress.
         this.handshakes = Executors.newCachedThreadPool(daemonThreads("atrium-dtls"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("atrium-timer"));
@@ -71,10 +76,28 @@ public final class Sfu implements AutoCloseable {
         // waiting, reports about once a second: look often.
         every(20, "Periodic RTCP", () -> rooms.sendPeriodicRtcp(System.nanoTime() / 1000));
         LOG.info("Media on UDP {} (candidates {})", mediaPort.localAddress(), mediaPort.candidates());
+        if (tcpPort != null) {
+            LOG.info("ICE-TCP on {} (candidates {})", tcpPort.localAddress(), tcpPort.candidates());
+        } else {
+            LOG.info("ICE-TCP off");
+        }
+    }
+
+    /** The ICE-TCP port on the UDP port's address, or null when off; closes the UDP port if it cannot bind. */
+    private static TcpMediaPort openTcpPort(SfuConfig config, UdpMediaPort udp) throws IOException {
+        if (!config.iceTcpEnabled()) {
+            return null;
+        }
+        try {
+            return new TcpMediaPort(udp.localAddress().getAddress(), config.iceTcpPort(), config.announcedAddresses());
+        } catch (IOException | RuntimeException e) {
+            udp.close();
+            throw e;
+        }
     }
 
     private WebRtcTransport newTransport(LogContext context, WebRtcTransport.Listener listener) throws IOException {
-        return new WebRtcTransport(context, mediaPort, certificate, handshakes, metrics, config.inboundLimit(),
+        return new WebRtcTransport(context, mediaPort, tcpPort, certificate, handshakes, metrics, config.inboundLimit(),
                 listener);
     }
 
@@ -92,6 +115,11 @@ public final class Sfu implements AutoCloseable {
         Gauge.builder("atrium.ice.sessions", mediaPort, UdpMediaPort::sessionCount)
                 .description("ICE sessions open on the media port, one per participant's transport")
                 .strongReference(true).register(registry);
+        FunctionCounter.builder("atrium.ice.tcp.accepted", this, Sfu::iceTcpAccepted)
+                .description("ICE-TCP connections handed to a session").register(registry);
+        FunctionCounter.builder("atrium.ice.tcp.refused", this, Sfu::iceTcpRefused)
+                .description("ICE-TCP connections closed before their first STUN request reached a session")
+                .register(registry);
         Gauge.builder("atrium.forwarding.backlog", lanes, ForwardingLanes::backlog)
                 .description("Packets and retransmissions waiting in the forwarding threads' queues")
                 .strongReference(true).register(registry);
@@ -141,6 +169,21 @@ public final class Sfu implements AutoCloseable {
         return mediaPort.localAddress();
     }
 
+    /** The ICE-TCP port's bound address, or null when ICE-TCP is off. */
+    public InetSocketAddress iceTcpAddress() {
+        return tcpPort == null ? null : tcpPort.localAddress();
+    }
+
+    /** ICE-TCP connections handed to a session (0 when ICE-TCP is off). */
+    public long iceTcpAccepted() {
+        return tcpPort == null ? 0 : tcpPort.acceptedConnections();
+    }
+
+    /** ICE-TCP connections closed before reaching a session: over the bound, silent, or not ICE. */
+    public long iceTcpRefused() {
+        return tcpPort == null ? 0 : tcpPort.refusedConnections();
+    }
+
     /**
      * Runs a task on the timer thread every {@code periodMillis}. A failure is logged and
      * the task keeps its schedule: an exception would otherwise cancel it for good.
@@ -177,6 +220,9 @@ public final class Sfu implements AutoCloseable {
         timers.shutdownNow();
         handshakes.shutdownNow();
         mediaPort.close();
+        if (tcpPort != null) {
+            tcpPort.close();
+        }
         lanes.close();
     }
 

@@ -12,6 +12,9 @@ import org.atrium.sfu.media.MediaCapabilities;
  *
  * @param mediaBindAddress the address the media port binds, a concrete one
  * @param mediaPort the one UDP port for all participants; 0 picks a free one (tests)
+ * @param iceTcpPort the one TCP port for ICE-TCP (RFC 6544 passive candidates), for
+ *        clients whose network drops UDP; -1 off, 0 a free one (tests). By default the
+ *        number of the UDP port, so that operators open "10000, UDP and TCP"
  * @param announcedAddresses public addresses mapping to the media port (static NAT),
  *        announced as server-reflexive candidates
  * @param iceTimeout how long a participant may take from joining to a connected ICE pair
@@ -29,6 +32,7 @@ import org.atrium.sfu.media.MediaCapabilities;
 public record SfuConfig(
         InetAddress mediaBindAddress,
         int mediaPort,
+        int iceTcpPort,
         List<InetAddress> announcedAddresses,
         Duration iceTimeout,
         Duration consentTimeout,
@@ -74,6 +78,9 @@ public record SfuConfig(
         if (mediaPort < 0 || mediaPort > 65535) {
             throw new IllegalArgumentException("media port out of range: " + mediaPort);
         }
+        if (iceTcpPort < -1 || iceTcpPort > 65535) {
+            throw new IllegalArgumentException("ICE-TCP port out of range (-1 is off): " + iceTcpPort);
+        }
         if (maxParticipantsPerRoom < 1 || maxRooms < 1) {
             throw new IllegalArgumentException("limits must be at least 1");
         }
@@ -85,6 +92,7 @@ public record SfuConfig(
     public static SfuConfig defaults() {
         return new SfuConfig(
                 InetAddress.getLoopbackAddress(),
+                10000,
                 10000,
                 List.of(),
                 Duration.ofSeconds(30),
@@ -99,13 +107,31 @@ public record SfuConfig(
                 defaultForwardingThreads());
     }
 
+    /**
+     * The media address and UDP port. An ICE-TCP port that had the UDP port's number
+     * follows it (so a free UDP port for a test brings a free TCP port); one set apart,
+     * or off, stays.
+     */
     public SfuConfig withMedia(InetAddress bindAddress, int port, List<InetAddress> announced) {
-        return new SfuConfig(bindAddress, port, announced, iceTimeout, consentTimeout, keyframeMinInterval,
+        int tcpPort = iceTcpPort == mediaPort ? port : iceTcpPort;
+        return new SfuConfig(bindAddress, port, tcpPort, announced, iceTimeout, consentTimeout, keyframeMinInterval,
                 maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit, forwardingThreads);
     }
 
+    /** @param port the ICE-TCP port: -1 off, 0 a free one */
+    public SfuConfig withIceTcpPort(int port) {
+        return new SfuConfig(mediaBindAddress, mediaPort, port, announcedAddresses, iceTimeout, consentTimeout,
+                keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit,
+                forwardingThreads);
+    }
+
+    /** True when the SFU also listens for ICE over TCP. */
+    public boolean iceTcpEnabled() {
+        return iceTcpPort >= 0;
+    }
+
     public SfuConfig withTimeouts(Duration ice, Duration consent) {
-        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, ice, consent, keyframeMinInterval,
+        return new SfuConfig(mediaBindAddress, mediaPort, iceTcpPort, announcedAddresses, ice, consent, keyframeMinInterval,
                 maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit, forwardingThreads);
     }
 
@@ -113,17 +139,17 @@ public record SfuConfig(
         if (interval.isNegative()) {
             throw new IllegalArgumentException("keyframe interval must not be negative");
         }
-        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout, interval,
+        return new SfuConfig(mediaBindAddress, mediaPort, iceTcpPort, announcedAddresses, iceTimeout, consentTimeout, interval,
                 maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit, forwardingThreads);
     }
 
     public SfuConfig withPacketCache(PacketCacheSize size) {
-        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
+        return new SfuConfig(mediaBindAddress, mediaPort, iceTcpPort, announcedAddresses, iceTimeout, consentTimeout,
                 keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, size, inboundLimit, forwardingThreads);
     }
 
     public SfuConfig withLimits(int participantsPerRoom, int rooms) {
-        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
+        return new SfuConfig(mediaBindAddress, mediaPort, iceTcpPort, announcedAddresses, iceTimeout, consentTimeout,
                 keyframeMinInterval, participantsPerRoom, rooms, capabilities, packetCache, inboundLimit, forwardingThreads);
     }
 
@@ -139,13 +165,13 @@ public record SfuConfig(
     }
 
     public SfuConfig withForwardingThreads(int threads) {
-        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
+        return new SfuConfig(mediaBindAddress, mediaPort, iceTcpPort, announcedAddresses, iceTimeout, consentTimeout,
                 keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, packetCache, inboundLimit,
                 threads);
     }
 
     public SfuConfig withInboundLimit(InboundLimit limit) {
-        return new SfuConfig(mediaBindAddress, mediaPort, announcedAddresses, iceTimeout, consentTimeout,
+        return new SfuConfig(mediaBindAddress, mediaPort, iceTcpPort, announcedAddresses, iceTimeout, consentTimeout,
                 keyframeMinInterval, maxParticipantsPerRoom, maxRooms, capabilities, packetCache, limit, forwardingThreads);
     }
 }

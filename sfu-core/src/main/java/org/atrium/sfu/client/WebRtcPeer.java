@@ -206,7 +206,7 @@ public final class WebRtcPeer implements AutoCloseable {
             TransportAddress address = candidate.getTransportAddress();
             candidates.add(new IceCandidate(candidate.getFoundation(), component.getComponentID(),
                     "udp", candidate.getPriority(), address.getHostAddress(), address.getPort(),
-                    candidate.getType().toString(), null, -1));
+                    candidate.getType().toString(), null, -1, null));
         }
         return candidates;
     }

@@ -3,6 +3,7 @@ package org.atrium.sfu.transport;
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,13 +18,14 @@ import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
 import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.RemoteCandidate;
+import org.ice4j.socket.IceSocketWrapper;
 import org.ice4j.util.Buffer;
 import org.ice4j.util.BufferHandler;
 import org.ice4j.util.BufferPool;
 
 /**
  * One participant's ICE session: an ice4j agent with one stream of one component on
- * the shared {@link UdpMediaPort}.
+ * the shared {@link UdpMediaPort}, and on the shared {@link TcpMediaPort} when ICE-TCP is on.
  *
  * <p>Full ICE, controlling, since the SFU makes the offers (RFC 8445 6.1.1). ice4j has
  * no ICE-lite mode. ice4j does not fail an agent whose consent lapses, so this class
@@ -46,13 +48,21 @@ final class IceTransport implements BufferHandler {
 
         /** A non-STUN datagram from an address this session has not paired with; dropped. */
         void onDatagramFromStranger();
+
+        /** An ICE-TCP frame longer than {@link TcpPairReader#MAX_PACKET}; dropped. */
+        default void onPacketTooLarge() {
+        }
     }
+
+    /** Remote candidates kept for {@link #selectedCandidatePair()}; a browser signals a handful. */
+    private static final int MAX_SIGNALLED = 64;
 
     private final Agent agent;
     private final IceMediaStream stream;
     private final Component component;
     private final Listener listener;
     private final UdpMediaPort port;
+    private final String name;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean connected = new AtomicBoolean();
     private volatile long lastConsentMillis;
@@ -63,15 +73,28 @@ final class IceTransport implements BufferHandler {
      */
     private volatile Set<InetSocketAddress> pairedAddresses = Set.of();
     private volatile boolean closed;
+    /** Remote candidates as signalled, TCP ones too; replaced on change. */
+    private volatile List<IceCandidate> signalled = List.of();
+    /** Remote addresses of TCP pairs whose connection has a {@link TcpPairReader}; guarded by this. */
+    private final Set<InetSocketAddress> tcpReaders = new HashSet<>();
+    /** The first validated pair, until ice4j selects one. */
+    private volatile CandidatePair firstValidated;
 
-    IceTransport(UdpMediaPort port, String name, Listener listener) throws IOException {
+    /**
+     * @param tcpPort the ICE-TCP port, or null when ICE-TCP is off
+     */
+    IceTransport(UdpMediaPort port, TcpMediaPort tcpPort, String name, Listener listener) throws IOException {
         this.listener = listener;
         this.port = port;
+        this.name = name;
         agent = new IceAgent("atr");
         agent.setControlling(true);
         agent.setUseDynamicPorts(false);
         agent.setPerformConsentFreshness(true);
         agent.addCandidateHarvester(port.harvester());
+        if (tcpPort != null) {
+            agent.addCandidateHarvester(tcpPort.harvester());
+        }
         stream = agent.createMediaStream(name);
         component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
         component.setBufferCallback(this);
@@ -127,7 +150,16 @@ final class IceTransport implements BufferHandler {
         }
     }
 
+    /**
+     * The ice4j candidate for a signalled one, or null for those ice4j is not to check.
+     * TCP candidates are remembered (for {@link #selectedCandidatePair()}) but not given to
+     * ice4j: the SFU's TCP candidates are passive only, and a browser's are active (port 9,
+     * RFC 6544 4.5), never connected to; its connection arrives from an ephemeral port and
+     * its first check makes that a peer-reflexive candidate. Given to ice4j, they would only
+     * make pairs whose checks fail for want of a socket.
+     */
     private RemoteCandidate toRemote(IceCandidate candidate) {
+        remember(candidate);
         if (!"udp".equals(candidate.protocol()) || candidate.component() != 1) {
             return null;
         }
@@ -151,6 +183,23 @@ final class IceTransport implements BufferHandler {
 
     boolean isConnected() {
         return connected.get();
+    }
+
+    private synchronized void remember(IceCandidate candidate) {
+        if (signalled.size() < MAX_SIGNALLED) {
+            List<IceCandidate> grown = new ArrayList<>(signalled);
+            grown.add(candidate);
+            signalled = List.copyOf(grown);
+        }
+    }
+
+    /** The selected pair (or the first validated one until ice4j selects), or null before ICE connects. */
+    SelectedPair selectedCandidatePair() {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) {
+            pair = firstValidated;
+        }
+        return pair == null || !connected.get() ? null : SelectedPair.of(pair, signalled);
     }
 
     /** "local -> remote" of the selected pair, or null. */
@@ -220,10 +269,34 @@ final class IceTransport implements BufferHandler {
             }
         } else if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(property)
                 || IceMediaStream.PROPERTY_PAIR_NOMINATED.equals(property)) {
+            if (event.getSource() instanceof CandidatePair pair && pair.getParentComponent() == component) {
+                if (firstValidated == null) {
+                    firstValidated = pair;
+                }
+                startTcpReader(pair);
+            }
             // JVB starts DTLS on the first validated pair: the browser's ClientHello
             // follows its own validation, which may precede our COMPLETED state.
             markConnected(event.getSource() instanceof CandidatePair pair ? pair : null);
         }
+    }
+
+    /**
+     * Starts reading the media of a validated TCP pair's connection. Until then ice4j keeps
+     * its non-STUN frames (the browser's ClientHello may come first), so nothing is lost.
+     */
+    @SuppressWarnings("deprecation") // The only public way to the candidate's socket for a remote address.
+    private synchronized void startTcpReader(CandidatePair pair) {
+        TransportAddress remote = pair.getRemoteCandidate().getTransportAddress();
+        if (closed || remote.getTransport() != Transport.TCP) {
+            return;
+        }
+        InetSocketAddress plain = new InetSocketAddress(remote.getAddress(), remote.getPort());
+        IceSocketWrapper socket = pair.getIceSocketWrapper();
+        if (socket == null || !tcpReaders.add(plain)) {
+            return;
+        }
+        TcpPairReader.start(name, new TcpPairReader(socket, plain, this, listener::onPacketTooLarge));
     }
 
     private void markConnected(CandidatePair validated) {

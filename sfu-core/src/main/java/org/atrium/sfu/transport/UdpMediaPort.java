@@ -56,12 +56,12 @@ public final class UdpMediaPort implements AutoCloseable {
         List<IceCandidate> list = new ArrayList<>();
         String host = bound.getAddress().getHostAddress();
         list.add(new IceCandidate("1", 1, "udp", IceCandidate.priority(126, 65535, 1),
-                host, bound.getPort(), "host", null, -1));
+                host, bound.getPort(), "host", null, -1, null));
         int foundation = 2;
         for (InetAddress announced : announcedAddresses) {
             list.add(new IceCandidate(Integer.toString(foundation++), 1, "udp",
                     IceCandidate.priority(100, 65535, 1), announced.getHostAddress(), bound.getPort(),
-                    "srflx", host, bound.getPort()));
+                    "srflx", host, bound.getPort(), null));
         }
         candidates = List.copyOf(list);
     }

@@ -105,8 +105,9 @@ public final class WebRtcTransport {
     /**
      * @param logContext the room and participant it serves, for logs; its participant
      *     names the ICE stream
+     * @param tcpPort the ICE-TCP port, or null when ICE-TCP is off
      */
-    public WebRtcTransport(LogContext logContext, UdpMediaPort port, DtlsCertificate certificate,
+    public WebRtcTransport(LogContext logContext, UdpMediaPort port, TcpMediaPort tcpPort, DtlsCertificate certificate,
             Executor handshakeExecutor, SfuMetrics metrics, SfuConfig.InboundLimit inboundLimit, Listener listener)
             throws IOException {
         this.logContext = logContext;
@@ -116,8 +117,14 @@ public final class WebRtcTransport {
         this.handshakeExecutor = handshakeExecutor;
         this.metrics = metrics;
         this.listener = listener;
-        this.localCandidates = port.candidates();
-        this.ice = new IceTransport(port, name, new IceListener());
+        this.localCandidates = tcpPort == null ? port.candidates() : concat(port.candidates(), tcpPort.candidates());
+        this.ice = new IceTransport(port, tcpPort, name, new IceListener());
+    }
+
+    private static List<IceCandidate> concat(List<IceCandidate> first, List<IceCandidate> second) {
+        List<IceCandidate> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
     }
 
     public String iceUfrag() {
@@ -250,6 +257,11 @@ public final class WebRtcTransport {
     /** The selected candidate pair as "local -> remote", or null. */
     public String selectedPair() {
         return ice.selectedPair();
+    }
+
+    /** The selected candidate pair with its types and protocol, or null before ICE connects. */
+    public SelectedPair selectedCandidatePair() {
+        return ice.selectedCandidatePair();
     }
 
     /**
@@ -515,6 +527,11 @@ public final class WebRtcTransport {
         @Override
         public void onDatagramFromStranger() {
             metrics.drop(DropReason.UNKNOWN_SOURCE);
+        }
+
+        @Override
+        public void onPacketTooLarge() {
+            metrics.drop(DropReason.TOO_LARGE);
         }
     }
 

@@ -22,7 +22,8 @@ public final class CandidateParser {
      *
      * @return the candidate, or null when it is well formed but unusable here (an mDNS
      *         host name, which this server does not resolve; the peer's checks still
-     *         arrive and become peer-reflexive candidates)
+     *         arrive and become peer-reflexive candidates; or a TCP candidate of an
+     *         unknown tcptype)
      * @throws SdpException when it is malformed
      */
     public static IceCandidate parse(String text) throws SdpException {
@@ -51,8 +52,11 @@ public final class CandidateParser {
         }
         String relatedAddress = null;
         int relatedPort = -1;
+        String tcpType = null;
         for (int i = 8; i + 1 < fields.length; i += 2) {
-            if (fields[i].equals("raddr")) {
+            if (fields[i].equals("tcptype")) {
+                tcpType = fields[i + 1].toLowerCase(java.util.Locale.ROOT);
+            } else if (fields[i].equals("raddr")) {
                 relatedAddress = fields[i + 1];
             } else if (fields[i].equals("rport")) {
                 relatedPort = parseInt(fields[i + 1], 0, 65535, "rport");
@@ -63,6 +67,13 @@ public final class CandidateParser {
             relatedAddress = null;
             relatedPort = -1;
         }
+        if (!protocol.equals("tcp")) {
+            tcpType = null;
+        } else if (tcpType != null && !tcpType.equals(IceCandidate.TCP_ACTIVE) && !tcpType.equals(IceCandidate.TCP_PASSIVE)
+                && !tcpType.equals(IceCandidate.TCP_SIMULTANEOUS_OPEN)) {
+            // A TCP candidate of a kind RFC 6544 does not define: nothing to pair it with.
+            return null;
+        }
         if (!isIpLiteral(address)) {
             if (address.endsWith(".local")) {
                 return null;
@@ -70,7 +81,7 @@ public final class CandidateParser {
             throw new SdpException("candidate address is not an IP address: " + SessionDescription.abbreviate(address));
         }
         return new IceCandidate(fields[0], component, protocol, priority, address, port, type, relatedAddress,
-                relatedPort);
+                relatedPort, tcpType);
     }
 
     /** The attribute value, without {@code a=}: {@code candidate:1 1 udp ... typ host}. */
@@ -84,6 +95,10 @@ public final class CandidateParser {
                 .append(candidate.port()).append(" typ ").append(candidate.type());
         if (candidate.relatedAddress() != null) {
             text.append(" raddr ").append(candidate.relatedAddress()).append(" rport ").append(candidate.relatedPort());
+        }
+        if (candidate.tcpType() != null) {
+            // RFC 6544 4.5: after raddr/rport, before the extensions.
+            text.append(" tcptype ").append(candidate.tcpType());
         }
         text.append(" generation 0");
         return text.toString();

@@ -15,8 +15,32 @@ class CandidateParserTest {
     void readsChromeHostCandidate() throws SdpException {
         IceCandidate candidate = CandidateParser.parse(
                 "candidate:3013953624 1 udp 2122260223 127.0.0.1 60489 typ host generation 0 ufrag Xy9n network-id 1");
-        assertEquals(new IceCandidate("3013953624", 1, "udp", 2122260223L, "127.0.0.1", 60489, "host", null, -1),
+        assertEquals(new IceCandidate("3013953624", 1, "udp", 2122260223L, "127.0.0.1", 60489, "host", null, -1, null),
                 candidate);
+    }
+
+    /** RFC 6544 4.5: Chromium gathers active TCP candidates, port 9. */
+    @Test
+    void readsChromeActiveTcpCandidate() throws SdpException {
+        IceCandidate candidate = CandidateParser.parse(
+                "candidate:1259343484 1 tcp 1518280447 192.168.1.20 9 typ host tcptype active generation 0");
+        assertEquals(new IceCandidate("1259343484", 1, "tcp", 1518280447L, "192.168.1.20", 9, "host", null, -1,
+                "active"), candidate);
+    }
+
+    @Test
+    void passiveTcpCandidateRoundTripsWithTcptypeAfterRelatedAddress() throws SdpException {
+        IceCandidate candidate = new IceCandidate("t2", 1, "tcp", 1358978815L, "203.0.113.7", 10000, "srflx",
+                "10.0.0.5", 10000, "passive");
+        String text = CandidateParser.format(candidate);
+        assertEquals("candidate:t2 1 tcp 1358978815 203.0.113.7 10000 typ srflx raddr 10.0.0.5 rport 10000"
+                + " tcptype passive generation 0", text);
+        assertEquals(candidate, CandidateParser.parse(text));
+    }
+
+    @Test
+    void tcpCandidateOfUnknownTcptypeIsUnusable() throws SdpException {
+        assertNull(CandidateParser.parse("candidate:1 1 tcp 1518280447 192.168.1.20 9 typ host tcptype sideways"));
     }
 
     @Test
@@ -75,7 +99,7 @@ class CandidateParserTest {
     @Test
     void formatRoundTrips() throws SdpException {
         IceCandidate candidate = new IceCandidate("2", 1, "udp", 1694498815L, "203.0.113.7", 10000, "srflx",
-                "10.0.0.5", 10000);
+                "10.0.0.5", 10000, null);
         String text = CandidateParser.format(candidate);
         assertEquals("candidate:2 1 udp 1694498815 203.0.113.7 10000 typ srflx raddr 10.0.0.5 rport 10000 generation 0",
                 text);

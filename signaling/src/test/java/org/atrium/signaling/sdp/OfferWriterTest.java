@@ -16,7 +16,7 @@ class OfferWriterTest {
 
     private static final OfferWriter.LocalTransport TRANSPORT = new OfferWriter.LocalTransport("atrufrag",
             "0123456789abcdefghijkl", "AB:CD", List.of(
-                    new IceCandidate("1", 1, "udp", 2130706431L, "127.0.0.1", 10000, "host", null, -1)));
+                    new IceCandidate("1", 1, "udp", 2130706431L, "127.0.0.1", 10000, "host", null, -1, null)));
 
     private static final List<OfferSection> SECTIONS = List.of(
             new OfferSection("0", MediaKind.AUDIO, Direction.RECVONLY, null),
@@ -131,5 +131,22 @@ class OfferWriterTest {
                 "a=max-message-size:266240",
                 "a=end-of-candidates",
                 ""), data);
+    }
+
+    /** RFC 6544: the ICE-TCP port is offered as a passive host candidate beside the UDP one. */
+    @Test
+    void offersPassiveTcpCandidateAfterTheUdpOne() throws Exception {
+        OfferWriter.LocalTransport withTcp = new OfferWriter.LocalTransport("atrufrag", "0123456789abcdefghijkl",
+                "AB:CD", List.of(
+                        new IceCandidate("1", 1, "udp", 2130706431L, "127.0.0.1", 10000, "host", null, -1, null),
+                        new IceCandidate("t1", 1, "tcp", 1518338815L, "127.0.0.1", 10000, "host", null, -1,
+                                "passive")));
+        SessionDescription parsed = SessionDescription.parse(
+                OfferWriter.write(42, 1, withTcp, SECTIONS, MediaCapabilities.defaults()));
+        for (SessionDescription.MediaDescription section : parsed.media()) {
+            assertEquals(List.of("1 1 udp 2130706431 127.0.0.1 10000 typ host generation 0",
+                    "t1 1 tcp 1518338815 127.0.0.1 10000 typ host tcptype passive generation 0"),
+                    section.attributes("candidate"));
+        }
     }
 }
