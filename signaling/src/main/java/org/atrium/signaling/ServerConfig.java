@@ -104,6 +104,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
               --http-port PORT       HTTP/WebSocket port              (ATRIUM_HTTP_PORT, default 8080)
               --media-address ADDR   UDP media bind address           (ATRIUM_MEDIA_ADDRESS, default 127.0.0.1)
               --media-port PORT      the one UDP media port           (ATRIUM_MEDIA_PORT, default 10000)
+              --ice-tcp-port PORT    the one ICE-TCP port, for clients whose network drops UDP;
+                                     -1 off                           (ATRIUM_ICE_TCP_PORT, default
+                                                                       the media port's number)
               --public-ip ADDR[,..]  public address(es) announced in ICE candidates, for a host
                                      behind static NAT                 (ATRIUM_PUBLIC_IP, default none)
               --tls-cert FILE        PEM certificate chain: serve HTTPS (ATRIUM_TLS_CERT)
@@ -182,7 +185,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
     /** Reads environment variables, then flags over them. */
     public static ServerConfig from(Map<String, String> env, String[] args) {
         Map<String, String> values = new java.util.LinkedHashMap<>();
-        for (String key : List.of("http-host", "http-port", "media-address", "media-port", "public-ip", "tls-cert",
+        for (String key : List.of("http-host", "http-port", "media-address", "media-port", "ice-tcp-port", "public-ip", "tls-cert",
                 "tls-key", "tls-self-signed", "max-participants", "max-rooms", "packet-cache", "packet-cache-age",
                 "keyframe-interval", "admin-token", "metrics-need-token", "log-format", "jwt-secret",
                 "jwt-public-key", "max-tracks", "message-rate", "message-burst", "max-pending-joins",
@@ -238,6 +241,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         SfuConfig sfu = defaults.sfu;
         InetAddress mediaAddress = sfu.mediaBindAddress();
         int mediaPort = sfu.mediaPort();
+        // Unset: the ICE-TCP port follows the media port (SfuConfig.withMedia).
+        Integer iceTcpPort = null;
         List<InetAddress> publicIps = new ArrayList<>();
         int maxParticipants = sfu.maxParticipantsPerRoom();
         int maxRooms = sfu.maxRooms();
@@ -256,6 +261,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "http-port" -> httpPort = port(value, "--http-port");
                 case "media-address" -> mediaAddress = address(value, "--media-address");
                 case "media-port" -> mediaPort = port(value, "--media-port");
+                case "ice-tcp-port" -> iceTcpPort = inRange(value, "--ice-tcp-port", -1, 65535);
                 case "public-ip" -> {
                     for (String part : value.split(",")) {
                         if (!part.isBlank()) {
@@ -320,7 +326,11 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--max-inbound-bitrate/--max-inbound-packet-rate: " + e.getMessage());
         }
-        sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps).withLimits(maxParticipants, maxRooms)
+        sfu = sfu.withMedia(mediaAddress, mediaPort, publicIps);
+        if (iceTcpPort != null) {
+            sfu = sfu.withIceTcpPort(iceTcpPort);
+        }
+        sfu = sfu.withLimits(maxParticipants, maxRooms)
                 .withPacketCache(cache).withKeyframeMinInterval(java.time.Duration.ofMillis(keyframeMillis))
                 .withInboundLimit(inbound).withForwardingThreads(forwardingThreads);
         limits = new SignalingLimits(maxTracks, messageRate, messageBurst, maxPendingJoins, maxMessageBytes,

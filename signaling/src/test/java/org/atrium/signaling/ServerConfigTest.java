@@ -21,6 +21,7 @@ class ServerConfigTest {
         assertEquals("127.0.0.1", config.httpHost());
         assertEquals(8080, config.httpPort());
         assertEquals(10000, config.sfu().mediaPort());
+        assertEquals(10000, config.sfu().iceTcpPort(), "operators open 10000, UDP and TCP");
         assertTrue(config.sfu().mediaBindAddress().isLoopbackAddress());
         assertEquals(List.of(), config.sfu().announcedAddresses());
         assertEquals(512, config.sfu().packetCache().packets());
@@ -77,12 +78,24 @@ class ServerConfigTest {
                         "--packet-cache-age", "500", "--keyframe-interval", "200"});
         assertEquals(9001, config.httpPort());
         assertEquals(20000, config.sfu().mediaPort());
+        assertEquals(20000, config.sfu().iceTcpPort(), "follows the media port unless set");
         assertEquals(List.of(InetAddress.getByName("203.0.113.7"), InetAddress.getByName("203.0.113.8")),
                 config.sfu().announcedAddresses());
         assertEquals(5, config.sfu().maxRooms());
         assertEquals(1024, config.sfu().packetCache().packets());
         assertEquals(Duration.ofMillis(500), config.sfu().packetCache().maxAge());
         assertEquals(Duration.ofMillis(200), config.sfu().keyframeMinInterval());
+    }
+
+    @Test
+    void iceTcpPortIsSetApartOrTurnedOff() {
+        assertEquals(443, ServerConfig.from(Map.of(), new String[] {"--ice-tcp-port", "443", "--media-port", "20000"})
+                .sfu().iceTcpPort());
+        ServerConfig off = ServerConfig.from(Map.of("ATRIUM_ICE_TCP_PORT", "-1"), new String[0]);
+        assertEquals(-1, off.sfu().iceTcpPort());
+        assertEquals(false, off.sfu().iceTcpEnabled());
+        assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(Map.of(), new String[] {"--ice-tcp-port", "-2"}));
     }
 
     @Test
