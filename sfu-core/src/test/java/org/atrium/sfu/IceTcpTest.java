@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.atrium.sfu.peer.RtpPacketBuilder.rtp;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,7 +16,12 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +29,8 @@ import org.atrium.dtls.DtlsCertificate;
 import org.atrium.dtls.DtlsEndpoint;
 import org.atrium.dtls.DtlsRole;
 import org.atrium.dtls.Fingerprint;
+import org.atrium.sfu.media.Consumer;
+import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.transport.IceCandidate;
@@ -28,6 +38,7 @@ import org.atrium.sfu.transport.SelectedPair;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.atrium.srtp.SrtpKeyingMaterial;
 import org.atrium.srtp.SrtpProfile;
+import org.atrium.srtp.SrtpSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +54,8 @@ class IceTcpTest {
     private static final String CLIENT_UFRAG = "tcpc";
     private static final String CLIENT_PASSWORD = "client-password-0123456789";
     private static final long WAIT_MILLIS = 10_000;
+    private static final long TCP_SSRC = 0x7C9A0001L;
+    private static final long UDP_SSRC = 0x0D9A0002L;
 
     private final Random random = new Random(6544);
     private SfuFixture fixture;
@@ -97,46 +110,10 @@ class IceTcpTest {
     /** The whole way a browser without UDP goes: ICE, then DTLS, then SRTP keys, over one TCP connection. */
     @Test
     void dtlsOverTcpMakesTheTransportMediaReady() throws Exception {
-        Participant participant = join("dtls");
-        WebRtcTransport transport = participant.transport();
-        DtlsCertificate certificate = DtlsCertificate.generateEcdsaP256();
-        participant.startTransport(parameters(certificate));
-        CountDownLatch clientConnected = new CountDownLatch(1);
-        try (TcpIceClient client = new TcpIceClient(sfu.iceTcpAddress())) {
-            client.socket().setSoTimeout((int) WAIT_MILLIS);
-            DtlsEndpoint dtls = new DtlsEndpoint(DtlsRole.CLIENT, certificate,
-                    new Fingerprint("sha-256", transport.fingerprintSha256()), new DtlsEndpoint.Listener() {
-                        @Override
-                        public void sendDatagram(byte[] b, int off, int len) {
-                            try {
-                                client.send(b, off, len);
-                            } catch (IOException e) {
-                                // The handshake retransmits.
-                            }
-                        }
-
-                        @Override
-                        public void onConnected(SrtpProfile profile, SrtpKeyingMaterial keys) {
-                            clientConnected.countDown();
-                        }
-
-                        @Override
-                        public void onFailed(String reason, Throwable cause) {
-                        }
-                    });
-            Thread reader = new Thread(() -> answerChecksAndFeedDtls(client, dtls), "test-ice-tcp-client");
-            reader.setDaemon(true);
-            reader.start();
-            sendCheck(client, transport);
-            awaitTrue(transport::isIceConnected, "ICE connected over TCP");
-            // As a browser does once its own check succeeded.
-            dtls.start(dtlsThread);
-            assertTrue(clientConnected.await(WAIT_MILLIS, TimeUnit.MILLISECONDS), "client DTLS connected");
-            awaitTrue(transport::isMediaReady, "SFU side media-ready");
-
+        try (TcpPeer peer = connectOverTcp("dtls")) {
+            WebRtcTransport transport = peer.participant.transport();
             SelectedPair pair = transport.selectedCandidatePair();
-            assertNotNull(pair);
-            String clientAddress = "127.0.0.1:" + client.socket().getLocalPort();
+            String clientAddress = "127.0.0.1:" + peer.client.socket().getLocalPort();
             assertEquals(new SelectedPair("host", "prflx", "tcp", "127.0.0.1:" + sfu.iceTcpAddress().getPort(),
                     clientAddress), pair);
             // The browser's active candidate (port 9), trickled late, names what the check found.
@@ -148,9 +125,167 @@ class IceTcpTest {
             long tooLarge = sfu.metrics().drops(DropReason.TOO_LARGE);
             byte[] huge = new byte[4000];
             huge[0] = (byte) 0x80;
-            client.send(huge, 0, huge.length);
+            peer.client.send(huge, 0, huge.length);
             awaitTrue(() -> sfu.metrics().drops(DropReason.TOO_LARGE) == tooLarge + 1, "over-long frame dropped");
             assertTrue(transport.isMediaReady());
+
+            // Leaving closes the connection.
+            peer.participant.leave();
+            awaitTrue(peer.reader::isDone, "connection closed by the SFU");
+        }
+    }
+
+    /** SRTP both ways between a participant on ICE-TCP and one on UDP. */
+    @Test
+    void mediaFlowsBetweenATcpAndAUdpParticipant() throws Exception {
+        try (TcpPeer tcp = connectOverTcp("over-tcp")) {
+            PeerInRoom udp = fixture.connected("tcp-room", "over-udp");
+
+            tcp.participant.publish("0", MediaKind.VIDEO, TCP_SSRC, -1);
+            Consumer toUdp = udp.listener().nextConsumerAdded(Duration.ofMillis(WAIT_MILLIS));
+            assertNotNull(toUdp);
+            toUdp.resume();
+            udp.participant().publish("0", MediaKind.VIDEO, UDP_SSRC, -1);
+            Consumer toTcp = tcp.listener.nextConsumerAdded(Duration.ofMillis(WAIT_MILLIS));
+            assertNotNull(toTcp);
+            toTcp.resume();
+
+            byte[] sent = videoPacket(TCP_SSRC, 1);
+            tcp.sendRtp(sent);
+            byte[] atUdp = udp.peer().pollRtp(Duration.ofMillis(WAIT_MILLIS));
+            assertNotNull(atUdp, "forwarded from TCP to UDP");
+            assertArrayEquals(ForwardingTest.payloadOf(sent), ForwardingTest.payloadOf(atUdp));
+
+            byte[] fromUdp = videoPacket(UDP_SSRC, 2);
+            udp.peer().sendRtp(fromUdp);
+            byte[] atTcp = tcp.pollRtp(WAIT_MILLIS);
+            assertNotNull(atTcp, "forwarded from UDP to TCP");
+            assertArrayEquals(ForwardingTest.payloadOf(fromUdp), ForwardingTest.payloadOf(atTcp));
+        }
+    }
+
+    private static byte[] videoPacket(long ssrc, int sequence) {
+        byte[] payload = new byte[200];
+        new Random(sequence).nextBytes(payload);
+        payload[0] = 0x10;
+        return rtp(ssrc, 96).sequenceNumber(sequence).timestamp(3000L * sequence).payload(payload).build();
+    }
+
+    /**
+     * A client connected over ICE-TCP as a browser without UDP connects: it sends the first
+     * check, answers the SFU's, starts DTLS (client) when its check succeeded, and decrypts
+     * what the SFU sends it.
+     */
+    private TcpPeer connectOverTcp(String name) throws Exception {
+        RecordingParticipantListener listener = new RecordingParticipantListener();
+        Participant participant = sfu.join("tcp-room", name, listener);
+        WebRtcTransport transport = participant.transport();
+        DtlsCertificate certificate = DtlsCertificate.generateEcdsaP256();
+        participant.startTransport(parameters(certificate));
+        TcpIceClient client = new TcpIceClient(sfu.iceTcpAddress());
+        TcpPeer peer = new TcpPeer(participant, listener, client);
+        client.socket().setSoTimeout(0);
+        peer.dtls = new DtlsEndpoint(DtlsRole.CLIENT, certificate,
+                new Fingerprint("sha-256", transport.fingerprintSha256()), peer);
+        Thread reader = new Thread(peer::readLoop, "test-ice-tcp-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        sendCheck(client, transport);
+        awaitTrue(transport::isIceConnected, "ICE connected over TCP");
+        // A browser starts DTLS once its own check has succeeded.
+        awaitTrue(peer.checkAnswered::get, "the client's check answered");
+        peer.dtls.start(dtlsThread);
+        assertTrue(peer.connected.await(WAIT_MILLIS, TimeUnit.MILLISECONDS), "client DTLS connected");
+        awaitTrue(transport::isMediaReady, "SFU side media-ready");
+        return peer;
+    }
+
+    /** The client's half of a participant on ICE-TCP. */
+    private static final class TcpPeer implements DtlsEndpoint.Listener, AutoCloseable {
+        final Participant participant;
+        final RecordingParticipantListener listener;
+        final TcpIceClient client;
+        final CountDownLatch connected = new CountDownLatch(1);
+        final AtomicBoolean checkAnswered = new AtomicBoolean();
+        final CompletableFuture<Void> reader = new CompletableFuture<>();
+        final BlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
+        volatile DtlsEndpoint dtls;
+        volatile SrtpSession srtpOut;
+        volatile SrtpSession srtpIn;
+
+        TcpPeer(Participant participant, RecordingParticipantListener listener, TcpIceClient client) {
+            this.participant = participant;
+            this.listener = listener;
+            this.client = client;
+        }
+
+        void readLoop() {
+            try {
+                while (true) {
+                    byte[] frame = client.receive();
+                    if (TcpIceClient.isStun(frame)) {
+                        int type = TcpIceClient.stunType(frame);
+                        if (type == 0x0001) {
+                            answer(client, frame);
+                        } else if (type == 0x0101) {
+                            checkAnswered.set(true);
+                        }
+                    } else if ((frame[0] & 0xFF) >= 20 && (frame[0] & 0xFF) <= 63) {
+                        dtls.receive(frame, 0, frame.length);
+                    } else if (isRtp(frame) && srtpIn != null) {
+                        byte[] room = java.util.Arrays.copyOf(frame, frame.length);
+                        int length = srtpIn.unprotectRtp(room, 0, room.length);
+                        if (length > 0) {
+                            rtp.add(java.util.Arrays.copyOf(room, length));
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                // The connection closed.
+            } finally {
+                reader.complete(null);
+            }
+        }
+
+        private static boolean isRtp(byte[] frame) {
+            int payloadType = frame.length > 1 ? frame[1] & 0x7F : 0;
+            return (frame[0] & 0xC0) == 0x80 && (payloadType < 64 || payloadType > 95);
+        }
+
+        void sendRtp(byte[] plain) throws IOException {
+            byte[] packet = java.util.Arrays.copyOf(plain, plain.length + SrtpSession.MAX_TRAILER);
+            int length = srtpOut.protectRtp(packet, 0, plain.length);
+            client.send(packet, 0, length);
+        }
+
+        byte[] pollRtp(long millis) throws InterruptedException {
+            return rtp.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void sendDatagram(byte[] b, int off, int len) {
+            try {
+                client.send(b, off, len);
+            } catch (IOException e) {
+                // The handshake retransmits.
+            }
+        }
+
+        @Override
+        public void onConnected(SrtpProfile profile, SrtpKeyingMaterial keys) {
+            srtpOut = SrtpSession.forSending(profile, keys.localKey(true), keys.localSalt(true));
+            srtpIn = SrtpSession.forReceiving(profile, keys.remoteKey(true), keys.remoteSalt(true));
+            connected.countDown();
+        }
+
+        @Override
+        public void onFailed(String reason, Throwable cause) {
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+            participant.leave();
         }
     }
 
@@ -223,23 +358,6 @@ class IceTcpTest {
         InetSocketAddress mapped = (InetSocketAddress) client.socket().getRemoteSocketAddress();
         byte[] response = TcpIceClient.successResponse(request, mapped, CLIENT_PASSWORD);
         client.send(response, 0, response.length);
-    }
-
-    private static void answerChecksAndFeedDtls(TcpIceClient client, DtlsEndpoint dtls) {
-        try {
-            while (true) {
-                byte[] frame = client.receive();
-                if (TcpIceClient.isStun(frame)) {
-                    if (TcpIceClient.stunType(frame) == 0x0001) {
-                        answer(client, frame);
-                    }
-                } else {
-                    dtls.receive(frame, 0, frame.length);
-                }
-            }
-        } catch (Exception e) {
-            // Closed at the end of the test.
-        }
     }
 
     private static void assertClosedByServer(TcpIceClient client) throws IOException {
