@@ -26,7 +26,7 @@ public enum DropReason {
     UNKNOWN_SOURCE("unknown_source"),
     /** The participant sent more than its inbound limit allows. */
     RATE_LIMITED("rate_limited"),
-    /** A receiver's forwarding lane was full: the server cannot keep up with its fan-out. */
+    /** A receiver's forwarding lane, or its ICE-TCP send queue (a TCP client not reading fast enough), was full. */
     QUEUE_FULL("queue_full"),
     /** A packet of a new SSRC named a simulcast RID (RFC 8852) that was not negotiated. */
     UNKNOWN_RID("unknown_rid"),

@@ -79,6 +79,8 @@ final class IceTransport implements BufferHandler {
     private final Set<InetSocketAddress> tcpReaders = new HashSet<>();
     /** The first validated pair, until ice4j selects one. */
     private volatile CandidatePair firstValidated;
+    /** Made with the first TCP pair's reader; guarded by this for writes. */
+    private volatile TcpSendQueue tcpSendQueue;
 
     /**
      * @param tcpPort the ICE-TCP port, or null when ICE-TCP is off
@@ -171,9 +173,27 @@ final class IceTransport implements BufferHandler {
         return new RemoteCandidate(address, component, type, candidate.foundation(), candidate.priority(), null);
     }
 
-    /** Sends one datagram on the selected pair. */
-    void send(byte[] buf, int off, int len) throws IOException {
+    /**
+     * Sends one datagram on the selected pair; over TCP, queues it for the pair's sending
+     * thread.
+     *
+     * @return false when the packet was dropped because the TCP send queue is full
+     */
+    boolean send(byte[] buf, int off, int len) throws IOException {
+        TcpSendQueue queue = tcpSendQueue;
+        if (queue != null && sendsOverTcp()) {
+            return queue.offer(buf, off, len);
+        }
         component.send(buf, off, len);
+        return true;
+    }
+
+    private boolean sendsOverTcp() {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) {
+            pair = firstValidated;
+        }
+        return pair != null && pair.getLocalCandidate().getTransport() == Transport.TCP;
     }
 
     /** The time of the last consent confirmation (RFC 7675), or 0 before the first. */
@@ -297,6 +317,9 @@ final class IceTransport implements BufferHandler {
             return;
         }
         TcpPairReader.start(name, new TcpPairReader(socket, plain, this, listener::onPacketTooLarge));
+        if (tcpSendQueue == null) {
+            tcpSendQueue = new TcpSendQueue(name, component::send);
+        }
     }
 
     private void markConnected(CandidatePair validated) {
@@ -326,6 +349,9 @@ final class IceTransport implements BufferHandler {
         }
         closed = true;
         component.setBufferCallback(null);
+        if (tcpSendQueue != null) {
+            tcpSendQueue.close();
+        }
         agent.free();
         port.sessionClosed();
     }

@@ -332,7 +332,10 @@ public final class WebRtcTransport {
 
     private boolean sendDatagram(byte[] buf, int off, int len) {
         try {
-            ice.send(buf, off, len);
+            if (!ice.send(buf, off, len)) {
+                metrics.drop(DropReason.QUEUE_FULL);
+                return false;
+            }
             return true;
         } catch (IOException e) {
             metrics.drop(DropReason.SEND_FAILED);
