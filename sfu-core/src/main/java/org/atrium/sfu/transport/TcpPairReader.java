@@ -42,7 +42,8 @@ final class TcpPairReader implements Runnable {
 
     /** Starts the reader on a daemon thread named after the connection. */
     static Thread start(String session, TcpPairReader reader) {
-        Thread thread = new Thread(reader, "atrium-ice-tcp-" + session + "-" + reader.remote);
+        Thread thread = new Thread(reader,
+                "atrium-ice-tcp-" + session + "-" + reader.remote.getHostString() + ":" + reader.remote.getPort());
         thread.setDaemon(true);
         thread.start();
         return thread;
