@@ -316,7 +316,9 @@ final class IceTransport implements BufferHandler {
         if (socket == null || !tcpReaders.add(plain)) {
             return;
         }
-        TcpPairReader.start(name, new TcpPairReader(socket, plain, this, listener::onPacketTooLarge));
+        // Through the component, as the UDP push path goes: it notes where packets come from,
+        // which picks the pair component.send uses, then calls handleBuffer here.
+        TcpPairReader.start(name, new TcpPairReader(socket, plain, component, listener::onPacketTooLarge));
         if (tcpSendQueue == null) {
             tcpSendQueue = new TcpSendQueue(name, component::send);
         }
