@@ -8,7 +8,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -115,11 +114,6 @@ public final class Sfu implements AutoCloseable {
         Gauge.builder("atrium.ice.sessions", mediaPort, UdpMediaPort::sessionCount)
                 .description("ICE sessions open on the media port, one per participant's transport")
                 .strongReference(true).register(registry);
-        FunctionCounter.builder("atrium.ice.tcp.accepted", this, Sfu::iceTcpAccepted)
-                .description("ICE-TCP connections handed to a session").register(registry);
-        FunctionCounter.builder("atrium.ice.tcp.refused", this, Sfu::iceTcpRefused)
-                .description("ICE-TCP connections closed before their first STUN request reached a session")
-                .register(registry);
         Gauge.builder("atrium.forwarding.backlog", lanes, ForwardingLanes::backlog)
                 .description("Packets and retransmissions waiting in the forwarding threads' queues")
                 .strongReference(true).register(registry);
