@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -114,6 +115,12 @@ public final class Sfu implements AutoCloseable {
         Gauge.builder("atrium.ice.sessions", mediaPort, UdpMediaPort::sessionCount)
                 .description("ICE sessions open on the media port, one per participant's transport")
                 .strongReference(true).register(registry);
+        FunctionCounter.builder("atrium.ice.tcp.connections", this, Sfu::iceTcpAccepted).tag("result", "accepted")
+                .description("ICE-TCP connections handed to a participant's session, and closed before one"
+                        + " (over the bound of waiting connections, silent for 5 s, or not ICE)").register(registry);
+        FunctionCounter.builder("atrium.ice.tcp.connections", this, Sfu::iceTcpRefused).tag("result", "refused")
+                .description("ICE-TCP connections handed to a participant's session, and closed before one"
+                        + " (over the bound of waiting connections, silent for 5 s, or not ICE)").register(registry);
         Gauge.builder("atrium.forwarding.backlog", lanes, ForwardingLanes::backlog)
                 .description("Packets and retransmissions waiting in the forwarding threads' queues")
                 .strongReference(true).register(registry);

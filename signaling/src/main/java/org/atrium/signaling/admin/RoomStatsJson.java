@@ -13,6 +13,7 @@ import org.atrium.sfu.rtcp.ReceiveStreamStatistics;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.Room;
 import org.atrium.sfu.room.Rooms;
+import org.atrium.sfu.transport.SelectedPair;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.atrium.srtp.SrtpProfile;
 
@@ -90,10 +91,16 @@ public final class RoomStatsJson {
         transportNode.put("iceState", transport.iceState());
         transportNode.put("dtlsState", transport.dtlsState());
         String pair = transport.selectedPair();
+        SelectedPair selected = transport.selectedCandidatePair();
         if (pair != null && pair.contains(" -> ")) {
             ObjectNode pairNode = transportNode.putObject("selectedCandidatePair");
             pairNode.put("local", pair.substring(0, pair.indexOf(" -> ")));
             pairNode.put("remote", pair.substring(pair.indexOf(" -> ") + 4));
+            if (selected != null) {
+                pairNode.put("protocol", selected.protocol());
+                pairNode.put("localType", selected.localType());
+                pairNode.put("remoteType", selected.remoteType());
+            }
         } else {
             transportNode.putNull("selectedCandidatePair");
         }
