@@ -17,6 +17,7 @@ import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
 import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.NominationStrategy;
 import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.socket.IceSocketWrapper;
 import org.ice4j.util.Buffer;
@@ -79,6 +80,8 @@ final class IceTransport implements BufferHandler {
     private final Set<InetSocketAddress> tcpReaders = new HashSet<>();
     /** The first validated pair, until ice4j selects one. */
     private volatile CandidatePair firstValidated;
+    /** Picks the pair to nominate. */
+    private final DirectFirstNomination nomination;
     /** Made with the first TCP pair's reader; guarded by this for writes. */
     private volatile TcpSendQueue tcpSendQueue;
 
@@ -97,6 +100,10 @@ final class IceTransport implements BufferHandler {
         if (tcpPort != null) {
             agent.addCandidateHarvester(tcpPort.harvester());
         }
+        // ice4j nominates the first pair to validate, which may be a TCP pair or one through the
+        // client's TURN relay while its direct UDP works too. DirectFirstNomination decides instead.
+        agent.setNominationStrategy(NominationStrategy.NONE);
+        nomination = new DirectFirstNomination(agent);
         stream = agent.createMediaStream(name);
         component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
         component.setBufferCallback(this);
@@ -294,11 +301,30 @@ final class IceTransport implements BufferHandler {
                     firstValidated = pair;
                 }
                 startTcpReader(pair);
+                if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(property) && !closed) {
+                    nomination.validated(pair, isRelayed(pair));
+                }
             }
             // JVB starts DTLS on the first validated pair: the browser's ClientHello
             // follows its own validation, which may precede our COMPLETED state.
             markConnected(event.getSource() instanceof CandidatePair pair ? pair : null);
         }
+    }
+
+    /** Whether the client's side of the pair is a TURN relay, as ice4j or the client's signalling says. */
+    private boolean isRelayed(CandidatePair pair) {
+        if (pair.getRemoteCandidate().getType() == CandidateType.RELAYED_CANDIDATE) {
+            return true;
+        }
+        TransportAddress remote = pair.getRemoteCandidate().getTransportAddress();
+        for (IceCandidate candidate : signalled) {
+            if ("relay".equals(candidate.type()) && candidate.port() == remote.getPort()
+                    && candidate.protocol().equals(remote.getTransport().toString())
+                    && candidate.address().equals(remote.getHostAddress())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

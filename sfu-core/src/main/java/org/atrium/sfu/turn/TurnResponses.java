@@ -24,7 +24,23 @@ final class TurnResponses {
             throw new IllegalArgumentException("transaction id of " + transactionId.length + " bytes", e);
         }
         // No ContentDependentAttribute (MESSAGE-INTEGRITY, FINGERPRINT) is put in, so ice4j needs no StunStack.
-        return StunIntegrity.seal(response.encode(null), key);
+        return StunIntegrity.seal(withoutFingerprint(response.encode(null)), key);
+    }
+
+    /**
+     * The encoding without a FINGERPRINT at its end. ice4j appends one by itself whenever the
+     * system property {@code org.ice4j.ALWAYS_SIGN} is true, which its ICE agents set: in a server
+     * that also runs ICE, every response would otherwise carry two, MESSAGE-INTEGRITY after the
+     * first, and clients would drop it.
+     */
+    static byte[] withoutFingerprint(byte[] encoded) {
+        int at = encoded.length - 8;
+        if (at < StunScan.HEADER || StunIntegrity.readShort(encoded, at) != StunIntegrity.FINGERPRINT) {
+            return encoded;
+        }
+        byte[] trimmed = java.util.Arrays.copyOf(encoded, at);
+        StunIntegrity.writeShort(trimmed, 2, at - StunScan.HEADER);
+        return trimmed;
     }
 
     /** An error response of {@code method} with ERROR-CODE and {@code extra} attributes (REALM, NONCE, UNKNOWN-ATTRIBUTES). */

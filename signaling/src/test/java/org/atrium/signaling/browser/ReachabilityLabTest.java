@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       with {@code use-auth-secret}, its embedded one off.
  * </ol>
  *
+ * And N itself, on an open network, uses direct UDP although ICE-TCP and TURN are offered too.
  * Each check: X decodes N's video and receives N's audio, and N decodes X's video and receives X's
  * audio. How X got through is read from X's own getStats() (the selected pair's local candidate:
  * its type, protocol, relay protocol and TURN URL) and printed, with the SFU's view from the
@@ -107,6 +108,15 @@ class ReachabilityLabTest {
                 Chromium.deleteRecursively(certificates);
             }
         }
+    }
+
+    @Test
+    @Order(0)
+    void aPageOnAnOpenNetworkUsesUdpThoughTcpAndTurnAreOffered() {
+        Map<?, ?> path = (Map<?, ?>) normal.evalAsync(SELECTED_PATH);
+        System.out.println("the normal page uses " + describe(path));
+        assertEquals("udp", path.get("protocol"), "direct UDP, not ICE-TCP or TURN: " + path);
+        assertEquals("host", path.get("localType"), "direct UDP, not ICE-TCP or TURN: " + path);
     }
 
     @Test
@@ -238,7 +248,7 @@ class ReachabilityLabTest {
             return "no room";
         }
         for (org.atrium.sfu.room.Participant participant : room.participants()) {
-            view.append(participant.displayName()).append(": ").append(participant.transport().selectedPair())
+            view.append(participant.displayName()).append(": ").append(participant.transport().selectedCandidatePair())
                     .append("; ");
         }
         return view.toString();

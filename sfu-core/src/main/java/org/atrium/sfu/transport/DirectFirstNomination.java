@@ -1,0 +1,90 @@
+package org.atrium.sfu.transport;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ice4j.Transport;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
+
+/**
+ * Which validated pair the SFU, as the controlling agent, nominates: direct UDP at once; otherwise, {@link #FALLBACK_WAIT_MILLIS} after the first other pair
+ * validated, the best of those: direct TCP (ICE-TCP) before a pair through the client's TURN
+ * relay.
+ *
+ * <p>A client whose UDP works validates its UDP, TCP and relayed pairs within milliseconds of
+ * each other, in any order, and ice4j's own strategy (the first valid pair) would put its media
+ * on TCP or through TURN about as often as not. A client whose network drops UDP pays the wait
+ * once, at connect, and then goes straight to the SFU over TCP rather than through two hops.
+ */
+final class DirectFirstNomination {
+
+    static final long FALLBACK_WAIT_MILLIS = 1000;
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "atrium-ice-nomination");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Agent agent;
+    private boolean nominated;
+    private CandidatePair fallback;
+    private int fallbackRank;
+    private boolean waiting;
+
+    DirectFirstNomination(Agent agent) {
+        this.agent = agent;
+    }
+
+    /** A pair of this session validated; called on ice4j's threads. */
+    void validated(CandidatePair pair, boolean relayed) {
+        boolean udp = pair.getLocalCandidate().getTransport() == Transport.UDP;
+        if (udp && !relayed) {
+            nominate(pair);
+            return;
+        }
+        // Lower is better: direct TCP, then relayed.
+        int rank = relayed ? 2 : 1;
+        synchronized (this) {
+            if (nominated) {
+                return;
+            }
+            if (fallback == null || rank < fallbackRank) {
+                fallback = pair;
+                fallbackRank = rank;
+            }
+            if (waiting) {
+                return;
+            }
+            waiting = true;
+        }
+        TIMER.schedule(this::nominateFallback, FALLBACK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void nominateFallback() {
+        CandidatePair pair;
+        synchronized (this) {
+            pair = fallback;
+            fallback = null;
+        }
+        if (pair != null) {
+            nominate(pair);
+        }
+    }
+
+    private void nominate(CandidatePair pair) {
+        synchronized (this) {
+            if (nominated) {
+                return;
+            }
+            nominated = true;
+            fallback = null;
+        }
+        try {
+            agent.nominate(pair);
+        } catch (IllegalStateException e) {
+            // the agent was freed meanwhile
+        }
+    }
+}
