@@ -72,15 +72,18 @@ public final class TurnRelayLoad {
               --relay-ports LOW-HIGH the TURN server's relay range            (default 61000-61999)
               --direct on|off        the direct-media anchor: the load generator against an Atrium
                                      server in a child JVM, then its raw relay (default on)
-              --direct-subscribers N subscribers of the anchor's one room, 2 publishers with audio
-                                     and 1000 kbps video each                  (default 8, 1-40)
-              --direct-duration S    the anchor's measured seconds             (default 15, 3-120)
+              --direct-rooms N       the anchor's rooms, each of 2 publishers (audio and 1000 kbps
+                                     video, about 340 packets/s each) and the subscribers
+                                     (default 3, 1-10: about 9,200 forwarded packets/s)
+              --direct-subscribers N subscribers per room of the anchor        (default 8, 1-40)
+              --direct-duration S    the anchor's measured seconds, after 10 s of settling
+                                                                               (default 20, 3-120)
               --help                 this text
             """;
 
     /** Options, bounded. */
     record Options(int clients, int[] rates, int payload, int warmupSeconds, int durationSeconds, int relayMin,
-            int relayMax, boolean direct, int directSubscribers, int directSeconds) {
+            int relayMax, boolean direct, int directRooms, int directSubscribers, int directSeconds) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new HashMap<>();
@@ -116,12 +119,13 @@ public final class TurnRelayLoad {
                 throw new IllegalArgumentException("--direct on|off");
             }
             int subscribers = integer(values.remove("--direct-subscribers"), 8, 1, 40, "--direct-subscribers");
-            int directSeconds = integer(values.remove("--direct-duration"), 15, 3, 120, "--direct-duration");
+            int directRooms = integer(values.remove("--direct-rooms"), 3, 1, 10, "--direct-rooms");
+            int directSeconds = integer(values.remove("--direct-duration"), 20, 3, 120, "--direct-duration");
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown option " + values.keySet() + "\n" + USAGE);
             }
             return new Options(clients, rates, payload, warmup, duration, low, high, !"off".equals(direct),
-                    subscribers, directSeconds);
+                    directRooms, subscribers, directSeconds);
         }
 
         private static int integer(String value, int dflt, int min, int max, String name) {
@@ -146,12 +150,17 @@ public final class TurnRelayLoad {
             double relayedToPeerPps, double relayedToClientPps, long sent, long echoed, double lossPercent,
             long serverDropped, long sendRefused, double turnCpuPercent, double turnMicrosPerPacket,
             double turnUserMicrosPerPacket, double turnSystemMicrosPerPacket, double turnBytesPerPacket,
-            double echoMicrosPerPacket, long gcCount, long gcMillis) {
+            double toPeerMicrosPerPacket, double toClientMicrosPerPacket, double echoMicrosPerPacket, long gcCount,
+            long gcMillis) {
     }
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final String TURN_THREADS = "atrium-turn-";
+    /** The UDP listener's reader: ChannelData from clients, relayed to peers on its thread. */
+    private static final String UDP_THREAD = "atrium-turn-udp";
+    /** The relay sockets' reader: datagrams from peers, relayed to clients on its thread. */
+    private static final String RELAY_THREAD = "atrium-turn-relay";
     private static final int CHANNEL = 0x4000;
 
     private final Options options;
@@ -217,7 +226,7 @@ public final class TurnRelayLoad {
                 out.printf(Locale.ROOT, "TURN server on UDP %s, %d allocations (relays %d-%d) bound to the sink %s; "
                         + "%d B payloads%n", server.udpAddress(), server.allocationCount(), options.relayMin(),
                         options.relayMax(), sink.address, options.payload());
-                out.println(" target   sent/s  relayed/s  loss %  TURN cpu %  us/pkt  (user  sys)  B/pkt  echo us/pkt  turn/echo");
+                out.println(HEADER);
                 for (int rate : options.rates()) {
                     RateResult r = measure(rate, clients, sink, registry);
                     results.add(r);
@@ -251,6 +260,8 @@ public final class TurnRelayLoad {
                 sent, echoed, sent == 0 ? 0 : 100.0 * (sent - echoed) / sent, (long) (end.dropped - start.dropped),
                 clients.refused() - refusedAtStart, 100.0 * cpu / 1e9 / seconds, cpu / 1e3 / relayed,
                 user / 1e3 / relayed, (cpu - user) / 1e3 / relayed, (end.turnAllocated - start.turnAllocated) / relayed,
+                (end.udpCpu - start.udpCpu) / 1e3 / (end.toPeer - start.toPeer),
+                (end.relayCpu - start.relayCpu) / 1e3 / (end.toClient - start.toClient),
                 (end.sinkCpu - start.sinkCpu) / 1e3 / echoedInWindow, end.gcCount - start.gcCount,
                 end.gcMillis - start.gcMillis);
     }
@@ -259,10 +270,10 @@ public final class TurnRelayLoad {
         Path log = Files.createTempFile("atrium-turnbench-server", ".log");
         Path json = Files.createTempFile("atrium-turnbench-direct", ".json");
         try (ChildAtriumServer server = new ChildAtriumServer(log)) {
-            String[] args = {"--url", "ws://127.0.0.1:" + server.httpPort + "/ws", "--rooms", "1", "--publishers",
+            String[] args = {"--url", "ws://127.0.0.1:" + server.httpPort + "/ws", "--rooms", String.valueOf(options.directRooms()), "--publishers",
                 "2", "--subscribers", String.valueOf(options.directSubscribers()), "--media", "audio+video",
                 "--video-kbps", "1000", "--fps", "30", "--simulcast", "off", "--duration",
-                String.valueOf(options.directSeconds()), "--settle", "8", "--ramp-up", "2", "--room-prefix",
+                String.valueOf(options.directSeconds()), "--settle", "10", "--ramp-up", "2", "--room-prefix",
                 "turnbench", "--server-pid", String.valueOf(server.pid()), "--baseline", "--output", json.toString()};
             out.println();
             out.println("direct media: an Atrium server in a child JVM (PID " + server.pid() + ", log " + log
@@ -275,6 +286,7 @@ public final class TurnRelayLoad {
     private void printSummary() {
         out.println();
         out.println("TURN, per packet relayed (either direction), CPU of the atrium-turn-* threads:");
+        out.println(HEADER);
         for (RateResult r : results) {
             out.println(row(r));
         }
@@ -302,11 +314,16 @@ public final class TurnRelayLoad {
         }
     }
 
+    static final String HEADER = " target   sent/s  relayed/s  loss %  TURN cpu %  us/pkt  (user   sys)  to peer  "
+            + "to client  B/pkt  echo us/pkt  turn/echo";
+
     static String row(RateResult r) {
-        return String.format(Locale.ROOT, "%7d  %7.0f  %9.0f  %6.3f  %10.1f  %6.2f  (%4.2f %4.2f)  %5.0f  %11.2f  %9.2f",
+        return String.format(Locale.ROOT,
+                "%7d  %7.0f  %9.0f  %6.3f  %10.1f  %6.2f  (%5.2f %5.2f)  %7.2f  %9.2f  %5.0f  %11.2f  %9.2f",
                 r.targetRelayedPps(), r.clientSentPps(), r.relayedPps(), r.lossPercent(), r.turnCpuPercent(),
                 r.turnMicrosPerPacket(), r.turnUserMicrosPerPacket(), r.turnSystemMicrosPerPacket(),
-                r.turnBytesPerPacket(), r.echoMicrosPerPacket(), r.turnMicrosPerPacket() / r.echoMicrosPerPacket());
+                r.toPeerMicrosPerPacket(), r.toClientMicrosPerPacket(), r.turnBytesPerPacket(),
+                r.echoMicrosPerPacket(), r.turnMicrosPerPacket() / r.echoMicrosPerPacket());
     }
 
     private static String loadAverage() {
@@ -319,18 +336,25 @@ public final class TurnRelayLoad {
 
     /** Counters and CPU times at one instant. */
     private record Snapshot(long nanos, double toPeer, double toClient, double dropped, long turnCpu, long turnUser,
-            long turnAllocated, long sinkCpu, long sinkEchoed, long clientSent, long gcCount, long gcMillis) {
+            long turnAllocated, long udpCpu, long relayCpu, long sinkCpu, long sinkEchoed, long clientSent, long gcCount, long gcMillis) {
 
         static Snapshot take(SimpleMeterRegistry registry, Sink sink, Clients clients) {
             long cpu = 0;
             long user = 0;
             long allocated = 0;
+            long udp = 0;
+            long relay = 0;
             for (Thread thread : Thread.getAllStackTraces().keySet()) {
                 if (thread.getName().startsWith(TURN_THREADS)) {
                     long id = thread.getId();
                     cpu += Math.max(0, THREADS.getThreadCpuTime(id));
                     user += Math.max(0, THREADS.getThreadUserTime(id));
                     allocated += Math.max(0, THREADS.getThreadAllocatedBytes(id));
+                    if (thread.getName().equals(UDP_THREAD)) {
+                        udp = THREADS.getThreadCpuTime(id);
+                    } else if (thread.getName().equals(RELAY_THREAD)) {
+                        relay = THREADS.getThreadCpuTime(id);
+                    }
                 }
             }
             long gcCount = 0;
@@ -341,7 +365,7 @@ public final class TurnRelayLoad {
             }
             return new Snapshot(System.nanoTime(), relayed(registry, "to_peer"), relayed(registry, "to_client"),
                     registry.find("atrium.turn.dropped.packets").counters().stream().mapToDouble(Counter::count).sum(),
-                    cpu, user, allocated, THREADS.getThreadCpuTime(sink.thread.getId()), sink.echoed.get(),
+                    cpu, user, allocated, udp, relay, THREADS.getThreadCpuTime(sink.thread.getId()), sink.echoed.get(),
                     clients.sent.get(), gcCount, gcMillis);
         }
 

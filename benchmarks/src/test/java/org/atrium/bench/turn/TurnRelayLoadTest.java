@@ -47,6 +47,7 @@ class TurnRelayLoadTest {
             assertTrue(r.turnMicrosPerPacket() > 0 && r.turnMicrosPerPacket() < 10_000, "us/pkt " + r.turnMicrosPerPacket());
             assertEquals(r.turnMicrosPerPacket(), r.turnUserMicrosPerPacket() + r.turnSystemMicrosPerPacket(), 1e-6);
             assertTrue(r.echoMicrosPerPacket() > 0, "the sink's CPU");
+            assertTrue(r.toPeerMicrosPerPacket() > 0 && r.toClientMicrosPerPacket() > 0, "each direction's thread");
             // ChannelData to the client is a new array per packet today: at least half the payload per relayed packet.
             assertTrue(r.turnBytesPerPacket() > 0, "allocation measured");
         }
@@ -65,7 +66,7 @@ class TurnRelayLoadTest {
         assertTrue(defaults.direct());
         for (String[] bad : new String[][] {{"--clients", "201"}, {"--rates", "40001"}, {"--duration", "121"},
             {"--payload", "1401"}, {"--relay-ports", "80-90"}, {"--clients", "20", "--relay-ports", "62000-62009"},
-            {"--direct", "maybe"}, {"--direct-subscribers", "41"}, {"--nope", "1"}, {"--clients"}}) {
+            {"--direct", "maybe"}, {"--direct-subscribers", "41"}, {"--direct-rooms", "11"}, {"--nope", "1"}, {"--clients"}}) {
             assertThrows(IllegalArgumentException.class, () -> TurnRelayLoad.Options.parse(bad), String.join(" ", bad));
         }
     }
