@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * An Atrium server ({@code org.atrium.signaling.Main}) in a child JVM on 127.0.0.1, with this
  * JVM's class path and its embedded TURN server off: its own process, so that its CPU time
- * (from /proc/PID/stat, as the load generator reads it) is the server's alone.
+ * (from /proc/PID/stat, as the load generator reads it) is the server's alone. Its heap is fixed
+ * and pre-touched, as the measuring JVM's should be (see benchmarks/README.md), so that neither
+ * side pays first-touch page faults of a growing heap inside the window.
  */
 final class ChildAtriumServer implements AutoCloseable {
 
@@ -30,7 +32,7 @@ final class ChildAtriumServer implements AutoCloseable {
             mediaPort = media.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = List.of(java, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
                 "org.atrium.signaling.Main", "--http-host", "127.0.0.1", "--http-port", String.valueOf(httpPort),
                 "--media-address", "127.0.0.1", "--media-port", String.valueOf(mediaPort),
                 "--turn-port", "-1", "--turn-tls-port", "-1");
