@@ -32,8 +32,8 @@ final class ChildAtriumServer implements AutoCloseable {
             mediaPort = media.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-                "org.atrium.signaling.Main", "--http-host", "127.0.0.1", "--http-port", String.valueOf(httpPort),
+        List<String> command = List.of(java, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp",
+                System.getProperty("java.class.path"), "org.atrium.signaling.Main", "--http-host", "127.0.0.1", "--http-port", String.valueOf(httpPort),
                 "--media-address", "127.0.0.1", "--media-port", String.valueOf(mediaPort),
                 "--turn-port", "-1", "--turn-tls-port", "-1");
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

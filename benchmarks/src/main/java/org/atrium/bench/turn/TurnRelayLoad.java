@@ -67,6 +67,9 @@ public final class TurnRelayLoad {
                                      half of it, the sink echoes the other half (default 2000,5000,10000;
                                      each 2-40000)
               --payload BYTES        ChannelData payload                      (default 1200, 16-1400)
+              --jit-warmup S         seconds at the highest rate before the first, unmeasured, so
+                                     that the data path is compiled (C2) before any window
+                                                                               (default 5, 0-60)
               --warmup S             seconds at each rate before measuring     (default 3, 0-60)
               --duration S           measured seconds at each rate             (default 10, 1-120)
               --relay-ports LOW-HIGH the TURN server's relay range            (default 61000-61999)
@@ -82,7 +85,7 @@ public final class TurnRelayLoad {
             """;
 
     /** Options, bounded. */
-    record Options(int clients, int[] rates, int payload, int warmupSeconds, int durationSeconds, int relayMin,
+    record Options(int clients, int[] rates, int payload, int jitWarmupSeconds, int warmupSeconds, int durationSeconds, int relayMin,
             int relayMax, boolean direct, int directRooms, int directSubscribers, int directSeconds) {
 
         static Options parse(String[] args) {
@@ -102,6 +105,7 @@ public final class TurnRelayLoad {
             int[] rates = Arrays.stream((rateList == null ? "2000,5000,10000" : rateList).split(","))
                     .mapToInt(r -> integer(r.trim(), 0, 2, 40_000, "--rates")).toArray();
             int payload = integer(values.remove("--payload"), 1200, 16, 1400, "--payload");
+            int jitWarmup = integer(values.remove("--jit-warmup"), 5, 0, 60, "--jit-warmup");
             int warmup = integer(values.remove("--warmup"), 3, 0, 60, "--warmup");
             int duration = integer(values.remove("--duration"), 10, 1, 120, "--duration");
             String range = values.remove("--relay-ports");
@@ -124,7 +128,7 @@ public final class TurnRelayLoad {
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown option " + values.keySet() + "\n" + USAGE);
             }
-            return new Options(clients, rates, payload, warmup, duration, low, high, !"off".equals(direct),
+            return new Options(clients, rates, payload, jitWarmup, warmup, duration, low, high, !"off".equals(direct),
                     directRooms, subscribers, directSeconds);
         }
 
@@ -226,6 +230,14 @@ public final class TurnRelayLoad {
                 out.printf(Locale.ROOT, "TURN server on UDP %s, %d allocations (relays %d-%d) bound to the sink %s; "
                         + "%d B payloads%n", server.udpAddress(), server.allocationCount(), options.relayMin(),
                         options.relayMax(), sink.address, options.payload());
+                if (options.jitWarmupSeconds() > 0) {
+                    int highest = Arrays.stream(options.rates()).max().orElseThrow();
+                    out.printf(Locale.ROOT, "JIT warm-up: %d s at %d relayed packets/s, not measured%n",
+                            options.jitWarmupSeconds(), highest);
+                    new Pacer(highest / 2.0, System.nanoTime()).runFor(clients,
+                            TimeUnit.SECONDS.toNanos(options.jitWarmupSeconds()));
+                    Thread.sleep(300);
+                }
                 out.println(HEADER);
                 for (int rate : options.rates()) {
                     RateResult r = measure(rate, clients, sink, registry);

@@ -29,7 +29,7 @@ class TurnRelayLoadTest {
 
     @Test
     void aShortRunRelaysEveryPacketBothWaysAndMeasuresTheServersThreads() throws Exception {
-        String[] args = {"--clients", "2", "--rates", "400,800", "--warmup", "0", "--duration", "1",
+        String[] args = {"--clients", "2", "--rates", "400,800", "--jit-warmup", "0", "--warmup", "0", "--duration", "1",
             "--relay-ports", "62000-62099", "--direct", "off"};
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         TurnRelayLoad load = new TurnRelayLoad(TurnRelayLoad.Options.parse(args),
@@ -66,7 +66,7 @@ class TurnRelayLoadTest {
         assertTrue(defaults.direct());
         for (String[] bad : new String[][] {{"--clients", "201"}, {"--rates", "40001"}, {"--duration", "121"},
             {"--payload", "1401"}, {"--relay-ports", "80-90"}, {"--clients", "20", "--relay-ports", "62000-62009"},
-            {"--direct", "maybe"}, {"--direct-subscribers", "41"}, {"--direct-rooms", "11"}, {"--nope", "1"}, {"--clients"}}) {
+            {"--direct", "maybe"}, {"--direct-subscribers", "41"}, {"--direct-rooms", "11"}, {"--jit-warmup", "61"}, {"--nope", "1"}, {"--clients"}}) {
             assertThrows(IllegalArgumentException.class, () -> TurnRelayLoad.Options.parse(bad), String.join(" ", bad));
         }
     }
