@@ -29,7 +29,7 @@ class GracefulShutdownTest {
         Path log = Files.createTempFile("atrium", ".log");
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--http-port", "0", "--media-port", "0")
+                "--http-port", "0", "--media-port", "0", "--turn-port", "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             int port = awaitPort(log, server);
