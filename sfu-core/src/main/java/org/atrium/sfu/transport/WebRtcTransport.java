@@ -81,13 +81,10 @@ public final class WebRtcTransport {
     private final Object rtcpLock = new Object();
     private final byte[] rtcpBuffer = new byte[1500 + SrtpSession.MAX_TRAILER];
 
-    private static final int MAX_HELD = 64;
-    private static final int HELD_PACKET_SIZE = 1500;
-
-    /** Media that arrived in the last moments of the DTLS handshake; receive thread only. */
-    private byte[][] held;
-    private int[] heldLengths;
-    private int heldCount;
+    private final EarlyMediaHold earlyMedia = new EarlyMediaHold();
+    /** Made once: a lambda capturing this would be a new object per packet. */
+    private final EarlyMediaHold.Release handleHeld = (buf, off, len) -> onSrtpOrSrtcp(PacketClass.of(buf, off, len),
+            buf, off, len);
 
     private volatile DtlsRole dtlsRole = DtlsRole.SERVER;
     private volatile DtlsEndpoint dtls;
@@ -362,11 +359,11 @@ public final class WebRtcTransport {
                     if (!inboundLimit.tryAcquire(len, System.nanoTime())) {
                         metrics.drop(DropReason.RATE_LIMITED);
                     } else if (srtpIn == null) {
-                        holdUntilKeys(buf, off, len);
-                    } else {
-                        if (held != null) {
-                            releaseHeld();
+                        if (dtls == null || failed || !earlyMedia.hold(buf, off, len)) {
+                            metrics.drop(DropReason.NOT_READY);
                         }
+                    } else {
+                        earlyMedia.release(handleHeld);
                         onSrtpOrSrtcp(packetClass, buf, off, len);
                     }
                 }
@@ -374,40 +371,6 @@ public final class WebRtcTransport {
             }
         } finally {
             IceTransport.release(buffer);
-        }
-    }
-
-    /**
-     * The browser, as DTLS client, may send media as soon as it has the server's last
-     * handshake message, a moment before this side has exported the keys: its first
-     * packets, which start with a keyframe, would be lost. They are kept (a bounded few,
-     * copied, only during the handshake) and handled, on this thread, before the next
-     * datagram once the keys are in place.
-     */
-    private void holdUntilKeys(byte[] buf, int off, int len) {
-        if (dtls == null || failed || len > HELD_PACKET_SIZE) {
-            metrics.drop(DropReason.NOT_READY);
-            return;
-        }
-        if (held == null) {
-            held = new byte[MAX_HELD][HELD_PACKET_SIZE + UdpMediaPort.TAIL_ROOM];
-            heldLengths = new int[MAX_HELD];
-        }
-        if (heldCount == MAX_HELD) {
-            metrics.drop(DropReason.NOT_READY);
-            return;
-        }
-        System.arraycopy(buf, off, held[heldCount], 0, len);
-        heldLengths[heldCount++] = len;
-    }
-
-    private void releaseHeld() {
-        byte[][] packets = held;
-        int count = heldCount;
-        held = null;
-        heldCount = 0;
-        for (int i = 0; i < count; i++) {
-            onSrtpOrSrtcp(PacketClass.of(packets[i], 0, heldLengths[i]), packets[i], 0, heldLengths[i]);
         }
     }
 
