@@ -9,10 +9,15 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +39,7 @@ final class RelaySockets implements AutoCloseable {
     private final int maxPort;
     private final Selector selector;
     private final Queue<Relay> toRegister = new ConcurrentLinkedQueue<>();
+    private final Queue<Relay> toRelease = new ConcurrentLinkedQueue<>();
     private final Thread reader;
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile TurnEngine engine;
@@ -104,6 +110,7 @@ final class RelaySockets implements AutoCloseable {
                         // closed before it was registered
                     }
                 }
+                releasePending();
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
@@ -117,6 +124,27 @@ final class RelaySockets implements AutoCloseable {
                     LOG.warn("TURN relay read failed", e);
                 }
             }
+        }
+    }
+
+    /**
+     * Closes the relays whose allocations ended and lets the selector forget them: a closed channel
+     * still registered keeps its port bound until the selector deregisters its key, which selectNow does.
+     */
+    private void releasePending() throws IOException {
+        Relay relay = toRelease.poll();
+        if (relay == null) {
+            return;
+        }
+        List<Relay> released = new ArrayList<>();
+        for (; relay != null; relay = toRelease.poll()) {
+            closeQuietly(relay.channel);
+            released.add(relay);
+        }
+        try {
+            selector.selectNow();
+        } finally {
+            released.forEach(r -> r.released.countDown());
         }
     }
 
@@ -154,6 +182,10 @@ final class RelaySockets implements AutoCloseable {
             closeQuietly(pending.channel);
         }
         closeQuietly(selector);
+        while ((pending = toRelease.poll()) != null) {
+            closeQuietly(pending.channel);
+            pending.released.countDown();
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -171,6 +203,8 @@ final class RelaySockets implements AutoCloseable {
     private final class Relay implements RelaySocket {
         private final DatagramChannel channel;
         private final InetSocketAddress address;
+        private final AtomicBoolean closing = new AtomicBoolean();
+        private final CountDownLatch released = new CountDownLatch(1);
 
         Relay(DatagramChannel channel, InetSocketAddress address) {
             this.channel = channel;
@@ -193,10 +227,36 @@ final class RelaySockets implements AutoCloseable {
             }
         }
 
+        /**
+         * Returns once the port is free, so that a new allocation can bind it at once: the selector
+         * thread closes the channel and deregisters it (waited for at most a second).
+         */
         @Override
         public void close() {
-            // Closing the channel cancels its key; the selector forgets it at its next select.
-            closeQuietly(channel);
+            if (!closing.compareAndSet(false, true)) {
+                return;
+            }
+            if (Thread.currentThread() == reader || !reader.isAlive()) {
+                // On the selector thread itself, or with no selector loop: a closed selector releases what it held.
+                closeQuietly(channel);
+                if (Thread.currentThread() == reader) {
+                    try {
+                        selector.selectNow();
+                    } catch (IOException | RuntimeException e) {
+                        // the selector is closing: it releases the port
+                    }
+                }
+                return;
+            }
+            toRelease.add(this);
+            selector.wakeup();
+            try {
+                if (!released.await(1, TimeUnit.SECONDS)) {
+                    LOG.warn("TURN {} not released within 1 s", address);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
