@@ -36,6 +36,16 @@ final class StreamFraming {
         }
     }
 
+    /** Whether the message at {@code off} is STUN by its first two bits (00); its first four bytes must be there. */
+    static boolean isStun(byte[] buf, int off) {
+        return (buf[off] & 0xC0) == 0;
+    }
+
+    /** Whether the STUN header at {@code off} carries the magic cookie (RFC 8489 5); its first eight bytes must be there. */
+    static boolean hasMagicCookie(byte[] buf, int off) {
+        return StunIntegrity.readInt(buf, off + 4) == StunScan.MAGIC_COOKIE;
+    }
+
     /**
      * The length of the message itself, without the stream's padding: what the engine gets. The
      * padding of a ChannelData message is not part of it (RFC 8656 12.5).

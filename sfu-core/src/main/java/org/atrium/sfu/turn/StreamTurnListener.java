@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 final class StreamTurnListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamTurnListener.class);
-    /** A new connection must send its first message (after the TLS handshake) within this. */
-    private static final int FIRST_MESSAGE_TIMEOUT_MILLIS = 10_000;
+    /** A new connection must finish its TLS handshake and send its first message within this. */
+    static final int FIRST_MESSAGE_TIMEOUT_MILLIS = 10_000;
     /** A connection silent this long is closed: a client refreshes its allocation well within it. */
     private static final int IDLE_TIMEOUT_MILLIS = 15 * 60_000;
     private static final int QUEUE_MESSAGES = 512;
@@ -44,7 +44,9 @@ final class StreamTurnListener implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress local;
     private final int maxConnections;
+    private final int firstMessageTimeoutMillis;
     private final AtomicInteger open;
+    private final TurnMetrics metrics;
     private final Map<InetSocketAddress, Connection> connections = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private final AtomicInteger threadCount = new AtomicInteger();
@@ -54,9 +56,13 @@ final class StreamTurnListener implements AutoCloseable {
     /**
      * @param tls the server's TLS context for TURN over TLS, null for plain TCP
      * @param open connections open across this server's stream listeners, for the shared limit
+     * @param metrics where bytes that frame no message are counted (the engine never sees them)
+     * @param firstMessageTimeoutMillis how long a new connection may take to send its first message
      */
-    StreamTurnListener(InetSocketAddress bind, SSLContext tls, int maxConnections, AtomicInteger open)
-            throws IOException {
+    StreamTurnListener(InetSocketAddress bind, SSLContext tls, int maxConnections, AtomicInteger open,
+            TurnMetrics metrics, int firstMessageTimeoutMillis) throws IOException {
+        this.metrics = metrics;
+        this.firstMessageTimeoutMillis = firstMessageTimeoutMillis;
         this.transport = tls == null ? TurnTransport.TCP : TurnTransport.TLS;
         this.maxConnections = maxConnections;
         this.open = open;
@@ -170,20 +176,23 @@ final class StreamTurnListener implements AutoCloseable {
             byte[] buffer = new byte[MAX_MESSAGE + 3];
             try (socket) {
                 socket.setTcpNoDelay(true);
-                socket.setSoTimeout(FIRST_MESSAGE_TIMEOUT_MILLIS);
+                socket.setSoTimeout(firstMessageTimeoutMillis);
                 InputStream in = socket.getInputStream();
                 boolean first = true;
                 while (!closed) {
                     readFully(in, buffer, 0, StreamFraming.HEADER);
                     int length = StreamFraming.messageLength(buffer, 0);
-                    if (length < StreamFraming.HEADER) {
-                        LOG.debug("TURN over {} from {}: not a STUN or ChannelData message; closing", transport,
-                                client.remote());
-                        // The engine counts it as malformed; the stream cannot be resynchronised.
-                        engine.onClientMessage(client, buffer, 0, StreamFraming.HEADER, System.currentTimeMillis());
+                    // A connection starts with a STUN request: ChannelData needs a channel bound on it first.
+                    // Text protocols (HTTP's "GET ") start 01 and would otherwise pass for ChannelData.
+                    if (length < StreamFraming.HEADER || (first && !StreamFraming.isStun(buffer, 0))) {
+                        malformed("not a STUN or ChannelData message");
                         return;
                     }
                     readFully(in, buffer, StreamFraming.HEADER, length - StreamFraming.HEADER);
+                    if (StreamFraming.isStun(buffer, 0) && !StreamFraming.hasMagicCookie(buffer, 0)) {
+                        malformed("a STUN header without the magic cookie");
+                        return;
+                    }
                     if (first) {
                         socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
                         first = false;
@@ -200,6 +209,12 @@ final class StreamTurnListener implements AutoCloseable {
             } finally {
                 end();
             }
+        }
+
+        /** The stream cannot be resynchronised after bytes that frame no message: counted, and the connection closed. */
+        private void malformed(String what) {
+            LOG.debug("TURN over {} from {}: {}; closing", transport, client.remote(), what);
+            metrics.dropped(TurnDropReason.MALFORMED);
         }
 
         private void writeLoop() {

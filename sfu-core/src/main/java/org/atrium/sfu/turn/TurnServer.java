@@ -36,6 +36,12 @@ public final class TurnServer implements AutoCloseable {
      */
     public TurnServer(TurnListeners listeners, TurnConfig config, SSLContext tlsContext, TurnMetrics metrics)
             throws IOException {
+        this(listeners, config, tlsContext, metrics, StreamTurnListener.FIRST_MESSAGE_TIMEOUT_MILLIS);
+    }
+
+    /** @param firstMessageTimeoutMillis how long a new TCP or TLS connection may stay silent; shorter in tests */
+    TurnServer(TurnListeners listeners, TurnConfig config, SSLContext tlsContext, TurnMetrics metrics,
+            int firstMessageTimeoutMillis) throws IOException {
         AtomicInteger streams = new AtomicInteger();
         UdpTurnListener udpListener = null;
         StreamTurnListener tcpListener = null;
@@ -48,11 +54,11 @@ public final class TurnServer implements AutoCloseable {
             }
             if (listeners.tcpPort() >= 0) {
                 tcpListener = new StreamTurnListener(new InetSocketAddress(listeners.bindAddress(), listeners.tcpPort()),
-                        null, listeners.maxConnections(), streams);
+                        null, listeners.maxConnections(), streams, metrics, firstMessageTimeoutMillis);
             }
             if (listeners.tlsPort() >= 0 && tlsContext != null) {
                 tlsListener = new StreamTurnListener(new InetSocketAddress(listeners.bindAddress(), listeners.tlsPort()),
-                        tlsContext, listeners.maxConnections(), streams);
+                        tlsContext, listeners.maxConnections(), streams, metrics, firstMessageTimeoutMillis);
             }
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable open : new AutoCloseable[] {udpListener, tcpListener, tlsListener, relaySockets}) {
