@@ -167,8 +167,8 @@ final class StreamTurnListener implements AutoCloseable {
         }
 
         void queue(byte[] buf, int off, int len) {
-            if (!ended) {
-                outgoing.offer(Arrays.copyOfRange(buf, off, off + len));
+            if (!ended && !outgoing.offer(Arrays.copyOfRange(buf, off, off + len))) {
+                metrics.dropped(TurnDropReason.QUEUE_FULL);
             }
         }
 
