@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -19,12 +20,19 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A TLS server context with a certificate made now for 127.0.0.1, for TURN over TLS in tests. */
+/** A TLS server context (and a client context trusting it) with a certificate made now for 127.0.0.1, for TURN over TLS in tests. */
 final class SelfSignedTls {
 
     private SelfSignedTls() {}
 
+    /** A server context and a client context that trusts only the server's certificate. */
+    record Pair(SSLContext server, SSLContext client) {}
+
     static SSLContext forLoopback() throws Exception {
+        return pairForLoopback().server();
+    }
+
+    static Pair pairForLoopback() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
         KeyPair pair = generator.generateKeyPair();
@@ -43,8 +51,15 @@ final class SelfSignedTls {
         store.setKeyEntry("turn", pair.getPrivate(), password, new X509Certificate[] {certificate});
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(keys.getKeyManagers(), null, null);
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("turn", certificate);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(anchors);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+        return new Pair(server, client);
     }
 }
