@@ -80,6 +80,11 @@ final class RelaySockets implements AutoCloseable {
                 Relay relay = new Relay(channel, new InetSocketAddress(address, port));
                 toRegister.add(relay);
                 selector.wakeup();
+                if (closed) {
+                    // close() may have drained toRegister before the add.
+                    closeQuietly(channel);
+                    return null;
+                }
                 return relay;
             } catch (BindException e) {
                 closeQuietly(channel);
@@ -228,24 +233,27 @@ final class RelaySockets implements AutoCloseable {
         }
 
         /**
-         * Returns once the port is free, so that a new allocation can bind it at once: the selector
-         * thread closes the channel and deregisters it (waited for at most a second).
+         * Returns once the port is free, so that a new allocation can bind it at once: a closed
+         * channel keeps its port until the selector deregisters its key, so the selector thread runs
+         * a selectNow for it, waited for at most a second. The engine calls this under its lock;
+         * the selector thread never takes that lock, so the wait cannot deadlock.
          */
         @Override
         public void close() {
             if (!closing.compareAndSet(false, true)) {
                 return;
             }
-            if (Thread.currentThread() == reader || !reader.isAlive()) {
-                // On the selector thread itself, or with no selector loop: a closed selector releases what it held.
-                closeQuietly(channel);
-                if (Thread.currentThread() == reader) {
-                    try {
-                        selector.selectNow();
-                    } catch (IOException | RuntimeException e) {
-                        // the selector is closing: it releases the port
-                    }
+            closeQuietly(channel);
+            if (Thread.currentThread() == reader) {
+                try {
+                    selector.selectNow();
+                } catch (IOException | RuntimeException e) {
+                    // the selector is closing, and releases the port as it does
                 }
+                return;
+            }
+            if (closed || !reader.isAlive()) {
+                // Never registered (the port is free already), or the selector's close releases it.
                 return;
             }
             toRelease.add(this);

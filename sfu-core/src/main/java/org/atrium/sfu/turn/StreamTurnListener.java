@@ -108,6 +108,12 @@ final class StreamTurnListener implements AutoCloseable {
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("TURN over {} accept failed", transport, e);
+                    // Out of file descriptors, say: do not spin on it.
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 }
                 continue;
             }

@@ -424,6 +424,23 @@ class TurnServerTest {
         waitFor(() -> server.allocationCount() == 0, "the allocation ended with the TLS connection");
     }
 
+    @Test
+    void plainBytesOnTheTlsPortCloseTheConnectionAndTheNextIsServed() throws Exception {
+        SelfSignedTls.Pair tls = SelfSignedTls.pairForLoopback();
+        start(listeners().withPorts(-1, -1, 0), tls.server(), StreamTurnListener.FIRST_MESSAGE_TIMEOUT_MILLIS);
+        Socket plain = new Socket();
+        plain.connect(server.tlsAddress(), IO_TIMEOUT_MILLIS);
+        try (StreamClient client = new StreamClient(plain)) {
+            client.write(binding(tid()));
+            assertTrue(client.closedByServer(IO_TIMEOUT_MILLIS), "a STUN request in the clear was kept on the TLS port");
+        }
+        try (StreamClient client = tls(tls.client())) {
+            byte[] tid = tid();
+            client.write(binding(tid));
+            assertResponse(SUCCESS_BINDING, tid, client.read());
+        }
+    }
+
     // ---- the server, clients and helpers -------------------------------------------------------
 
     /** UDP and TCP on ephemeral ports, TLS off, relays from ten ports in a range picked per run. */
