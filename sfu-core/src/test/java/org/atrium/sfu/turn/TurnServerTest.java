@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -111,7 +110,8 @@ class TurnServerTest {
             "ChannelData length 5 padded to 8,          4000 0005,     12,  9",
             "ChannelData largest length padded to 65536, 4000 ffff,    65540, 65539",
             "first bits 10,                             8001 0000,     -1,  -1",
-            "first bits 11 (TLS application data 0x17 is 00; this is 0xC0),  c000 0004, -1, -1",
+            "first bits 11,                             c000 0004,     -1,  -1",
+            "HTTP's GET looks like ChannelData 0x4745,  4745 5420,     21540, 21540",
     })
     void streamFramingOfRealBytes(String name, String header, int messageLength, int unpaddedLength) {
         byte[] bytes = TurnWire.hex(header);
@@ -119,6 +119,20 @@ class TurnServerTest {
         if (messageLength >= 0) {
             assertEquals(unpaddedLength, StreamFraming.unpaddedLength(bytes, 0), name);
         }
+    }
+
+    /** What tells STUN apart on a stream beyond the first bits: the magic cookie (RFC 8489 5). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "Binding request,                   0001 0000 2112a442, true,  true",
+            "STUN bits without the cookie,      0001 0000 1234a442, true,  false",
+            "TLS ClientHello record,            1603 0100 c8010000, true,  false",
+            "ChannelData,                       4000 0004 01020304, false, false",
+    })
+    void stunOnTheStreamCarriesTheMagicCookie(String name, String bytes, boolean stun, boolean cookie) {
+        byte[] header = TurnWire.hex(bytes);
+        assertEquals(stun, StreamFraming.isStun(header, 0), name);
+        assertEquals(cookie, stun && StreamFraming.hasMagicCookie(header, 0), name);
     }
 
     @Test
