@@ -244,19 +244,15 @@ final class RelaySockets implements AutoCloseable {
                 return;
             }
             closeQuietly(channel);
-            if (Thread.currentThread() == reader) {
-                try {
-                    selector.selectNow();
-                } catch (IOException | RuntimeException e) {
-                    // the selector is closing, and releases the port as it does
-                }
-                return;
-            }
             if (closed || !reader.isAlive()) {
                 // Never registered (the port is free already), or the selector's close releases it.
                 return;
             }
             toRelease.add(this);
+            if (Thread.currentThread() == reader) {
+                // Not a selectNow here, amid the iteration of selected keys: the next turn of the loop releases it.
+                return;
+            }
             selector.wakeup();
             try {
                 if (!released.await(1, TimeUnit.SECONDS)) {

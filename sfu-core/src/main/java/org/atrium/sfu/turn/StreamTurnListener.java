@@ -130,10 +130,18 @@ final class StreamTurnListener implements AutoCloseable {
         }
     }
 
+    /** Returns once the port is free: the acceptor, which may hold the socket in accept, is waited for (at most 2 s). */
     @Override
     public void close() {
         closed = true;
         closeQuietly(server);
+        if (acceptor.isAlive() && Thread.currentThread() != acceptor) {
+            try {
+                acceptor.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Connection connection : connections.values()) {
             connection.close();
         }

@@ -3,7 +3,8 @@ package org.atrium.sfu.turn;
 /**
  * Why a message from a client or a datagram from a peer was dropped without a response: TURN
  * answers no indication and no ChannelData (RFC 8656 10.2, 12.6), and a malformed message gets
- * nothing (RFC 8489 6.3); and what the edge could not deliver to a client. The label is the {@code reason} tag of {@code atrium_turn_dropped_packets_total}.
+ * nothing (RFC 8489 6.3); and what the edge could not deliver to a client. The label is the
+ * {@code reason} tag of {@code atrium_turn_dropped_packets_total}.
  */
 public enum TurnDropReason {
     /** Not STUN nor ChannelData, a bad length or FINGERPRINT, an attribute that does not parse, or a failure inside the engine. */

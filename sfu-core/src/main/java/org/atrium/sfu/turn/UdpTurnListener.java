@@ -69,6 +69,10 @@ final class UdpTurnListener implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns once the port is free: a thread blocked in receive holds the socket open past the
+     * channel's close until it leaves the call, so the reader is waited for (at most 2 s).
+     */
     @Override
     public void close() {
         closed = true;
@@ -76,6 +80,13 @@ final class UdpTurnListener implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             // closing anyway
+        }
+        if (reader.isAlive() && Thread.currentThread() != reader) {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

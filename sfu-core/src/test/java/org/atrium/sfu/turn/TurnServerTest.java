@@ -422,13 +422,19 @@ class TurnServerTest {
                     transport.label());
         }
 
-        try (DatagramSocket a = new DatagramSocket(udpAddress);
-                DatagramSocket b = new DatagramSocket(udpRelay);
-                DatagramSocket c = new DatagramSocket(tcpRelay);
-                DatagramSocket d = new DatagramSocket(tlsRelay);
-                ServerSocket e = rebind(tcpAddress);
-                ServerSocket f = rebind(tlsAddress)) {
-            assertEquals(udpAddress.getPort(), a.getLocalPort());
+        for (InetSocketAddress address : List.of(udpAddress, udpRelay, tcpRelay, tlsRelay)) {
+            try (DatagramSocket rebound = new DatagramSocket(address)) {
+                assertEquals(address.getPort(), rebound.getLocalPort());
+            } catch (SocketException e) {
+                throw new AssertionError("UDP " + address + " still bound (listener " + udpAddress + ")", e);
+            }
+        }
+        for (InetSocketAddress address : List.of(tcpAddress, tlsAddress)) {
+            try (ServerSocket rebound = rebind(address)) {
+                assertEquals(address.getPort(), rebound.getLocalPort());
+            } catch (SocketException e) {
+                throw new AssertionError("TCP " + address + " still bound", e);
+            }
         }
         assertTrue(tcpClient.closedByServer(IO_TIMEOUT_MILLIS));
         assertTrue(tlsClient.closedByServer(IO_TIMEOUT_MILLIS));
