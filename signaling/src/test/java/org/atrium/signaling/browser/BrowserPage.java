@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
@@ -17,9 +16,8 @@ import org.openqa.selenium.remote.RemoteWebDriver;
  * One page in its own headless Chromium (see {@link Chromium}, and {@link LabChromium} for a
  * browser in a {@link NetworkLab} host): run scripts, poll conditions, read the console log.
  */
-public final class BrowserPage implements AutoCloseable {
+public final class BrowserPage implements Page {
 
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(30);
 
     private final RemoteWebDriver driver;
@@ -52,6 +50,11 @@ public final class BrowserPage implements AutoCloseable {
         driver.get(url);
     }
 
+    @Override
+    public String browser() {
+        return "chromium " + driver.getCapabilities().getBrowserVersion();
+    }
+
     /** Time from starting chromedriver to a ready browser session. */
     public Duration startup() {
         return startup;
@@ -62,6 +65,7 @@ public final class BrowserPage implements AutoCloseable {
      * return} to hand back a value, and {@code arguments[i]} to read {@code args}. Numbers come back
      * as {@code Long} or {@code Double}, objects as {@code Map}, arrays as {@code List}.
      */
+    @Override
     public Object eval(String body, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(body, args);
     }
@@ -71,6 +75,7 @@ public final class BrowserPage implements AutoCloseable {
      * {@code await} is allowed, {@code return} hands back the value. A rejected promise or a thrown
      * error becomes an {@link AssertionError} carrying the JavaScript stack and the console log.
      */
+    @Override
     public Object evalAsync(String body, Object... args) {
         String wrapped =
                 "const done = arguments[arguments.length - 1];\n"
@@ -90,46 +95,8 @@ public final class BrowserPage implements AutoCloseable {
         return map.get("value");
     }
 
-    /**
-     * Polls {@code condition} until it holds; after {@code timeout} fails with {@code description}
-     * and the page's {@link #diagnostics()}. A {@code WebDriverException} thrown by the condition
-     * (such as a JavaScript error from {@link #eval}) counts as not yet true.
-     */
-    public void waitUntil(String description, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        WebDriverException lastError = null;
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-                lastError = null;
-            } catch (WebDriverException e) {
-                lastError = e;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                AssertionError failure =
-                        new AssertionError(
-                                "timed out after " + timeout.toMillis() + " ms waiting for: " + description + "\n"
-                                        + diagnostics());
-                if (lastError != null) {
-                    failure.initCause(lastError);
-                }
-                throw failure;
-            }
-            sleep(POLL_INTERVAL);
-        }
-    }
-
-    /** {@link #waitUntil} on a JavaScript expression evaluated in the page until it is truthy. */
-    public void waitUntilTrue(String jsExpression, Duration timeout) {
-        waitUntil(
-                jsExpression,
-                timeout,
-                () -> Boolean.TRUE.equals(eval("return !!(" + jsExpression + ");")));
-    }
-
     /** Every console message and page error seen so far, oldest first. */
+    @Override
     public List<String> consoleLog() {
         if (!closed) {
             try {
@@ -144,6 +111,7 @@ public final class BrowserPage implements AutoCloseable {
     }
 
     /** The page's URL, title and console log, for failure messages. */
+    @Override
     public String diagnostics() {
         StringBuilder out = new StringBuilder();
         if (closed) {

@@ -85,7 +85,7 @@ public record WebRtcStats(
      * Reads the stats of the RTCPeerConnection that {@code pcExpression} (for example {@code
      * window.atrium.pc}) evaluates to in {@code page}.
      */
-    public static WebRtcStats read(BrowserPage page, String pcExpression) {
+    public static WebRtcStats read(Page page, String pcExpression) {
         String quoted = pcExpression.replace("\\", "\\\\").replace("'", "\\'");
         Map<?, ?> raw = (Map<?, ?>) page.evalAsync(SCRIPT.formatted(pcExpression, quoted));
         List<Inbound> inbound =

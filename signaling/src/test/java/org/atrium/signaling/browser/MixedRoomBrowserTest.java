@@ -1,0 +1,167 @@
+package org.atrium.signaling.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chromium and Firefox in one room: two headless Chromium pages and two headless Firefox ESR
+ * pages join on the web client, and every page decodes every other page's video and receives its
+ * audio through the SFU.
+ */
+@Tag("browser")
+class MixedRoomBrowserTest extends ServerAndBrowsers {
+
+    /** From the last join to every page receiving from every other. */
+    private static final Duration CONNECT = Duration.ofSeconds(20);
+    private static final Duration ADVANCING = Duration.ofSeconds(5);
+
+    /**
+     * Per remote participant of the page: inbound video frames decoded and audio packets received,
+     * matched to participants through the tracks of their MediaStream (by the inbound-rtp's
+     * trackIdentifier, else through the receiver of that track).
+     */
+    private static final String MEDIA_BY_PARTICIPANT = """
+            const pc = window.atrium.pc;
+            const stats = await pc.getStats();
+            const byTrack = {};
+            stats.forEach(s => { if (s.type === 'inbound-rtp' && s.trackIdentifier) byTrack[s.trackIdentifier] = s; });
+            const result = {};
+            for (const [id, remote] of window.atrium.remote) {
+              const entry = {frames: 0, audioPackets: 0};
+              for (const track of remote.stream ? remote.stream.getTracks() : []) {
+                let s = byTrack[track.id];
+                if (!s) {
+                  const receiver = pc.getReceivers().find(r => r.track === track);
+                  if (receiver) (await receiver.getStats()).forEach(r => { if (r.type === 'inbound-rtp') s = r; });
+                }
+                if (!s) continue;
+                if (track.kind === 'video') entry.frames = s.framesDecoded || 0;
+                if (track.kind === 'audio') entry.audioPackets = s.packetsReceived || 0;
+              }
+              result[id] = entry;
+            }
+            return result;
+            """;
+
+    /** The selected candidate pair and the DTLS-SRTP parameters, as far as the browser reports them. */
+    private static final String TRANSPORT = """
+            const stats = await window.atrium.pc.getStats();
+            const byId = new Map();
+            stats.forEach(s => byId.set(s.id, s));
+            let pair = null, transport = null;
+            stats.forEach(s => {
+              if (s.type === 'transport') {
+                transport = s;
+                if (s.selectedCandidatePairId) pair = byId.get(s.selectedCandidatePairId);
+              }
+            });
+            if (!pair) stats.forEach(s => {
+              if (s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded'))) pair = s;
+            });
+            const c = id => { const x = byId.get(id) || {}; return (x.address || x.ip) + ':' + x.port + ' ' + x.candidateType + '/' + x.protocol; };
+            return {
+              pair: pair ? c(pair.localCandidateId) + ' -> ' + c(pair.remoteCandidateId) : 'n/a',
+              srtp: transport && transport.srtpCipher ? transport.srtpCipher : 'n/a',
+              dtls: transport && transport.dtlsCipher ? transport.dtlsCipher + ' ' + (transport.tlsVersion || '') : 'n/a',
+            };
+            """;
+
+    private Firefox firefox;
+
+    @AfterEach
+    void stopFirefox() {
+        if (firefox != null) {
+            firefox.close();
+        }
+    }
+
+    @Test
+    void twoChromiumAndTwoFirefoxPagesDecodeEachOther() {
+        long start = System.nanoTime();
+        firefox = Firefox.launch();
+        Map<String, Page> pages = new LinkedHashMap<>();
+        pages.put("Ada", chromium.open(roomUrl("Ada")));
+        pages.put("Bo", firefox.open(roomUrl("Bo")));
+        pages.put("Cy", chromium.open(roomUrl("Cy")));
+        pages.put("Di", firefox.open(roomUrl("Di")));
+        Map<Page, String> ids = new LinkedHashMap<>();
+        for (Page page : pages.values()) {
+            page.waitUntilTrue("window.atrium && window.atrium.participantId", CONNECT);
+            ids.put(page, (String) page.eval("return window.atrium.participantId;"));
+        }
+        long joined = System.nanoTime();
+        System.out.printf("four browsers started and joined in %d ms%n", (joined - start) / 1_000_000);
+        assertEquals(4, server.server().sfu().rooms().room("mixed").size());
+
+        // One deadline for all: every page receives from the three others...
+        for (Page page : pages.values()) {
+            List<String> others = new ArrayList<>(ids.values());
+            others.remove(ids.get(page));
+            long remaining = Math.max(0, CONNECT.toNanos() - (System.nanoTime() - joined));
+            page.waitUntil(page.browser() + " receiving video and audio from " + others, Duration.ofNanos(remaining),
+                    () -> receivesFromAll(media(page), others, Map.of()));
+        }
+        System.out.printf("every page decoding every other %d ms after the last join%n",
+                (System.nanoTime() - joined) / 1_000_000);
+
+        // ...and keeps receiving: frames and audio packets advance.
+        Map<Page, Map<?, ?>> before = new LinkedHashMap<>();
+        for (Page page : pages.values()) {
+            before.put(page, media(page));
+        }
+        for (Map.Entry<String, Page> e : pages.entrySet()) {
+            Page page = e.getValue();
+            List<String> others = new ArrayList<>(ids.values());
+            others.remove(ids.get(page));
+            page.waitUntil(page.browser() + " frames and audio advancing from " + others, ADVANCING,
+                    () -> receivesFromAll(media(page), others, before.get(page)));
+            Map<?, ?> now = media(page);
+            Map<?, ?> transport = (Map<?, ?>) page.evalAsync(TRANSPORT);
+            StringBuilder frames = new StringBuilder();
+            for (Map.Entry<String, Page> other : pages.entrySet()) {
+                if (other.getValue() != page) {
+                    Map<?, ?> m = (Map<?, ?>) now.get(ids.get(other.getValue()));
+                    frames.append(' ').append(other.getKey()).append('=').append(number(m, "frames"))
+                            .append("f/").append(number(m, "audioPackets")).append('a');
+                }
+            }
+            System.out.printf("%s (%s): pair %s, SRTP %s, DTLS %s; from others:%s%n", e.getKey(), page.browser(),
+                    transport.get("pair"), transport.get("srtp"), transport.get("dtls"), frames);
+        }
+        System.out.printf("test body %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private String roomUrl(String name) {
+        return server.http("/room/mixed?name=" + name).toString();
+    }
+
+    /** Every participant's frames and audio packets above {@code floor}'s (an empty floor: above 0). */
+    private static boolean receivesFromAll(Map<?, ?> media, List<String> participants, Map<?, ?> floor) {
+        for (String id : participants) {
+            Map<?, ?> is = (Map<?, ?>) media.get(id);
+            Map<?, ?> was = (Map<?, ?>) floor.get(id);
+            if (is == null || number(is, "frames") <= number(was, "frames")
+                    || number(is, "audioPackets") <= number(was, "audioPackets")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<?, ?> media(Page page) {
+        return (Map<?, ?>) page.evalAsync(MEDIA_BY_PARTICIPANT);
+    }
+
+    private static long number(Map<?, ?> map, String key) {
+        Object value = map == null ? null : map.get(key);
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+}
