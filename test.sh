@@ -38,7 +38,8 @@ stamp=$(mktemp)
 trap surefire_summary EXIT
 
 # ---------------------------------------------------------------------------------------------
-# 1. System packages: Chromium and its driver, nftables (loss injection, the lab's firewalls and
+# 1. System packages: Chromium and its driver, Firefox ESR (driven over WebDriver BiDi by npm
+#    puppeteer-core, installed in step 3), nftables (loss injection, the lab's firewalls and
 #    NAT), ip, unshare, Prometheus with its promtool and the official Python client's text-format
 #    parser (the metrics tests scrape Atrium with them), and coturn and certutil for the lab's
 #    TURN tests.
@@ -53,6 +54,8 @@ lean=()
 # coturn: the lab's external TURN server (the tests start their own turnserver, never the service);
 # certutil: the lab's browsers trust a test CA through an NSS database.
 [ -x /usr/bin/turnserver ] || lean+=(coturn)
+# Firefox ESR: the mixed-browser tests (Debian has no geckodriver; npm puppeteer-core drives it).
+[ -x /usr/bin/firefox-esr ] || lean+=(firefox-esr)
 [ -x /usr/bin/certutil ] || lean+=(libnss3-tools)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
@@ -113,6 +116,18 @@ fi
 step "resolving the browser profile's test classpath"
 mvn -B -q "${mvn_extra[@]}" -Pbrowser -pl signaling -DskipTests test-compile dependency:resolve
 
+# The Firefox driver's npm packages (puppeteer-core), from the committed lockfile, with the
+# network: the browser step runs offline. Without Node.js and npm the Firefox tests are skipped.
+firefox_driver=signaling/src/test/firefox
+if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+  step "npm ci in $firefox_driver (the Firefox driver)"
+  t=$(seconds)
+  (cd "$firefox_driver" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  echo "npm packages in $(( $(seconds) - t )) s"
+else
+  warn "node or npm missing: the Firefox browser tests will report as skipped"
+fi
+
 # ---------------------------------------------------------------------------------------------
 # 3. Browser tests, offline, in a network namespace with only loopback when possible.
 #    surefire:test runs the classes compiled above without recompiling.
@@ -122,6 +137,9 @@ browser_cmd="mvn -o -B ${ATRIUM_MAVEN_ARGS:-} -Pbrowser -pl signaling surefire:t
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   warn "/usr/bin/chromium or /usr/bin/chromedriver missing: the browser tests will report as skipped"
+fi
+if [ ! -x /usr/bin/firefox-esr ]; then
+  warn "/usr/bin/firefox-esr missing: the Firefox browser tests will report as skipped"
 fi
 
 step "browser tests"
