@@ -5,7 +5,8 @@
 //
 // Requests arrive as JSON lines on stdin, answers leave as JSON lines on stdout, one per request
 // and in order:
-//   {"id":1,"op":"open","url":"http://127.0.0.1:8080/room/x","preload":"...js or null"}
+//   {"id":1,"op":"preload","script":"..."}                    runs before each document's scripts
+//   {"id":1,"op":"open","url":"http://127.0.0.1:8080/room/x"}
 //   {"id":2,"op":"eval","script":"return 1 + 1;","args":[]}   body of an async function;
 //                                                               the value goes back as JSON
 //   {"id":3,"op":"console"}                                   console lines since the last call
@@ -47,11 +48,12 @@ const consoleLines = [];
 
 async function handle(req) {
   switch (req.op) {
-    case 'open': {
-      if (req.preload) await page.evaluateOnNewDocument(req.preload);
+    case 'preload':
+      await page.evaluateOnNewDocument(req.script);
+      return null;
+    case 'open':
       await page.goto(req.url, { waitUntil: 'load', timeout: 30000 });
       return null;
-    }
     case 'eval': {
       // The page serializes the value itself, so Maps or DOM objects fail there and not here.
       const expression =

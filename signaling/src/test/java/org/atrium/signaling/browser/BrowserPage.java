@@ -46,7 +46,8 @@ public final class BrowserPage implements Page {
         driver.manage().timeouts().scriptTimeout(SCRIPT_TIMEOUT);
     }
 
-    void navigate(String url) {
+    @Override
+    public void navigate(String url) {
         driver.get(url);
     }
 

@@ -75,13 +75,14 @@ public final class FirefoxPage implements Page {
         startup = Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    /** Loads {@code url}, with {@code preload} (or null) run before each document's own scripts. */
-    void navigate(String url, String preload) {
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("op", "open");
-        req.put("url", url);
-        req.put("preload", preload);
-        request(req);
+    /** Runs {@code script} in every document loaded from now on, before the document's own scripts. */
+    void preload(String script) {
+        request(Map.of("op", "preload", "script", script));
+    }
+
+    @Override
+    public void navigate(String url) {
+        request(Map.of("op", "open", "url", url));
     }
 
     @Override

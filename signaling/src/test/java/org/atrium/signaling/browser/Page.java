@@ -17,6 +17,9 @@ public interface Page extends AutoCloseable {
     /** The browser's name and version, such as {@code chromium 156.0...} or {@code firefox 153.8.0}. */
     String browser();
 
+    /** Loads {@code url} in the page and waits for its load event. */
+    void navigate(String url);
+
     /**
      * Runs {@code body} as the body of a function in the page: {@code return} hands back a value,
      * {@code arguments[i]} reads {@code args}. Numbers come back as {@code Long} or {@code Double},
