@@ -39,7 +39,7 @@ trap surefire_summary EXIT
 
 # ---------------------------------------------------------------------------------------------
 # 1. System packages: Chromium and its driver, Firefox ESR (driven over WebDriver BiDi by npm
-#    puppeteer-core, installed in step 3), nftables (loss injection, the lab's firewalls and
+#    puppeteer-core, installed before the browser step), nftables (loss injection, the lab's firewalls and
 #    NAT), ip, unshare, Prometheus with its promtool and the official Python client's text-format
 #    parser (the metrics tests scrape Atrium with them), and coturn and certutil for the lab's
 #    TURN tests.

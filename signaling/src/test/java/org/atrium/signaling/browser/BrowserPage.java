@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.remote.RemoteWebDriver;
@@ -54,6 +55,14 @@ public final class BrowserPage implements Page {
     @Override
     public String browser() {
         return "chromium " + driver.getCapabilities().getBrowserVersion();
+    }
+
+    @Override
+    public void preload(String script) {
+        if (!(driver instanceof HasCdp cdp)) {
+            throw new UnsupportedOperationException("no DevTools protocol on " + driver.getClass().getSimpleName());
+        }
+        cdp.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
     }
 
     /** Time from starting chromedriver to a ready browser session. */

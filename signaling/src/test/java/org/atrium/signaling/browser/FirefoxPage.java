@@ -75,8 +75,8 @@ public final class FirefoxPage implements Page {
         startup = Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    /** Runs {@code script} in every document loaded from now on, before the document's own scripts. */
-    void preload(String script) {
+    @Override
+    public void preload(String script) {
         request(Map.of("op", "preload", "script", script));
     }
 

@@ -100,6 +100,9 @@ class MixedRoomBrowserTest extends ServerAndBrowsers {
         pages.put("Bo", firefox.open("about:blank"));
         pages.put("Cy", chromium.open("about:blank"));
         pages.put("Di", firefox.open("about:blank"));
+        // Chromium's fake camera too at Firefox's small size (Firefox pages have it already).
+        pages.get("Ada").preload(Firefox.SMALL_CAMERA);
+        pages.get("Cy").preload(Firefox.SMALL_CAMERA);
         long started = System.nanoTime();
         System.out.printf("four browsers started in %d ms%n", (started - start) / 1_000_000);
         pages.forEach((name, page) -> page.navigate(server.http("/room/mixed?name=" + name).toString()));

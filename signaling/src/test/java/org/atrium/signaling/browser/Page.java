@@ -17,6 +17,9 @@ public interface Page extends AutoCloseable {
     /** The browser's name and version, such as {@code chromium 156.0...} or {@code firefox 153.8.0}. */
     String browser();
 
+    /** Runs {@code script} in every document loaded from now on, before the document's own scripts. */
+    void preload(String script);
+
     /** Loads {@code url} in the page and waits for its load event. */
     void navigate(String url);
 
