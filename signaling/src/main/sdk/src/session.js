@@ -1,0 +1,277 @@
+// The signaling connection (docs/signaling.md "Transport", "join", "resume"): one
+// WebSocket at a time, messages handled one after the other in arrival order, `resume`
+// after a dropped connection within the server's grace, and a fresh `join` with backoff
+// when the session is gone.
+
+/** Refusals that another try would only repeat: the client stays disconnected. */
+export const FINAL_ERRORS = new Set(['room-full', 'too-many-rooms', 'unauthorized', 'token-expired',
+  'wrong-room', 'forbidden', 'bad-request', 'already-joined']);
+
+const OPEN = 1;
+const CLOSE_ABNORMAL = 1006; // the connection ended without a close frame
+const CLOSE_POLICY = 1008; // over the rate limit: do not come back at once
+
+/** Waits 1 s, then 2, 4, ... up to the maximum, each within +-25 % so that a room's clients spread out. */
+export class Backoff {
+  /**
+   * @param {number} minMs
+   * @param {number} maxMs
+   */
+  constructor(minMs, maxMs) {
+    this.minMs = minMs;
+    this.maxMs = maxMs;
+    this.currentMs = minMs;
+  }
+
+  next() {
+    const delay = Math.round(this.currentMs * (0.75 + Math.random() * 0.5));
+    this.currentMs = Math.min(this.currentMs * 2, this.maxMs);
+    return delay;
+  }
+
+  reset() {
+    this.currentMs = this.minMs;
+  }
+}
+
+/**
+ * @typedef {object} SessionHooks
+ * @property {() => void} newPeer a fresh join follows: drop the old session's peer connection and state
+ * @property {() => boolean} peerAlive whether the peer connection still carries media (then a resume is worth it)
+ * @property {(msg: Record<string, any>) => Promise<void> | void} message every server message, in order
+ * @property {(state: import('./types.js').ConnectionState, reason?: string) => void} state
+ * @property {(err: unknown, msg: Record<string, any>) => void} failed handling a message threw
+ */
+
+export class Session {
+  /** @type {import('./types.js').SocketLike | null} */
+  #ws = null;
+  /** @type {string | null} from `joined`: takes the session back after a drop */
+  #resumeToken = null;
+  #resuming = false;
+  #joinedOnSocket = false;
+  #leaving = false;
+  /** @type {string | null} the code of the last server error */
+  #lastError = null;
+  /** @type {number | null} when the connection dropped (ms), while resuming */
+  #droppedAt = null;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  #timer = null;
+  /** bumped for each new join, so that messages of an older session are skipped */
+  #generation = 0;
+  /** @type {Promise<void>} */
+  #queue = Promise.resolve();
+
+  /**
+   * @param {object} options
+   * @param {string} options.url
+   * @param {import('./types.js').SocketConstructor} options.WebSocket
+   * @param {() => Record<string, unknown>} options.joinMessage
+   * @param {import('./types.js').ReconnectOptions | false} options.reconnect
+   * @param {SessionHooks} hooks
+   */
+  constructor(options, hooks) {
+    this.url = options.url;
+    this.Socket = options.WebSocket;
+    this.joinMessage = options.joinMessage;
+    this.reconnect = options.reconnect;
+    this.resumeGraceMs = options.reconnect ? options.reconnect.resumeGraceMs ?? 20_000 : 0;
+    this.backoff = new Backoff(options.reconnect ? options.reconnect.minDelayMs ?? 1000 : 1000,
+      options.reconnect ? options.reconnect.maxDelayMs ?? 15_000 : 15_000);
+    this.hooks = hooks;
+  }
+
+  /** Whether a session is resumable (the server gave a resume token). */
+  get resumable() {
+    return this.#resumeToken !== null;
+  }
+
+  start() {
+    this.#leaving = false;
+    this.#lastError = null;
+    this.hooks.state('connecting');
+    this.#open(false);
+  }
+
+  /**
+   * Sends one message; false when the connection is not open (the message is lost).
+   * @param {Record<string, unknown>} msg
+   */
+  send(msg) {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== OPEN) return false;
+    ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Sends `leave` and closes the connection; no reconnection follows. */
+  leave() {
+    if (this.#leaving) return;
+    this.#leaving = true;
+    this.#cancelTimer();
+    this.#resumeToken = null;
+    this.#generation++;
+    this.send({ type: 'leave' });
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws && ws.readyState <= OPEN) ws.close(1000, 'leave');
+    this.hooks.state('disconnected', 'left');
+  }
+
+  /** @param {boolean} resume */
+  #open(resume) {
+    const ws = new this.Socket(this.url);
+    this.#ws = ws;
+    this.#resuming = resume;
+    this.#joinedOnSocket = false;
+    ws.addEventListener('open', () => {
+      if (this.#ws !== ws) return;
+      if (resume && this.#resumeToken) {
+        this.send({ type: 'resume', token: this.#resumeToken });
+      } else {
+        this.#join();
+      }
+    });
+    ws.addEventListener('message', (/** @type {{ data: unknown }} */ event) => {
+      if (this.#ws !== ws) return;
+      const msg = parse(event.data);
+      if (!msg) return;
+      const generation = this.#generation;
+      this.#queue = this.#queue
+        .then(() => (generation === this.#generation ? this.#handle(msg) : undefined))
+        .catch((err) => this.hooks.failed(err, msg));
+    });
+    ws.addEventListener('close', (/** @type {{ code: number, reason?: string }} */ event) => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#onClose(event.code, event.reason ?? '');
+    });
+  }
+
+  #join() {
+    this.#resuming = false;
+    this.#resumeToken = null;
+    this.#droppedAt = null;
+    this.#generation++;
+    this.hooks.newPeer();
+    this.send({ type: 'join', ...this.joinMessage() });
+  }
+
+  /** @param {Record<string, any>} msg */
+  async #handle(msg) {
+    switch (msg.type) {
+      case 'joined':
+        this.#resumeToken = typeof msg.resumeToken === 'string' ? msg.resumeToken : null;
+        this.#joined();
+        break;
+      case 'resumed':
+        this.#resuming = false;
+        this.#joined();
+        break;
+      case 'error':
+        if (msg.code === 'unknown-session' && this.#resuming) {
+          // The grace passed or the server restarted; the connection takes a fresh join.
+          this.#join();
+          return;
+        }
+        this.#lastError = typeof msg.code === 'string' ? msg.code : null;
+        if (!this.#joinedOnSocket && FINAL_ERRORS.has(String(msg.code))) {
+          await this.hooks.message(msg);
+          this.#end(`refused: ${msg.code}`);
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    await this.hooks.message(msg);
+  }
+
+  #joined() {
+    this.#joinedOnSocket = true;
+    this.#droppedAt = null;
+    this.#lastError = null;
+    this.backoff.reset();
+    this.hooks.state('connected');
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} reason
+   */
+  #onClose(code, reason) {
+    if (this.#leaving) return;
+    const dropped = code === CLOSE_ABNORMAL;
+    if (this.reconnect && dropped && this.#resumeToken && this.hooks.peerAlive()) {
+      this.#droppedAt ??= Date.now();
+      if (Date.now() - this.#droppedAt < this.resumeGraceMs) {
+        this.#schedule(true, 'connection lost');
+        return;
+      }
+    }
+    if (this.reconnect && code !== CLOSE_POLICY && !FINAL_ERRORS.has(this.#lastError ?? '')) {
+      this.#resumeToken = null;
+      this.#schedule(false, reason || describeClose(code));
+      return;
+    }
+    this.#end(reason || this.#lastError || describeClose(code));
+  }
+
+  /**
+   * @param {boolean} resume
+   * @param {string} reason
+   */
+  #schedule(resume, reason) {
+    this.hooks.state('reconnecting', reason);
+    const delay = this.backoff.next();
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (this.#leaving) return;
+      const stillResumable = resume && this.#droppedAt !== null
+        && Date.now() - this.#droppedAt < this.resumeGraceMs;
+      this.#open(stillResumable);
+    }, delay);
+  }
+
+  /** @param {string} reason */
+  #end(reason) {
+    this.#leaving = true;
+    this.#cancelTimer();
+    this.#resumeToken = null;
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws && ws.readyState <= OPEN) ws.close(1000, 'ended');
+    this.hooks.state('disconnected', reason);
+  }
+
+  #cancelTimer() {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+}
+
+/**
+ * @param {unknown} data a text frame
+ * @returns {Record<string, any> | null} the message, or null when it is not a JSON object with a string `type`
+ */
+export function parse(data) {
+  if (typeof data !== 'string') return null;
+  try {
+    const msg = JSON.parse(data);
+    return msg && typeof msg === 'object' && !Array.isArray(msg) && typeof msg.type === 'string' ? msg : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {number} code */
+function describeClose(code) {
+  switch (code) {
+    case 1000: return 'the server ended the connection';
+    case 1001: return 'the server is going away';
+    case CLOSE_ABNORMAL: return 'the connection was lost';
+    case CLOSE_POLICY: return 'the server refused this connection';
+    case 1009: return 'a message was too large';
+    default: return `connection closed (code ${code})`;
+  }
+}
