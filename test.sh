@@ -41,8 +41,8 @@ trap surefire_summary EXIT
 # 1. System packages: Chromium and its driver, Firefox ESR (driven over WebDriver BiDi by npm
 #    puppeteer-core, installed before the browser step), nftables (loss injection, the lab's firewalls and
 #    NAT), ip, unshare, Prometheus with its promtool and the official Python client's text-format
-#    parser (the metrics tests scrape Atrium with them), and coturn and certutil for the lab's
-#    TURN tests.
+#    parser (the metrics tests scrape Atrium with them), coturn and certutil for the lab's
+#    TURN tests, and Node.js with npm for the client SDK (type check and tests).
 # ---------------------------------------------------------------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -60,6 +60,7 @@ lean=()
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ "$(( ${#missing[@]} + ${#lean[@]} ))" -gt 0 ] && [ -z "${ATRIUM_SKIP_INSTALL:-}" ]; then
   if [ "$(id -u)" -eq 0 ]; then

@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
 import org.atrium.signaling.admin.AdminEndpoints;
 
 /**
- * Plain HTTP requests: the web client's pages and files, health, and the operator's
+ * Plain HTTP requests: the web client's pages and files, the client SDK's modules
+ * ({@code /sdk/atrium-client.js} and its siblings), health, and the operator's
  * endpoints (metrics, stats API). WebSocket upgrades on {@code /ws} are taken by the
  * handler before this one.
  */
@@ -69,6 +70,8 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             file = files.get("room.html");
         } else if (path.startsWith("/assets/")) {
             file = files.get(path.substring("/assets/".length()));
+        } else if (path.startsWith("/sdk/")) {
+            file = files.get("sdk", path.substring("/sdk/".length()));
         } else if (path.equals("/favicon.ico")) {
             respond(ctx, request, HttpResponseStatus.NO_CONTENT, "image/x-icon", new byte[0]);
             return;

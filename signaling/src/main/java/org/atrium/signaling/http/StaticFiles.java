@@ -2,13 +2,26 @@ package org.atrium.signaling.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The web client's files, read once from the class path ({@code web/}) and served from
- * memory. Only plain file names are looked up, so no request can reach outside.
+ * memory. Only plain file names are looked up, so no request can reach outside: a name
+ * directly in {@code web/}, or a name in one of the directories loaded whole (such as
+ * {@code web/sdk/}, the client SDK's modules).
  */
 public final class StaticFiles {
 
@@ -33,22 +46,81 @@ public final class StaticFiles {
     public static StaticFiles load(String... names) throws IOException {
         StaticFiles result = new StaticFiles();
         for (String name : names) {
-            try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream("web/" + name)) {
-                if (in == null) {
-                    throw new IOException("missing web client file web/" + name);
-                }
-                result.files.put(name, new File(in.readAllBytes(), contentType(name)));
-            }
+            result.files.put(name, read("web/" + name, name));
         }
         return result;
     }
 
-    /** The file of that name, or null (also for names that are not plain file names). */
+    /**
+     * Also loads every file directly in {@code web/<directory>/} whose name is a plain file
+     * name, from a directory of the class path or from the jar; see {@link #get(String, String)}.
+     *
+     * @return this
+     */
+    public StaticFiles loadDirectory(String directory) throws IOException {
+        if (!FILE_NAME.matcher(directory).matches()) {
+            throw new IllegalArgumentException("not a plain directory name: " + directory);
+        }
+        String prefix = "web/" + directory + "/";
+        for (String name : list(prefix)) {
+            files.put(directory + "/" + name, read(prefix + name, name));
+        }
+        return this;
+    }
+
+    /** The file of that name in {@code web/}, or null (also for names that are not plain file names). */
     public File get(String name) {
         if (!FILE_NAME.matcher(name).matches()) {
             return null;
         }
         return files.get(name);
+    }
+
+    /** The file of that name in a directory loaded with {@link #loadDirectory}, or null. */
+    public File get(String directory, String name) {
+        if (!FILE_NAME.matcher(directory).matches() || !FILE_NAME.matcher(name).matches()) {
+            return null;
+        }
+        return files.get(directory + "/" + name);
+    }
+
+    private static File read(String resource, String name) throws IOException {
+        try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("missing web client file " + resource);
+            }
+            return new File(in.readAllBytes(), contentType(name));
+        }
+    }
+
+    /** The plain file names directly under a class-path directory ({@code prefix} ends with '/'). */
+    private static List<String> list(String prefix) throws IOException {
+        URL url = StaticFiles.class.getClassLoader().getResource(prefix);
+        if (url == null) {
+            throw new IOException("missing web client directory " + prefix);
+        }
+        List<String> names = new ArrayList<>();
+        if (url.getProtocol().equals("jar")) {
+            JarURLConnection connection = (JarURLConnection) url.openConnection();
+            connection.setUseCaches(false);
+            try (JarFile jar = connection.getJarFile()) {
+                for (JarEntry entry : Collections.list(jar.entries())) {
+                    String entryName = entry.getName();
+                    if (!entry.isDirectory() && entryName.startsWith(prefix)) {
+                        names.add(entryName.substring(prefix.length()));
+                    }
+                }
+            }
+        } else {
+            try (Stream<Path> paths = Files.list(Path.of(url.toURI()))) {
+                paths.filter(Files::isRegularFile).forEach(path -> names.add(path.getFileName().toString()));
+            } catch (URISyntaxException e) {
+                throw new IOException("unreadable web client directory " + url, e);
+            }
+        }
+        names.removeIf(name -> !FILE_NAME.matcher(name).matches());
+        names.sort(null);
+        return names;
     }
 
     private static String contentType(String name) {

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.atrium.signaling.TestServer;
@@ -22,6 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebClientFilesTest {
 
     private static final Pattern ASSET = Pattern.compile("\"(/assets/[^\"]+)\"");
+    /** A relative import or re-export of an ES module: {@code from './session.js'}. */
+    private static final Pattern IMPORT = Pattern.compile("\\bfrom '\\./([A-Za-z0-9_-]+\\.js)'");
     private static TestServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -63,6 +69,37 @@ class WebClientFilesTest {
     @ValueSource(strings = {"/assets/../pom.xml", "/assets/%2e%2e/pom.xml", "/assets/nope.js", "/room/", "/room/a/b",
             "/etc/passwd", "/assets/"})
     void anythingElseIsNotFound(String path) throws Exception {
+        assertEquals(404, get(path).statusCode(), path);
+    }
+
+    @Test
+    void theClientSdkAndEveryModuleItImportsAreServed() throws Exception {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> toFetch = new ArrayDeque<>(List.of("atrium-client.js"));
+        while (!toFetch.isEmpty()) {
+            String module = toFetch.removeFirst();
+            if (!seen.add(module)) {
+                continue;
+            }
+            HttpResponse<String> file = get("/sdk/" + module);
+            assertEquals(200, file.statusCode(), module);
+            assertEquals("text/javascript; charset=utf-8", file.headers().firstValue("content-type").orElse(""), module);
+            assertEquals("no-cache", file.headers().firstValue("cache-control").orElse(""), module);
+            assertEquals("nosniff", file.headers().firstValue("x-content-type-options").orElse(""), module);
+            Matcher matcher = IMPORT.matcher(file.body());
+            while (matcher.find()) {
+                toFetch.add(matcher.group(1));
+            }
+        }
+        assertTrue(seen.containsAll(List.of("session.js", "negotiation.js", "publisher.js", "subscriptions.js",
+                "data.js", "events.js", "stats.js")), seen.toString());
+        assertTrue(get("/sdk/atrium-client.js").body().contains("export class AtriumClient"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/sdk/", "/sdk/../pom.xml", "/sdk/%2e%2e/pom.xml", "/sdk/nope.js", "/sdk/a/session.js",
+            "/sdk/client.js", "/assets/atrium-client.js", "/assets/sdk/atrium-client.js"})
+    void nothingElseUnderSdkIsServed(String path) throws Exception {
         assertEquals(404, get(path).statusCode(), path);
     }
 
