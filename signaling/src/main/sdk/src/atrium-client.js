@@ -17,7 +17,7 @@ import { Subscriptions } from './subscriptions.js';
 export { AtriumDataChannel, decodeEnvelope, encodeEnvelope } from './data.js';
 export { Emitter } from './events.js';
 export { SIMULCAST_ENCODINGS } from './publisher.js';
-export { FINAL_ERRORS } from './session.js';
+export { FINAL_ERRORS, RETRY_ERRORS } from './session.js';
 
 const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -243,6 +243,9 @@ export class AtriumClient extends Emitter {
     const dc = pc.createDataChannel(channel.label, channel.init);
     channel.bind(dc);
     this.#listenToChannel(dc);
+    dc.addEventListener('open', () => {
+      if (this.#pc === pc) this.emit('channel-open', { label: channel.label });
+    });
   }
 
   /** @param {RTCDataChannel} dc */

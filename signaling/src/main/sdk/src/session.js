@@ -7,6 +7,9 @@
 export const FINAL_ERRORS = new Set(['room-full', 'too-many-rooms', 'unauthorized', 'token-expired',
   'wrong-room', 'forbidden', 'bad-request', 'already-joined']);
 
+/** Refusals of a join that pass: the client tries again later, with backoff. */
+export const RETRY_ERRORS = new Set(['server-busy', 'internal']);
+
 const OPEN = 1;
 const CLOSE_ABNORMAL = 1006; // the connection ended without a close frame
 const CLOSE_POLICY = 1008; // over the rate limit: do not come back at once
@@ -180,6 +183,11 @@ export class Session {
           this.#end(`refused: ${msg.code}`);
           return;
         }
+        if (!this.#joinedOnSocket && RETRY_ERRORS.has(String(msg.code)) && this.reconnect) {
+          await this.hooks.message(msg);
+          this.#retryJoin(`refused: ${msg.code}`);
+          return;
+        }
         break;
       default:
         break;
@@ -231,6 +239,18 @@ export class Session {
         && Date.now() - this.#droppedAt < this.resumeGraceMs;
       this.#open(stillResumable);
     }, delay);
+  }
+
+  /**
+   * Closes this connection and joins again on a new one after the backoff.
+   * @param {string} reason
+   */
+  #retryJoin(reason) {
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws && ws.readyState <= OPEN) ws.close(1000, 'retry');
+    this.#resumeToken = null;
+    this.#schedule(false, reason);
   }
 
   /** @param {string} reason */

@@ -53,6 +53,7 @@
  * @property {{ participantId: string, mid: string, reason: string }} video-paused
  * @property {{ participantId: string, mid: string }} video-resumed
  * @property {{ mid: string, active: Record<string, boolean> }} publish-layers
+ * @property {{ label: string }} channel-open a channel of openDataChannel() can send (again, after a rejoin)
  * @property {DataMessage} data
  * @property {{ label: string, reason: string }} data-dropped
  * @property {AtriumError} error

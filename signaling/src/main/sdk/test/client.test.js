@@ -27,7 +27,7 @@ function offerMessage(version, subscribe = []) {
 function recordEvents(client) {
   /** @type {Array<[string, any]>} */
   const events = [];
-  for (const name of /** @type {const} */ (['connection-state', 'joined', 'participant-joined', 'participant-left',
+  for (const name of /** @type {const} */ (['connection-state', 'joined', 'channel-open', 'participant-joined', 'participant-left',
     'track-added', 'track-removed', 'active-speaker', 'video-paused', 'video-resumed', 'publish-layers', 'data',
     'data-dropped', 'error'])) {
     client.on(name, (payload) => events.push([name, payload]));
@@ -217,6 +217,18 @@ describe('AtriumClient', () => {
     assert.equal(server.connections.items.length, 0, 'no new connection');
   });
 
+  it('tries the join again later when the server is busy', async () => {
+    const events = recordEvents(client);
+    const joining = client.join();
+    const { connection } = await server.accept('join');
+    connection.send({ type: 'error', code: 'server-busy', message: 'too many pending joins' });
+    const { connection: second } = await server.accept('join');
+    second.send(joinedMessage('p1'));
+    assert.equal((await joining).participantId, 'p1');
+    assert.deepEqual(events.filter(([name]) => name === 'connection-state').map(([, e]) => e.state),
+      ['connecting', 'reconnecting', 'connected']);
+  });
+
   it('sends its ICE candidates, then the end of candidates', async () => {
     const { connection } = await joinAsAlice();
     const candidate = 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host';
@@ -240,6 +252,31 @@ describe('AtriumClient', () => {
     assert.deepEqual(events.filter(([name]) => name === 'connection-state').map(([, e]) => e.state),
       ['connecting', 'connected', 'reconnecting', 'connected']);
     assert.equal(client.participants.size, 1, 'the participants stay');
+  });
+
+  it('sends its render sizes again after resumed', async () => {
+    const { connection } = await joinAsAlice();
+    connection.send(offerMessage(1, [{ mid: '4', kind: 'video', participantId: BOB.id }]));
+    await connection.next('answer');
+    client.setRenderSize('4', 640, 360);
+    const sizes = await connection.next('render-size');
+    connection.drop();
+    const { connection: second } = await server.accept('resume');
+    second.send({ type: 'resumed', room: 'demo', participantId: 'p1' });
+    assert.deepEqual(await second.next('render-size'), sizes);
+  });
+
+  it('joins again when the grace has passed before the connection is back', async () => {
+    client.leave();
+    client = new AtriumClient({
+      room: 'demo', url: server.url, WebSocket: /** @type {any} */ (WebSocket),
+      RTCPeerConnection: /** @type {any} */ (pcs.PeerConnection),
+      reconnect: { minDelayMs: 40, maxDelayMs: 40, resumeGraceMs: 1 },
+    });
+    const { connection } = await joinAsAlice();
+    connection.drop();
+    const { first } = await server.accept('join');
+    assert.equal(first.room, 'demo');
   });
 
   it('joins again on the same connection when the resume is refused', async () => {
@@ -309,6 +346,7 @@ describe('AtriumClient', () => {
     assert.equal(dc.binaryType, 'arraybuffer');
     assert.throws(() => chat.send('too early'), /not open/);
     dc.open();
+    assert.deepEqual(events.find(([name]) => name === 'channel-open')?.[1], { label: 'chat' });
     chat.send('hello, room');
     chat.send('hi', { to: ['p5e6f7a8b'] });
     assert.equal(dc.sent[0], 'hello, room');
