@@ -62,7 +62,7 @@ public final class StaticFiles {
             throw new IllegalArgumentException("not a plain directory name: " + directory);
         }
         String prefix = "web/" + directory + "/";
-        for (String name : list(prefix)) {
+        for (String name : list(StaticFiles.class.getClassLoader(), prefix)) {
             files.put(directory + "/" + name, read(prefix + name, name));
         }
         return this;
@@ -93,9 +93,12 @@ public final class StaticFiles {
         }
     }
 
-    /** The plain file names directly under a class-path directory ({@code prefix} ends with '/'). */
-    private static List<String> list(String prefix) throws IOException {
-        URL url = StaticFiles.class.getClassLoader().getResource(prefix);
+    /**
+     * The plain file names directly under a class-path directory ({@code prefix} ends with
+     * '/'), sorted, whether the directory is on disk (tests, IDE) or in a jar (atrium.jar).
+     */
+    static List<String> list(ClassLoader loader, String prefix) throws IOException {
+        URL url = loader.getResource(prefix);
         if (url == null) {
             throw new IOException("missing web client directory " + prefix);
         }
