@@ -33,6 +33,14 @@ final class StunBindingRequest {
         message.put(new byte[userPadded - user.length]);
         message.putShort((short) 0x0024).putShort((short) 4).putInt(1845501695);
         message.putShort((short) 0x8029).putShort((short) 8).putLong(random.nextLong());
+        return signed(message, password);
+    }
+
+    /**
+     * Adds MESSAGE-INTEGRITY (HMAC-SHA1 keyed with {@code password}) and FINGERPRINT to a message
+     * whose attributes end at the buffer's position; the buffer has room for both.
+     */
+    static byte[] signed(ByteBuffer message, String password) throws Exception {
         // MESSAGE-INTEGRITY covers the message so far, its length field counting itself.
         int integrityAt = message.position();
         message.putShort(2, (short) (integrityAt - 20 + 24));

@@ -6,10 +6,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The client end of an ICE-TCP connection as Chromium's active candidate makes it: one TCP
@@ -81,23 +77,7 @@ final class TcpIceClient implements AutoCloseable {
         message.putShort((short) 0x0020).putShort((short) 8).put((byte) 0).put((byte) 1)
                 .putShort((short) (mapped.getPort() ^ (MAGIC_COOKIE >>> 16)))
                 .putInt(ByteBuffer.wrap(address).getInt() ^ MAGIC_COOKIE);
-        return signed(message, password);
-    }
-
-    /** Adds MESSAGE-INTEGRITY and FINGERPRINT to a message whose attributes end at its position. */
-    static byte[] signed(ByteBuffer message, String password) throws Exception {
-        int integrityAt = message.position();
-        message.putShort(2, (short) (integrityAt - 20 + 24));
-        Mac hmac = Mac.getInstance("HmacSHA1");
-        hmac.init(new SecretKeySpec(password.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        hmac.update(message.array(), 0, integrityAt);
-        message.putShort((short) 0x0008).putShort((short) 20).put(hmac.doFinal());
-        int fingerprintAt = message.position();
-        message.putShort(2, (short) (fingerprintAt - 20 + 8));
-        CRC32 crc = new CRC32();
-        crc.update(message.array(), 0, fingerprintAt);
-        message.putShort((short) 0x8028).putShort((short) 4).putInt((int) (crc.getValue() ^ 0x5354554EL));
-        return message.array();
+        return StunBindingRequest.signed(message, password);
     }
 
     @Override

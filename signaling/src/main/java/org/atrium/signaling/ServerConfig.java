@@ -350,7 +350,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         return inRange(value, flag, 0, 65535);
     }
 
-    private static int inRange(String value, String flag, int min, int max) {
+    static int inRange(String value, String flag, int min, int max) {
         try {
             int n = Integer.parseInt(value);
             if (n < min || n > max) {
@@ -374,7 +374,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         }
     }
 
-    private static InetAddress address(String value, String flag) {
+    static InetAddress address(String value, String flag) {
         if (!value.matches("[0-9A-Fa-f:.]+")) {
             throw new IllegalArgumentException(flag + " must be an IP address, not '" + value + "'");
         }

@@ -1,7 +1,6 @@
 package org.atrium.signaling;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ final class TurnFlags {
         switch (key) {
             case "turn-port" -> port = portOrOff(value, flag);
             case "turn-tls-port" -> tlsPort = portOrOff(value, flag);
-            case "turn-address" -> address = address(value, flag);
+            case "turn-address" -> address = ServerConfig.address(value, flag);
             case "turn-host" -> host = value.isBlank() ? null : value.strip();
             case "turn-relay-ports" -> {
                 String[] parts = value.split("-");
@@ -85,25 +84,6 @@ final class TurnFlags {
     }
 
     private static int number(String value, String flag, int min, int max) {
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(flag + " must be " + min + "-" + max + ", not " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
-        }
-    }
-
-    private static InetAddress address(String value, String flag) {
-        if (!value.matches("[0-9A-Fa-f:.]+")) {
-            throw new IllegalArgumentException(flag + " must be an IP address, not '" + value + "'");
-        }
-        try {
-            return InetAddress.getByName(value);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(flag + " must be an IP address, not '" + value + "'");
-        }
+        return ServerConfig.inRange(value.strip(), flag, min, max);
     }
 }
