@@ -251,12 +251,33 @@ final class IceTransport implements BufferHandler {
         // stranger who knows a ufrag could reach DTLS. Only paired addresses get through.
         // Before this side has started (no answer yet), ice4j only queues the browser's
         // checks and pairs nothing; what the browser sends then is dropped as not ready.
-        if (started.get() && !pairedAddresses.contains(buffer.getRemoteAddress())) {
+        if (started.get() && !pairedAddresses.contains(buffer.getRemoteAddress())
+                && !learnedFromCheck(buffer.getRemoteAddress())) {
             release(buffer);
             listener.onDatagramFromStranger();
             return;
         }
         listener.onDatagram(buffer);
+    }
+
+    /**
+     * Whether ice4j already holds a remote candidate for {@code address}: it makes one from a
+     * connectivity check only once the check's MESSAGE-INTEGRITY is good, and the pair event that
+     * tells this class comes a moment later, so the browser's first DTLS datagram can beat it.
+     * Asked only for an address not paired yet.
+     */
+    private boolean learnedFromCheck(java.net.SocketAddress address) {
+        if (!(address instanceof InetSocketAddress plain) || plain.getAddress() == null) {
+            return false;
+        }
+        for (Transport transport : new Transport[] {Transport.UDP, Transport.TCP}) {
+            TransportAddress candidate = new TransportAddress(plain.getAddress(), plain.getPort(), transport);
+            if (component.findRemoteCandidate(candidate) != null) {
+                addPairedAddress(candidate);
+                return true;
+            }
+        }
+        return false;
     }
 
     private synchronized void addPairedAddress(TransportAddress address) {
