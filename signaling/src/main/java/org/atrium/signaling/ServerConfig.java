@@ -129,7 +129,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                                      32 bytes                           (ATRIUM_JWT_SECRET)
               --jwt-public-key FILE  joins need a token signed ES256 for this PEM P-256 public key
                                                                        (ATRIUM_JWT_PUBLIC_KEY)
-              --max-tracks N         tracks one participant may publish (ATRIUM_MAX_TRACKS, default 2)
+              --max-tracks N         tracks one participant may publish (ATRIUM_MAX_TRACKS, default 4)
               --message-rate N       signaling messages per second per connection
                                                                        (ATRIUM_MESSAGE_RATE, default 50)
               --message-burst N      messages a connection may send at once

@@ -44,7 +44,7 @@ public record SignalingLimits(int maxPublishedTracks, int messageRate, int messa
     }
 
     public static SignalingLimits defaults() {
-        return new SignalingLimits(2, 50, 250, 100, 65536, 1 << 20);
+        return new SignalingLimits(4, 50, 250, 100, 65536, 1 << 20);
     }
 
     public SignalingLimits withMaxPublishedTracks(int n) {

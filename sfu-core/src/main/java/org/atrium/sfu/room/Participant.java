@@ -93,6 +93,10 @@ public final class Participant {
     /** The data channels, from DTLS up (null before, and for a participant without). */
     private volatile DataChannels data;
     private volatile int remoteSctpPort = SctpConfig.DEFAULTS.remotePort();
+    /** What each publish m-section carries (mid -> source), as this participant's signaling declared it. */
+    private final Map<String, TrackSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The sources this participant has muted; guarded by the room's lock for changes. */
+    private final java.util.Set<TrackSource> muted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Participant(String id, Admission admission, Room room, ParticipantListener listener,
             TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId,
@@ -308,6 +312,43 @@ public final class Participant {
      */
     public void announce(java.util.LinkedHashMap<String, MediaKind> tracks, List<String> videoRids) {
         room.announce(this, tracks, List.copyOf(videoRids));
+    }
+
+    /**
+     * Declares what the track of a publish m-section carries; the others read it with
+     * {@link #sourceOf(String)} when they are offered that track.
+     */
+    public void describeTrack(String mid, TrackSource source) {
+        sources.put(mid, source);
+    }
+
+    /** What the track published in {@code mid} carries, or null when it was never described. */
+    public TrackSource sourceOf(String mid) {
+        return sources.get(mid);
+    }
+
+    /** Whether this participant has muted that source. */
+    public boolean isMuted(TrackSource source) {
+        return muted.contains(source);
+    }
+
+    /** The sources this participant has muted. */
+    public java.util.Set<TrackSource> mutedSources() {
+        return java.util.Set.copyOf(muted);
+    }
+
+    /**
+     * Mutes or unmutes a source; the others hear of a change through
+     * {@link ParticipantListener#onTrackMuted}. The media path is not touched: a muted
+     * client sends nothing or silence by itself, and forwarding what it still sends keeps
+     * the picture ready for the unmute.
+     */
+    public void setMuted(TrackSource source, boolean mute) {
+        room.setMuted(this, source, mute);
+    }
+
+    boolean updateMuted(TrackSource source, boolean mute) {
+        return mute ? muted.add(source) : muted.remove(source);
     }
 
     /** Stops the track of an m-section, if any (the answer made it inactive). */

@@ -58,6 +58,10 @@ public interface ParticipantListener {
     default void onDataRefused(String label, String reason) {
     }
 
+    /** Another participant muted or unmuted one of its sources. */
+    default void onTrackMuted(String participantId, TrackSource source, boolean muted) {
+    }
+
     /** This participant was removed from its room, for the reason given. Called once. */
     void onClosed(LeaveReason reason);
 }

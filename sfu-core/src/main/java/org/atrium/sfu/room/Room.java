@@ -77,7 +77,7 @@ public final class Room {
     }
 
     /** The member with this id, or null. */
-    synchronized Participant member(String id) {
+    public synchronized Participant member(String id) {
         return participants.get(id);
     }
 
@@ -153,6 +153,18 @@ public final class Room {
         if (participants.isEmpty()) {
             closed = true;
             host.roomClosed(this);
+        }
+    }
+
+    /** Records a participant's mute state and tells the others when it changed. */
+    synchronized void setMuted(Participant owner, TrackSource source, boolean mute) {
+        if (owner.isClosed() || !participants.containsKey(owner.id()) || !owner.updateMuted(source, mute)) {
+            return;
+        }
+        for (Participant other : participants.values()) {
+            if (other != owner) {
+                other.listener().onTrackMuted(owner.id(), source, mute);
+            }
         }
     }
 

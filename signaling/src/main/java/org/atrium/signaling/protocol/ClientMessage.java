@@ -31,6 +31,18 @@ public sealed interface ClientMessage {
     record Size(String mid, int width, int height) {
     }
 
+    /** Mutes or unmutes one of the participant's sources; the others are told. */
+    record Mute(org.atrium.sfu.room.TrackSource source, boolean muted) implements ClientMessage {
+    }
+
+    /** Asks for a publish m-section for a source beyond the camera and microphone (a screen share). */
+    record AddTrack(org.atrium.sfu.room.TrackSource source) implements ClientMessage {
+    }
+
+    /** Withdraws the publish m-section of a source added with {@link AddTrack}. */
+    record RemoveTrack(org.atrium.sfu.room.TrackSource source) implements ClientMessage {
+    }
+
     /** The first message on a new connection that takes over a session whose connection dropped. */
     record Resume(String token) implements ClientMessage {
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.atrium.sfu.room.TrackSource;
 import org.atrium.signaling.turn.IceServer;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -52,6 +53,9 @@ public final class MessageCodec {
             case "leave" -> new ClientMessage.Leave();
             case "resume" -> new ClientMessage.Resume(requiredText(root, "token"));
             case "render-size" -> parseRenderSize(root);
+            case "mute" -> new ClientMessage.Mute(requiredSource(root), requiredBoolean(root, "muted"));
+            case "add-track" -> new ClientMessage.AddTrack(requiredSource(root));
+            case "remove-track" -> new ClientMessage.RemoveTrack(requiredSource(root));
             default -> throw new ProtocolException("unknown-type",
                     "Unknown message type '" + abbreviate(type.asText()) + "'");
         };
@@ -130,6 +134,24 @@ public final class MessageCodec {
         return new ClientMessage.Candidate(text, mid != null && mid.isTextual() ? mid.asText() : null);
     }
 
+    private static TrackSource requiredSource(JsonNode root) throws ProtocolException {
+        String name = requiredText(root, "source");
+        TrackSource source = TrackSource.fromWireName(name);
+        if (source == null) {
+            throw new ProtocolException("bad-request", "Field 'source' must be one of microphone, camera, screen, "
+                    + "screen-audio; got '" + abbreviate(name) + "'");
+        }
+        return source;
+    }
+
+    private static boolean requiredBoolean(JsonNode root, String field) throws ProtocolException {
+        JsonNode node = root.get(field);
+        if (node == null || !node.isBoolean()) {
+            throw new ProtocolException("bad-request", "Field '" + field + "' must be true or false");
+        }
+        return node.asBoolean();
+    }
+
     private static String requiredText(JsonNode root, String field) throws ProtocolException {
         JsonNode node = root.get(field);
         if (node == null || !node.isTextual()) {
@@ -156,8 +178,23 @@ public final class MessageCodec {
     public record ParticipantInfo(String id, String name, String identity) {
     }
 
-    /** An m-section listed in an offer message. participantId is null for publish entries. */
-    public record MidInfo(String mid, String kind, String participantId) {
+    /**
+     * An m-section listed in an offer message.
+     *
+     * @param participantId the sender of a subscribe entry; null for publish entries
+     * @param source what the track carries, or null when unknown
+     * @param muted whether its sender muted it (subscribe entries only)
+     */
+    public record MidInfo(String mid, String kind, String participantId, TrackSource source, boolean muted) {
+
+        public static MidInfo publish(String mid, String kind, TrackSource source) {
+            return new MidInfo(mid, kind, null, source, false);
+        }
+
+        public static MidInfo subscribe(String mid, String kind, String participantId, TrackSource source,
+                boolean muted) {
+            return new MidInfo(mid, kind, participantId, source, muted);
+        }
     }
 
     /**
@@ -195,12 +232,19 @@ public final class MessageCodec {
         message.put("sdp", sdp);
         ArrayNode publishList = message.putArray("publish");
         for (MidInfo info : publish) {
-            publishList.addObject().put("mid", info.mid()).put("kind", info.kind());
+            ObjectNode entry = publishList.addObject().put("mid", info.mid()).put("kind", info.kind());
+            if (info.source() != null) {
+                entry.put("source", info.source().wireName());
+            }
         }
         ArrayNode subscribeList = message.putArray("subscribe");
         for (MidInfo info : subscribe) {
-            subscribeList.addObject().put("mid", info.mid()).put("kind", info.kind())
+            ObjectNode entry = subscribeList.addObject().put("mid", info.mid()).put("kind", info.kind())
                     .put("participantId", info.participantId());
+            if (info.source() != null) {
+                entry.put("source", info.source().wireName());
+            }
+            entry.put("muted", info.muted());
         }
         return write(message);
     }
@@ -255,6 +299,15 @@ public final class MessageCodec {
         message.put("mid", mid);
         ObjectNode byRid = message.putObject("active");
         active.forEach(byRid::put);
+        return write(message);
+    }
+
+    /** Another participant muted or unmuted one of its sources. */
+    public String trackMuted(String participantId, TrackSource source, boolean muted) {
+        ObjectNode message = message("track-muted");
+        message.put("participantId", participantId);
+        message.put("source", source.wireName());
+        message.put("muted", muted);
         return write(message);
     }
 

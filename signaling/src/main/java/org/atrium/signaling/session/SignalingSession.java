@@ -3,6 +3,7 @@ package org.atrium.signaling.session;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.room.RoomException;
+import org.atrium.sfu.room.TrackSource;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.atrium.sfu.util.LogContext;
@@ -168,6 +170,15 @@ public final class SignalingSession implements ParticipantListener {
         if (message instanceof ClientMessage.RenderSize) {
             return "render-size";
         }
+        if (message instanceof ClientMessage.Mute) {
+            return "mute";
+        }
+        if (message instanceof ClientMessage.AddTrack) {
+            return "add-track";
+        }
+        if (message instanceof ClientMessage.RemoveTrack) {
+            return "remove-track";
+        }
         return "leave";
     }
 
@@ -190,6 +201,12 @@ public final class SignalingSession implements ParticipantListener {
                 onCandidate(candidate);
             } else if (message instanceof ClientMessage.RenderSize sizes) {
                 onRenderSize(sizes);
+            } else if (message instanceof ClientMessage.Mute mute) {
+                participant.setMuted(mute.source(), mute.muted());
+            } else if (message instanceof ClientMessage.AddTrack add) {
+                onAddTrack(add.source());
+            } else if (message instanceof ClientMessage.RemoveTrack remove) {
+                onRemoveTrack(remove.source());
             } else if (message instanceof ClientMessage.Leave) {
                 participant.leave();
             }
@@ -346,8 +363,11 @@ public final class SignalingSession implements ParticipantListener {
         }
         // Mids 0 and 1 are always the publish slots; without the publish grant they are
         // offered inactive (the one transport still needs an m-section from the start).
-        slots.add(new MediaSlot(nextMid(), MediaKind.AUDIO, true));
-        slots.add(new MediaSlot(nextMid(), MediaKind.VIDEO, true));
+        slots.add(MediaSlot.publish(nextMid(), TrackSource.MICROPHONE));
+        slots.add(MediaSlot.publish(nextMid(), TrackSource.CAMERA));
+        for (MediaSlot slot : slots) {
+            joined.describeTrack(slot.mid, slot.source);
+        }
         // Mid 2 is the data channels' section, offered from the start so that opening a
         // channel needs no renegotiation.
         slots.add(MediaSlot.data(nextMid()));
@@ -368,7 +388,7 @@ public final class SignalingSession implements ParticipantListener {
         // that the others negotiate receiving them while this one negotiates sending.
         // An answer that declines a kind withdraws it again.
         if (granted.publish()) {
-            java.util.LinkedHashMap<String, MediaKind> tracks = new java.util.LinkedHashMap<>();
+            LinkedHashMap<String, MediaKind> tracks = new LinkedHashMap<>();
             for (MediaSlot slot : slots) {
                 if (slot.publish && tracks.size() < rules.maxPublishedTracks()) {
                     tracks.put(slot.mid, slot.kind);
@@ -380,6 +400,74 @@ public final class SignalingSession implements ParticipantListener {
         // queued on this thread: the first offer goes out after them, and holds them.
         offerNeeded = true;
         scheduleOffer();
+    }
+
+    /**
+     * The simulcast encodings the SFU asks for: three for a camera; none for a screen,
+     * whose detail matters more than its frame rate and which encoders already adapt.
+     */
+    private static List<String> ridsFor(TrackSource source) {
+        return source == TrackSource.CAMERA ? SIMULCAST_RIDS : List.of();
+    }
+
+    /**
+     * A publish m-section for a screen share (or its audio): offered in the next offer and
+     * announced to the others at once, as the camera and microphone are at join.
+     */
+    private void onAddTrack(TrackSource source) throws ProtocolException {
+        if (!grant.publish()) {
+            throw new ProtocolException("forbidden", "The join token does not grant publish");
+        }
+        if (source == TrackSource.CAMERA || source == TrackSource.MICROPHONE) {
+            throw new ProtocolException("bad-request", "The " + source.wireName()
+                    + " always has its publish section (mids 0 and 1); add-track is for screen and screen-audio");
+        }
+        MediaSlot slot = null;
+        int sending = 0;
+        for (MediaSlot candidate : slots) {
+            if (candidate.source == source) {
+                slot = candidate;
+            }
+            if (candidate.sends()) {
+                sending++;
+            }
+        }
+        if (slot != null && slot.sends()) {
+            throw new ProtocolException("bad-request", "The " + source.wireName() + " was already added");
+        }
+        if (sending >= rules.maxPublishedTracks()) {
+            throw new ProtocolException("too-many-tracks", "A participant may publish at most "
+                    + rules.maxPublishedTracks() + " track(s); remove one before adding " + source.wireName());
+        }
+        if (slot == null) {
+            slot = MediaSlot.publish(nextMid(), source);
+            slots.add(slot);
+            participant.describeTrack(slot.mid, source);
+        }
+        slot.withdrawn = false;
+        LinkedHashMap<String, MediaKind> track = new LinkedHashMap<>();
+        track.put(slot.mid, slot.kind);
+        participant.announce(track, ridsFor(source));
+        offerNeeded = true;
+        scheduleOffer();
+    }
+
+    /** Stops forwarding a source added with add-track at once; the next offer makes its section inactive. */
+    private void onRemoveTrack(TrackSource source) throws ProtocolException {
+        for (MediaSlot slot : slots) {
+            if (slot.source == source && source != TrackSource.CAMERA && source != TrackSource.MICROPHONE) {
+                if (slot.sends()) {
+                    slot.withdrawn = true;
+                    refusedTracks.remove(slot.mid);
+                    participant.unpublish(slot.mid);
+                    offerNeeded = true;
+                    scheduleOffer();
+                }
+                return;
+            }
+        }
+        throw new ProtocolException("bad-request", "No " + source.wireName()
+                + " was added (remove-track is for sources added with add-track)");
     }
 
     private void onAnswer(ClientMessage.Answer message) throws ProtocolException {
@@ -438,7 +526,10 @@ public final class SignalingSession implements ParticipantListener {
                 continue;
             }
             if (slot.publish) {
-                if (grant.publish()) {
+                // Only what this offer asked for: a slot withdrawn or added again since
+                // was already unpublished, or waits for the next offer.
+                boolean offeredForSending = offer.sections().get(i).direction() == Direction.RECVONLY;
+                if (grant.publish() && offeredForSending && slot.sends()) {
                     applyPublish(slot, section);
                 }
             } else if (offered != null) {
@@ -628,10 +719,9 @@ public final class SignalingSession implements ParticipantListener {
             consumers.add(consumer);
             if (slot.isData()) {
                 sections.add(OfferSection.application(slot.mid));
-            } else if (slot.publish && grant.publish()) {
-                sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null,
-                        slot.kind == MediaKind.VIDEO ? SIMULCAST_RIDS : List.of()));
-                publish.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), null));
+            } else if (slot.sends() && grant.publish()) {
+                sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null, ridsFor(slot.source)));
+                publish.add(MessageCodec.MidInfo.publish(slot.mid, slot.kind.sdpName(), slot.source));
             } else if (slot.publish) {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));
             } else if (consumer != null) {
@@ -639,7 +729,11 @@ public final class SignalingSession implements ParticipantListener {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.SENDONLY,
                         new OfferSection.SentTrack(producer.ownerId(), producer.id(), consumer.ssrc(),
                                 producer.ownerId(), consumer.rtxSsrc())));
-                subscribe.add(new MessageCodec.MidInfo(slot.mid, slot.kind.sdpName(), producer.ownerId()));
+                Participant owner = participant.room().member(producer.ownerId());
+                TrackSource source = owner == null ? null : owner.sourceOf(producer.mid());
+                boolean muted = source != null && owner.isMuted(source);
+                subscribe.add(MessageCodec.MidInfo.subscribe(slot.mid, slot.kind.sdpName(), producer.ownerId(),
+                        source, muted));
             } else {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));
             }
@@ -715,6 +809,15 @@ public final class SignalingSession implements ParticipantListener {
                     offerNeeded = true;
                     scheduleOffer();
                 }
+            }
+        });
+    }
+
+    @Override
+    public void onTrackMuted(String participantId, TrackSource source, boolean muted) {
+        onSessionThread(() -> {
+            if (!closed) {
+                send("track-muted", codec.trackMuted(participantId, source, muted));
             }
         });
     }

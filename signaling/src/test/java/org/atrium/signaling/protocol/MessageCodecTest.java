@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import org.atrium.sfu.room.TrackSource;
 import org.atrium.signaling.turn.IceServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,14 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.Candidate(null, null), codec.parse("{\"type\":\"candidate\",\"candidate\":null}"));
         assertEquals(new ClientMessage.Candidate(null, null), codec.parse("{\"type\":\"candidate\",\"candidate\":\"\"}"));
         assertEquals(new ClientMessage.Leave(), codec.parse("{\"type\":\"leave\"}"));
+        assertEquals(new ClientMessage.Mute(TrackSource.MICROPHONE, true),
+                codec.parse("{\"type\":\"mute\",\"source\":\"microphone\",\"muted\":true}"));
+        assertEquals(new ClientMessage.Mute(TrackSource.CAMERA, false),
+                codec.parse("{\"type\":\"mute\",\"source\":\"camera\",\"muted\":false}"));
+        assertEquals(new ClientMessage.AddTrack(TrackSource.SCREEN),
+                codec.parse("{\"type\":\"add-track\",\"source\":\"screen\"}"));
+        assertEquals(new ClientMessage.RemoveTrack(TrackSource.SCREEN_AUDIO),
+                codec.parse("{\"type\":\"remove-track\",\"source\":\"screen-audio\"}"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -48,6 +57,12 @@ class MessageCodecTest {
             "{\"type\":\"answer\",\"version\":1.5,\"sdp\":\"\"} | bad-request",
             "{\"type\":\"answer\",\"version\":99999999999,\"sdp\":\"\"} | bad-request",
             "{\"type\":\"candidate\",\"candidate\":7}           | bad-request",
+            "{\"type\":\"mute\",\"source\":\"camera\"}        | bad-request",
+            "{\"type\":\"mute\",\"source\":\"camera\",\"muted\":\"yes\"} | bad-request",
+            "{\"type\":\"mute\",\"source\":\"Camera\",\"muted\":true} | bad-request",
+            "{\"type\":\"mute\",\"muted\":true}                 | bad-request",
+            "{\"type\":\"add-track\",\"source\":\"window\"}   | bad-request",
+            "{\"type\":\"remove-track\",\"source\":5}         | bad-request",
     })
     void refusesWithCode(String text, String code) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> codec.parse(text));
@@ -92,13 +107,22 @@ class MessageCodecTest {
         assertEquals("c2VjcmV0", iceServer.path("credential").asText());
 
         JsonNode offer = json.readTree(codec.offer(2, "v=0\r\n",
-                List.of(new MessageCodec.MidInfo("0", "audio", null)),
-                List.of(new MessageCodec.MidInfo("2", "video", "p2"))));
+                List.of(MessageCodec.MidInfo.publish("0", "audio", TrackSource.MICROPHONE)),
+                List.of(MessageCodec.MidInfo.subscribe("3", "video", "p2", TrackSource.SCREEN, true))));
         assertEquals(2, offer.path("version").asInt());
         assertEquals("v=0\r\n", offer.path("sdp").asText());
         assertEquals("0", offer.path("publish").get(0).path("mid").asText());
         assertEquals(false, offer.path("publish").get(0).has("participantId"));
+        assertEquals("microphone", offer.path("publish").get(0).path("source").asText());
         assertEquals("p2", offer.path("subscribe").get(0).path("participantId").asText());
+        assertEquals("screen", offer.path("subscribe").get(0).path("source").asText());
+        assertEquals(true, offer.path("subscribe").get(0).path("muted").asBoolean());
+
+        JsonNode muted = json.readTree(codec.trackMuted("p2", TrackSource.SCREEN_AUDIO, false));
+        assertEquals("track-muted", muted.path("type").asText());
+        assertEquals("p2", muted.path("participantId").asText());
+        assertEquals("screen-audio", muted.path("source").asText());
+        assertEquals(false, muted.path("muted").asBoolean());
 
         JsonNode resumed = json.readTree(codec.resumed("demo", "p1"));
         assertEquals("resumed", resumed.path("type").asText());

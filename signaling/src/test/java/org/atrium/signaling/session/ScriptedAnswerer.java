@@ -17,6 +17,8 @@ public final class ScriptedAnswerer {
     private final long audioSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final long videoSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final long rtxSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+    /** SSRCs of publish sections beyond mids 0 and 1 (a screen share), by mid. */
+    private final java.util.Map<String, long[]> otherSsrcs = new java.util.HashMap<>();
     private boolean publishVideo = true;
     private boolean transportCc = true;
 
@@ -47,11 +49,15 @@ public final class ScriptedAnswerer {
         StringBuilder sdp = new StringBuilder();
         String kind = null;
         String direction = null;
+        String mid = null;
         for (String line : lines) {
             if (line.startsWith("m=")) {
-                endSection(sdp, kind, direction);
+                endSection(sdp, kind, direction, mid);
                 kind = line.substring(2, line.indexOf(' '));
                 direction = null;
+            }
+            if (line.startsWith("a=mid:")) {
+                mid = line.substring("a=mid:".length());
             }
             if (line.startsWith("a=candidate") || line.equals("a=end-of-candidates") || line.startsWith("a=ssrc")
                     || line.startsWith("a=msid:") || line.startsWith("a=rid:") || line.startsWith("a=simulcast:")) {
@@ -78,7 +84,7 @@ public final class ScriptedAnswerer {
             }
             sdp.append(line).append("\r\n");
         }
-        endSection(sdp, kind, direction);
+        endSection(sdp, kind, direction, mid);
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("type", "answer");
         answer.put("version", offer.path("version").asInt());
@@ -86,16 +92,20 @@ public final class ScriptedAnswerer {
         return answer;
     }
 
-    private void endSection(StringBuilder sdp, String kind, String direction) {
+    private void endSection(StringBuilder sdp, String kind, String direction, String mid) {
         if (!"publish".equals(direction)) {
             return;
         }
+        long[] ssrcs = "0".equals(mid) || "1".equals(mid) ? new long[] {"audio".equals(kind) ? audioSsrc : videoSsrc,
+                rtxSsrc} : otherSsrcs.computeIfAbsent(mid, m -> new long[] {
+                        ThreadLocalRandom.current().nextLong(1, 1L << 32),
+                        ThreadLocalRandom.current().nextLong(1, 1L << 32)});
         if ("audio".equals(kind)) {
-            sdp.append("a=ssrc:").append(audioSsrc).append(" cname:scripted\r\n");
+            sdp.append("a=ssrc:").append(ssrcs[0]).append(" cname:scripted\r\n");
         } else {
-            sdp.append("a=ssrc-group:FID ").append(videoSsrc).append(' ').append(rtxSsrc).append("\r\n");
-            sdp.append("a=ssrc:").append(videoSsrc).append(" cname:scripted\r\n");
-            sdp.append("a=ssrc:").append(rtxSsrc).append(" cname:scripted\r\n");
+            sdp.append("a=ssrc-group:FID ").append(ssrcs[0]).append(' ').append(ssrcs[1]).append("\r\n");
+            sdp.append("a=ssrc:").append(ssrcs[0]).append(" cname:scripted\r\n");
+            sdp.append("a=ssrc:").append(ssrcs[1]).append(" cname:scripted\r\n");
         }
     }
 }
