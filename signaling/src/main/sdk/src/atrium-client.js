@@ -37,7 +37,7 @@ export class AtriumClient extends Emitter {
   #pc = null;
   /** @type {Map<string, AtriumDataChannel>} */
   #channels = new Map();
-  #publisher = new Publisher();
+  #publisher = new Publisher((msg) => this.#session.send(msg));
   /** @type {Subscriptions} */
   #subscriptions;
   /** @type {Session} */
@@ -131,9 +131,13 @@ export class AtriumClient extends Emitter {
   }
 
   /**
-   * Publishes a camera or microphone track (with simulcast for video). Publish before
-   * join() so that the first answer carries it; later, it goes out at once when that
-   * kind was already published, else with the answer to the SFU's next offer.
+   * Publishes a track as its source: `microphone` or `camera` (the default for the
+   * track's kind; the camera with simulcast), `screen` or `screen-audio`. Publish the
+   * microphone and camera before join() so that the first answer carries them; later,
+   * each goes out at once when its section already sends (publishing another camera
+   * track replaces the old one without renegotiation), else with the answer to the
+   * SFU's next offer. A screen asks the SFU for a section of its own; the promise
+   * resolves once the track is attached to it.
    * @param {MediaStreamTrack} track
    * @param {{ source?: import('./types.js').TrackSource }} [options]
    */
@@ -141,9 +145,30 @@ export class AtriumClient extends Emitter {
     return this.#publisher.publish(track, options);
   }
 
-  /** @param {import('./types.js').TrackSource} source */
+  /**
+   * Stops sending a source; a screen's section is withdrawn, so the others' screen tile
+   * goes away. The track itself is left running: stop it when it is no longer needed.
+   * @param {import('./types.js').TrackSource} source
+   */
   unpublish(source) {
     return this.#publisher.unpublish(source);
+  }
+
+  /**
+   * Mutes or unmutes one of this client's sources: nothing of it is sent while muted,
+   * and the others get `track-muted`/`track-unmuted`. Stopping a camera is muting it
+   * (and stopping the track, to turn its light off); starting it again is publish() of
+   * the new track, then unmuting.
+   * @param {import('./types.js').TrackSource} source
+   * @param {boolean} muted
+   */
+  setMuted(source, muted) {
+    return this.#publisher.setMuted(source, muted);
+  }
+
+  /** Whether this client has muted that source. @param {import('./types.js').TrackSource} source */
+  isMuted(source) {
+    return this.#publisher.isMuted(source);
   }
 
   /** @param {string} [participantId] every remote track, or that participant's */
@@ -274,6 +299,15 @@ export class AtriumClient extends Emitter {
         this.emit('participant-joined', p);
         return;
       }
+      case 'track-muted': {
+        const source = /** @type {import('./types.js').TrackSource} */ (String(msg.source));
+        if (typeof msg.participantId !== 'string' || typeof msg.muted !== 'boolean'
+            || !['microphone', 'camera', 'screen', 'screen-audio'].includes(source)) return;
+        if (this.#subscriptions.trackMuted(msg.participantId, source, msg.muted)) {
+          this.emit(msg.muted ? 'track-muted' : 'track-unmuted', { participantId: msg.participantId, source });
+        }
+        return;
+      }
       case 'participant-left': {
         const id = String(msg.participantId);
         this.#subscriptions.participantLeft(id);
@@ -327,6 +361,7 @@ export class AtriumClient extends Emitter {
       participants: others,
     };
     if (typeof msg.identity === 'string') joined.identity = msg.identity;
+    this.#publisher.joined();
     this.emit('joined', joined);
     for (const p of others) {
       this.#participants.set(p.id, p);

@@ -1,6 +1,7 @@
-// What this client sends: one track per source, attached to the publish m-sections the
-// SFU offers (mids "0" audio and "1" video), with the simulcast settings of
-// docs/signaling.md "Simulcast and layers".
+// What this client sends: one track per source (docs/signaling.md "offer", "mute",
+// "add-track"). The microphone and camera go to the publish m-sections the SFU always
+// offers (mids "0" and "1"); a screen and its audio ask for sections of their own with
+// `add-track`. Video from the camera gets the simulcast settings of "Simulcast and layers".
 
 /** Scale and bitrate cap per RID, lowest resolution first (the web page's settings). */
 export const SIMULCAST_ENCODINGS = Object.freeze({
@@ -9,66 +10,149 @@ export const SIMULCAST_ENCODINGS = Object.freeze({
   f: Object.freeze({ scaleResolutionDownBy: 1, maxBitrate: 1_700_000 }),
 });
 
-/** @type {Record<import('./types.js').TrackSource, 'audio' | 'video'>} */
-const KIND_OF_SOURCE = { camera: 'video', microphone: 'audio' };
+/** @type {Readonly<Record<import('./types.js').TrackSource, 'audio' | 'video'>>} */
+export const KIND_OF_SOURCE = Object.freeze({
+  microphone: 'audio', camera: 'video', screen: 'video', 'screen-audio': 'audio',
+});
+
+/** Sources whose publish section exists only after `add-track`. */
+const ADDED_SOURCES = new Set(['screen', 'screen-audio']);
+
+/**
+ * The source of an offer's publish entry; a server that predates sources names none,
+ * and then mids "0" and "1" are the microphone and the camera.
+ * @param {{ mid: string, kind: string, source?: unknown }} entry
+ * @returns {import('./types.js').TrackSource | null}
+ */
+function sourceOf(entry) {
+  if (typeof entry.source === 'string' && Object.hasOwn(KIND_OF_SOURCE, entry.source)) {
+    return /** @type {import('./types.js').TrackSource} */ (entry.source);
+  }
+  if (entry.mid === '0') return 'microphone';
+  if (entry.mid === '1') return 'camera';
+  return null;
+}
 
 export class Publisher {
-  /** @type {Map<'audio' | 'video', MediaStreamTrack>} */
+  /** @type {Map<import('./types.js').TrackSource, MediaStreamTrack>} */
   #tracks = new Map();
+  /** @type {Set<import('./types.js').TrackSource>} */
+  #muted = new Set();
+  /** @type {Map<import('./types.js').TrackSource, string>} source -> mid, from the latest offer */
+  #mids = new Map();
+  /** @type {Map<import('./types.js').TrackSource, Array<() => void>>} publish() calls waiting for their section */
+  #waiting = new Map();
   /** @type {RTCPeerConnection | null} */
   #pc = null;
+  #joined = false;
+
+  /** @param {(msg: Record<string, unknown>) => boolean} send sends a signaling message; false when down */
+  constructor(send) {
+    this.send = send;
+  }
 
   /**
-   * Sends `track` as its source. Before the first offer, or when that kind was already
-   * being sent, it goes out at once; otherwise with the answer to the SFU's next offer.
+   * Sends `track` as its source, replacing the one sent before (a camera started again
+   * needs no renegotiation). A microphone or camera goes out at once when its section is
+   * already sending, else with the answer to the SFU's next offer; a screen asks the SFU
+   * for its section first, and resolves once the track is attached to it (or the session
+   * ended). A muted
+   * source keeps sending nothing until it is unmuted.
    * @param {MediaStreamTrack} track
    * @param {{ source?: import('./types.js').TrackSource }} [options] by default the
    *     track's kind: `camera` for video, `microphone` for audio
    * @returns {Promise<void>}
    */
   async publish(track, { source } = {}) {
-    const kind = source === undefined ? track.kind : KIND_OF_SOURCE[source];
-    if (kind !== 'audio' && kind !== 'video') throw new TypeError(`cannot publish source ${String(source)}`);
-    if (track.kind !== kind) throw new TypeError(`source ${source} takes a ${kind} track, not ${track.kind}`);
-    this.#tracks.set(kind, track);
-    await this.#replaceIfSending(kind, track);
+    const chosen = source ?? (track.kind === 'audio' ? 'microphone' : 'camera');
+    const kind = KIND_OF_SOURCE[chosen];
+    if (kind === undefined) throw new TypeError(`cannot publish source ${String(source)}`);
+    if (track.kind !== kind) throw new TypeError(`source ${chosen} takes a ${kind} track, not ${track.kind}`);
+    const isNew = !this.#tracks.has(chosen);
+    this.#tracks.set(chosen, track);
+    if (ADDED_SOURCES.has(chosen) && isNew && this.#joined) this.send({ type: 'add-track', source: chosen });
+    if (await this.#replaceIfSending(chosen)) return;
+    // Before join the first answer carries it; a microphone or camera whose section is
+    // not sending yet goes with the answer to the next offer, whenever that comes.
+    if (!this.#pc || !ADDED_SOURCES.has(chosen)) return;
+    await new Promise((resolve) => {
+      const list = this.#waiting.get(chosen) ?? [];
+      list.push(() => resolve(undefined));
+      this.#waiting.set(chosen, list);
+    });
   }
 
   /**
-   * Stops sending that source (the track itself is left to the application).
+   * Stops sending that source (the track itself is left to the application). A screen's
+   * section is withdrawn (`remove-track`); the microphone's and camera's stay.
    * @param {import('./types.js').TrackSource} source
    * @returns {Promise<void>}
    */
   async unpublish(source) {
-    const kind = KIND_OF_SOURCE[source];
-    if (!this.#tracks.delete(kind)) return;
-    await this.#replaceIfSending(kind, null);
+    if (!this.#tracks.delete(source)) return;
+    this.#release(source);
+    if (ADDED_SOURCES.has(source) && this.#joined) this.send({ type: 'remove-track', source });
+    await this.#replaceIfSending(source);
+    if (ADDED_SOURCES.has(source)) this.#mids.delete(source);
+  }
+
+  /**
+   * Mutes or unmutes a source: the others are told (`mute`), and while muted nothing of
+   * it is sent (its sender's track is replaced by none; the application keeps its track).
+   * @param {import('./types.js').TrackSource} source
+   * @param {boolean} muted
+   * @returns {Promise<void>}
+   */
+  async setMuted(source, muted) {
+    if (KIND_OF_SOURCE[source] === undefined) throw new TypeError(`unknown source ${String(source)}`);
+    if (muted === this.#muted.has(source)) return;
+    if (muted) this.#muted.add(source);
+    else this.#muted.delete(source);
+    if (this.#joined) this.send({ type: 'mute', source, muted });
+    await this.#replaceIfSending(source);
+  }
+
+  /** @param {import('./types.js').TrackSource} source */
+  isMuted(source) {
+    return this.#muted.has(source);
   }
 
   /** @param {import('./types.js').TrackSource} source */
   track(source) {
-    return this.#tracks.get(KIND_OF_SOURCE[source]) ?? null;
+    return this.#tracks.get(source) ?? null;
+  }
+
+  /**
+   * A session began (`joined`, also after a rejoin): the server knows nothing of this
+   * client yet, so its screen sections and mute state are sent again.
+   */
+  joined() {
+    this.#joined = true;
+    for (const source of this.#tracks.keys()) {
+      if (ADDED_SOURCES.has(source)) this.send({ type: 'add-track', source });
+    }
+    for (const source of this.#muted) this.send({ type: 'mute', source, muted: true });
   }
 
   /**
    * For each publish m-section of an offer already set as remote description: send our
-   * track of that kind there. A kind without a track keeps its direction, so that the
-   * answer says `inactive`.
+   * track of that source there (none while muted). A source without a track keeps its
+   * direction, so that the answer says `inactive`.
    * @param {RTCPeerConnection} pc
-   * @param {ReadonlyArray<{ mid: string, kind: string }>} publish the offer's list
+   * @param {ReadonlyArray<{ mid: string, kind: string, source?: unknown }>} publish the offer's list
    */
   async attach(pc, publish) {
     this.#pc = pc;
-    for (const { mid, kind } of publish) {
-      if (kind !== 'audio' && kind !== 'video') continue;
-      const track = this.#tracks.get(kind);
-      const transceiver = pc.getTransceivers().find((t) => t.mid === mid);
+    for (const entry of publish) {
+      const source = sourceOf(entry);
+      if (!source) continue;
+      this.#mids.set(source, entry.mid);
+      const track = this.#tracks.get(source);
+      const transceiver = pc.getTransceivers().find((t) => t.mid === entry.mid);
       if (!track || !transceiver) continue;
       transceiver.direction = 'sendonly';
-      if (transceiver.sender.track !== track) {
-        await transceiver.sender.replaceTrack(track);
-        if (kind === 'video') await configureSimulcast(transceiver.sender);
-      }
+      await this.#send(transceiver.sender, source);
+      this.#release(source);
     }
   }
 
@@ -96,21 +180,45 @@ export class Publisher {
   }
 
   /**
-   * @param {'audio' | 'video'} kind
-   * @param {MediaStreamTrack | null} track
+   * Puts what the source should send now on its section's sender, when that section is
+   * already negotiated for sending.
+   * @param {import('./types.js').TrackSource} source
+   * @returns {Promise<boolean>} whether the section was sending
    */
-  async #replaceIfSending(kind, track) {
+  async #replaceIfSending(source) {
     const pc = this.#pc;
-    if (!pc || pc.signalingState === 'closed') return;
-    const transceiver = pc.getTransceivers().find((t) => t.mid === (kind === 'audio' ? '0' : '1'));
-    if (!transceiver || transceiver.direction !== 'sendonly') return;
-    await transceiver.sender.replaceTrack(track);
-    if (track && kind === 'video') await configureSimulcast(transceiver.sender);
+    const mid = this.#mids.get(source);
+    if (!pc || pc.signalingState === 'closed' || mid === undefined) return false;
+    const transceiver = pc.getTransceivers().find((t) => t.mid === mid);
+    if (!transceiver || transceiver.direction !== 'sendonly') return false;
+    await this.#send(transceiver.sender, source);
+    return true;
   }
 
-  /** Forgets the peer connection (a new one follows a rejoin); the tracks stay. */
+  /**
+   * @param {RTCRtpSender} sender
+   * @param {import('./types.js').TrackSource} source
+   */
+  async #send(sender, source) {
+    const track = this.#muted.has(source) ? null : this.#tracks.get(source) ?? null;
+    if (sender.track === track) return;
+    await sender.replaceTrack(track);
+    if (track && source === 'camera') await configureSimulcast(sender);
+  }
+
+  /** @param {import('./types.js').TrackSource} source */
+  #release(source) {
+    const waiting = this.#waiting.get(source);
+    this.#waiting.delete(source);
+    for (const resolve of waiting ?? []) resolve();
+  }
+
+  /** Forgets the peer connection (a new one follows a rejoin); the tracks and mute state stay. */
   detach() {
     this.#pc = null;
+    this.#joined = false;
+    this.#mids.clear();
+    for (const source of [...this.#waiting.keys()]) this.#release(source);
   }
 }
 

@@ -2,12 +2,22 @@
 // lists), and the render-size hints of docs/signaling.md "render-size".
 
 /**
- * @typedef {{ mid: string, kind: string, participantId: string }} SubscribeEntry
+ * @typedef {{ mid: string, kind: string, participantId: string, source?: unknown, muted?: unknown }} SubscribeEntry
  */
 
+/** @param {SubscribeEntry} entry @returns {import('./types.js').TrackSource} */
+function sourceOf(entry) {
+  if (['microphone', 'camera', 'screen', 'screen-audio'].includes(/** @type {string} */ (entry.source))) {
+    return /** @type {import('./types.js').TrackSource} */ (entry.source);
+  }
+  return entry.kind === 'audio' ? 'microphone' : 'camera'; // a server that predates sources
+}
+
 export class Subscriptions {
-  /** mid -> participant id, from the latest offer's `subscribe` */
-  #midOwner = new Map();
+  /** @type {Map<string, SubscribeEntry>} mid -> entry of the latest offer's `subscribe` */
+  #offered = new Map();
+  /** @type {Map<string, boolean>} "participantId source" -> muted, from offers and `track-muted` */
+  #mutedState = new Map();
   /** the video mids of the latest answered offer, in its order */
   /** @type {string[]} */
   #videoMids = [];
@@ -40,10 +50,50 @@ export class Subscriptions {
    * @param {ReadonlyArray<SubscribeEntry>} subscribe
    */
   offered(subscribe) {
-    this.#midOwner = new Map(subscribe.map((entry) => [entry.mid, entry.participantId]));
-    for (const [mid, track] of [...this.#tracks]) {
-      if (this.#midOwner.get(mid) !== track.participantId) this.#remove(mid);
+    this.#offered = new Map(subscribe.map((entry) => [entry.mid, entry]));
+    for (const entry of subscribe) {
+      if (typeof entry.muted === 'boolean') this.#setMuted(entry.participantId, sourceOf(entry), entry.muted);
     }
+    for (const [mid, track] of [...this.#tracks]) {
+      const entry = this.#offered.get(mid);
+      if (!entry || entry.participantId !== track.participantId || sourceOf(entry) !== track.source) {
+        this.#remove(mid);
+      }
+    }
+  }
+
+  /**
+   * A `track-muted` message: the state of that participant's source, kept on its tracks.
+   * @param {string} participantId
+   * @param {import('./types.js').TrackSource} source
+   * @param {boolean} muted
+   * @returns {boolean} whether it changed
+   */
+  trackMuted(participantId, source, muted) {
+    return this.#setMuted(participantId, source, muted);
+  }
+
+  /**
+   * @param {string} participantId
+   * @param {import('./types.js').TrackSource} source
+   */
+  isMuted(participantId, source) {
+    return this.#mutedState.get(`${participantId} ${source}`) === true;
+  }
+
+  /**
+   * @param {string} participantId
+   * @param {import('./types.js').TrackSource} source
+   * @param {boolean} muted
+   */
+  #setMuted(participantId, source, muted) {
+    const key = `${participantId} ${source}`;
+    const changed = (this.#mutedState.get(key) === true) !== muted;
+    this.#mutedState.set(key, muted);
+    for (const track of this.#tracks.values()) {
+      if (track.participantId === participantId && track.source === source) track.muted = muted;
+    }
+    return changed;
   }
 
   /**
@@ -59,11 +109,14 @@ export class Subscriptions {
   onTrack(event) {
     const mid = event.transceiver?.mid;
     if (!mid) return;
-    const participantId = this.#midOwner.get(mid) ?? event.streams[0]?.id;
+    const entry = this.#offered.get(mid);
+    const participantId = entry?.participantId ?? event.streams[0]?.id;
     if (!participantId) return;
     if (this.#tracks.has(mid)) this.#remove(mid);
     const kind = event.track.kind === 'audio' ? 'audio' : 'video';
-    const track = { participantId, mid, kind, track: event.track, stream: event.streams[0] ?? null };
+    const source = entry ? sourceOf(entry) : kind === 'audio' ? 'microphone' : 'camera';
+    const track = { participantId, mid, kind, source, muted: this.isMuted(participantId, source),
+      track: event.track, stream: event.streams[0] ?? null };
     this.#tracks.set(mid, /** @type {import('./types.js').RemoteTrack} */ (track));
     this.hooks.added(/** @type {import('./types.js').RemoteTrack} */ (track));
   }
@@ -72,6 +125,9 @@ export class Subscriptions {
   participantLeft(participantId) {
     for (const [mid, track] of [...this.#tracks]) {
       if (track.participantId === participantId) this.#remove(mid);
+    }
+    for (const key of [...this.#mutedState.keys()]) {
+      if (key.startsWith(`${participantId} `)) this.#mutedState.delete(key);
     }
   }
 
@@ -119,7 +175,8 @@ export class Subscriptions {
   /** A new session (rejoin): nothing subscribed, nothing sent yet; sizes set stay. */
   reset() {
     for (const mid of [...this.#tracks.keys()]) this.#remove(mid);
-    this.#midOwner = new Map();
+    this.#offered = new Map();
+    this.#mutedState = new Map();
     this.#videoMids = [];
     this.#lastSent = null;
     this.#unsupported = false;

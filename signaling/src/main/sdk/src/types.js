@@ -3,9 +3,10 @@
 /** @typedef {{ id: string, name: string, identity?: string }} Participant */
 
 /**
- * What the application publishes. The protocol has one audio and one video publish
- * section (mids "0" and "1"), so a participant publishes one camera and one microphone.
- * @typedef {'camera' | 'microphone'} TrackSource
+ * What a track carries. A participant publishes at most one of each: a microphone and a
+ * camera (publish sections mids "0" and "1", always offered), and a screen with its audio
+ * (sections the SFU adds on request).
+ * @typedef {'microphone' | 'camera' | 'screen' | 'screen-audio'} TrackSource
  */
 
 /**
@@ -21,6 +22,8 @@
  * @property {string} participantId whose track
  * @property {string} mid the subscribed m-section that carries it
  * @property {'audio' | 'video'} kind
+ * @property {TrackSource} source what it carries: lay out a `screen` apart from a `camera`
+ * @property {boolean} muted whether its sender has muted it now (kept current; see `track-muted`)
  * @property {MediaStreamTrack} track the browser's track; never stop() it (the SFU may reuse the slot)
  * @property {MediaStream | null} stream the participant's stream (its id is the participant id)
  */
@@ -49,6 +52,8 @@
  * @property {{ participantId: string, reason: string }} participant-left
  * @property {RemoteTrack} track-added
  * @property {RemoteTrack} track-removed
+ * @property {{ participantId: string, source: TrackSource }} track-muted another participant muted a source
+ * @property {{ participantId: string, source: TrackSource }} track-unmuted
  * @property {{ participantId: string }} active-speaker
  * @property {{ participantId: string, mid: string, reason: string }} video-paused
  * @property {{ participantId: string, mid: string }} video-resumed
@@ -57,14 +62,6 @@
  * @property {DataMessage} data
  * @property {{ label: string, reason: string }} data-dropped
  * @property {AtriumError} error
- */
-
-/**
- * Event names kept free for what the protocol does not carry yet: a participant muting
- * or unmuting a track, and screen sharing (a second video publish section). They become
- * ClientEvents when the protocol has the messages behind them; until then no
- * AtriumClient event uses these names.
- * @typedef {'track-muted' | 'track-unmuted' | 'screen-share-started' | 'screen-share-stopped'} ReservedEventName
  */
 
 /**

@@ -357,4 +357,102 @@ describe('AtriumClient', () => {
     assert.equal(data.from, 'p1a2b3c4d');
     assert.equal(data.text, 'hi');
   });
+
+  it('mutes a source: tells the server and sends nothing of it until unmuted', async () => {
+    const camera = /** @type {any} */ ({ kind: 'video', id: 'camera' });
+    const microphone = /** @type {any} */ ({ kind: 'audio', id: 'microphone' });
+    await client.publish(camera);
+    await client.publish(microphone);
+    await client.setMuted('microphone', true); // before join: sent once joined
+    const { connection } = await joinAsAlice();
+    assert.deepEqual(await connection.next('mute'), { type: 'mute', source: 'microphone', muted: true });
+    connection.send(offerMessage(1));
+    assert.equal((await connection.next('answer')).sdp, 'answer 0:sendonly 1:sendonly 2:recvonly');
+    const [audio, video] = pcs.created[0].transceivers;
+    assert.equal(audio.sender.track, null, 'a muted microphone sends nothing');
+    assert.equal(video.sender.track, camera);
+    await client.setMuted('camera', true);
+    assert.deepEqual(await connection.next('mute'), { type: 'mute', source: 'camera', muted: true });
+    assert.equal(video.sender.track, null);
+    assert.ok(client.isMuted('camera'));
+    // A new camera track while muted is kept, and sent on unmute: no renegotiation.
+    const second = /** @type {any} */ ({ kind: 'video', id: 'camera-2' });
+    await client.publish(second, { source: 'camera' });
+    assert.equal(video.sender.track, null);
+    await client.setMuted('camera', false);
+    assert.deepEqual(await connection.next('mute'), { type: 'mute', source: 'camera', muted: false });
+    assert.equal(video.sender.track, second);
+    await client.setMuted('camera', false); // no change: nothing sent
+    await client.setMuted('microphone', false);
+    assert.deepEqual(await connection.next('mute'), { type: 'mute', source: 'microphone', muted: false });
+    assert.equal(audio.sender.track, microphone);
+  });
+
+  it('shares a screen in a section of its own, asked for with add-track and withdrawn with remove-track', async () => {
+    const { connection } = await joinAsAlice();
+    connection.send(offerMessage(1));
+    await connection.next('answer');
+    const screen = /** @type {any} */ ({ kind: 'video', id: 'screen' });
+    let attached = false;
+    const sharing = client.publish(screen, { source: 'screen' }).then(() => { attached = true; });
+    assert.deepEqual(await connection.next('add-track'), { type: 'add-track', source: 'screen' });
+    await sleep(20);
+    assert.ok(!attached, 'waits for the section');
+    connection.send({ type: 'offer', version: 2, sdp: sdpWithMids(['0', '1', '2', '5']),
+      publish: [{ mid: '0', kind: 'audio', source: 'microphone' }, { mid: '1', kind: 'video', source: 'camera' },
+        { mid: '5', kind: 'video', source: 'screen' }], subscribe: [] });
+    assert.equal((await connection.next('answer')).sdp, 'answer 0:recvonly 1:recvonly 2:recvonly 5:sendonly');
+    await sharing;
+    const section = pcs.created[0].transceivers.find((t) => t.mid === '5');
+    assert.equal(section?.sender.track, screen);
+    assert.equal(section?.sender.setParametersCalls.length, 0, 'no simulcast settings for a screen');
+    await client.unpublish('screen');
+    assert.deepEqual(await connection.next('remove-track'), { type: 'remove-track', source: 'screen' });
+    assert.equal(section?.sender.track, null);
+  });
+
+  it('gives remote tracks their source and mute state, and emits track-muted and track-unmuted', async () => {
+    const events = recordEvents(client);
+    client.on('track-muted', (e) => events.push(['track-muted', e]));
+    client.on('track-unmuted', (e) => events.push(['track-unmuted', e]));
+    const { connection } = await joinAsAlice();
+    connection.send({ ...offerMessage(1), sdp: sdpWithMids(['0', '1', '2', '3', '4', '5']), subscribe: [
+      { mid: '3', kind: 'audio', participantId: BOB.id, source: 'microphone', muted: true },
+      { mid: '4', kind: 'video', participantId: BOB.id, source: 'camera', muted: false },
+      { mid: '5', kind: 'video', participantId: BOB.id, source: 'screen', muted: false }] });
+    await connection.next('answer');
+    for (const [mid, kind] of [['3', 'audio'], ['4', 'video'], ['5', 'video']]) pcs.created[0].fireTrack(mid, kind, BOB.id);
+    assert.deepEqual(client.remoteTracks(BOB.id).map((t) => [t.mid, t.source, t.muted]),
+      [['3', 'microphone', true], ['4', 'camera', false], ['5', 'screen', false]]);
+    connection.send({ type: 'track-muted', participantId: BOB.id, source: 'camera', muted: true });
+    connection.send({ type: 'track-muted', participantId: BOB.id, source: 'camera', muted: true });
+    connection.send({ type: 'track-muted', participantId: BOB.id, source: 'microphone', muted: false });
+    connection.send({ type: 'track-muted', participantId: BOB.id, source: 'nose', muted: true });
+    await until(() => events.some(([name]) => name === 'track-unmuted'));
+    assert.deepEqual(events.filter(([name]) => name.startsWith('track-') && name !== 'track-added')
+      .map(([name, e]) => `${name} ${e.participantId} ${e.source}`),
+    [`track-muted ${BOB.id} camera`, `track-unmuted ${BOB.id} microphone`]);
+    assert.deepEqual(client.remoteTracks(BOB.id).map((t) => t.muted), [false, true, false]);
+    // An offer without the screen removes its track; the others stay.
+    connection.send({ ...offerMessage(2), sdp: sdpWithMids(['0', '1', '2', '3', '4', '5']), subscribe: [
+      { mid: '3', kind: 'audio', participantId: BOB.id, source: 'microphone', muted: false },
+      { mid: '4', kind: 'video', participantId: BOB.id, source: 'camera', muted: true }] });
+    await connection.next('answer');
+    assert.deepEqual(client.remoteTracks(BOB.id).map((t) => t.source), ['microphone', 'camera']);
+  });
+
+  it('asks for its screen section and sends its mute state again after a rejoin', async () => {
+    const screen = /** @type {any} */ ({ kind: 'video', id: 'screen' });
+    const { connection } = await joinAsAlice();
+    void client.publish(screen, { source: 'screen' });
+    await connection.next('add-track');
+    await client.setMuted('microphone', true);
+    await connection.next('mute');
+    connection.send({ type: 'error', code: 'shutdown', message: 'stopping' });
+    connection.socket.close(1000);
+    const { connection: second } = await server.accept('join');
+    second.send(joinedMessage('p2'));
+    const resent = [await second.inbox.take(), await second.inbox.take()];
+    assert.deepEqual(resent, [{ type: 'add-track', source: 'screen' }, { type: 'mute', source: 'microphone', muted: true }]);
+  });
 });
