@@ -2,15 +2,12 @@ package org.atrium.signaling.session;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.atrium.signaling.admin.SignalingMetrics;
 import org.atrium.signaling.auth.JoinGrant;
@@ -18,33 +15,23 @@ import org.atrium.signaling.protocol.ClientMessage;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.protocol.ProtocolException;
 import org.atrium.signaling.sdp.Answer;
-import org.atrium.signaling.sdp.AnswerReader;
-import org.atrium.signaling.sdp.CandidateParser;
-import org.atrium.signaling.sdp.Direction;
-import org.atrium.signaling.sdp.OfferSection;
-import org.atrium.signaling.sdp.OfferWriter;
-import org.atrium.signaling.sdp.SdpException;
 import org.atrium.sfu.Sfu;
 import org.atrium.sfu.media.Consumer;
-import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
-import org.atrium.sfu.cc.CongestionFeedback;
-import org.atrium.sfu.media.RtpCodec;
-import org.atrium.sfu.media.RtpHeaderExtension;
 import org.atrium.sfu.room.Admission;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.room.RoomException;
 import org.atrium.sfu.room.TrackSource;
-import org.atrium.sfu.transport.IceCandidate;
-import org.atrium.sfu.transport.WebRtcTransport;
 import org.atrium.sfu.util.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's signaling: join, then offer/answer rounds driven by the SFU, then leave.
+ * One client's signaling: join, then offer/answer rounds driven by the SFU (its {@link
+ * Negotiation}), then leave; resuming on a new connection after a drop; core events told
+ * to the client.
  *
  * <p>Every method runs on the connection's own thread ({@link Outbound#executor()});
  * core events arrive on other threads and are handed over to it. So the negotiation
@@ -53,15 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class SignalingSession implements ParticipantListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalingSession.class);
-    private static final int MAX_PENDING_CANDIDATES = 64;
-    private static final long OFFER_DELAY_MILLIS = 20;
-    /**
-     * The simulcast encodings the SFU asks each publisher's video for, lowest resolution
-     * first: a quarter, a half and the full resolution (RFC 8853). The client sets their
-     * scales and bitrates; the SFU learns their SSRCs from the RID extension.
-     */
-    static final List<String> SIMULCAST_RIDS = List.of("q", "h", "f");
-
     private final Sfu sfu;
     private final MessageCodec codec;
     /** The client's connection; null while it is dropped and the session waits to be resumed. */
@@ -77,28 +55,10 @@ public final class SignalingSession implements ParticipantListener {
     private SignalingSession owner = this;
     private final SignalingMetrics metrics;
     private final SessionRules rules;
-    private final long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    private final List<MediaSlot> slots = new ArrayList<>();
-    private final List<IceCandidate> pendingCandidates = new ArrayList<>();
-
     private Participant participant;
-    /** What this participant's join token allows; set on join. */
-    private JoinGrant grant;
-    /** Publish slots whose track was refused for {@link SessionRules#maxPublishedTracks()}, so the client is told once. */
-    private final Set<String> refusedTracks = new HashSet<>();
+    /** The offers and answers, from the join on. */
+    private Negotiation negotiation;
     private boolean closed;
-    private int nextMid;
-    private int offerVersion;
-    private PendingOffer pendingOffer;
-    private boolean offerNeeded;
-    private boolean offerScheduled;
-    /** Offer goog-remb: the participant's answer dropped transport-cc. */
-    private boolean remb;
-
-    /** An offer sent and not yet answered. */
-    private record PendingOffer(int version, String sdp, String message, List<OfferSection> sections,
-            List<Consumer> consumers) {
-    }
 
     /** A session of a server without join tokens and with the default limits. */
     public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out, SignalingMetrics metrics) {
@@ -196,17 +156,17 @@ public final class SignalingSession implements ParticipantListener {
             if (message instanceof ClientMessage.Join join) {
                 onJoin(join);
             } else if (message instanceof ClientMessage.Answer answer) {
-                onAnswer(answer);
+                negotiation.onAnswer(answer);
             } else if (message instanceof ClientMessage.Candidate candidate) {
-                onCandidate(candidate);
+                negotiation.onCandidate(candidate);
             } else if (message instanceof ClientMessage.RenderSize sizes) {
-                onRenderSize(sizes);
+                negotiation.onRenderSize(sizes);
             } else if (message instanceof ClientMessage.Mute mute) {
                 participant.setMuted(mute.source(), mute.muted());
             } else if (message instanceof ClientMessage.AddTrack add) {
-                onAddTrack(add.source());
+                negotiation.addTrack(add.source());
             } else if (message instanceof ClientMessage.RemoveTrack remove) {
-                onRemoveTrack(remove.source());
+                negotiation.removeTrack(remove.source());
             } else if (message instanceof ClientMessage.Leave) {
                 participant.leave();
             }
@@ -354,23 +314,12 @@ public final class SignalingSession implements ParticipantListener {
             throw new ProtocolException("internal", "Could not create the media transport: " + e.getMessage());
         }
         participant = joined;
-        grant = granted;
         if (granted.identity() != null) {
             try (LogContext.Scope scope = logContext().open()) {
                 LOG.info("Joined as '{}' (publish {}, subscribe {})", granted.identity(), granted.publish(),
                         granted.subscribe());
             }
         }
-        // Mids 0 and 1 are always the publish slots; without the publish grant they are
-        // offered inactive (the one transport still needs an m-section from the start).
-        slots.add(MediaSlot.publish(nextMid(), TrackSource.MICROPHONE));
-        slots.add(MediaSlot.publish(nextMid(), TrackSource.CAMERA));
-        for (MediaSlot slot : slots) {
-            joined.describeTrack(slot.mid, slot.source);
-        }
-        // Mid 2 is the data channels' section, offered from the start so that opening a
-        // channel needs no renegotiation.
-        slots.add(MediaSlot.data(nextMid()));
         List<MessageCodec.ParticipantInfo> others = new ArrayList<>();
         for (Participant other : joined.room().participants()) {
             if (other != joined) {
@@ -384,212 +333,23 @@ public final class SignalingSession implements ParticipantListener {
         if (speaker != null) {
             send("active-speaker", codec.activeSpeaker(speaker));
         }
-        // Announce this participant's tracks now, before its answer names their SSRCs, so
-        // that the others negotiate receiving them while this one negotiates sending.
-        // An answer that declines a kind withdraws it again.
-        if (granted.publish()) {
-            LinkedHashMap<String, MediaKind> tracks = new LinkedHashMap<>();
-            for (MediaSlot slot : slots) {
-                if (slot.publish && tracks.size() < rules.maxPublishedTracks()) {
-                    tracks.put(slot.mid, slot.kind);
-                }
+        negotiation = new Negotiation(sfu, codec, rules, joined, granted, executor, new Negotiation.Messages() {
+            @Override
+            public void send(String type, String text) {
+                SignalingSession.this.send(type, text);
             }
-            joined.announce(tracks, SIMULCAST_RIDS);
-        }
-        // Consumers of tracks already in the room were announced during join and are
-        // queued on this thread: the first offer goes out after them, and holds them.
-        offerNeeded = true;
-        scheduleOffer();
-    }
 
-    /**
-     * The simulcast encodings the SFU asks for: three for a camera; none for a screen,
-     * whose detail matters more than its frame rate and which encoders already adapt.
-     */
-    private static List<String> ridsFor(TrackSource source) {
-        return source == TrackSource.CAMERA ? SIMULCAST_RIDS : List.of();
-    }
+            @Override
+            public void sendError(String code, String message) {
+                SignalingSession.this.sendError(code, message);
+            }
 
-    /**
-     * A publish m-section for a screen share (or its audio): offered in the next offer and
-     * announced to the others at once, as the camera and microphone are at join.
-     */
-    private void onAddTrack(TrackSource source) throws ProtocolException {
-        if (!grant.publish()) {
-            throw new ProtocolException("forbidden", "The join token does not grant publish");
-        }
-        if (source == TrackSource.CAMERA || source == TrackSource.MICROPHONE) {
-            throw new ProtocolException("bad-request", "The " + source.wireName()
-                    + " always has its publish section (mids 0 and 1); add-track is for screen and screen-audio");
-        }
-        MediaSlot slot = null;
-        int sending = 0;
-        for (MediaSlot candidate : slots) {
-            if (candidate.source == source) {
-                slot = candidate;
+            @Override
+            public boolean isClosed() {
+                return closed;
             }
-            if (candidate.sends()) {
-                sending++;
-            }
-        }
-        if (slot != null && slot.sends()) {
-            throw new ProtocolException("bad-request", "The " + source.wireName() + " was already added");
-        }
-        if (sending >= rules.maxPublishedTracks()) {
-            throw new ProtocolException("too-many-tracks", "A participant may publish at most "
-                    + rules.maxPublishedTracks() + " track(s); remove one before adding " + source.wireName());
-        }
-        if (slot == null) {
-            slot = MediaSlot.publish(nextMid(), source);
-            slots.add(slot);
-            participant.describeTrack(slot.mid, source);
-        }
-        slot.withdrawn = false;
-        LinkedHashMap<String, MediaKind> track = new LinkedHashMap<>();
-        track.put(slot.mid, slot.kind);
-        participant.announce(track, ridsFor(source));
-        offerNeeded = true;
-        scheduleOffer();
-    }
-
-    /** Stops forwarding a source added with add-track at once; the next offer makes its section inactive. */
-    private void onRemoveTrack(TrackSource source) throws ProtocolException {
-        for (MediaSlot slot : slots) {
-            if (slot.source == source && source != TrackSource.CAMERA && source != TrackSource.MICROPHONE) {
-                if (slot.sends()) {
-                    slot.withdrawn = true;
-                    refusedTracks.remove(slot.mid);
-                    participant.unpublish(slot.mid);
-                    offerNeeded = true;
-                    scheduleOffer();
-                }
-                return;
-            }
-        }
-        throw new ProtocolException("bad-request", "No " + source.wireName()
-                + " was added (remove-track is for sources added with add-track)");
-    }
-
-    private void onAnswer(ClientMessage.Answer message) throws ProtocolException {
-        PendingOffer offer = pendingOffer;
-        if (offer == null) {
-            throw new ProtocolException("bad-answer", "No offer is waiting for an answer");
-        }
-        if (message.version() != offer.version()) {
-            throw new ProtocolException("bad-answer",
-                    "Answer is for offer " + message.version() + ", the current offer is " + offer.version());
-        }
-        Answer answer;
-        try {
-            answer = AnswerReader.read(message.sdp(), offer.sections(), sfu.config().capabilities());
-        } catch (SdpException e) {
-            sendError("bad-answer", "The answer does not fit offer " + offer.version() + ": " + e.getMessage());
-            // The same offer again, so that a client that can do better may try again.
-            send("offer", offer.message());
-            return;
-        }
-        pendingOffer = null;
-        applyAnswer(offer, answer);
-        if (offerNeeded) {
-            scheduleOffer();
-        }
-    }
-
-    private void applyAnswer(PendingOffer offer, Answer answer) {
-        WebRtcTransport transport = participant.transport();
-        if (answer.sctpPort() > 0) {
-            participant.setRemoteSctpPort(answer.sctpPort());
-        }
-        if (!transport.isIceStarted()) {
-            List<IceCandidate> candidates = new ArrayList<>(answer.candidates());
-            candidates.addAll(pendingCandidates);
-            pendingCandidates.clear();
-            participant.startTransport(new WebRtcTransport.RemoteParameters(answer.iceUfrag(), answer.icePassword(),
-                    answer.fingerprint(), answer.localDtlsRole(), candidates));
-            // A browser that kept transport-cc estimates on its side; others get REMB,
-            // which the next offer adds to what is negotiated.
-            if (!answer.headerExtensions().contains(RtpHeaderExtension.TRANSPORT_CC)) {
-                participant.setCongestionFeedback(CongestionFeedback.REMB);
-                remb = true;
-                offerNeeded = true;
-            }
-        } else {
-            for (IceCandidate candidate : answer.candidates()) {
-                participant.addRemoteCandidate(candidate);
-            }
-        }
-        for (int i = 0; i < answer.sections().size(); i++) {
-            Answer.Section section = answer.sections().get(i);
-            MediaSlot slot = slots.get(i);
-            Consumer offered = offer.consumers().get(i);
-            if (slot.isData()) {
-                continue;
-            }
-            if (slot.publish) {
-                // Only what this offer asked for: a slot withdrawn or added again since
-                // was already unpublished, or waits for the next offer.
-                boolean offeredForSending = offer.sections().get(i).direction() == Direction.RECVONLY;
-                if (grant.publish() && offeredForSending && slot.sends()) {
-                    applyPublish(slot, section);
-                }
-            } else if (offered != null) {
-                if (slot.consumer == offered && section.direction() == Direction.RECVONLY) {
-                    offered.setRtxEnabled(acceptsRtx(section));
-                    offered.resume();
-                }
-            } else if (slot.consumer == null) {
-                slot.reusable = true;
-            }
-        }
-    }
-
-    /** Whether the answer kept an RTX format (RFC 4588) in this section. */
-    private boolean acceptsRtx(Answer.Section section) {
-        for (int payloadType : section.payloadTypes()) {
-            RtpCodec codec = sfu.config().capabilities().codecForPayloadType(payloadType);
-            if (codec != null && codec.rtxPayloadType() == payloadType) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void applyPublish(MediaSlot slot, Answer.Section section) {
-        try {
-            if (section.direction() == Direction.SENDONLY || section.direction() == Direction.SENDRECV) {
-                if (publishedOtherThan(slot.mid) >= rules.maxPublishedTracks()) {
-                    participant.unpublish(slot.mid);
-                    if (refusedTracks.add(slot.mid)) {
-                        sendError("too-many-tracks", "A participant may publish at most " + rules.maxPublishedTracks()
-                                + " track(s); the " + slot.kind.sdpName() + " in mid " + slot.mid
-                                + " is not forwarded");
-                    }
-                    return;
-                }
-                refusedTracks.remove(slot.mid);
-                if (section.simulcastRids().isEmpty()) {
-                    participant.publish(slot.mid, slot.kind, section.ssrc(), section.rtxSsrc());
-                } else {
-                    participant.publishSimulcast(slot.mid, slot.kind, section.simulcastRids());
-                }
-            } else {
-                refusedTracks.remove(slot.mid);
-                participant.unpublish(slot.mid);
-            }
-        } catch (RoomException e) {
-            LOG.debug("Publish refused for {}: {}", participant.id(), e.getMessage());
-        }
-    }
-
-    /** Tracks the participant publishes in slots other than {@code mid}. */
-    private int publishedOtherThan(String mid) {
-        int count = 0;
-        for (Producer producer : participant.producers()) {
-            if (!producer.mid().equals(mid)) {
-                count++;
-            }
-        }
-        return count;
+        });
+        negotiation.start();
     }
 
     private static MessageCodec.ParticipantInfo infoOf(Participant participant) {
@@ -597,21 +357,10 @@ public final class SignalingSession implements ParticipantListener {
                 participant.admission().identity());
     }
 
-    /** The client's render sizes, by mid; a mid that carries no video now is ignored (it may have just changed). */
-    private void onRenderSize(ClientMessage.RenderSize message) {
-        for (ClientMessage.Size size : message.sizes()) {
-            for (MediaSlot slot : slots) {
-                if (slot.mid.equals(size.mid()) && slot.consumer != null && slot.kind == MediaKind.VIDEO) {
-                    participant.setRenderSize(slot.consumer, size.width(), size.height());
-                }
-            }
-        }
-    }
-
     @Override
     public void onVideoPaused(Consumer consumer, String reason) {
         onSessionThread(() -> {
-            MediaSlot slot = slotOf(consumer);
+            MediaSlot slot = negotiation == null ? null : negotiation.slotOf(consumer);
             if (!closed && slot != null) {
                 send("video-paused", codec.videoPaused(consumer.producer().ownerId(), slot.mid, reason));
             }
@@ -639,7 +388,7 @@ public final class SignalingSession implements ParticipantListener {
     @Override
     public void onVideoResumed(Consumer consumer) {
         onSessionThread(() -> {
-            MediaSlot slot = slotOf(consumer);
+            MediaSlot slot = negotiation == null ? null : negotiation.slotOf(consumer);
             if (!closed && slot != null) {
                 send("video-resumed", codec.videoResumed(consumer.producer().ownerId(), slot.mid));
             }
@@ -654,102 +403,6 @@ public final class SignalingSession implements ParticipantListener {
                 send("publish-layers", codec.publishLayers(producer.mid(), copy));
             }
         });
-    }
-
-    private MediaSlot slotOf(Consumer consumer) {
-        for (MediaSlot slot : slots) {
-            if (slot.consumer == consumer) {
-                return slot;
-            }
-        }
-        return null;
-    }
-
-    private void onCandidate(ClientMessage.Candidate message) throws ProtocolException {
-        if (message.candidate() == null) {
-            return;
-        }
-        IceCandidate candidate;
-        try {
-            candidate = CandidateParser.parse(message.candidate());
-        } catch (SdpException e) {
-            throw new ProtocolException("bad-request", e.getMessage());
-        }
-        if (candidate == null) {
-            return;
-        }
-        if (participant.transport().isIceStarted()) {
-            participant.addRemoteCandidate(candidate);
-        } else if (pendingCandidates.size() < MAX_PENDING_CANDIDATES) {
-            pendingCandidates.add(candidate);
-        } else {
-            throw new ProtocolException("bad-request", "Too many candidates before the answer");
-        }
-    }
-
-    // ---- offers ----
-
-    /**
-     * Runs {@link #sendOfferIfNeeded} shortly, so that a burst of changes (a participant
-     * publishing audio and video, several joining at once) makes one offer, not several.
-     */
-    private void scheduleOffer() {
-        if (offerScheduled) {
-            return;
-        }
-        offerScheduled = true;
-        executor.schedule(() -> {
-            offerScheduled = false;
-            sendOfferIfNeeded();
-        }, OFFER_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private void sendOfferIfNeeded() {
-        if (closed || participant == null || pendingOffer != null || !offerNeeded) {
-            return;
-        }
-        offerNeeded = false;
-        int version = ++offerVersion;
-        List<OfferSection> sections = new ArrayList<>();
-        List<Consumer> consumers = new ArrayList<>();
-        List<MessageCodec.MidInfo> publish = new ArrayList<>();
-        List<MessageCodec.MidInfo> subscribe = new ArrayList<>();
-        for (MediaSlot slot : slots) {
-            Consumer consumer = slot.consumer;
-            consumers.add(consumer);
-            if (slot.isData()) {
-                sections.add(OfferSection.application(slot.mid));
-            } else if (slot.sends() && grant.publish()) {
-                sections.add(new OfferSection(slot.mid, slot.kind, Direction.RECVONLY, null, ridsFor(slot.source)));
-                publish.add(MessageCodec.MidInfo.publish(slot.mid, slot.kind.sdpName(), slot.source));
-            } else if (slot.publish) {
-                sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));
-            } else if (consumer != null) {
-                Producer producer = consumer.producer();
-                sections.add(new OfferSection(slot.mid, slot.kind, Direction.SENDONLY,
-                        new OfferSection.SentTrack(producer.ownerId(), producer.id(), consumer.ssrc(),
-                                producer.ownerId(), consumer.rtxSsrc())));
-                Participant owner = participant.room().member(producer.ownerId());
-                TrackSource source = owner == null ? null : owner.sourceOf(producer.mid());
-                boolean muted = source != null && owner.isMuted(source);
-                subscribe.add(MessageCodec.MidInfo.subscribe(slot.mid, slot.kind.sdpName(), producer.ownerId(),
-                        source, muted));
-            } else {
-                sections.add(new OfferSection(slot.mid, slot.kind, Direction.INACTIVE, null));
-            }
-        }
-        WebRtcTransport transport = participant.transport();
-        String sdp = OfferWriter.write(sdpSessionId, version,
-                new OfferWriter.LocalTransport(transport.iceUfrag(), transport.icePassword(),
-                        transport.fingerprintSha256(), transport.localCandidates()),
-                sections, sfu.config().capabilities(), remb);
-        String message = codec.offer(version, sdp, publish, subscribe);
-        pendingOffer = new PendingOffer(version, sdp, message, sections, consumers);
-        send("offer", message);
-    }
-
-    private String nextMid() {
-        return Integer.toString(nextMid++);
     }
 
     // ---- core events, handed to the session's thread ----
@@ -777,38 +430,17 @@ public final class SignalingSession implements ParticipantListener {
     @Override
     public void onConsumerAdded(Consumer consumer) {
         onSessionThread(() -> {
-            if (closed || consumer.isClosed()) {
-                return;
+            if (!closed && !consumer.isClosed() && negotiation != null) {
+                negotiation.consumerAdded(consumer);
             }
-            MediaSlot slot = null;
-            for (MediaSlot candidate : slots) {
-                if (!candidate.publish && candidate.kind == consumer.kind() && candidate.consumer == null
-                        && candidate.reusable) {
-                    slot = candidate;
-                    break;
-                }
-            }
-            if (slot == null) {
-                slot = new MediaSlot(nextMid(), consumer.kind(), false);
-                slots.add(slot);
-            }
-            slot.consumer = consumer;
-            slot.reusable = false;
-            offerNeeded = true;
-            scheduleOffer();
         });
     }
 
     @Override
     public void onConsumerClosed(Consumer consumer) {
         onSessionThread(() -> {
-            for (MediaSlot slot : slots) {
-                if (slot.consumer == consumer) {
-                    slot.consumer = null;
-                    slot.reusable = false;
-                    offerNeeded = true;
-                    scheduleOffer();
-                }
+            if (negotiation != null) {
+                negotiation.consumerClosed(consumer);
             }
         });
     }
