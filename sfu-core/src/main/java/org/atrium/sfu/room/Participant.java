@@ -1,30 +1,16 @@
 package org.atrium.sfu.room;
 
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.atrium.rtp.Bye;
-import org.atrium.rtp.Fir;
-import org.atrium.rtp.Nack;
-import org.atrium.rtp.Pli;
 import org.atrium.rtp.ReceiverReport;
-import org.atrium.rtp.Remb;
-import org.atrium.rtp.ReportBlock;
-import org.atrium.rtp.RtcpFeedback;
-import org.atrium.rtp.RtcpIterator;
-import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.RtpPacket;
-import org.atrium.rtp.SenderReport;
-import org.atrium.rtp.TransportCcExtension;
-import org.atrium.rtp.TransportCcFeedback;
 import org.atrium.sctp.DataChannelInfo;
 import org.atrium.sctp.SctpConfig;
 import org.atrium.sfu.cc.BandwidthEstimatorConfig;
 import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.cc.DownlinkCongestionControl;
 import org.atrium.sfu.cc.SentPacketHistory;
-import org.atrium.sfu.cc.LossBasedRateEstimator;
-import org.atrium.sfu.cc.TransportCcFeedbackGenerator;
 import org.atrium.sfu.data.DataChannels;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.ForwardingLane;
@@ -32,7 +18,6 @@ import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.media.ReceiveStream;
-import org.atrium.sfu.rtcp.NtpTime;
 import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.transport.IceCandidate;
@@ -58,23 +43,14 @@ public final class Participant {
     private final long feedbackSsrc;
     private final WebRtcTransport transport;
     private final Sink sink = new Sink();
-    private final RtcpIterator rtcpIterator = new RtcpIterator();
-    private static final long REMB_INTERVAL_NANOS = 1_000_000_000L;
-    /** Sequence numbers of one NACK, on the receive thread. */
-    private final int[] lostScratch = new int[256];
-    private final int transportCcExtensionId;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Participant.class);
     /** Receive thread only. */
     private final RidBinder ridBinder;
-    private final TransportCcFeedbackGenerator transportCc = new TransportCcFeedbackGenerator();
-    /** Built on the timer thread only. */
-    private final byte[] feedbackBuffer = new byte[1200];
     private final RtcpReports reports;
-    private volatile CongestionFeedback congestionFeedback = CongestionFeedback.TRANSPORT_CC;
-    /** Timer thread only: the REMB fallback. */
-    private final LossBasedRateEstimator rembEstimator = new LossBasedRateEstimator();
-    private final Map<Producer, long[]> rembLast = new IdentityHashMap<>();
-    private long rembNextNanos;
+    /** Congestion feedback to this participant as publisher. */
+    private final UplinkFeedback uplink;
+    /** The RTCP this participant sends, on the receive thread. */
+    private final RtcpReceiver rtcp;
 
     private final long joinedNanos = System.nanoTime();
     private final long joinedMillis = System.currentTimeMillis();
@@ -104,7 +80,7 @@ public final class Participant {
         this.id = id;
         this.lane = lane;
         this.timers = timers;
-        this.transportCcExtensionId = transportCcExtensionId;
+        this.uplink = new UplinkFeedback(transportCcExtensionId, feedbackSsrc);
         this.reports = new RtcpReports(feedbackSsrc);
         this.admission = admission;
         this.room = room;
@@ -115,6 +91,7 @@ public final class Participant {
         this.downlink = new DownlinkCongestionControl(transportCcExtensionId, BandwidthEstimatorConfig.defaults());
         downlink.setTransportCc(true);
         this.allocation = new DownlinkAllocation(downlink, new BandwidthProber(downlink, timers, lane, metrics), metrics);
+        this.rtcp = new RtcpReceiver(this, downlink, metrics);
         this.pacer = new org.atrium.sfu.cc.Pacer(sink::sendNow, timers,
                 Consumer.MAX_PACKET + org.atrium.rtp.Rtx.OSN_LENGTH + org.atrium.srtp.SrtpSession.MAX_TRAILER);
         this.transport = transportFactory.create(new LogContext(room.name(), id), new TransportEvents());
@@ -209,7 +186,7 @@ public final class Participant {
 
     /** How this participant learns what it may send; from its answer (transport-cc or not). */
     public void setCongestionFeedback(CongestionFeedback feedback) {
-        congestionFeedback = feedback;
+        uplink.setMode(feedback);
         downlink.setTransportCc(feedback == CongestionFeedback.TRANSPORT_CC);
     }
 
@@ -263,7 +240,7 @@ public final class Participant {
     }
 
     public CongestionFeedback congestionFeedback() {
-        return congestionFeedback;
+        return uplink.mode();
     }
 
     public void addRemoteCandidate(IceCandidate candidate) {
@@ -367,6 +344,16 @@ public final class Participant {
     /** Leaves the room. Idempotent. */
     public void leave() {
         room.leave(this, LeaveReason.LEFT);
+    }
+
+    /** The published tracks, for the media path: the live array, not to be changed. */
+    Producer[] producerArray() {
+        return producers;
+    }
+
+    /** The received streams, for the media path: the live array, not to be changed. */
+    Consumer[] consumerArray() {
+        return consumers;
     }
 
     Producer producerForMid(String mid) {
@@ -475,69 +462,8 @@ public final class Participant {
             for (Producer producer : producers) {
                 producer.sendNacks(nowNanos);
             }
-            if (congestionFeedback == CongestionFeedback.REMB) {
-                sendRembIfDue(nowNanos);
-            }
         }
-        if (!transportCc.isDue(nowMicros)) {
-            return;
-        }
-        long mediaSsrc = 0;
-        for (Producer producer : producers) {
-            if (producer.isBound()) {
-                mediaSsrc = producer.ssrc();
-                break;
-            }
-        }
-        int length;
-        while ((length = transportCc.buildFeedback(feedbackBuffer, 0, feedbackSsrc, mediaSsrc, nowMicros)) > 0) {
-            transport.sendRtcp(feedbackBuffer, 0, length);
-        }
-    }
-
-    /**
-     * Once a second, for a publisher without transport-cc: the loss-based estimate of
-     * what it may send, as REMB for all its streams.
-     */
-    private void sendRembIfDue(long nowNanos) {
-        if (rembNextNanos != 0 && nowNanos - rembNextNanos < 0) {
-            return;
-        }
-        boolean first = rembNextNanos == 0;
-        rembNextNanos = nowNanos + REMB_INTERVAL_NANOS;
-        long bytes = 0;
-        long lost = 0;
-        long received = 0;
-        long[] ssrcs = new long[producers.length * 4];
-        int count = 0;
-        for (Producer producer : producers) {
-            if (!producer.isBound()) {
-                continue;
-            }
-            for (ReceiveStream stream : producer.streams()) {
-                if (stream.isBound() && count < ssrcs.length) {
-                    ssrcs[count++] = stream.ssrc();
-                }
-            }
-            long[] now = {producer.byteCount(), producer.statistics().cumulativeLost(),
-                    producer.statistics().receivedCount()};
-            long[] last = rembLast.put(producer, now);
-            if (last != null) {
-                bytes += now[0] - last[0];
-                lost += Math.max(0, now[1] - last[1]);
-                received += now[2] - last[2];
-            }
-        }
-        rembLast.keySet().retainAll(java.util.List.of(producers));
-        if (count == 0 || first) {
-            return;
-        }
-        double loss = lost + received > 0 ? (double) lost / (lost + received) : 0;
-        long estimate = rembEstimator.update(bytes * 8 * 1_000_000_000L / REMB_INTERVAL_NANOS, loss);
-        int length = Remb.write(feedbackBuffer, 0, feedbackSsrc, estimate, ssrcs, count);
-        if (length > 0) {
-            transport.sendRtcp(feedbackBuffer, 0, length);
-        }
+        uplink.sendDue(producers, nowMicros, transport.isMediaReady(), sink);
     }
 
     void markClosed() {
@@ -551,13 +477,7 @@ public final class Participant {
     }
 
     private void onRtp(byte[] buf, int off, int len, long receivedNanos) {
-        // Every authenticated packet counts for congestion feedback, RTX and padding too.
-        if (transportCcExtensionId > 0) {
-            int transportSequence = TransportCcExtension.sequence(buf, off, len, transportCcExtensionId);
-            if (transportSequence >= 0) {
-                transportCc.onPacket(transportSequence, receivedNanos / 1000);
-            }
-        }
+        uplink.onPacket(buf, off, len, receivedNanos);
         long ssrc = RtpPacket.ssrc(buf, off);
         Producer[] current = producers;
         for (Producer producer : current) {
@@ -594,115 +514,6 @@ public final class Participant {
     private void logBinding(ReceiveStream stream, long ssrc, boolean repair) {
         try (LogContext.Scope scope = new LogContext(room.name(), id).open()) {
             LOG.info("Simulcast encoding rid {} is {}ssrc {}", stream.rid(), repair ? "RTX " : "", ssrc);
-        }
-    }
-
-    /** Keyframe requests from this receiver go to the publisher of the stream named. */
-    private void onRtcp(byte[] buf, int off, int len) {
-        RtcpIterator packets = rtcpIterator;
-        packets.reset(buf, off, len);
-        long nowNanos = System.nanoTime();
-        long ntpNow = 0;
-        while (packets.next()) {
-            int type = packets.packetType();
-            int packetOffset = packets.offset();
-            int packetLength = packets.length();
-            if (type == RtcpPacketType.SR && SenderReport.is(buf, packetOffset, packetLength)) {
-                ntpNow = ntpNow == 0 ? NtpTime.now() : ntpNow;
-                onSenderReport(buf, packetOffset, nowNanos);
-                onReportBlocks(buf, packetOffset, SenderReport.reportCount(buf, packetOffset), true, ntpNow);
-                continue;
-            }
-            if (type == RtcpPacketType.RR && ReceiverReport.is(buf, packetOffset, packetLength)) {
-                ntpNow = ntpNow == 0 ? NtpTime.now() : ntpNow;
-                onReportBlocks(buf, packetOffset, ReceiverReport.reportCount(buf, packetOffset), false, ntpNow);
-                continue;
-            }
-            if (type == RtcpPacketType.RTPFB && Nack.is(buf, packetOffset, packetLength)) {
-                onNack(buf, packetOffset, nowNanos);
-                continue;
-            }
-            if (type == RtcpPacketType.RTPFB && TransportCcFeedback.is(buf, packetOffset, packetLength)) {
-                downlink.onTransportCcFeedback(buf, packetOffset, packetLength, nowNanos / 1000);
-                continue;
-            }
-            if (type != RtcpPacketType.PSFB) {
-                continue;
-            }
-            if (Remb.is(buf, packetOffset, packetLength)) {
-                downlink.onRemb(Remb.bitrate(buf, packetOffset), nowNanos / 1000);
-                continue;
-            }
-            if (Pli.is(buf, packetOffset, packetLength)) {
-                requestKeyframe(RtcpFeedback.mediaSsrc(buf, packetOffset), false);
-            } else if (Fir.is(buf, packetOffset, packetLength)) {
-                int entries = Fir.entryCount(buf, packetOffset);
-                for (int i = 0; i < entries; i++) {
-                    requestKeyframe(Fir.entrySsrc(buf, packetOffset, i), true);
-                }
-            }
-        }
-    }
-
-    /** A receiver's NACK for a stream the SFU sends it: retransmit from the cache. */
-    private void onNack(byte[] buf, int off, long nowNanos) {
-        long mediaSsrc = RtcpFeedback.mediaSsrc(buf, off);
-        for (Consumer consumer : consumers) {
-            if (consumer.ssrc() == mediaSsrc) {
-                int count = Nack.lostSequences(buf, off, lostScratch);
-                metrics.nacksReceived(count);
-                for (int i = 0; i < count; i++) {
-                    consumer.onNack(lostScratch[i], nowNanos);
-                }
-                return;
-            }
-        }
-    }
-
-    /** A publisher's SR: the NTP/RTP pair of its stream, for its statistics and its consumers' SRs. */
-    private void onSenderReport(byte[] buf, int off, long nowNanos) {
-        long ssrc = SenderReport.senderSsrc(buf, off);
-        for (Producer producer : producers) {
-            ReceiveStream stream = producer.streamBySsrc(ssrc);
-            if (stream != null) {
-                producer.onSenderReport(stream, SenderReport.ntpTimestamp(buf, off), SenderReport.rtpTimestamp(buf, off),
-                        nowNanos);
-                return;
-            }
-        }
-    }
-
-    /** A receiver's report blocks about the streams the SFU sends it: round-trip times. */
-    private void onReportBlocks(byte[] buf, int off, int count, boolean senderReport, long ntpNow) {
-        for (int i = 0; i < count; i++) {
-            int block = senderReport ? SenderReport.reportBlockOffset(buf, off, i)
-                    : ReceiverReport.reportBlockOffset(buf, off, i);
-            long ssrc = ReportBlock.ssrc(buf, block);
-            for (Consumer consumer : consumers) {
-                if (consumer.ssrc() == ssrc) {
-                    consumer.onReceiverReport(ReportBlock.fractionLost(buf, block),
-                            ReportBlock.cumulativeLost(buf, block), ReportBlock.jitter(buf, block));
-                    consumer.senderReports().onReportBlock(ReportBlock.lastSr(buf, block),
-                            ReportBlock.delaySinceLastSr(buf, block), ntpNow);
-                    // One transport, one round trip: it also spaces the NACKs to this participant.
-                    long rtt = consumer.senderReports().roundTripTimeNanos();
-                    if (rtt > 0) {
-                        for (Producer producer : producers) {
-                            producer.setRoundTripTime(rtt);
-                        }
-                    }
-                    break;
-                }
-            }
-        }
-    }
-
-    private void requestKeyframe(long consumerSsrc, boolean fir) {
-        for (Consumer consumer : consumers) {
-            if (consumer.ssrc() == consumerSsrc) {
-                consumer.onKeyframeRequest(fir);
-                return;
-            }
         }
     }
 
@@ -749,7 +560,7 @@ public final class Participant {
 
         @Override
         public void onRtcp(byte[] buf, int off, int len) {
-            Participant.this.onRtcp(buf, off, len);
+            rtcp.onRtcp(buf, off, len);
         }
     }
 
@@ -765,7 +576,7 @@ public final class Participant {
         }
     }
 
-    private final class Sink implements PacketSink {
+    private final class Sink implements PacketSink, UplinkFeedback.RtcpOut {
         /** Media and retransmissions: through the pacer while this participant's link is slow. */
         @Override
         public boolean sendRtp(byte[] buf, int off, int len) {
