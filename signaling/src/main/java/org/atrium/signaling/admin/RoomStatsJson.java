@@ -124,7 +124,13 @@ public final class RoomStatsJson {
         putMillis(transportNode, "rttMs", rttNanos);
         ArrayNode published = node.putArray("published");
         for (Producer producer : participant.producers()) {
-            published.add(producer(producer));
+            ObjectNode track = producer(producer);
+            org.atrium.sfu.room.TrackSource source = participant.sourceOf(producer.mid());
+            if (source != null) {
+                track.put("source", source.wireName());
+                track.put("muted", participant.isMuted(source));
+            }
+            published.add(track);
         }
         node.set("received", received);
         return node;

@@ -134,6 +134,9 @@ class AdminApiTest {
                 assertEquals(0, track.path("packets").asLong());
                 assertEquals(0, track.path("bitrate").asLong());
                 assertEquals(1, track.path("receivers").asInt());
+                assertEquals(track.path("kind").asText().equals("audio") ? "microphone" : "camera",
+                        track.path("source").asText(), track.toString());
+                assertEquals(false, track.path("muted").asBoolean(true), track.toString());
                 for (String field : List.of("id", "mid", "bytes", "packetsLost", "fractionLost", "jitterMs",
                         "nacksSent", "retransmissionsReceived", "keyframeRequestsSent", "rtxSsrc")) {
                     assertTrue(track.has(field), field + " in " + track);
