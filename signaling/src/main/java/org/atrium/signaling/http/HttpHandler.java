@@ -20,7 +20,8 @@ import org.atrium.signaling.admin.AdminEndpoints;
 
 /**
  * Plain HTTP requests: the web client's pages and files, the client SDK's modules
- * ({@code /sdk/atrium-client.js} and its siblings), health, and the operator's
+ * ({@code /sdk/atrium-client.js} and its siblings), the face overlay ({@code /face/face-overlay.js},
+ * its image, and the face detector and its model it loads), health, and the operator's
  * endpoints (metrics, stats API). WebSocket upgrades on {@code /ws} are taken by the
  * handler before this one.
  */
@@ -72,6 +73,8 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             file = files.get(path.substring("/assets/".length()));
         } else if (path.startsWith("/sdk/")) {
             file = files.get("sdk", path.substring("/sdk/".length()));
+        } else if (path.startsWith("/face/")) {
+            file = files.get("face", path.substring("/face/".length()));
         } else if (path.equals("/favicon.ico")) {
             respond(ctx, request, HttpResponseStatus.NO_CONTENT, "image/x-icon", new byte[0]);
             return;

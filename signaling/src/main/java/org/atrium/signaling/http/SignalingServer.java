@@ -55,7 +55,8 @@ public final class SignalingServer implements AutoCloseable {
                 limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), iceServers);
         AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
         StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "landing.js", "room.css")
-                .loadDirectory("sdk");
+                .loadDirectory("sdk")
+                .loadDirectory("face");
         MessageCodec codec = new MessageCodec();
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());

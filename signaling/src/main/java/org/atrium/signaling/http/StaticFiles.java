@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * The web client's files, read once from the class path ({@code web/}) and served from
  * memory. Only plain file names are looked up, so no request can reach outside: a name
  * directly in {@code web/}, or a name in one of the directories loaded whole (such as
- * {@code web/sdk/}, the client SDK's modules).
+ * {@code web/sdk/}, the client SDK's modules, and {@code web/face/}, the face overlay's).
  */
 public final class StaticFiles {
 
@@ -34,7 +34,11 @@ public final class StaticFiles {
             "svg", "image/svg+xml",
             "png", "image/png",
             "ico", "image/x-icon",
-            "json", "application/json");
+            "json", "application/json",
+            // The face overlay's files (web/face/): browsers compile .wasm while it streams in only
+            // when it comes as application/wasm; model weights (.bin) fall to application/octet-stream.
+            "wasm", "application/wasm",
+            "txt", "text/plain; charset=utf-8");
 
     /** A file's bytes and content type. */
     public record File(byte[] content, String contentType) {

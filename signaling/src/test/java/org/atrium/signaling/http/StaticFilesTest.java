@@ -69,4 +69,21 @@ class StaticFilesTest {
         assertNull(files.get("..", "sdk"));
         assertNull(files.get("sdk/atrium-client.js"), "directory files are not top-level names");
     }
+
+    /** The face overlay's directory as the build fills it: its module, the detector and the types browsers need. */
+    @Test
+    void theFaceOverlayIsServedWithItsDetectorModelAndLicences() throws IOException {
+        StaticFiles files = StaticFiles.load().loadDirectory("face");
+        assertEquals("text/javascript; charset=utf-8", files.get("face", "face-overlay.js").contentType());
+        assertEquals("text/javascript; charset=utf-8", files.get("face", "face-api.esm.js").contentType());
+        assertEquals("image/svg+xml", files.get("face", "face-glasses.svg").contentType());
+        assertEquals("application/wasm", files.get("face", "tfjs-backend-wasm-simd.wasm").contentType());
+        assertEquals("application/wasm", files.get("face", "tfjs-backend-wasm.wasm").contentType());
+        assertEquals("application/json",
+                files.get("face", "tiny_face_detector_model-weights_manifest.json").contentType());
+        assertEquals("application/octet-stream", files.get("face", "tiny_face_detector_model.bin").contentType());
+        for (String licence : List.of("face-api.LICENSE.txt", "tensorflow-js.LICENSE.txt", "THIRD-PARTY-NOTICES.txt")) {
+            assertEquals("text/plain; charset=utf-8", files.get("face", licence).contentType(), licence);
+        }
+    }
 }

@@ -1,0 +1,393 @@
+/**
+ * Atrium's face overlay: finds the faces in a received video and draws, over the video, a box and
+ * a pair of sunglasses (face-glasses.svg) on each.
+ *
+ * The room page creates one {@link FaceOverlay} per video tile when the user turns the overlay on,
+ * and stops them when it is turned off:
+ *
+ *     import { FaceOverlay } from '/face/face-overlay.js';
+ *     const overlay = new FaceOverlay(tile, tile.querySelector('video'));
+ *     overlay.start();   // ... later: overlay.stop();
+ *
+ * The detector is face-api's tiny face detector on TensorFlow.js's WASM backend, loaded on first
+ * use from beside this module (the server serves every file, nothing comes from elsewhere).
+ * Detection runs on the main thread, one detection at a time for all overlays of the page, in
+ * turn across tiles, at a bounded rate: a detection takes some tens of milliseconds, so the page
+ * gets at least as much time between two as a detection takes (see DetectionScheduler).
+ *
+ * @module face-overlay
+ */
+
+/** Where the detector, its model and the overlay's image are served: beside this module. */
+const BASE = new URL('./', import.meta.url);
+
+/** The tiny face detector's input side in pixels: 224 finds a face a sixth of a VGA frame wide. */
+const INPUT_SIZE = 224;
+const SCORE_THRESHOLD = 0.5;
+
+/** At most this many detections a second for the whole page, whatever the number of tiles. */
+const MAX_DETECTIONS_PER_SECOND = 10;
+/** The share of the main thread detections may take: after a detection, wait at least
+ * (1 / share - 1) times its duration, so input, rendering and the room's own work get their turn. */
+const MAX_BUSY_SHARE = 0.6;
+/** How soon to look again when no tile has a playing video. */
+const IDLE_RETRY_MS = 250;
+
+/** The glasses' eye line sits this far down the detector's box (it runs from the brows to the chin). */
+const EYE_LINE = 0.3;
+
+/**
+ * A face found in a video frame, in the frame's pixel coordinates (0..videoWidth, 0..videoHeight,
+ * as the sender's frame is, not mirrored).
+ *
+ * @typedef {object} FaceBox
+ * @property {number} x
+ * @property {number} y
+ * @property {number} width
+ * @property {number} height
+ * @property {number} score the detector's confidence, 0..1
+ */
+
+/**
+ * The loaded detector.
+ *
+ * @typedef {object} FaceDetector
+ * @property {(video: HTMLVideoElement) => Promise<FaceBox[]>} detect the faces in the video's current frame
+ * @property {HTMLImageElement} image what is drawn over each face
+ * @property {string} backend TensorFlow.js's backend in use ('wasm')
+ */
+
+/** @type {Promise<FaceDetector> | null} */
+let loading = null;
+
+/**
+ * Loads the face detector once (about 2.3 MB: face-api with TensorFlow.js, the WASM binary, the
+ * model's weights); later calls get the same detector. A failed load is retried by the next call.
+ *
+ * @returns {Promise<FaceDetector>}
+ */
+export async function loadFaceDetector() {
+  if (!loading) {
+    loading = load();
+    loading.catch(() => { loading = null; });
+  }
+  return loading;
+}
+
+/** @returns {Promise<FaceDetector>} */
+async function load() {
+  // Imported here, not at the top: the 1.3 MB bundle is fetched only when someone turns the overlay on.
+  const faceapi = await import(new URL('face-api.esm.js', BASE).href);
+  const tf = faceapi.tf;
+  tf.setWasmPaths(BASE.href);
+  if (!(await tf.setBackend('wasm'))) {
+    throw new Error('face overlay: TensorFlow.js WASM backend did not start');
+  }
+  await tf.ready();
+  await faceapi.nets.tinyFaceDetector.loadFromUri(
+      new URL('tiny_face_detector_model-weights_manifest.json', BASE).href);
+  const options = new faceapi.TinyFaceDetectorOptions({ inputSize: INPUT_SIZE, scoreThreshold: SCORE_THRESHOLD });
+  const image = new Image();
+  image.src = new URL('face-glasses.svg', BASE).href;
+  await image.decode();
+  return {
+    backend: tf.getBackend(),
+    image,
+    async detect(video) {
+      const found = await faceapi.detectAllFaces(video, options);
+      return found.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score }));
+    },
+  };
+}
+
+/**
+ * One queue of detections for every overlay of the page: one detection at a time (the detector is
+ * single-threaded WASM, two at once would only share the same core), tiles served in turn, and a
+ * pause after each detection that bounds both the rate and the main thread's busy share.
+ */
+class DetectionScheduler {
+  /** @type {FaceOverlay[]} */
+  #overlays = [];
+  #next = 0;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  #timer = null;
+  #running = false;
+
+  /** @param {FaceOverlay} overlay */
+  add(overlay) {
+    if (!this.#overlays.includes(overlay)) {
+      this.#overlays.push(overlay);
+    }
+    this.#schedule(0);
+  }
+
+  /** @param {FaceOverlay} overlay */
+  remove(overlay) {
+    const index = this.#overlays.indexOf(overlay);
+    if (index < 0) {
+      return;
+    }
+    this.#overlays.splice(index, 1);
+    if (index < this.#next) {
+      this.#next--;
+    }
+    if (this.#overlays.length === 0 && this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+  }
+
+  /** @param {number} delayMs */
+  #schedule(delayMs) {
+    if (this.#timer !== null || this.#running || this.#overlays.length === 0) {
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#runOne();
+    }, Math.max(0, delayMs));
+  }
+
+  /** The next overlay in turn whose video has a frame to look at, or null. */
+  #pick() {
+    const count = this.#overlays.length;
+    for (let i = 0; i < count; i++) {
+      const overlay = this.#overlays[(this.#next + i) % count];
+      if (overlay.ready()) {
+        this.#next = (this.#next + i + 1) % count;
+        return overlay;
+      }
+    }
+    return null;
+  }
+
+  async #runOne() {
+    const overlay = this.#pick();
+    if (!overlay) {
+      this.#schedule(IDLE_RETRY_MS);
+      return;
+    }
+    this.#running = true;
+    const started = performance.now();
+    try {
+      await overlay.detectOnce();
+    } catch (error) {
+      console.warn('face overlay: detection failed', error);
+    } finally {
+      this.#running = false;
+    }
+    const took = performance.now() - started;
+    this.#schedule(Math.max(1000 / MAX_DETECTIONS_PER_SECOND - took, took * (1 / MAX_BUSY_SHARE - 1)));
+  }
+}
+
+const scheduler = new DetectionScheduler();
+
+/**
+ * Face detection on one video, drawn on a `canvas.face-overlay` laid over it inside its tile.
+ *
+ * While started, the tile carries `data-faces` (faces in the latest detection) and
+ * `data-detections` (detections made so far); if the detector cannot load, `data-face-error`.
+ * The canvas's pixel buffer is the video frame's size, so boxes are drawn in frame coordinates,
+ * and the canvas covers exactly the part of the video element the frame is shown in
+ * (object-fit contain, cover, fill, none or scale-down; centred as object-position's default).
+ */
+export class FaceOverlay {
+  /** The faces of the latest detection, in frame coordinates. @type {FaceBox[]} */
+  lastFaces = [];
+  /** Detections made since start(). */
+  detections = 0;
+  /** How long the latest detection took, in milliseconds. */
+  lastDetectionMs = 0;
+
+  #tile;
+  #video;
+  /** @type {HTMLCanvasElement | null} */
+  #canvas = null;
+  /** @type {FaceDetector | null} */
+  #detector = null;
+  /** @type {ResizeObserver | null} */
+  #resizeObserver = null;
+  #onVideoResize = () => this.#layout();
+  /** The tile's inline position before start() made it a containing block, or null if untouched. */
+  #tilePosition = /** @type {string | null} */ (null);
+  #started = false;
+
+  /**
+   * @param {HTMLElement} tile the element the canvas is added to (the video's tile; it need not be
+   *     the video's parent)
+   * @param {HTMLVideoElement} video the video to look for faces in
+   */
+  constructor(tile, video) {
+    this.#tile = tile;
+    this.#video = video;
+  }
+
+  /** Adds the canvas and starts detecting (after the detector has loaded). Does nothing if started. */
+  start() {
+    if (this.#started) {
+      return;
+    }
+    this.#started = true;
+    const canvas = document.createElement('canvas');
+    canvas.className = 'face-overlay';
+    canvas.setAttribute('aria-hidden', 'true');
+    canvas.style.position = 'absolute';
+    canvas.style.pointerEvents = 'none';
+    canvas.style.margin = '0';
+    this.#canvas = canvas;
+    // The canvas is placed relative to the tile: make the tile its containing block if it is not one.
+    if (getComputedStyle(this.#tile).position === 'static') {
+      this.#tilePosition = this.#tile.style.position;
+      this.#tile.style.position = 'relative';
+    }
+    this.#tile.append(canvas);
+    this.#tile.dataset.faces = '0';
+    this.#tile.dataset.detections = '0';
+    this.#resizeObserver = new ResizeObserver(() => this.#layout());
+    this.#resizeObserver.observe(this.#video);
+    this.#resizeObserver.observe(this.#tile);
+    this.#video.addEventListener('resize', this.#onVideoResize);
+    this.#layout();
+    loadFaceDetector().then((detector) => {
+      if (this.#started) {
+        this.#detector = detector;
+        scheduler.add(this);
+      }
+    }, (error) => {
+      console.error('face overlay: the detector did not load', error);
+      if (this.#started) {
+        this.#tile.dataset.faceError = String(error?.message ?? error);
+      }
+    });
+  }
+
+  /** Stops detecting and removes the canvas and the tile's data attributes. */
+  stop() {
+    if (!this.#started) {
+      return;
+    }
+    this.#started = false;
+    scheduler.remove(this);
+    this.#resizeObserver?.disconnect();
+    this.#resizeObserver = null;
+    this.#video.removeEventListener('resize', this.#onVideoResize);
+    this.#canvas?.remove();
+    this.#canvas = null;
+    if (this.#tilePosition !== null) {
+      this.#tile.style.position = this.#tilePosition;
+      this.#tilePosition = null;
+    }
+    delete this.#tile.dataset.faces;
+    delete this.#tile.dataset.detections;
+    delete this.#tile.dataset.faceError;
+    this.lastFaces = [];
+  }
+
+  /**
+   * Whether the video has a frame to look at now (for the scheduler). face-api waits for a video
+   * to reach HAVE_FUTURE_DATA, so an earlier one is skipped rather than waited for.
+   *
+   * @returns {boolean}
+   */
+  ready() {
+    const video = this.#video;
+    return this.#started && this.#detector !== null && this.#tile.isConnected
+        && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA && video.videoWidth > 0 && !video.paused;
+  }
+
+  /**
+   * One detection on the video's current frame, then the drawing (for the scheduler).
+   *
+   * @returns {Promise<void>}
+   */
+  async detectOnce() {
+    const detector = this.#detector;
+    if (!detector) {
+      return;
+    }
+    const started = performance.now();
+    const faces = await detector.detect(this.#video);
+    if (!this.#started) {
+      return;
+    }
+    this.lastDetectionMs = performance.now() - started;
+    this.lastFaces = faces;
+    this.detections++;
+    this.#draw(faces, detector.image);
+    this.#tile.dataset.faces = String(faces.length);
+    this.#tile.dataset.detections = String(this.detections);
+  }
+
+  /** Places the canvas over the part of the video element the frame is shown in. */
+  #layout() {
+    const canvas = this.#canvas;
+    const video = this.#video;
+    if (!canvas) {
+      return;
+    }
+    const frameWidth = video.videoWidth;
+    const frameHeight = video.videoHeight;
+    if (!frameWidth || !frameHeight) {
+      canvas.style.display = 'none';
+      return;
+    }
+    canvas.style.display = '';
+    const style = getComputedStyle(video);
+    const px = (/** @type {string} */ value) => parseFloat(value) || 0;
+    const padLeft = px(style.paddingLeft);
+    const padTop = px(style.paddingTop);
+    const boxWidth = video.clientWidth - padLeft - px(style.paddingRight);
+    const boxHeight = video.clientHeight - padTop - px(style.paddingBottom);
+    let scaleX = boxWidth / frameWidth;
+    let scaleY = boxHeight / frameHeight;
+    const contain = Math.min(scaleX, scaleY);
+    switch (style.objectFit) {
+      case 'fill': break;
+      case 'cover': scaleX = scaleY = Math.max(scaleX, scaleY); break;
+      case 'none': scaleX = scaleY = 1; break;
+      case 'scale-down': scaleX = scaleY = Math.min(1, contain); break;
+      default: scaleX = scaleY = contain;
+    }
+    const width = frameWidth * scaleX;
+    const height = frameHeight * scaleY;
+    const videoRect = video.getBoundingClientRect();
+    const tileRect = this.#tile.getBoundingClientRect();
+    // Relative to the tile's padding box, which is what absolute positioning measures from.
+    const left = videoRect.left - tileRect.left - this.#tile.clientLeft + this.#tile.scrollLeft
+        + video.clientLeft + padLeft + (boxWidth - width) / 2;
+    const top = videoRect.top - tileRect.top - this.#tile.clientTop + this.#tile.scrollTop
+        + video.clientTop + padTop + (boxHeight - height) / 2;
+    canvas.style.left = `${left}px`;
+    canvas.style.top = `${top}px`;
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+    if (canvas.width !== frameWidth || canvas.height !== frameHeight) {
+      canvas.width = frameWidth;
+      canvas.height = frameHeight;
+    }
+  }
+
+  /**
+   * @param {FaceBox[]} faces
+   * @param {HTMLImageElement} image
+   */
+  #draw(faces, image) {
+    this.#layout();
+    const canvas = this.#canvas;
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context) {
+      return;
+    }
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.lineWidth = Math.max(2, Math.round(canvas.width / 240));
+    context.strokeStyle = '#3ddc84';
+    for (const face of faces) {
+      context.strokeRect(face.x, face.y, face.width, face.height);
+      const width = face.width * 0.9;
+      const height = width * (image.naturalHeight / image.naturalWidth);
+      context.drawImage(image, face.x + (face.width - width) / 2, face.y + face.height * EYE_LINE - height / 2,
+          width, height);
+    }
+  }
+}
