@@ -193,7 +193,10 @@ const scheduler = new DetectionScheduler();
  * (object-fit contain, cover, fill, none or scale-down; centred as object-position's default).
  */
 export class FaceOverlay {
-  /** The faces of the latest detection, in frame coordinates. @type {FaceBox[]} */
+  /**
+   * The faces of the latest detection, in the coordinates of the frame now shown (emptied when the
+   * frame size changes, as the canvas is). @type {FaceBox[]}
+   */
   lastFaces = [];
   /** Detections made since start(). */
   detections = 0;
@@ -307,8 +310,12 @@ export class FaceOverlay {
       return;
     }
     const started = performance.now();
+    const width = this.#video.videoWidth;
+    const height = this.#video.videoHeight;
     const faces = await detector.detect(this.#video);
-    if (!this.#started) {
+    // A frame of another size arrived meanwhile (the SFU switched layers): the boxes may belong to
+    // either, so they are dropped rather than drawn at the wrong scale.
+    if (!this.#started || this.#video.videoWidth !== width || this.#video.videoHeight !== height) {
       return;
     }
     this.lastDetectionMs = performance.now() - started;
@@ -363,8 +370,10 @@ export class FaceOverlay {
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
     if (canvas.width !== frameWidth || canvas.height !== frameHeight) {
+      // Resizing clears the canvas: the drawn boxes, in the old frame's coordinates, are gone with it.
       canvas.width = frameWidth;
       canvas.height = frameHeight;
+      this.lastFaces = [];
     }
   }
 

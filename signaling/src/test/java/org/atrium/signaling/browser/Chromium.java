@@ -137,6 +137,14 @@ public final class Chromium implements AutoCloseable {
      * @return the page; closed with this {@code Chromium} or earlier by {@link BrowserPage#close()}
      */
     public BrowserPage open(String url) {
+        return open(url, List.of());
+    }
+
+    /**
+     * As {@link #open(String)}, with more command-line flags for this browser after {@link #FLAGS}
+     * (such as {@code --use-file-for-fake-video-capture=FILE} for a camera that films a given clip).
+     */
+    public BrowserPage open(String url, List<String> extraFlags) {
         if (closed) {
             throw new IllegalStateException("closed");
         }
@@ -155,7 +163,7 @@ public final class Chromium implements AutoCloseable {
                         .build();
         ChromeDriver driver;
         try {
-            driver = new ChromeDriver(service, options(profile));
+            driver = new ChromeDriver(service, options(profile, extraFlags));
         } catch (RuntimeException e) {
             service.stop();
             deleteRecursively(profile);
@@ -174,10 +182,11 @@ public final class Chromium implements AutoCloseable {
         return page;
     }
 
-    private static ChromeOptions options(Path profile) {
+    private static ChromeOptions options(Path profile, List<String> extraFlags) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BINARY.toFile());
         options.addArguments(FLAGS);
+        options.addArguments(extraFlags);
         options.addArguments("--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);

@@ -1,0 +1,126 @@
+package org.atrium.signaling.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The face overlay (/face/face-overlay.js) on a received video: one page's camera films a face
+ * ({@link FaceVideo}), another page receives it through the SFU and runs the overlay on that tile.
+ * The detector, its model and the WASM binaries all come from the server.
+ */
+@Tag("browser")
+class FaceOverlayBrowserTest extends ServerAndBrowsers {
+
+    private static final Duration CONNECT = Duration.ofSeconds(20);
+    private static final Duration DETECT = Duration.ofSeconds(30);
+
+    @Test
+    void findsTheFaceInAReceivedVideoAndPaintsOverIt() {
+        BrowserPage publisher = chromium.open(server.http("/room/face?name=Pub").toString(),
+                List.of("--use-file-for-fake-video-capture=" + FaceVideo.file()));
+        publisher.waitUntilTrue("window.atrium && window.atrium.participantId", CONNECT);
+        String publisherId = (String) publisher.eval("return window.atrium.participantId;");
+        BrowserPage receiver = chromium.open(server.http("/room/face?name=Rec").toString());
+        String video = "document.querySelector('video[data-participant-id=\"" + publisherId + "\"]')";
+        receiver.waitUntilTrue(video + " && " + video + ".videoWidth > 0", CONNECT);
+
+        // The room page's "Face overlay" button calls this same API for each tile.
+        long started = System.nanoTime();
+        receiver.evalAsync("""
+                const { FaceOverlay } = await import('/face/face-overlay.js');
+                const video = %s;
+                window.faceOverlay = new FaceOverlay(video.parentElement, video);
+                window.faceOverlay.start();
+                """.formatted(video));
+        String tile = video + ".parentElement";
+        receiver.waitUntilTrue("Number(" + tile + ".dataset.faces) >= 1", DETECT);
+        long firstFaceMillis = (System.nanoTime() - started) / 1_000_000;
+
+        // The pixels and boxes of one detection (read in one task, between two detections).
+        receiver.waitUntilTrue("window.faceOverlay.lastFaces.length >= 1", DETECT);
+        Map<?, ?> seen = (Map<?, ?>) receiver.eval("""
+                const video = %s;
+                const overlay = window.faceOverlay;
+                const canvas = video.parentElement.querySelector('canvas.face-overlay');
+                const faces = overlay.lastFaces;
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                // Painted pixels inside each face's box, and away from every box (beyond the stroke's width).
+                const margin = 6;
+                const within = (f, x, y, m) => x >= f.x - m && x < f.x + f.width + m && y >= f.y - m && y < f.y + f.height + m;
+                const inside = faces.map(() => 0);
+                let outside = 0;
+                for (let y = 0; y < canvas.height; y++) {
+                  for (let x = 0; x < canvas.width; x++) {
+                    if (data[(y * canvas.width + x) * 4 + 3] === 0) continue;
+                    faces.forEach((f, i) => { if (within(f, x, y, 0)) inside[i]++; });
+                    if (!faces.some(f => within(f, x, y, margin))) outside++;
+                  }
+                }
+                const c = canvas.getBoundingClientRect(), v = video.getBoundingClientRect();
+                return {
+                  faces, inside, outside,
+                  canvasWidth: canvas.width, canvasHeight: canvas.height,
+                  videoWidth: video.videoWidth, videoHeight: video.videoHeight,
+                  cssAspect: c.width / c.height,
+                  withinVideo: c.left >= v.left - 1 && c.right <= v.right + 1 && c.top >= v.top - 1 && c.bottom <= v.bottom + 1,
+                  detectionMs: overlay.lastDetectionMs,
+                  foreign: performance.getEntriesByType('resource').map(e => e.name)
+                      .filter(name => !name.startsWith(location.origin + '/')),
+                };
+                """.formatted(video));
+        System.out.printf("face overlay: first face %d ms after start, %s%n", firstFaceMillis, seen);
+
+        assertEquals(List.of(), seen.get("foreign"), "every file comes from the server");
+        assertEquals(number(seen, "videoWidth"), number(seen, "canvasWidth"), "canvas pixels = frame size: " + seen);
+        assertEquals(number(seen, "videoHeight"), number(seen, "canvasHeight"), "canvas pixels = frame size: " + seen);
+        assertEquals(number(seen, "videoWidth") / number(seen, "videoHeight"), number(seen, "cssAspect"), 0.02,
+                "the canvas is shown with the frame's proportions: " + seen);
+        assertTrue(Boolean.TRUE.equals(seen.get("withinVideo")), "the canvas lies over the video: " + seen);
+
+        // One box is where the face is in the sender's frame (scaled if the receiver gets a smaller layer).
+        List<?> faces = (List<?>) seen.get("faces");
+        List<?> inside = (List<?>) seen.get("inside");
+        double scale = number(seen, "videoWidth") / FaceVideo.WIDTH;
+        double[] expected = FaceVideo.faceInFrame();
+        int found = -1;
+        for (int i = 0; i < faces.size(); i++) {
+            Map<?, ?> face = (Map<?, ?>) faces.get(i);
+            double centreX = number(face, "x") + number(face, "width") / 2;
+            double centreY = number(face, "y") + number(face, "height") / 2;
+            if (Math.abs(centreX - (expected[0] + expected[2] / 2) * scale) < expected[2] / 2 * scale
+                    && Math.abs(centreY - (expected[1] + expected[3] / 2) * scale) < expected[3] / 2 * scale) {
+                found = i;
+            }
+        }
+        assertTrue(found >= 0, "a box centred in the face " + java.util.Arrays.toString(expected) + ": " + seen);
+        Map<?, ?> face = (Map<?, ?>) faces.get(found);
+        double area = number(face, "width") * number(face, "height");
+        assertTrue(((Number) inside.get(found)).doubleValue() > 0.15 * area,
+                "box and glasses painted inside the face's box: " + seen);
+        assertEquals(0.0, number(seen, "outside"), "nothing painted away from the faces: " + seen);
+
+        // It keeps detecting, at the rate the scheduler allows one tile.
+        long detections = ((Number) receiver.eval("return Number(" + tile + ".dataset.detections);")).longValue();
+        BrowserPage.sleep(Duration.ofSeconds(5));
+        long later = ((Number) receiver.eval("return Number(" + tile + ".dataset.detections);")).longValue();
+        System.out.printf("face overlay: %.1f detections a second on one tile (last took %.0f ms)%n",
+                (later - detections) / 5.0,
+                ((Number) receiver.eval("return window.faceOverlay.lastDetectionMs;")).doubleValue());
+        assertTrue(later - detections >= 5, "at least one detection a second: " + (later - detections) + " in 5 s");
+
+        // stop() takes everything away.
+        receiver.eval("window.faceOverlay.stop();");
+        assertEquals(Boolean.TRUE, receiver.eval("const tile = " + tile + "; return !tile.querySelector('canvas.face-overlay')"
+                + " && !('faces' in tile.dataset) && !('detections' in tile.dataset);"));
+    }
+
+    private static double number(Map<?, ?> map, String key) {
+        return ((Number) map.get(key)).doubleValue();
+    }
+}
