@@ -42,7 +42,8 @@ trap surefire_summary EXIT
 #    puppeteer-core, installed before the browser step), nftables (loss injection, the lab's firewalls and
 #    NAT), ip, unshare, Prometheus with its promtool and the official Python client's text-format
 #    parser (the metrics tests scrape Atrium with them), coturn and certutil for the lab's
-#    TURN tests, and Node.js with npm for the client SDK (type check and tests).
+#    TURN tests, Node.js with npm for the client SDK (type check and tests) and the face overlay's
+#    packages, and scikit-image for the face overlay test's photo.
 # ---------------------------------------------------------------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -57,6 +58,8 @@ lean=()
 # Firefox ESR: the mixed-browser tests (Debian has no geckodriver; npm puppeteer-core drives it).
 [ -x /usr/bin/firefox-esr ] || lean+=(firefox-esr)
 [ -x /usr/bin/certutil ] || lean+=(libnss3-tools)
+# scikit-image's astronaut.png (public domain): the face the face overlay's browser test films.
+[ -r /usr/lib/python3/dist-packages/skimage/data/astronaut.png ] || lean+=(python3-skimage)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)

@@ -65,6 +65,11 @@ public final class BrowserPage implements Page {
         cdp.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
     }
 
+    /** This browser's user-data directory (its processes carry it on their command line). */
+    Path profile() {
+        return profile;
+    }
+
     /** Time from starting chromedriver to a ready browser session. */
     public Duration startup() {
         return startup;
