@@ -10,10 +10,10 @@
  *     overlay.start();   // ... later: overlay.stop();
  *
  * The detector is face-api's tiny face detector on TensorFlow.js's WASM backend, loaded on first
- * use from beside this module (the server serves every file, nothing comes from elsewhere).
- * Detection runs on the main thread, one detection at a time for all overlays of the page, in
- * turn across tiles, at a bounded rate: a detection takes some tens of milliseconds, so the page
- * gets at least as much time between two as a detection takes (see DetectionScheduler).
+ * use from beside this module (the server serves every file, nothing comes from elsewhere). It
+ * runs in a worker (face-detector-worker.js), or on the main thread where a module worker cannot
+ * start. One scheduler serves all overlays of the page: one detection at a time, tiles in turn, at
+ * a bounded rate (see DetectionScheduler), so the overlay takes a bounded share of a core.
  *
  * @module face-overlay
  */
@@ -23,13 +23,17 @@ const BASE = new URL('./', import.meta.url);
 
 /** The tiny face detector's input side in pixels: 224 finds a face a sixth of a VGA frame wide. */
 const INPUT_SIZE = 224;
-const SCORE_THRESHOLD = 0.5;
+/** face-api defaults to 0.5; at that, the test photo's mission patch scored as a face (0.60-0.63, the face 0.76-0.80). */
+const SCORE_THRESHOLD = 0.7;
 
 /** At most this many detections a second for the whole page, whatever the number of tiles. */
 const MAX_DETECTIONS_PER_SECOND = 10;
-/** The share of the main thread detections may take: after a detection, wait at least
- * (1 / share - 1) times its duration, so input, rendering and the room's own work get their turn. */
-const MAX_BUSY_SHARE = 0.6;
+/**
+ * The share of a core detections may take: after a detection, wait at least (1 / share - 1) times
+ * its duration. In the worker, that leaves the rest of its core to decoding and the SFU's other
+ * work; on the main thread (no worker), half of it to input, rendering and the room's own work.
+ */
+const MAX_BUSY_SHARE = { worker: 0.75, main: 0.5 };
 /** How soon to look again when no tile has a playing video. */
 const IDLE_RETRY_MS = 250;
 
@@ -54,7 +58,7 @@ const EYE_LINE = 0.3;
  * @typedef {object} FaceDetector
  * @property {(video: HTMLVideoElement) => Promise<FaceBox[]>} detect the faces in the video's current frame
  * @property {HTMLImageElement} image what is drawn over each face
- * @property {string} backend TensorFlow.js's backend in use ('wasm')
+ * @property {'worker' | 'main'} thread where detection runs
  */
 
 /** @type {Promise<FaceDetector> | null} */
@@ -62,7 +66,8 @@ let loading = null;
 
 /**
  * Loads the face detector once (about 2.3 MB: face-api with TensorFlow.js, the WASM binary, the
- * model's weights); later calls get the same detector. A failed load is retried by the next call.
+ * model's weights), in a worker, or on the main thread where a module worker cannot start; later
+ * calls get the same detector. A failed load is retried by the next call.
  *
  * @returns {Promise<FaceDetector>}
  */
@@ -76,6 +81,104 @@ export async function loadFaceDetector() {
 
 /** @returns {Promise<FaceDetector>} */
 async function load() {
+  const image = new Image();
+  image.src = new URL('face-glasses.svg', BASE).href;
+  const decoded = image.decode();
+  let detect;
+  let thread = 'worker';
+  try {
+    detect = await startWorkerDetector();
+  } catch (error) {
+    console.warn('face overlay: no detector worker, detecting on the main thread', error);
+    detect = await startMainThreadDetector();
+    thread = 'main';
+  }
+  await decoded;
+  return { detect, image, thread };
+}
+
+/**
+ * The size a frame is scaled to before detection: its longer side the detector's input size. The
+ * detector pads the frame to a square of that side anyway, so the boxes come out the same, and
+ * only a small image crosses to the worker or is read back from a canvas.
+ *
+ * @param {HTMLVideoElement} video
+ */
+function inputSize(video) {
+  const scale = INPUT_SIZE / Math.max(video.videoWidth, video.videoHeight);
+  return { width: Math.max(1, Math.round(video.videoWidth * scale)), height: Math.max(1, Math.round(video.videoHeight * scale)) };
+}
+
+/**
+ * Boxes found in a scaled frame, in the video frame's pixels.
+ *
+ * @param {FaceBox[]} faces
+ * @param {{ width: number, height: number }} size the scaled frame's size
+ * @param {HTMLVideoElement} video
+ * @returns {FaceBox[]}
+ */
+function toFrame(faces, size, video) {
+  const sx = video.videoWidth / size.width;
+  const sy = video.videoHeight / size.height;
+  return faces.map((f) => ({ x: f.x * sx, y: f.y * sy, width: f.width * sx, height: f.height * sy, score: f.score }));
+}
+
+/**
+ * Starts face-detector-worker.js and waits until its detector has loaded.
+ *
+ * @returns {Promise<(video: HTMLVideoElement) => Promise<FaceBox[]>>}
+ */
+async function startWorkerDetector() {
+  const url = new URL('face-detector-worker.js', BASE);
+  url.searchParams.set('inputSize', String(INPUT_SIZE));
+  url.searchParams.set('scoreThreshold', String(SCORE_THRESHOLD));
+  const worker = new Worker(url, { type: 'module', name: 'atrium-face-detector' });
+  try {
+    await new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => (data.ready ? resolve(data) : reject(new Error(data.error)));
+      worker.onerror = (event) => reject(new Error(event.message || 'the detector worker did not start'));
+    });
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  /** @type {Map<number, { resolve: (faces: FaceBox[]) => void, reject: (error: Error) => void }>} */
+  const pending = new Map();
+  let nextId = 0;
+  worker.onmessage = ({ data }) => {
+    const request = pending.get(data.id);
+    pending.delete(data.id);
+    if (data.error) {
+      request?.reject(new Error(data.error));
+    } else {
+      request?.resolve(data.faces);
+    }
+  };
+  worker.onerror = (event) => {
+    for (const request of pending.values()) {
+      request.reject(new Error(event.message || 'the detector worker failed'));
+    }
+    pending.clear();
+  };
+  return async (video) => {
+    const size = inputSize(video);
+    // Scaled by the browser, off the main thread; the bitmap is handed over, not copied.
+    const frame = await createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'medium' });
+    const id = nextId++;
+    const faces = await new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, frame }, [frame]);
+    });
+    return toFrame(faces, size, video);
+  };
+}
+
+/**
+ * The same detector on the main thread, for browsers that cannot start a module worker.
+ *
+ * @returns {Promise<(video: HTMLVideoElement) => Promise<FaceBox[]>>}
+ */
+async function startMainThreadDetector() {
   // Imported here, not at the top: the 1.3 MB bundle is fetched only when someone turns the overlay on.
   const faceapi = await import(new URL('face-api.esm.js', BASE).href);
   const tf = faceapi.tf;
@@ -87,16 +190,17 @@ async function load() {
   await faceapi.nets.tinyFaceDetector.loadFromUri(
       new URL('tiny_face_detector_model-weights_manifest.json', BASE).href);
   const options = new faceapi.TinyFaceDetectorOptions({ inputSize: INPUT_SIZE, scoreThreshold: SCORE_THRESHOLD });
-  const image = new Image();
-  image.src = new URL('face-glasses.svg', BASE).href;
-  await image.decode();
-  return {
-    backend: tf.getBackend(),
-    image,
-    async detect(video) {
-      const found = await faceapi.detectAllFaces(video, options);
-      return found.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score }));
-    },
+  const canvas = document.createElement('canvas');
+  const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d', { willReadFrequently: true }));
+  return async (video) => {
+    const size = inputSize(video);
+    canvas.width = size.width;
+    canvas.height = size.height;
+    context.drawImage(video, 0, 0, size.width, size.height);
+    /** @type {{ box: FaceBox, score: number }[]} */
+    const found = await faceapi.detectAllFaces(canvas, options);
+    return toFrame(found.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score })),
+        size, video);
   };
 }
 
@@ -177,7 +281,8 @@ class DetectionScheduler {
       this.#running = false;
     }
     const took = performance.now() - started;
-    this.#schedule(Math.max(1000 / MAX_DETECTIONS_PER_SECOND - took, took * (1 / MAX_BUSY_SHARE - 1)));
+    const share = MAX_BUSY_SHARE[overlay.thread()];
+    this.#schedule(Math.max(1000 / MAX_DETECTIONS_PER_SECOND - took, took * (1 / share - 1)));
   }
 }
 
@@ -288,15 +393,23 @@ export class FaceOverlay {
   }
 
   /**
-   * Whether the video has a frame to look at now (for the scheduler). face-api waits for a video
-   * to reach HAVE_FUTURE_DATA, so an earlier one is skipped rather than waited for.
+   * Whether the video has a frame to look at now (for the scheduler).
    *
    * @returns {boolean}
    */
   ready() {
     const video = this.#video;
     return this.#started && this.#detector !== null && this.#tile.isConnected
-        && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA && video.videoWidth > 0 && !video.paused;
+        && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0 && !video.paused;
+  }
+
+  /**
+   * Where this overlay's detector runs (for the scheduler).
+   *
+   * @returns {'worker' | 'main'}
+   */
+  thread() {
+    return this.#detector?.thread ?? 'main';
   }
 
   /**

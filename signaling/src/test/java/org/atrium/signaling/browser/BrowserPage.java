@@ -65,6 +65,11 @@ public final class BrowserPage implements Page {
         cdp.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
     }
 
+    /** A PNG of the page's viewport. */
+    public byte[] screenshotPng() {
+        return ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+    }
+
     /** This browser's user-data directory (its processes carry it on their command line). */
     Path profile() {
         return profile;

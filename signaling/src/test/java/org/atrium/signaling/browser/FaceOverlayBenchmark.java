@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
@@ -66,6 +65,7 @@ class FaceOverlayBenchmark extends ServerAndBrowsers {
                 return { at: performance.now(), longTasks: bench.longTasks, longTaskMs: bench.longTaskMs,
                   detections: bench.overlays.map(o => o.detections),
                   detectionMs: bench.overlays.map(o => o.lastDetectionMs),
+                  faces: bench.overlays.map(o => o.lastFaces.length),
                   frames: bench.tiles.map(t => t.querySelector('video').videoWidth + 'x' + t.querySelector('video').videoHeight) };
               },
             };
@@ -84,6 +84,7 @@ class FaceOverlayBenchmark extends ServerAndBrowsers {
         // Let the SFU and the sender's bandwidth estimate settle on a layer before measuring.
         BrowserPage.sleep(Duration.ofSeconds(10));
 
+        String loadBefore = loadAverage();
         List<String> rows = new ArrayList<>();
         rows.add(measure(receiver, "1 tile, overlay off", false));
         rows.add(measure(receiver, "1 tile, overlay on", true));
@@ -93,9 +94,12 @@ class FaceOverlayBenchmark extends ServerAndBrowsers {
         rows.add(measure(receiver, "4 tiles, overlay on", true));
 
         System.out.printf(Locale.ROOT, "face overlay, %d s windows, receiving Chromium's CPU (100%% = one core):%n"
-                + "| tiles, overlay | detections/s per tile | detection ms (last) | renderer CPU | whole browser CPU"
-                + " | long tasks (>50 ms) | frame |%n|---|---|---|---|---|---|---|%n%s%n",
-                WINDOW_SECONDS, String.join("\n", rows));
+                + "| tiles, overlay | detections/s per tile | detection ms (last) | faces (last) | renderer CPU"
+                + " | whole browser CPU | long tasks (>50 ms) | frame |%n|---|---|---|---|---|---|---|---|%n%s%n"
+                + "detector thread: %s; load average before: %s%n",
+                WINDOW_SECONDS, String.join("\n", rows),
+                receiver.evalAsync("return (await (await import('/face/face-overlay.js')).loadFaceDetector()).thread;"),
+                loadBefore);
     }
 
     /** One window: starts the overlays first when {@code on} (and waits for their first detection). */
@@ -125,8 +129,8 @@ class FaceOverlayBenchmark extends ServerAndBrowsers {
                 .map(x -> String.format(Locale.ROOT, "%.0f", ((Number) x).doubleValue()))
                 .collect(Collectors.joining(" / ")) : "-";
         double wall = seconds * 1e9;
-        String row = String.format(Locale.ROOT, "| %s | %s | %s | %.0f %% | %.0f %% | %d (%.0f ms) | %s |", label, rates,
-                detectionMs, 100 * (after.rendererNanos - before.rendererNanos) / wall,
+        String row = String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f %% | %.0f %% | %d (%.0f ms) | %s |", label,
+                rates, detectionMs, on ? last.get("faces") : "-", 100 * (after.rendererNanos - before.rendererNanos) / wall,
                 100 * (after.totalNanos - before.totalNanos) / wall,
                 (long) (number(last, "longTasks") - number(first, "longTasks")),
                 number(last, "longTaskMs") - number(first, "longTaskMs"), last.get("frames"));
@@ -137,32 +141,81 @@ class FaceOverlayBenchmark extends ServerAndBrowsers {
         return row;
     }
 
+    /** The machine's load averages (1, 5, 15 minutes): other work on the two cores skews every figure. */
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     private static double number(Map<?, ?> map, String key) {
         return ((Number) map.get(key)).doubleValue();
     }
 
     /**
-     * CPU time so far of one browser's processes: its browser process (found by its user-data
-     * directory) and every descendant (renderers, GPU, network and audio services); renderers apart.
+     * CPU time so far (user + system, from /proc/PID/stat) of one browser's processes: the browser
+     * process (found by its user-data directory on its command line) and every process below it
+     * (zygotes, renderers, GPU, network and audio services); renderers apart. Ticks are 1/100 s,
+     * the Linux USER_HZ.
      */
     private record Cpu(long totalNanos, long rendererNanos) {
+        private static final long NANOS_PER_TICK = 10_000_000L;
+
         static Cpu of(BrowserPage page) {
             String marker = "--user-data-dir=" + page.profile();
-            Set<ProcessHandle> processes = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-                    .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
-                    .collect(Collectors.toSet());
+            Map<Long, Long> parents = new java.util.HashMap<>();
+            Map<Long, long[]> ticks = new java.util.HashMap<>();
+            Map<Long, String> commands = new java.util.HashMap<>();
+            try (java.util.stream.Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                for (java.nio.file.Path dir : dirs.toList()) {
+                    String name = dir.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                        // After the command in parentheses: state, ppid, ... utime (14th field), stime (15th).
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long pid = Long.parseLong(name);
+                        parents.put(pid, Long.parseLong(f[1]));
+                        ticks.put(pid, new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])});
+                        commands.put(pid, new String(java.nio.file.Files.readAllBytes(dir.resolve("cmdline")),
+                                java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' '));
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // The process ended meanwhile.
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Set<Long> roots = commands.entrySet().stream().filter(e -> e.getValue().contains(marker))
+                    .map(Map.Entry::getKey).collect(Collectors.toSet());
             long total = 0;
             long renderer = 0;
-            for (ProcessHandle p : processes) {
-                long nanos = p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            for (Long pid : ticks.keySet()) {
+                if (!below(pid, roots, parents)) {
+                    continue;
+                }
+                long nanos = ticks.get(pid)[0] * NANOS_PER_TICK;
                 total += nanos;
-                Optional<String> command = p.info().commandLine();
-                if (command.map(c -> c.contains("--type=renderer")).orElse(false)) {
+                if (commands.getOrDefault(pid, "").contains("--type=renderer")) {
                     renderer += nanos;
                 }
             }
             return new Cpu(total, renderer);
+        }
+
+        /** Whether {@code pid} is one of {@code roots} or a descendant of one. */
+        private static boolean below(Long pid, Set<Long> roots, Map<Long, Long> parents) {
+            for (Long p = pid; p != null && p > 1; p = parents.get(p)) {
+                if (roots.contains(p)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -75,6 +75,9 @@ class FaceOverlayBrowserTest extends ServerAndBrowsers {
                 };
                 """.formatted(video));
         System.out.printf("face overlay: first face %d ms after start, %s%n", firstFaceMillis, seen);
+        assertEquals("worker", receiver.evalAsync(
+                "return (await (await import('/face/face-overlay.js')).loadFaceDetector()).thread;"),
+                "detection runs in a worker, off the page's main thread");
 
         assertEquals(List.of(), seen.get("foreign"), "every file comes from the server");
         assertEquals(number(seen, "videoWidth"), number(seen, "canvasWidth"), "canvas pixels = frame size: " + seen);
@@ -113,6 +116,13 @@ class FaceOverlayBrowserTest extends ServerAndBrowsers {
                 (later - detections) / 5.0,
                 ((Number) receiver.eval("return window.faceOverlay.lastDetectionMs;")).doubleValue());
         assertTrue(later - detections >= 5, "at least one detection a second: " + (later - detections) + " in 5 s");
+
+        // For a person to look at: the receiving page with the overlay on (target/face-overlay.png).
+        try {
+            java.nio.file.Files.write(java.nio.file.Path.of("target", "face-overlay.png"), receiver.screenshotPng());
+        } catch (java.io.IOException e) {
+            System.out.println("no screenshot: " + e);
+        }
 
         // stop() takes everything away.
         receiver.eval("window.faceOverlay.stop();");

@@ -75,6 +75,7 @@ class StaticFilesTest {
     void theFaceOverlayIsServedWithItsDetectorModelAndLicences() throws IOException {
         StaticFiles files = StaticFiles.load().loadDirectory("face");
         assertEquals("text/javascript; charset=utf-8", files.get("face", "face-overlay.js").contentType());
+        assertEquals("text/javascript; charset=utf-8", files.get("face", "face-detector-worker.js").contentType());
         assertEquals("text/javascript; charset=utf-8", files.get("face", "face-api.esm.js").contentType());
         assertEquals("image/svg+xml", files.get("face", "face-glasses.svg").contentType());
         assertEquals("application/wasm", files.get("face", "tfjs-backend-wasm-simd.wasm").contentType());
