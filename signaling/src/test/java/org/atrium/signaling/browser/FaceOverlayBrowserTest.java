@@ -128,6 +128,25 @@ class FaceOverlayBrowserTest extends ServerAndBrowsers {
         receiver.eval("window.faceOverlay.stop();");
         assertEquals(Boolean.TRUE, receiver.eval("const tile = " + tile + "; return !tile.querySelector('canvas.face-overlay')"
                 + " && !('faces' in tile.dataset) && !('detections' in tile.dataset);"));
+
+        // Where no module worker can start, the same detector runs on the main thread. A second
+        // instance of the module (another URL) loads its own detector, with Worker unavailable.
+        receiver.evalAsync("""
+                const { FaceOverlay, loadFaceDetector } = await import('/face/face-overlay.js?without-worker');
+                const Worker = window.Worker;
+                window.Worker = undefined;
+                try {
+                  window.mainThreadDetector = await loadFaceDetector();
+                } finally {
+                  window.Worker = Worker;
+                }
+                const video = %s;
+                window.faceOverlay = new FaceOverlay(video.parentElement, video);
+                window.faceOverlay.start();
+                """.formatted(video));
+        assertEquals("main", receiver.eval("return window.mainThreadDetector.thread;"));
+        receiver.waitUntilTrue("window.faceOverlay.lastFaces.length >= 1", DETECT);
+        receiver.eval("window.faceOverlay.stop();");
     }
 
     private static double number(Map<?, ?> map, String key) {
