@@ -4,7 +4,8 @@
  *
  * Messages in: `{ id, frame: ImageBitmap }` (the frame already scaled to the detector's input
  * size, transferred). Out: `{ ready: true, backend }` once loaded or `{ ready: false, error }`;
- * then per frame `{ id, faces: FaceBox[] }` in the frame's own pixels, or `{ id, error }`.
+ * then per frame `{ id, faces: FaceBox[], ms }` (boxes in the frame's own pixels, ms the worker's
+ * time on it), or `{ id, error }`.
  *
  * @module face-detector-worker
  */
@@ -76,7 +77,9 @@ loaded.then((options) => {
   self.postMessage({ ready: true, backend: faceapi.tf.getBackend() });
   self.onmessage = async ({ data }) => {
     try {
-      self.postMessage({ id: data.id, faces: await detect(data.frame, options) });
+      const started = performance.now();
+      const faces = await detect(data.frame, options);
+      self.postMessage({ id: data.id, faces, ms: performance.now() - started });
     } catch (error) {
       self.postMessage({ id: data.id, error: String(error?.stack ?? error) });
     }
