@@ -45,6 +45,10 @@ const MAX_DETECTIONS_PER_TILE = 6;
 const MAX_BUSY_SHARE = { worker: 0.75, main: 0.5 };
 /** How soon to look again when no tile has a playing video. */
 const IDLE_RETRY_MS = 250;
+/** After a failed detection, a pause before the next, so a broken detector does not spin. */
+const FAILURE_PAUSE_MS = 1000;
+/** A frame the worker has not answered in this long counts as failed (a crashed worker never answers). */
+const WORKER_TIMEOUT_MS = 5000;
 
 /** The glasses' eye line sits this far down the detector's box (it runs from the brows to the chin). */
 const EYE_LINE = 0.3;
@@ -103,6 +107,7 @@ async function load() {
   image.src = new URL('face-glasses.svg', BASE).href;
   const decoded = image.decode();
   let detect;
+  /** @type {'worker' | 'main'} */
   let thread = 'worker';
   try {
     detect = await startWorkerDetector();
@@ -187,6 +192,11 @@ async function startWorkerDetector() {
     const reply = await new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
       worker.postMessage({ id, frame }, [frame]);
+      setTimeout(() => {
+        if (pending.delete(id)) {
+          reject(new Error(`the detector worker did not answer in ${WORKER_TIMEOUT_MS} ms`));
+        }
+      }, WORKER_TIMEOUT_MS);
     });
     return { faces: toFrame(reply.faces, size, video), ms: reply.ms };
   };
@@ -306,12 +316,18 @@ class DetectionScheduler {
     }
     this.#running = true;
     overlay.lastStart = started;
+    let failed = false;
     try {
       await overlay.detectOnce();
     } catch (error) {
       console.warn('face overlay: detection failed', error);
+      failed = true;
     } finally {
       this.#running = false;
+    }
+    if (failed) {
+      this.#schedule(FAILURE_PAUSE_MS);
+      return;
     }
     // The rate counts from the start; the busy share counts the detector's own time, not the
     // frame's trip to the worker and back (which, on a loaded machine, is mostly waiting).
@@ -338,7 +354,7 @@ export class FaceOverlay {
    * frame size changes, as the canvas is). @type {FaceBox[]}
    */
   lastFaces = [];
-  /** Detections made since start(). */
+  /** Detections made since the latest start(). */
   detections = 0;
   /** The detector's time on the latest detection, in milliseconds (in the worker, or on the main thread). */
   lastDetectionMs = 0;
@@ -374,6 +390,7 @@ export class FaceOverlay {
       return;
     }
     this.#started = true;
+    this.detections = 0;
     const canvas = document.createElement('canvas');
     canvas.className = 'face-overlay';
     canvas.setAttribute('aria-hidden', 'true');
