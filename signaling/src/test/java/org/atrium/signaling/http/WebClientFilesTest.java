@@ -103,6 +103,48 @@ class WebClientFilesTest {
         assertEquals(404, get(path).statusCode(), path);
     }
 
+    /**
+     * The face overlay's module and every file it and its worker name beside them ({@code new
+     * URL('face-api.esm.js', BASE)}, {@code from './face-api.esm.js'}), with the model's weights
+     * that its manifest names, and the types browsers need (a .wasm compiles while it streams only
+     * as application/wasm).
+     */
+    @Test
+    void theFaceOverlayAndEveryFileItLoadsAreServed() throws Exception {
+        Pattern sibling = Pattern.compile("(?:new URL\\('|from '\\./)([A-Za-z0-9_.-]+)'");
+        Set<String> named = new LinkedHashSet<>();
+        for (String module : List.of("face-overlay.js", "face-detector-worker.js")) {
+            Matcher matcher = sibling.matcher(get("/face/" + module).body());
+            while (matcher.find()) {
+                named.add(matcher.group(1));
+            }
+        }
+        assertEquals(Set.of("face-api.esm.js", "face-glasses.svg", "face-detector-worker.js",
+                "tiny_face_detector_model-weights_manifest.json"), Set.copyOf(named));
+        named.addAll(List.of("face-overlay.js", "tiny_face_detector_model.bin", "tfjs-backend-wasm-simd.wasm",
+                "tfjs-backend-wasm.wasm", "face-api.LICENSE.txt", "tensorflow-js.LICENSE.txt", "THIRD-PARTY-NOTICES.txt"));
+        assertTrue(get("/face/tiny_face_detector_model-weights_manifest.json").body()
+                .contains("\"tiny_face_detector_model.bin\""), "the manifest names the weights served beside it");
+        for (String name : named) {
+            HttpResponse<byte[]> file = HTTP.send(HttpRequest.newBuilder(server.http("/face/" + name)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, file.statusCode(), name);
+            assertTrue(file.body().length > 0, name);
+            String type = file.headers().firstValue("content-type").orElse("");
+            String expected = name.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : name.endsWith(".wasm") ? "application/wasm"
+                    : name.endsWith(".json") ? "application/json"
+                    : name.endsWith(".svg") ? "image/svg+xml"
+                    : name.endsWith(".txt") ? "text/plain; charset=utf-8"
+                    : "application/octet-stream";
+            assertEquals(expected, type, name);
+        }
+        for (String absent : List.of("/face/", "/face/../pom.xml", "/face/face-api.esm.js.map",
+                "/face/ssd_mobilenetv1_model.bin", "/face/tfjs-backend-wasm-threaded-simd.wasm")) {
+            assertEquals(404, get(absent).statusCode(), absent + ": only the files the overlay needs are served");
+        }
+    }
+
     @Test
     void healthAndFavicon() throws Exception {
         assertEquals(200, get("/health/live").statusCode());
