@@ -346,7 +346,8 @@ const scheduler = new DetectionScheduler();
  * `data-detections` (detections made so far); if the detector cannot load, `data-face-error`.
  * The canvas's pixel buffer is the video frame's size, so boxes are drawn in frame coordinates,
  * and the canvas covers exactly the part of the video element the frame is shown in
- * (object-fit contain, cover, fill, none or scale-down; centred as object-position's default).
+ * (object-fit contain, cover, fill, none or scale-down; centred as object-position's default),
+ * with the video's CSS transform (a mirrored preview stays aligned).
  */
 export class FaceOverlay {
   /**
@@ -531,6 +532,10 @@ export class FaceOverlay {
         + video.clientLeft + padLeft + (boxWidth - width) / 2;
     const top = videoRect.top - tileRect.top - this.#tile.clientTop + this.#tile.scrollTop
         + video.clientTop + padTop + (boxHeight - height) / 2;
+    // A mirrored video (a local preview's scaleX(-1)) mirrors its frame about the centre of the
+    // video box, which is also the canvas's centre: the same transform keeps boxes on the faces,
+    // while the canvas's pixels stay in the frame's own, unmirrored, coordinates.
+    canvas.style.transform = style.transform === 'none' ? '' : style.transform;
     canvas.style.left = `${left}px`;
     canvas.style.top = `${top}px`;
     canvas.style.width = `${width}px`;
