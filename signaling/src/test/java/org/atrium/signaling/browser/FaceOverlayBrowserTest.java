@@ -69,6 +69,11 @@ class FaceOverlayBrowserTest extends ServerAndBrowsers {
                   videoWidth: video.videoWidth, videoHeight: video.videoHeight,
                   cssAspect: c.width / c.height,
                   withinVideo: c.left >= v.left - 1 && c.right <= v.right + 1 && c.top >= v.top - 1 && c.bottom <= v.bottom + 1,
+                  // object-fit: contain: the frame fills the box's height and is centred across it
+                  // (a box wider than the frame), or fills its width and is centred down it.
+                  containFit: getComputedStyle(video).objectFit !== 'contain' || (c.width / c.height <= v.width / v.height
+                      ? Math.abs(c.height - v.height) < 1 && Math.abs(c.left + c.right - v.left - v.right) < 2
+                      : Math.abs(c.width - v.width) < 1 && Math.abs(c.top + c.bottom - v.top - v.bottom) < 2),
                   detectionMs: overlay.lastDetectionMs,
                   foreign: performance.getEntriesByType('resource').map(e => e.name)
                       .filter(name => !name.startsWith(location.origin + '/')),
@@ -85,6 +90,7 @@ class FaceOverlayBrowserTest extends ServerAndBrowsers {
         assertEquals(number(seen, "videoWidth") / number(seen, "videoHeight"), number(seen, "cssAspect"), 0.02,
                 "the canvas is shown with the frame's proportions: " + seen);
         assertTrue(Boolean.TRUE.equals(seen.get("withinVideo")), "the canvas lies over the video: " + seen);
+        assertTrue(Boolean.TRUE.equals(seen.get("containFit")), "the canvas covers the frame as shown: " + seen);
 
         // One box is where the face is in the sender's frame (scaled if the receiver gets a smaller layer).
         List<?> faces = (List<?>) seen.get("faces");
