@@ -113,13 +113,13 @@ class WebClientFilesTest {
     void theFaceOverlayAndEveryFileItLoadsAreServed() throws Exception {
         Pattern sibling = Pattern.compile("(?:new URL\\('|from '\\./)([A-Za-z0-9_.-]+)'");
         Set<String> named = new LinkedHashSet<>();
-        for (String module : List.of("face-overlay.js", "face-detector-worker.js")) {
+        for (String module : List.of("face-overlay.js", "face-detector.js", "face-detector-worker.js")) {
             Matcher matcher = sibling.matcher(get("/face/" + module).body());
             while (matcher.find()) {
                 named.add(matcher.group(1));
             }
         }
-        assertEquals(Set.of("face-api.esm.js", "face-glasses.svg", "face-detector-worker.js",
+        assertEquals(Set.of("face-api.esm.js", "face-glasses.svg", "face-detector.js", "face-detector-worker.js",
                 "tiny_face_detector_model-weights_manifest.json"), Set.copyOf(named));
         named.addAll(List.of("face-overlay.js", "tiny_face_detector_model.bin", "tfjs-backend-wasm-simd.wasm",
                 "tfjs-backend-wasm.wasm", "face-api.LICENSE.txt", "tensorflow-js.LICENSE.txt", "THIRD-PARTY-NOTICES.txt"));
