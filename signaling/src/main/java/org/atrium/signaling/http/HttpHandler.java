@@ -69,6 +69,8 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         } else if (path.startsWith("/room/") && path.length() > "/room/".length()
                 && path.indexOf('/', "/room/".length()) < 0) {
             file = files.get("room.html");
+        } else if (path.startsWith("/assets/room/")) {
+            file = files.get("room", path.substring("/assets/room/".length()));
         } else if (path.startsWith("/assets/")) {
             file = files.get(path.substring("/assets/".length()));
         } else if (path.startsWith("/sdk/")) {

@@ -54,7 +54,8 @@ public final class SignalingServer implements AutoCloseable {
         SessionRules rules = new SessionRules(tokens, new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
                 limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), iceServers);
         AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
-        StaticFiles files = StaticFiles.load("index.html", "room.html", "client.js", "landing.js", "room.css")
+        StaticFiles files = StaticFiles.load("index.html", "room.html", "landing.js", "room.css")
+                .loadDirectory("room")
                 .loadDirectory("sdk")
                 .loadDirectory("face");
         MessageCodec codec = new MessageCodec();
