@@ -27,7 +27,6 @@ import { cameraConstraints, describe, explainMediaError } from './media.js';
  * @param {(text: string) => void} showError
  */
 export function setupControls(client, ui, local, showError) {
-  const sdk = /** @type {any} */ (client);
   /** @type {MediaStream | null} */
   let screen = null;
   /** @type {HTMLElement | null} */
@@ -36,29 +35,9 @@ export function setupControls(client, ui, local, showError) {
 
   const micTrack = () => local.stream.getAudioTracks()[0] ?? null;
   const cameraTrack = () => local.stream.getVideoTracks()[0] ?? null;
-  /** @param {'microphone' | 'camera'} source */
-  const muted = (source) => (typeof sdk.isMuted === 'function' ? sdk.isMuted(source) : localMuted[source]);
-  // For an SDK without setMuted: what this page did by itself.
-  const localMuted = { microphone: false, camera: false };
-
-  /**
-   * @param {'microphone' | 'camera'} source
-   * @param {boolean} on
-   */
-  const setMuted = async (source, on) => {
-    if (typeof sdk.setMuted === 'function') {
-      await sdk.setMuted(source, on);
-    } else if (source === 'microphone') {
-      const track = micTrack();
-      if (track) track.enabled = !on;
-    } else if (on) {
-      await client.unpublish('camera');
-    }
-    localMuted[source] = on;
-  };
 
   const render = () => {
-    const micOff = !micTrack() || muted('microphone');
+    const micOff = !micTrack() || client.isMuted('microphone');
     ui.mic.textContent = micOff ? 'Unmute microphone' : 'Mute microphone';
     ui.mic.disabled = !micTrack();
     const camOff = !cameraTrack() || cameraTrack()?.readyState !== 'live';
@@ -85,15 +64,15 @@ export function setupControls(client, ui, local, showError) {
   };
 
   ui.mic.addEventListener('click', run(async () => {
-    const on = !muted('microphone');
-    await setMuted('microphone', on);
+    const on = !client.isMuted('microphone');
+    await client.setMuted('microphone', on);
     log(`microphone ${on ? 'muted' : 'unmuted'}`);
   }));
 
   ui.camera.addEventListener('click', run(async () => {
     const track = cameraTrack();
     if (track && track.readyState === 'live') {
-      await setMuted('camera', true);
+      await client.setMuted('camera', true);
       track.stop(); // the camera's light goes off
       local.stream.removeTrack(track);
       ui.localVideo.srcObject = null;
@@ -106,7 +85,7 @@ export function setupControls(client, ui, local, showError) {
     local.stream.addTrack(fresh);
     showPreview(ui.localVideo, local.stream);
     await client.publish(fresh, { source: 'camera' });
-    await setMuted('camera', false);
+    await client.setMuted('camera', false);
     log('camera started');
   }));
 
@@ -117,8 +96,8 @@ export function setupControls(client, ui, local, showError) {
     screenTile?.remove();
     screenTile = null;
     for (const track of display.getTracks()) track.stop();
-    await client.unpublish(/** @type {any} */ ('screen'));
-    if (display.getAudioTracks().length) await client.unpublish(/** @type {any} */ ('screen-audio'));
+    await client.unpublish('screen');
+    if (display.getAudioTracks().length) await client.unpublish('screen-audio');
     log('screen sharing stopped');
   };
 
@@ -135,9 +114,9 @@ export function setupControls(client, ui, local, showError) {
     screenTile = localScreenTile(display);
     ui.localTile.after(screenTile);
     try {
-      if (video) await client.publish(video, { source: /** @type {any} */ ('screen') });
+      if (video) await client.publish(video, { source: 'screen' });
       const audio = display.getAudioTracks()[0];
-      if (audio) await client.publish(audio, { source: /** @type {any} */ ('screen-audio') });
+      if (audio) await client.publish(audio, { source: 'screen-audio' });
     } catch (err) {
       await stopSharing().catch(() => {});
       throw err;

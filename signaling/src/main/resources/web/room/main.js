@@ -208,7 +208,6 @@ function enterRoom(client, stream, cameraId) {
  * @param {{ render(): void }} controls
  */
 function followConnection(client, tiles, people, controls) {
-  const sdk = /** @type {any} */ (client);
   let sdkState = 'disconnected';
   let joinedSinceDrop = false;
   let everJoined = false;
@@ -286,12 +285,12 @@ function followConnection(client, tiles, people, controls) {
     people.render();
   });
   client.on('track-removed', (track) => tiles.removeTrack(track));
-  sdk.on('track-muted', (/** @type {{ participantId: string, source: string }} */ e) => {
+  client.on('track-muted', (e) => {
     log(`track-muted ${e.participantId} ${e.source}`);
     tiles.setMuted(e.participantId, e.source, true);
     people.render();
   });
-  sdk.on('track-unmuted', (/** @type {{ participantId: string, source: string }} */ e) => {
+  client.on('track-unmuted', (e) => {
     log(`track-unmuted ${e.participantId} ${e.source}`);
     tiles.setMuted(e.participantId, e.source, false);
     people.render();

@@ -25,13 +25,9 @@ const PAUSE_TEXT = /** @type {Record<string, string>} */ ({
  * @property {Map<string, string>} paused mid -> reason
  */
 
-/**
- * What a remote track carries. An SDK without `source` on its tracks knows only camera and
- * microphone, one of each kind.
- * @param {{ source?: string, kind: string }} track
- */
-export function sourceOf(track) {
-  return track.source ?? (track.kind === 'audio' ? 'microphone' : 'camera');
+/** @param {{ source: string }} track a RemoteTrack */
+function isScreen(track) {
+  return track.source === 'screen' || track.source === 'screen-audio';
 }
 
 export class Tiles {
@@ -103,13 +99,13 @@ export class Tiles {
     log(`tile removed ${id}`);
   }
 
-  /** @param {import('/sdk/types.js').RemoteTrack & { source?: string, muted?: boolean }} rt */
+  /** @param {import('/sdk/types.js').RemoteTrack} rt */
   addTrack(rt) {
     const id = rt.participantId;
     if (!atrium.remote.has(id)) this.addParticipant(id, '');
     const entry = atrium.remote.get(id);
-    const source = sourceOf(rt);
-    const screen = source === 'screen' || source === 'screen-audio';
+    const source = rt.source;
+    const screen = isScreen(rt);
     let tile = this.#tiles.get(`${id}/${screen ? 'screen' : 'camera'}`);
     if (!tile && screen) {
       entry.screenStream = new MediaStream();
@@ -124,16 +120,15 @@ export class Tiles {
     if (!tile.stream.getTrackById(rt.track.id)) tile.stream.addTrack(rt.track);
     if (rt.kind === 'video') tile.videoMid = rt.mid;
     log(`track ${source} (${rt.kind}) mid ${rt.mid} from ${id}`);
-    if (typeof rt.muted === 'boolean') this.setMuted(id, source, rt.muted);
+    this.setMuted(id, source, rt.muted);
     // Audio and video arrive in the same offer: attach once, after both.
     setTimeout(() => this.#attach(tile), 0);
     this.#reportSize(tile.video);
   }
 
-  /** @param {import('/sdk/types.js').RemoteTrack & { source?: string }} rt */
+  /** @param {import('/sdk/types.js').RemoteTrack} rt */
   removeTrack(rt) {
-    const source = sourceOf(rt);
-    const kind = source === 'screen' || source === 'screen-audio' ? 'screen' : 'camera';
+    const kind = isScreen(rt) ? 'screen' : 'camera';
     const tile = this.#tiles.get(`${rt.participantId}/${kind}`);
     if (!tile) return;
     // Not stop()ped: the transceiver's track is reused for the SFU's next participant.
