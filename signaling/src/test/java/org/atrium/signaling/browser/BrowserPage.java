@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.logging.LogEntry;
@@ -113,6 +115,35 @@ public final class BrowserPage implements Page {
             throw new AssertionError("script failed in the page: " + map.get("error") + "\n" + diagnostics());
         }
         return map.get("value");
+    }
+
+    /**
+     * The one element of that ARIA role and accessible name, as a screen reader finds it
+     * (chromedriver computes both from the accessibility tree), for a test to click or type into
+     * like a user: real input events, which also count as a user gesture.
+     */
+    public WebElement byRoleAndName(String role, String name) {
+        if (name.indexOf('\'') >= 0) {
+            throw new IllegalArgumentException("a name with a quote: " + name);
+        }
+        List<WebElement> found = new ArrayList<>();
+        // Candidates by text or label first: computing an accessible name is a round trip each.
+        String candidates = "//*[normalize-space(.)='" + name + "' or @aria-label='" + name + "']";
+        for (WebElement element : driver.findElements(By.xpath(candidates))) {
+            if (element.isDisplayed() && role.equals(element.getAriaRole()) && name.equals(element.getAccessibleName())) {
+                found.add(element);
+            }
+        }
+        if (found.size() != 1) {
+            throw new AssertionError(found.size() + " elements of role " + role + " named '" + name + "'\n"
+                    + diagnostics());
+        }
+        return found.get(0);
+    }
+
+    /** Clicks the button of that accessible name. */
+    public void clickButton(String name) {
+        byRoleAndName("button", name).click();
     }
 
     /** Every console message and page error seen so far, oldest first. */
