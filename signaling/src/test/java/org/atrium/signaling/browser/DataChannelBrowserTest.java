@@ -63,6 +63,8 @@ class DataChannelBrowserTest extends ServerAndBrowsers {
             window.atrium.pc.ondatachannel = e => dc.watch(e.channel);
             """;
 
+    // The room page itself opens "chat" (its own chat, through the SDK): these channels of the
+    // test's own are named apart from it, so that each label has one channel per page.
     @Test
     void messagesReachTheRoomOrTheirTargetsAndChannelsCloseAndOpen() {
         List<BrowserPage> pages = List.of(
@@ -75,23 +77,23 @@ class DataChannelBrowserTest extends ServerAndBrowsers {
         String cyId = id(cy);
         for (BrowserPage page : pages) {
             page.eval(HARNESS);
-            page.eval("dc.open('chat');");
+            page.eval("dc.open('talk');");
         }
         for (BrowserPage page : pages) {
-            page.waitUntilTrue("dc.channels.chat.readyState === 'open'", CONNECT);
+            page.waitUntilTrue("dc.channels.talk.readyState === 'open'", CONNECT);
         }
 
         // A plain string is for the whole room: Bo and Cy get it in an envelope naming Ada.
-        ada.eval("dc.channels.chat.send('hello room');");
+        ada.eval("dc.channels.talk.send('hello room');");
         // An envelope naming Cy is for Cy alone; then one for everyone, which Bo gets after it.
-        ada.eval("dc.send('chat', 'for Cy only', [arguments[0]]); dc.send('chat', 'everyone again');", cyId);
-        cy.waitUntil("Cy has all three", DELIVERY, () -> texts(cy, "chat").size() == 3);
-        bo.waitUntil("Bo has the two for the room", DELIVERY, () -> texts(bo, "chat").size() == 2);
+        ada.eval("dc.send('talk', 'for Cy only', [arguments[0]]); dc.send('talk', 'everyone again');", cyId);
+        cy.waitUntil("Cy has all three", DELIVERY, () -> texts(cy, "talk").size() == 3);
+        bo.waitUntil("Bo has the two for the room", DELIVERY, () -> texts(bo, "talk").size() == 2);
         assertEquals(List.of(adaId + ":hello room", adaId + ":for Cy only", adaId + ":everyone again"),
-                texts(cy, "chat"));
+                texts(cy, "talk"));
         // Ordered and reliable: had the targeted message reached Bo, it would be before the last.
-        assertEquals(List.of(adaId + ":hello room", adaId + ":everyone again"), texts(bo, "chat"));
-        assertEquals(List.of(), texts(ada, "chat"), "a sender does not get its own messages");
+        assertEquals(List.of(adaId + ":hello room", adaId + ":everyone again"), texts(bo, "talk"));
+        assertEquals(List.of(), texts(ada, "talk"), "a sender does not get its own messages");
 
         // Bo, who never opened "notes", is given it by the SFU when Cy writes there.
         cy.eval("dc.open('notes', {ordered: false, maxRetransmits: 0});");
@@ -103,19 +105,19 @@ class DataChannelBrowserTest extends ServerAndBrowsers {
         assertEquals(Boolean.FALSE, note.get("ordered"), "unordered end to end: " + note);
         assertEquals(0L, note.get("maxRetransmits"), "unreliable end to end: " + note);
 
-        // Ada closes "chat" and opens "chat-2": the room carries on on the new one.
-        ada.eval("dc.channels.chat.close();");
-        ada.waitUntilTrue("dc.channels.chat.readyState === 'closed'", CONNECT);
-        ada.eval("dc.open('chat-2');");
-        ada.waitUntilTrue("dc.channels['chat-2'].readyState === 'open'", CONNECT);
-        ada.eval("dc.send('chat-2', 'on the new channel');");
-        bo.waitUntil("Bo gets the message on chat-2", DELIVERY, () -> texts(bo, "chat-2").size() == 1);
-        assertEquals(List.of(adaId + ":on the new channel"), texts(bo, "chat-2"));
-        // Bo still talks to Ada on "chat" (Ada's own closed; the SFU gives her a new one).
-        bo.eval("dc.send('chat', 'still here');");
-        ada.waitUntil("Ada gets Bo's message on a chat channel again", DELIVERY,
-                () -> texts(ada, "chat").size() == 1);
-        assertEquals(List.of(boId + ":still here"), texts(ada, "chat"));
+        // Ada closes "talk" and opens "talk-2": the room carries on on the new one.
+        ada.eval("dc.channels.talk.close();");
+        ada.waitUntilTrue("dc.channels.talk.readyState === 'closed'", CONNECT);
+        ada.eval("dc.open('talk-2');");
+        ada.waitUntilTrue("dc.channels['talk-2'].readyState === 'open'", CONNECT);
+        ada.eval("dc.send('talk-2', 'on the new channel');");
+        bo.waitUntil("Bo gets the message on talk-2", DELIVERY, () -> texts(bo, "talk-2").size() == 1);
+        assertEquals(List.of(adaId + ":on the new channel"), texts(bo, "talk-2"));
+        // Bo still talks to Ada on "talk" (Ada's own closed; the SFU gives her a new one).
+        bo.eval("dc.send('talk', 'still here');");
+        ada.waitUntil("Ada gets Bo's message on a talk channel again", DELIVERY,
+                () -> texts(ada, "talk").size() == 1);
+        assertEquals(List.of(boId + ":still here"), texts(ada, "talk"));
     }
 
     @Test
