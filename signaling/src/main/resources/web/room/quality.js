@@ -51,10 +51,14 @@ export function watchQuality(currentPc, tracks, show) {
       const now = { received: s.packetsReceived ?? 0, lost: Math.max(0, s.packetsLost ?? 0) };
       last.set(s.id, now);
       const m = per.get(id) ?? { received: 0, lost: 0, fps: null, jitter: null };
-      m.received += Math.max(0, now.received - before.received);
+      const received = Math.max(0, now.received - before.received);
+      m.received += received;
       m.lost += Math.max(0, now.lost - before.lost);
-      if (s.kind === 'video' && typeof s.framesPerSecond === 'number') m.fps = Math.max(m.fps ?? 0, s.framesPerSecond);
-      if (s.kind === 'audio' && typeof s.jitter === 'number') m.jitter = s.jitter;
+      // A muted or paused stream sends nothing: its last fps and jitter say nothing of now.
+      if (received > 0 && s.kind === 'video' && typeof s.framesPerSecond === 'number') {
+        m.fps = Math.max(m.fps ?? 0, s.framesPerSecond);
+      }
+      if (received > 0 && s.kind === 'audio' && typeof s.jitter === 'number') m.jitter = s.jitter;
       per.set(id, m);
     });
     for (const [id, m] of per) {

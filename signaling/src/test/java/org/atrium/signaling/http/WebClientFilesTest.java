@@ -96,6 +96,37 @@ class WebClientFilesTest {
         assertTrue(get("/sdk/atrium-client.js").body().contains("export class AtriumClient"));
     }
 
+    /** An import of the room page's modules: relative, or of the SDK at its served path. */
+    private static final Pattern PAGE_IMPORT = Pattern.compile("\\bfrom '(\\./[A-Za-z0-9_-]+\\.js|/sdk/[A-Za-z0-9_-]+\\.js)'");
+
+    @Test
+    void theRoomPageModulesAndEverythingTheyImportAreServed() throws Exception {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> toFetch = new ArrayDeque<>(List.of("/assets/room/main.js"));
+        while (!toFetch.isEmpty()) {
+            String path = toFetch.removeFirst();
+            if (!seen.add(path)) {
+                continue;
+            }
+            HttpResponse<String> file = get(path);
+            assertEquals(200, file.statusCode(), path);
+            assertTrue(file.headers().firstValue("content-type").orElse("").startsWith("text/javascript"), path);
+            if (!path.startsWith("/assets/room/")) {
+                continue; // the SDK's own imports are the test above
+            }
+            Matcher matcher = PAGE_IMPORT.matcher(file.body());
+            while (matcher.find()) {
+                String target = matcher.group(1);
+                toFetch.add(target.startsWith("./") ? "/assets/room/" + target.substring(2) : target);
+            }
+            assertFalse(file.body().matches("(?s).*\\b(https?|wss?)://.*"), path + " names no external URL");
+        }
+        assertTrue(seen.containsAll(List.of("/assets/room/tiles.js", "/assets/room/chat.js", "/assets/room/face.js",
+                "/sdk/atrium-client.js")), seen.toString());
+        assertEquals(404, get("/assets/room/../room.html").statusCode());
+        assertEquals(404, get("/assets/room/nope.js").statusCode());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/sdk/", "/sdk/../pom.xml", "/sdk/%2e%2e/pom.xml", "/sdk/nope.js", "/sdk/a/session.js",
             "/sdk/client.js", "/assets/atrium-client.js", "/assets/sdk/atrium-client.js"})
