@@ -82,9 +82,7 @@ export class Tiles {
     } else {
       entry = { name: label, stream: new MediaStream(), screenStream: null, muted: { camera: false, microphone: false } };
       atrium.remote.set(id, entry);
-      const tile = this.#create(id, 'camera', entry.stream);
-      tile.root.dataset.audioMuted = 'false';
-      tile.root.dataset.videoMuted = 'false';
+      this.#create(id, 'camera', entry.stream);
       log(`tile added ${id}`);
     }
     for (const tile of this.#tilesOf(id)) this.#label(tile, label);
@@ -153,15 +151,12 @@ export class Tiles {
    */
   setMuted(id, source, muted) {
     const entry = atrium.remote.get(id);
-    const tile = this.#tiles.get(`${id}/camera`);
+    const screen = source === 'screen' || source === 'screen-audio';
+    const tile = this.#tiles.get(`${id}/${screen ? 'screen' : 'camera'}`);
     if (!entry || !tile) return;
-    if (source === 'microphone') {
-      entry.muted.microphone = muted;
-      tile.root.dataset.audioMuted = String(muted);
-    } else if (source === 'camera') {
-      entry.muted.camera = muted;
-      tile.root.dataset.videoMuted = String(muted);
-    }
+    entry.muted[source] = muted;
+    if (source === 'microphone' || source === 'screen-audio') tile.root.dataset.audioMuted = String(muted);
+    else tile.root.dataset.videoMuted = String(muted);
   }
 
   /**
@@ -206,6 +201,8 @@ export class Tiles {
     const root = document.createElement('figure');
     root.className = `tile remote ${kind}`;
     root.dataset.participantId = id;
+    root.dataset.audioMuted = 'false';
+    root.dataset.videoMuted = 'false';
     const video = document.createElement('video');
     video.autoplay = true;
     video.playsInline = true;
