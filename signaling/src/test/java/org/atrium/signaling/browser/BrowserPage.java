@@ -128,7 +128,8 @@ public final class BrowserPage implements Page {
         }
         List<WebElement> found = new ArrayList<>();
         // Candidates by text or label first: computing an accessible name is a round trip each.
-        String candidates = "//*[normalize-space(.)='" + name + "' or @aria-label='" + name + "']";
+        String candidates = "//*[normalize-space(.)='" + name + "' or @aria-label='" + name + "'"
+                + " or @id = //label[normalize-space(.)='" + name + "']/@for]";
         for (WebElement element : driver.findElements(By.xpath(candidates))) {
             if (element.isDisplayed() && role.equals(element.getAriaRole()) && name.equals(element.getAccessibleName())) {
                 found.add(element);

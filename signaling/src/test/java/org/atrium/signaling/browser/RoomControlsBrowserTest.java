@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The room page's controls between two Chromium pages, pressed as a user would (real clicks and
@@ -109,6 +110,22 @@ class RoomControlsBrowserTest extends ServerAndBrowsers {
         String adaId = participantId(ada);
         bo.waitUntilTrue("document.querySelector('video[data-participant-id=\"" + adaId
                 + "\"]').closest('.tile').dataset.audioMuted === 'true'", SEEN);
+    }
+
+    @Test
+    void withoutANameInTheUrlThePreJoinScreenAsksForOneAndTheDevices() {
+        BrowserPage page = chromium.open(server.http("/room/controls").toString());
+        page.waitUntilTrue("document.getElementById('prejoin-preview').videoWidth > 0", CONNECT);
+        assertEquals(null, page.eval("return window.atrium.participantId;"), "not joined before Join");
+        for (String device : List.of("Camera", "Microphone")) {
+            List<WebElement> options = new Select(page.byRoleAndName("combobox", device)).getOptions();
+            assertTrue(options.size() >= 2, device + ": the fake device and none: " + options.size());
+        }
+        page.byRoleAndName("textbox", "Your name").sendKeys("Cy", Keys.ENTER);
+        page.waitUntilTrue("window.atrium.state === 'connected'", CONNECT);
+        assertEquals("Cy", page.eval("return window.atrium.name;"));
+        assertEquals(1, server.server().sfu().rooms().room("controls").size());
+        page.byRoleAndName("button", "Leave");
     }
 
     private static String chat(BrowserPage page) {
