@@ -17,7 +17,6 @@ import { cameraConstraints, describe, explainMediaError } from './media.js';
  * @property {HTMLButtonElement} face
  * @property {HTMLElement} localTile
  * @property {HTMLVideoElement} localVideo
- * @property {HTMLElement} grid where the preview of your own screen goes
  */
 
 /**

@@ -168,7 +168,7 @@ function enterRoom(client, stream, cameraId) {
   const people = participantList(ui.people, ui.count);
   const controls = setupControls(client, {
     mic: $('mic'), camera: $('camera'), screen: $('screen'), face: $('face'),
-    localTile: ui.localTile, localVideo: ui.localVideo, grid: ui.grid,
+    localTile: ui.localTile, localVideo: ui.localVideo,
   }, { stream, cameraId }, (text) => showError(text));
   setupLayout(ui.grid, $('layout'));
   setupChat(client, { form: $('chat-form'), input: $('chat-input'), send: $('chat-send'), list: $('chat-log') },
