@@ -57,6 +57,12 @@ class RoomControlsBrowserTest extends ServerAndBrowsers {
         bo.waitUntilTrue(shows(screen), SEEN);
         report("screen shown", at);
         assertEquals(2L, bo.eval("return document.querySelectorAll('.tile.remote').length;"), "a tile of its own");
+        // Speaker view features the shared screen; grid view features nothing.
+        bo.clickButton("Speaker view");
+        assertEquals("true", bo.byRoleAndName("button", "Speaker view").getAttribute("aria-pressed"));
+        bo.waitUntilTrue(screen + ".closest('.tile').hasAttribute('data-featured')", SEEN);
+        bo.clickButton("Speaker view");
+        bo.waitUntilTrue("!document.querySelector('[data-featured]')", SEEN);
 
         ada.clickButton("Unmute microphone");
         at = System.nanoTime();
@@ -108,6 +114,10 @@ class RoomControlsBrowserTest extends ServerAndBrowsers {
         ada.waitUntil("the button says what it does now", SEEN,
                 () -> "Unmute microphone".equals(mute.getAccessibleName()));
         String adaId = participantId(ada);
+        // Connection quality from getStats, per participant, on the tile and in the list.
+        bo.waitUntilTrue("['good', 'fair', 'poor'].includes(window.atrium.quality.get('" + adaId + "'))", CONNECT);
+        assertTrue((Boolean) bo.eval("return !!document.querySelector('.tile[data-quality][data-participant-id=\""
+                + adaId + "\"]');"));
         bo.waitUntilTrue("document.querySelector('video[data-participant-id=\"" + adaId
                 + "\"]').closest('.tile').dataset.audioMuted === 'true'", SEEN);
     }
