@@ -24,6 +24,8 @@ export const atrium = {
   /** participantId -> 'good' | 'fair' | 'poor' */
   quality: new Map(),
   localStream: /** @type {MediaStream | null} */ (null),
+  /** remote video -> its face overlay (lastFaces, detections), while the "Face overlay" button is on */
+  faceOverlays: /** @type {Map<HTMLVideoElement, any>} */ (new Map()),
 };
 
 // The current peer connection: the SDK makes a new one on each rejoin.

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The face overlay (/face/face-overlay.js) on a received video: one page's camera films a face
- * ({@link FaceVideo}), another page receives it through the SFU and runs the overlay on that tile.
+ * The room page's "Face overlay" button (/face/face-overlay.js on every remote video): one page's
+ * camera films a face ({@link FaceVideo}), another page receives it through the SFU and turns the
+ * overlay on.
  * The detector, its model and the WASM binaries all come from the server.
  */
 @Tag("browser")
@@ -30,16 +31,16 @@ class FaceOverlayBrowserTest extends ServerAndBrowsers {
         String video = "document.querySelector('video[data-participant-id=\"" + publisherId + "\"]')";
         receiver.waitUntilTrue(video + " && " + video + ".videoWidth > 0", CONNECT);
 
-        // The room page's "Face overlay" button calls this same API for each tile.
+        // Off by default: nothing of the detector is loaded until the button is pressed.
+        assertEquals("false", receiver.eval("return document.querySelector('#face').getAttribute('aria-pressed');"));
+        assertEquals(0L, receiver.eval("return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.includes('/face/')).length;"));
         long started = System.nanoTime();
-        receiver.evalAsync("""
-                const { FaceOverlay } = await import('/face/face-overlay.js');
-                const video = %s;
-                window.faceOverlay = new FaceOverlay(video.parentElement, video);
-                window.faceOverlay.start();
-                """.formatted(video));
+        receiver.clickButton("Face overlay");
+        assertEquals("true", receiver.eval("return document.querySelector('#face').getAttribute('aria-pressed');"));
         String tile = video + ".parentElement";
         receiver.waitUntilTrue("Number(" + tile + ".dataset.faces) >= 1", DETECT);
+        receiver.eval("window.faceOverlay = window.atrium.faceOverlays.get(" + video + ");");
         long firstFaceMillis = (System.nanoTime() - started) / 1_000_000;
 
         // The pixels and boxes of one detection (read in one task, between two detections).
@@ -130,8 +131,8 @@ class FaceOverlayBrowserTest extends ServerAndBrowsers {
             System.out.println("no screenshot: " + e);
         }
 
-        // stop() takes everything away.
-        receiver.eval("window.faceOverlay.stop();");
+        // Turning it off takes everything away.
+        receiver.clickButton("Face overlay");
         assertEquals(Boolean.TRUE, receiver.eval("const tile = " + tile + "; return !tile.querySelector('canvas.face-overlay')"
                 + " && !('faces' in tile.dataset) && !('detections' in tile.dataset);"));
 
