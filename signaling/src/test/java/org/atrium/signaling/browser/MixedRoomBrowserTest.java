@@ -1,6 +1,7 @@
 package org.atrium.signaling.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Chromium and Firefox in one room: two headless Chromium pages and two headless Firefox ESR
  * pages join on the web client, and every page decodes every other page's video and receives its
- * audio through the SFU.
+ * audio through the SFU; a Chromium and a Firefox page chat both ways over the data channel.
  */
 @Tag("browser")
 class MixedRoomBrowserTest extends ServerAndBrowsers {
@@ -22,6 +23,7 @@ class MixedRoomBrowserTest extends ServerAndBrowsers {
     /** From the last join to every page receiving from every other. */
     private static final Duration CONNECT = Duration.ofSeconds(20);
     private static final Duration ADVANCING = Duration.ofSeconds(5);
+    private static final Duration CHAT = Duration.ofSeconds(5);
 
     /**
      * Per remote participant of the page: inbound video frames decoded and audio packets received,
@@ -103,6 +105,7 @@ class MixedRoomBrowserTest extends ServerAndBrowsers {
         // Chromium's fake camera too at Firefox's small size (Firefox pages have it already).
         pages.get("Ada").preload(Firefox.SMALL_CAMERA);
         pages.get("Cy").preload(Firefox.SMALL_CAMERA);
+        pages.values().forEach(page -> page.preload(RECORD_WEBSOCKET_FRAMES));
         long started = System.nanoTime();
         System.out.printf("four browsers started in %d ms%n", (started - start) / 1_000_000);
         pages.forEach((name, page) -> page.navigate(server.http("/room/mixed?name=" + name).toString()));
@@ -152,7 +155,69 @@ class MixedRoomBrowserTest extends ServerAndBrowsers {
                     + " frames/audio packets from others:%s%n", e.getKey(), page.browser(), transport.get("camera"),
                     transport.get("trackIds"), transport.get("pair"), transport.get("srtp"), transport.get("dtls"), frames);
         }
+
+        // Chat between Chromium and Firefox, through the room page's Message box: over the
+        // data channel, not the WebSocket.
+        chat(pages.get("Ada"), "Ada", "hello from chromium", pages.values());
+        chat(pages.get("Bo"), "Bo", "hello from firefox", pages.values());
+        for (String name : List.of("Ada", "Bo")) {
+            Page page = pages.get(name);
+            Map<?, ?> channel = (Map<?, ?>) page.evalAsync(CHAT_CHANNEL_STATS);
+            System.out.printf("%s (%s) chat channel stats: %s%n", name, page.browser(), channel);
+            // Each sent one message on its data channel and received the other's.
+            assertTrue(number(channel, "messagesSent") >= 1, name + " sent on the data channel: " + channel);
+            assertTrue(number(channel, "messagesReceived") >= 1, name + " received on it: " + channel);
+            assertEquals(0L, page.eval("return window.__wsSent.filter(f => f.includes('hello from')).length;"),
+                    name + " sent no chat text over the WebSocket");
+        }
         System.out.printf("test body %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Every text frame the page's WebSocket sends, in {@code window.__wsSent}. */
+    private static final String RECORD_WEBSOCKET_FRAMES = """
+            window.__wsSent = [];
+            const send = WebSocket.prototype.send;
+            WebSocket.prototype.send = function (data) {
+              if (typeof data === 'string') window.__wsSent.push(data);
+              return send.call(this, data);
+            };
+            """;
+
+    /** The getStats entry of the page's "chat" data channel (Chromium and Firefox ESR both report one), or {}. */
+    private static final String CHAT_CHANNEL_STATS = """
+            const stats = await window.atrium.pc.getStats();
+            let found = {};
+            stats.forEach(s => { if (s.type === 'data-channel' && s.label === 'chat') found = {
+              messagesSent: s.messagesSent, messagesReceived: s.messagesReceived, state: s.state }; });
+            return found;
+            """;
+
+    /**
+     * Types {@code text} into the sender's Message box and presses Send; every other page shows
+     * "NAME: TEXT" in its Chat log.
+     */
+    private static void chat(Page sender, String name, String text, java.util.Collection<Page> pages) {
+        // Every page's chat channel is open (Send is enabled then): a message reaches only those.
+        for (Page page : pages) {
+            page.waitUntilTrue("[...document.querySelectorAll('button')].some(b => b.textContent.trim() === 'Send'"
+                    + " && !b.disabled)", CONNECT);
+        }
+        sender.eval("""
+                const input = document.querySelector('input[aria-label="Message"]');
+                input.value = arguments[0];
+                input.dispatchEvent(new Event('input', {bubbles: true}));
+                [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Send').click();
+                """, text);
+        String line = name + ": " + text;
+        for (Page page : pages) {
+            if (page != sender) {
+                page.waitUntil(page.browser() + " shows '" + line + "' in its Chat log", CHAT,
+                        () -> Boolean.TRUE.equals(page.eval("""
+                                const log = document.querySelector('[role="log"][aria-label="Chat"]');
+                                return !!log && [...log.children].some(item => item.textContent.includes(arguments[0]));
+                                """, line)));
+            }
+        }
     }
 
     /** Every participant's frames and audio packets above {@code floor}'s (an empty floor: above 0). */
