@@ -68,6 +68,20 @@ public final class BrowserPage implements Page {
     }
 
     /** A PNG of the page's viewport. */
+    /**
+     * Shows the page as a phone would: a viewport of {@code width} x {@code height} CSS pixels at
+     * {@code scale} device pixels each, with touch (DevTools' device emulation; headless Chromium's
+     * window is at least 500 pixels wide).
+     */
+    public void emulatePhone(int width, int height, double scale) {
+        if (!(driver instanceof org.openqa.selenium.chromium.HasCdp cdp)) {
+            throw new IllegalStateException("no DevTools protocol on " + driver.getClass());
+        }
+        cdp.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                java.util.Map.of("width", width, "height", height, "deviceScaleFactor", scale, "mobile", true));
+        cdp.executeCdpCommand("Emulation.setTouchEmulationEnabled", java.util.Map.of("enabled", true));
+    }
+
     public byte[] screenshotPng() {
         return ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
     }
