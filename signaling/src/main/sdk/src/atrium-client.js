@@ -251,7 +251,11 @@ export class AtriumClient extends Emitter {
     this.#pc = null;
     this.#publisher.detach();
     this.#subscriptions.reset();
-    for (const channel of this.#channels.values()) channel.bind(null);
+    for (const channel of this.#channels.values()) {
+      const wasOpen = channel.open;
+      channel.bind(null);
+      if (wasOpen) this.emit('channel-close', { label: channel.label });
+    }
     pc.close();
     this.#participantId = null;
     for (const id of [...this.#participants.keys()]) {
@@ -270,6 +274,11 @@ export class AtriumClient extends Emitter {
     this.#listenToChannel(dc);
     dc.addEventListener('open', () => {
       if (this.#pc === pc) this.emit('channel-open', { label: channel.label });
+    });
+    // The SFU closed it (this client fell behind: data-dropped receiver_overflow), or the
+    // transport went away; a peer connection this client closed itself is told in #closePeer.
+    dc.addEventListener('close', () => {
+      if (this.#pc === pc) this.emit('channel-close', { label: channel.label });
     });
   }
 

@@ -59,6 +59,7 @@
  * @property {{ participantId: string, mid: string }} video-resumed
  * @property {{ mid: string, active: Record<string, boolean> }} publish-layers
  * @property {{ label: string }} channel-open a channel of openDataChannel() can send (again, after a rejoin)
+ * @property {{ label: string }} channel-close an open channel of openDataChannel() can no longer send (until its next channel-open)
  * @property {DataMessage} data
  * @property {{ label: string, reason: string }} data-dropped
  * @property {AtriumError} error

@@ -27,7 +27,7 @@ function offerMessage(version, subscribe = []) {
 function recordEvents(client) {
   /** @type {Array<[string, any]>} */
   const events = [];
-  for (const name of /** @type {const} */ (['connection-state', 'joined', 'channel-open', 'participant-joined', 'participant-left',
+  for (const name of /** @type {const} */ (['connection-state', 'joined', 'channel-open', 'channel-close', 'participant-joined', 'participant-left',
     'track-added', 'track-removed', 'active-speaker', 'video-paused', 'video-resumed', 'publish-layers', 'data',
     'data-dropped', 'error'])) {
     client.on(name, (payload) => events.push([name, payload]));
@@ -454,5 +454,33 @@ describe('AtriumClient', () => {
     second.send(joinedMessage('p2'));
     const resent = [await second.inbox.take(), await second.inbox.take()];
     assert.deepEqual(resent, [{ type: 'add-track', source: 'screen' }, { type: 'mute', source: 'microphone', muted: true }]);
+  });
+
+  it('tells when the SFU closes an open channel', async () => {
+    const events = recordEvents(client);
+    client.openDataChannel('chat');
+    await joinAsAlice();
+    const [dc] = pcs.created[0].channels;
+    dc.open();
+    dc.close();
+    dc.dispatchEvent(new Event('close'));
+    assert.deepEqual(events.filter(([name]) => name.startsWith('channel-')).map(([name, e]) => `${name} ${e.label}`),
+      ['channel-open chat', 'channel-close chat']);
+  });
+
+  it('tells when an open channel closes with its session, and opens it again on the next', async () => {
+    const events = recordEvents(client);
+    client.openDataChannel('chat');
+    client.openDataChannel('idle'); // never opened: nothing to tell
+    const { connection } = await joinAsAlice();
+    pcs.created[0].channels[0].open();
+    connection.send({ type: 'error', code: 'shutdown', message: 'stopping' });
+    connection.socket.close(1000);
+    const { connection: second } = await server.accept('join');
+    second.send(joinedMessage('p2'));
+    await until(() => client.participantId === 'p2');
+    pcs.created[1].channels[0].open();
+    assert.deepEqual(events.filter(([name]) => name.startsWith('channel-')).map(([name, e]) => `${name} ${e.label}`),
+      ['channel-open chat', 'channel-close chat', 'channel-open chat']);
   });
 });

@@ -38,12 +38,11 @@ export function setupChat(client, ui, myName) {
     ui.send.disabled = !channel.open;
     ui.input.placeholder = channel.open ? 'Say something to the room' : 'Chat connects when you are in the room';
   };
-  client.on('channel-open', ({ label }) => {
-    if (label === 'chat') refresh();
-  });
-  client.on('connection-state', () => setTimeout(refresh, 0));
-  // The SDK reports opening only; a channel closes with its connection.
-  setInterval(refresh, 1000);
+  for (const event of /** @type {const} */ (['channel-open', 'channel-close'])) {
+    client.on(event, ({ label }) => {
+      if (label === 'chat') refresh();
+    });
+  }
   refresh();
 
   ui.form.addEventListener('submit', (event) => {
