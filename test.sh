@@ -43,7 +43,8 @@ trap surefire_summary EXIT
 #    NAT), ip, unshare, Prometheus with its promtool and the official Python client's text-format
 #    parser (the metrics tests scrape Atrium with them), coturn and certutil for the lab's
 #    TURN tests, Node.js with npm for the client SDK (type check and tests) and the face overlay's
-#    packages, and scikit-image for the face overlay test's photo.
+#    packages, scikit-image for the face overlay test's photo, and aiortc and GStreamer's webrtcbin
+#    for the interop tests.
 # ---------------------------------------------------------------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -60,6 +61,14 @@ lean=()
 [ -x /usr/bin/certutil ] || lean+=(libnss3-tools)
 # scikit-image's astronaut.png (public domain): the face the face overlay's browser test films.
 [ -r /usr/lib/python3/dist-packages/skimage/data/astronaut.png ] || lean+=(python3-skimage)
+# The interop tests' other WebRTC stacks (signaling/src/test/interop): aiortc with a WebSocket
+# client for its script, and GStreamer's webrtcbin (libnice, VP8 and Opus, the Python bindings).
+have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for deb in python3-aiortc python3-websockets \
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice \
+    python3-gst-1.0 gir1.2-gst-plugins-bad-1.0; do
+  have_deb "$deb" || lean+=("$deb")
+done
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
