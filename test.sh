@@ -137,8 +137,12 @@ if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
   t=$(seconds)
   (cd "$firefox_driver" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
   echo "npm packages in $(( $(seconds) - t )) s"
+  # werift, the interop tests' TypeScript WebRTC stack, likewise from its lockfile.
+  werift_client=signaling/src/test/interop/werift
+  step "npm ci in $werift_client (the werift interop client)"
+  (cd "$werift_client" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 else
-  warn "node or npm missing: the Firefox browser tests will report as skipped"
+  warn "node or npm missing: the Firefox and werift browser tests will report as skipped"
 fi
 
 # ---------------------------------------------------------------------------------------------

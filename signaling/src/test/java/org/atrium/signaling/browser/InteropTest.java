@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,9 +109,8 @@ abstract class InteropTest extends ServerAndBrowsers {
         client.waitUntil("decoded video and audio from Chromium " + chromiumId, CONNECT,
                 () -> client.decoded("video", chromiumId) > 0 && client.decoded("audio", chromiumId) > 0);
         long remaining = Math.max(0, CONNECT.toNanos() - (System.nanoTime() - joined));
-        page.waitUntil("Chromium decoding video and receiving audio from " + stack() + " " + stackId
-                        + "\n" + client.diagnostics(), Duration.ofNanos(remaining),
-                () -> frames(media(page, stackId)) > 0 && audio(media(page, stackId)) > 0);
+        waitOnPage(page, "Chromium decoding video and receiving audio from " + stack() + " " + stackId,
+                Duration.ofNanos(remaining), () -> frames(media(page, stackId)) > 0 && audio(media(page, stackId)) > 0);
         System.out.printf("%s and Chromium decoding each other %d ms after the second join%n", stack(),
                 (System.nanoTime() - joined) / 1_000_000);
 
@@ -120,13 +120,22 @@ abstract class InteropTest extends ServerAndBrowsers {
         client.waitUntil("video and audio from Chromium advancing", ADVANCING,
                 () -> client.decoded("video", chromiumId) > videoBefore
                         && client.decoded("audio", chromiumId) > audioBefore);
-        page.waitUntil("video and audio from " + stack() + " advancing", ADVANCING,
+        waitOnPage(page, "video and audio from " + stack() + " advancing", ADVANCING,
                 () -> frames(media(page, stackId)) > frames(pageBefore)
                         && audio(media(page, stackId)) > audio(pageBefore));
         Map<?, ?> pageNow = media(page, stackId);
         System.out.printf("%s decoded from Chromium: %d video frames, %d audio frames; Chromium from %s:"
                         + " %d video frames, %d audio packets%n", stack(), client.decoded("video", chromiumId),
                 client.decoded("audio", chromiumId), stack(), frames(pageNow), audio(pageNow));
+    }
+
+    /** {@link Page#waitUntil}, with the stack's output in the failure message. */
+    private void waitOnPage(BrowserPage page, String description, Duration timeout, BooleanSupplier condition) {
+        try {
+            page.waitUntil(description, timeout, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + client.diagnostics(), e);
+        }
     }
 
     private static Map<?, ?> media(BrowserPage page, String participantId) {
