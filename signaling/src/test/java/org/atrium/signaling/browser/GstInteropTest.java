@@ -32,10 +32,9 @@ class GstInteropTest extends InteropTest {
 
     /** GStreamer with webrtcbin, libnice, and the Python bindings. */
     static boolean installed() {
-        return Files.isExecutable(PYTHON) && Files.isDirectory(PY.resolve("gi/overrides"))
-                                        &&                         &&  Files.isRegularFile(PY.resolve("gi/overrides/Gst.py"))
-                                        &&                         &&  Files.isDirectory(PY.resolve("websockets")) && found("libgstwebrtc.so")
-                                        &&                         &&  found("libgstnice.so") && found("GstWebRTC-1.0.typelib");
+        return Files.isExecutable(PYTHON) && Files.isRegularFile(PY.resolve("gi/overrides/Gst.py"))
+                && Files.isDirectory(PY.resolve("websockets")) && found("libgstwebrtc.so")
+                && found("libgstnice.so") && found("GstWebRTC-1.0.typelib");
     }
 
     /** Whether a file of that name is in /usr/lib/<triplet>/{gstreamer-1.0,girepository-1.0}. */
