@@ -15,6 +15,7 @@ pipeline on the main thread; the WebSocket runs on an asyncio loop in another th
 
 import asyncio
 import json
+import os
 import re
 import signal
 import sys
@@ -58,7 +59,7 @@ class Client:
         self.ice = self.webrtc.get_property("ice-agent")
         if not self.ice.emit("add-local-ip-address", "127.0.0.1"):
             say("ERROR local-address add-local-ip-address 127.0.0.1 refused")
-        self._no_upnp()
+        self._configure_agent()
         self.webrtc.connect("on-ice-candidate", self.on_ice_candidate)
         self.webrtc.connect("pad-added", self.on_pad_added)
         self.owner_of_mid = {}
@@ -68,10 +69,17 @@ class Client:
         self.ws = None
         self.aloop = None
 
-    def _no_upnp(self):
-        """No UPnP discovery: it would multicast on the LAN (nothing may leave loopback)."""
-        if self.ice.find_property("upnp") is not None:
-            self.ice.set_property("upnp", False)
+    def _configure_agent(self):
+        """No UPnP discovery (it would multicast on the LAN; nothing may leave loopback), and
+        connectivity checks as keepalives."""
+        agent = self.ice.get_property("agent")  # the libnice NiceAgent behind webrtcbin's ICE
+        if agent is not None and agent.find_property("upnp") is not None:
+            agent.set_property("upnp", False)
+        # The SFU ends a session whose client stops sending connectivity checks (RFC 7675
+        # consent): libnice's keepalives are binding indications unless told otherwise.
+        # (libnice's own "consent-freshness" can only be set when the agent is made.)
+        if agent is not None and agent.find_property("keepalive-conncheck") is not None:
+            agent.set_property("keepalive-conncheck", True)
 
     # --- WebSocket (asyncio thread) -----------------------------------------------------------
 
@@ -121,43 +129,44 @@ class Client:
         self.busy = True
         offer = self.offers.pop(0)
         self.owner_of_mid = {s["mid"]: s["participantId"] for s in offer.get("subscribe", [])}
+        if not self.published:
+            self.published = True
+            self.publish(offer)
+        self.when_caps_known(time.monotonic() + CAPS_WAIT, lambda: self.set_remote(offer))
+
+    def set_remote(self, offer):
         # Decline simulcast (docs/signaling.md allows it): we send one stream per kind.
         sdp = re.sub(r"a=(rid|simulcast):[^\r\n]*\r\n", "", offer["sdp"])
         _, message = GstSdp.SDPMessage.new_from_text(sdp)
         description = GstWebRTC.WebRTCSessionDescription.new(GstWebRTC.WebRTCSDPType.OFFER, message)
-        promise = Gst.Promise.new_with_change_func(lambda _p: GLib.idle_add(self.on_remote_set, offer))
+        promise = Gst.Promise.new_with_change_func(lambda p: GLib.idle_add(self.on_remote_set, offer, p.get_reply()))
         self.webrtc.emit("set-remote-description", description, promise)
 
-    def on_remote_set(self, offer):
-        if not self.published:
-            self.published = True
-            self.publish(offer)
-        self.when_caps_known(time.monotonic() + CAPS_WAIT, lambda: self.create_answer(offer))
+    def on_remote_set(self, offer, reply):
+        if reply is not None and reply.has_field("error"):
+            say("ERROR set-remote-description", reply.get_value("error"))
+        self.create_answer(offer)
         return False
 
     def publish(self, offer):
-        """Sends our test sources in the publish sections: mid "0" (audio) and "1" (video)."""
+        """Sends our test sources in the publish sections: mid "0" (audio) and "1" (video).
+
+        webrtcbin 1.22 makes the transceivers of a remote offer only when it answers, so ours
+        come first: a sink pad named sink_<m-line index> gets a transceiver bound to that m-line.
+        """
+        mlines = [m for m in re.findall(r"^(m=|a=mid:)(\S*)", offer["sdp"], re.M)]
+        mids = [value for kind, value in mlines if kind == "a=mid:"]
         for section in offer.get("publish", []):
             source = {"microphone": AUDIO, "camera": VIDEO}.get(section["source"])
-            if source is None:
+            if source is None or section["mid"] not in mids:
                 continue
-            transceiver = self.transceiver(section["mid"])
-            transceiver.set_property("direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
             branch = Gst.parse_bin_from_description(source, True)
             self.pipe.add(branch)
-            # sink_<m-line index> attaches the pad to the transceiver of that m-line.
-            pad = self.webrtc.request_pad_simple(f"sink_{transceiver.get_property('mlineindex')}")
+            pad = self.webrtc.request_pad_simple(f"sink_{mids.index(section['mid'])}")
+            pad.get_property("transceiver").set_property(
+                "direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
             branch.get_static_pad("src").link(pad)
             branch.sync_state_with_parent()
-
-    def transceiver(self, mid):
-        for index in range(64):
-            t = self.webrtc.emit("get-transceiver", index)
-            if t is None:
-                break
-            if t.get_property("mid") == mid:
-                return t
-        raise LookupError(f"no transceiver for mid {mid}")
 
     def when_caps_known(self, deadline, then):
         """Runs `then` once every sink pad has caps (their SSRCs go in the answer), or at `deadline`."""
@@ -171,7 +180,12 @@ class Client:
     def create_answer(self, offer):
         def on_answer(promise):
             # Read the SDP while the promise that produced it is alive (else 1.22 crashes).
-            answer = promise.get_reply().get_value("answer")
+            promise.wait()
+            reply = promise.get_reply()
+            if reply is None or not reply.has_field("answer"):
+                say("ERROR create-answer", reply.to_string() if reply is not None else "no reply")
+                return
+            answer = reply.get_value("answer")
             text = answer.sdp.as_text()
             self.webrtc.emit("set-local-description", answer, Gst.Promise.new())
             GLib.idle_add(self.send_answer, offer, text)
@@ -195,19 +209,26 @@ class Client:
         if pad.get_direction() != Gst.PadDirection.SRC:
             return
         mid = pad.get_property("transceiver").get_property("mid")
-        decode = Gst.parse_bin_from_description("queue ! decodebin name=d", True)
+        caps = (pad.get_current_caps() or pad.query_caps(None)).to_string()
+        # Each codec the SFU may send us (we answered Opus and VP8); decodebin is avoided on
+        # purpose: in 1.22 it fails to link RTP caps here, and a failed link stops nicesrc.
+        if "OPUS" in caps.upper():
+            kind, chain = "audio", "rtpopusdepay ! opusdec"
+        elif "VP8" in caps.upper():
+            kind, chain = "video", "rtpvp8depay ! vp8dec"
+        else:
+            kind, chain = None, "fakesink sync=false"
+        decode = Gst.parse_bin_from_description(
+            f"queue ! {chain}" + (" ! fakesink name=out sync=false" if kind else ""), True)
         self.pipe.add(decode)
-        decode.get_by_name("d").connect("pad-added", lambda _d, p: self.on_decoded_pad(decode, p, mid))
         decode.sync_state_with_parent()
         pad.link(decode.get_static_pad("sink"))
+        if kind:
+            self.count_frames(decode.get_by_name("out").get_static_pad("sink"), kind, mid)
+        else:
+            say("ERROR codec mid", mid, caps)
 
-    def on_decoded_pad(self, bin_, pad, mid):
-        kind = "video" if pad.query_caps(None).to_string().startswith("video/") else "audio"
-        sink = Gst.ElementFactory.make("fakesink")
-        sink.set_property("sync", False)
-        bin_.add(sink)  # beside decodebin, inside the same bin: no ghost pad needed
-        sink.sync_state_with_parent()
-        pad.link(sink.get_static_pad("sink"))
+    def count_frames(self, pad, kind, mid):
         state = {"frames": 0, "owner": None, "last": 0.0}
 
         def count(_pad, _info):
@@ -240,6 +261,9 @@ class Client:
         self.main.run()
         self.pipe.set_state(Gst.State.NULL)
         say("LEFT")
+        # Not sys.exit: the stdin thread is still blocked in read(), and Python 3.11 aborts at
+        # shutdown on a daemon thread that holds stdin's lock.
+        os._exit(0)
 
     def quit(self):
         if self.ws is not None and self.aloop is not None and self.aloop.is_running():
