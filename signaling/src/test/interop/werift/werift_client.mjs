@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import readline from 'node:readline';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 
 const [url, room, name] = process.argv.slice(2);
@@ -22,6 +23,7 @@ if (!name) {
 }
 const HELPER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'gst_rtp.py');
 const say = (...words) => process.stdout.write(words.join(' ') + '\n');
+process.stdout.on('error', () => stop()); // the reader went away (EPIPE): nobody to report to
 const helpers = new Set();
 
 function helper(...args) {
@@ -90,15 +92,12 @@ async function decode(track, transceiver) {
   const decoder = helper('decode', track.kind, String(port));
   let owner = null;
   let base = 0;
-  decoder.stdout.setEncoding('utf8');
-  decoder.stdout.on('data', (text) => {
-    for (const line of text.split('\n')) {
-      const [word, count] = line.trim().split(/\s+/);
-      if (word !== 'FRAMES') continue;
-      const now = ownerOfMid.get(transceiver.mid) ?? null;
-      if (now !== owner) { owner = now; base = Number(count); }
-      if (owner) say('DECODED', track.kind, owner, Number(count) - base);
-    }
+  readline.createInterface({ input: decoder.stdout }).on('line', (line) => {
+    const [word, count] = line.trim().split(/\s+/);
+    if (word !== 'FRAMES' || !/^\d+$/.test(count ?? '')) return;
+    const now = ownerOfMid.get(transceiver.mid) ?? null;
+    if (now !== owner) { owner = now; base = Number(count); }
+    if (owner) say('DECODED', track.kind, owner, Number(count) - base);
   });
   track.onReceiveRtp.subscribe((rtp) => out.send(rtp.serialize(), port, '127.0.0.1'));
   // The decoder starts mid-stream: ask for a keyframe now and again shortly.
@@ -123,7 +122,9 @@ ws.onmessage = (event) => {
 
 async function answer(offer) {
   ownerOfMid = new Map((offer.subscribe ?? []).map((s) => [s.mid, s.participantId]));
-  await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+  // Decline simulcast (docs/signaling.md allows it): we send one stream per kind, without RIDs.
+  const sdp = offer.sdp.replace(/a=(rid|simulcast):[^\r\n]*\r\n/g, '');
+  await pc.setRemoteDescription({ type: 'offer', sdp });
   for (const section of offer.publish ?? []) {
     const kind = { microphone: 'audio', camera: 'video' }[section.source];
     const transceiver = pc.getTransceivers().find((t) => t.mid === section.mid);

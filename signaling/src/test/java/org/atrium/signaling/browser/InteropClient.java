@@ -68,7 +68,7 @@ final class InteropClient implements AutoCloseable {
                 String[] w = line.trim().split("\\s+");
                 if (w.length == 2 && w[0].equals("JOINED")) {
                     participantId = w[1];
-                } else if (w.length == 4 && w[0].equals("DECODED")) {
+                } else if (w.length == 4 && w[0].equals("DECODED") && w[3].matches("\\d{1,18}")) {
                     decoded.merge(w[1] + " " + w[2], Long.parseLong(w[3]), Math::max);
                     continue; // many a second: not worth keeping
                 }
@@ -79,7 +79,7 @@ final class InteropClient implements AutoCloseable {
                     }
                 }
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
             LOG.log(Level.WARNING, name + ": stopped reading its output", e);
         }
     }
