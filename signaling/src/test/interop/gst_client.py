@@ -70,16 +70,10 @@ class Client:
         self.aloop = None
 
     def _configure_agent(self):
-        """No UPnP discovery (it would multicast on the LAN; nothing may leave loopback), and
-        connectivity checks as keepalives."""
+        """No UPnP discovery: it would multicast on the LAN, and nothing may leave loopback."""
         agent = self.ice.get_property("agent")  # the libnice NiceAgent behind webrtcbin's ICE
         if agent is not None and agent.find_property("upnp") is not None:
             agent.set_property("upnp", False)
-        # The SFU ends a session whose client stops sending connectivity checks (RFC 7675
-        # consent): libnice's keepalives are binding indications unless told otherwise.
-        # (libnice's own "consent-freshness" can only be set when the agent is made.)
-        if agent is not None and agent.find_property("keepalive-conncheck") is not None:
-            agent.set_property("keepalive-conncheck", True)
 
     # --- WebSocket (asyncio thread) -----------------------------------------------------------
 
