@@ -148,8 +148,7 @@ class Client:
         webrtcbin 1.22 makes the transceivers of a remote offer only when it answers, so ours
         come first: a sink pad named sink_<m-line index> gets a transceiver bound to that m-line.
         """
-        mlines = [m for m in re.findall(r"^(m=|a=mid:)(\S*)", offer["sdp"], re.M)]
-        mids = [value for kind, value in mlines if kind == "a=mid:"]
+        mids = re.findall(r"^a=mid:(\S+)", offer["sdp"], re.M)  # one per m-section, in order
         for section in offer.get("publish", []):
             source = {"microphone": AUDIO, "camera": VIDEO}.get(section["source"])
             if source is None or section["mid"] not in mids:

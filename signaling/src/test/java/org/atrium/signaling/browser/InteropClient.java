@@ -35,6 +35,7 @@ final class InteropClient implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private final Map<String, Long> decoded = new ConcurrentHashMap<>();
     private volatile String participantId;
+    private volatile int lastAnswered;
 
     private InteropClient(String name, Process process, Path stderr) {
         this.name = name;
@@ -68,6 +69,8 @@ final class InteropClient implements AutoCloseable {
                 String[] w = line.trim().split("\\s+");
                 if (w.length == 2 && w[0].equals("JOINED")) {
                     participantId = w[1];
+                } else if (w.length == 3 && w[0].equals("OFFER") && w[1].matches("\\d{1,9}")) {
+                    lastAnswered = Math.max(lastAnswered, Integer.parseInt(w[1]));
                 } else if (w.length == 4 && w[0].equals("DECODED") && w[3].matches("\\d{1,18}")) {
                     decoded.merge(w[1] + " " + w[2], Long.parseLong(w[3]), Math::max);
                     continue; // many a second: not worth keeping
@@ -88,6 +91,11 @@ final class InteropClient implements AutoCloseable {
     String awaitJoined(Duration timeout) {
         waitUntil("JOINED", timeout, () -> participantId != null);
         return participantId;
+    }
+
+    /** The version of the latest offer it has answered ({@code OFFER <version> <subscribed>}), 0 before any. */
+    int lastAnsweredOffer() {
+        return lastAnswered;
     }
 
     /** Frames of {@code kind} ("video", "audio") from {@code participantId} it has decoded so far. */
