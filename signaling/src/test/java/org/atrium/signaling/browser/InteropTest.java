@@ -27,32 +27,6 @@ abstract class InteropTest extends ServerAndBrowsers {
     private static final Duration ADVANCING = Duration.ofSeconds(5);
     private static final String ROOM = "interop";
 
-    /**
-     * Frames decoded and audio packets received from one remote participant of the page, matched
-     * through the tracks of its MediaStream (by the inbound-rtp's trackIdentifier, else through the
-     * receiver of that track), as in {@link MixedRoomBrowserTest}.
-     */
-    private static final String MEDIA_FROM = """
-            const pc = window.atrium.pc;
-            const remote = window.atrium.remote.get(arguments[0]);
-            const entry = {frames: 0, audioPackets: 0};
-            if (!pc || !remote || !remote.stream) return entry;
-            const stats = await pc.getStats();
-            const byTrack = {};
-            stats.forEach(s => { if (s.type === 'inbound-rtp' && s.trackIdentifier) byTrack[s.trackIdentifier] = s; });
-            for (const track of remote.stream.getTracks()) {
-              let s = byTrack[track.id];
-              if (!s) {
-                const receiver = pc.getReceivers().find(r => r.track === track);
-                if (receiver) (await receiver.getStats()).forEach(r => { if (r.type === 'inbound-rtp') s = r; });
-              }
-              if (!s) continue;
-              if (track.kind === 'video') entry.frames = s.framesDecoded || 0;
-              if (track.kind === 'audio') entry.audioPackets = s.packetsReceived || 0;
-            }
-            return entry;
-            """;
-
     private InteropClient client;
 
     /** The stack's name, for messages ("aiortc"). */
@@ -143,8 +117,10 @@ abstract class InteropTest extends ServerAndBrowsers {
         }
     }
 
+    /** Frames decoded and audio packets received from one remote participant of the page; empty before any. */
     private static Map<?, ?> media(BrowserPage page, String participantId) {
-        return (Map<?, ?>) page.evalAsync(MEDIA_FROM, participantId);
+        Map<?, ?> media = (Map<?, ?>) WebRtcStats.mediaByParticipant(page).get(participantId);
+        return media == null ? Map.of() : media;
     }
 
     private static long frames(Map<?, ?> media) {

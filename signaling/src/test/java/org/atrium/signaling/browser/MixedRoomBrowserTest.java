@@ -25,34 +25,6 @@ class MixedRoomBrowserTest extends ServerAndBrowsers {
     private static final Duration ADVANCING = Duration.ofSeconds(5);
     private static final Duration CHAT = Duration.ofSeconds(5);
 
-    /**
-     * Per remote participant of the page: inbound video frames decoded and audio packets received,
-     * matched to participants through the tracks of their MediaStream (by the inbound-rtp's
-     * trackIdentifier, else through the receiver of that track).
-     */
-    private static final String MEDIA_BY_PARTICIPANT = """
-            const pc = window.atrium.pc;
-            const stats = await pc.getStats();
-            const byTrack = {};
-            stats.forEach(s => { if (s.type === 'inbound-rtp' && s.trackIdentifier) byTrack[s.trackIdentifier] = s; });
-            const result = {};
-            for (const [id, remote] of window.atrium.remote) {
-              const entry = {frames: 0, audioPackets: 0};
-              for (const track of remote.stream ? remote.stream.getTracks() : []) {
-                let s = byTrack[track.id];
-                if (!s) {
-                  const receiver = pc.getReceivers().find(r => r.track === track);
-                  if (receiver) (await receiver.getStats()).forEach(r => { if (r.type === 'inbound-rtp') s = r; });
-                }
-                if (!s) continue;
-                if (track.kind === 'video') entry.frames = s.framesDecoded || 0;
-                if (track.kind === 'audio') entry.audioPackets = s.packetsReceived || 0;
-              }
-              result[id] = entry;
-            }
-            return result;
-            """;
-
     /** The selected candidate pair and the DTLS-SRTP parameters, as far as the browser reports them. */
     private static final String TRANSPORT = """
             const stats = await window.atrium.pc.getStats();
@@ -234,7 +206,7 @@ class MixedRoomBrowserTest extends ServerAndBrowsers {
     }
 
     private static Map<?, ?> media(Page page) {
-        return (Map<?, ?>) page.evalAsync(MEDIA_BY_PARTICIPANT);
+        return WebRtcStats.mediaByParticipant(page);
     }
 
     private static long number(Map<?, ?> map, String key) {

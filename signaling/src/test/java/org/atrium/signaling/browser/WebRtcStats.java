@@ -82,6 +82,42 @@ public record WebRtcStats(
             """;
 
     /**
+     * Per remote participant of the page: inbound video frames decoded and audio packets received,
+     * matched to participants through the tracks of their MediaStream (by the inbound-rtp's
+     * trackIdentifier, else through the receiver of that track).
+     */
+    private static final String MEDIA_BY_PARTICIPANT = """
+            const pc = window.atrium.pc;
+            const stats = await pc.getStats();
+            const byTrack = {};
+            stats.forEach(s => { if (s.type === 'inbound-rtp' && s.trackIdentifier) byTrack[s.trackIdentifier] = s; });
+            const result = {};
+            for (const [id, remote] of window.atrium.remote) {
+              const entry = {frames: 0, audioPackets: 0};
+              for (const track of remote.stream ? remote.stream.getTracks() : []) {
+                let s = byTrack[track.id];
+                if (!s) {
+                  const receiver = pc.getReceivers().find(r => r.track === track);
+                  if (receiver) (await receiver.getStats()).forEach(r => { if (r.type === 'inbound-rtp') s = r; });
+                }
+                if (!s) continue;
+                if (track.kind === 'video') entry.frames = s.framesDecoded || 0;
+                if (track.kind === 'audio') entry.audioPackets = s.packetsReceived || 0;
+              }
+              result[id] = entry;
+            }
+            return result;
+            """;
+
+    /**
+     * Per remote participant of the room page in {@code page} (its participant id -> {@code
+     * frames}, {@code audioPackets}): inbound video frames decoded and audio packets received.
+     */
+    public static Map<?, ?> mediaByParticipant(Page page) {
+        return (Map<?, ?>) page.evalAsync(MEDIA_BY_PARTICIPANT);
+    }
+
+    /**
      * Reads the stats of the RTCPeerConnection that {@code pcExpression} (for example {@code
      * window.atrium.pc}) evaluates to in {@code page}.
      */
