@@ -51,25 +51,25 @@ class NegotiationTest {
         Member bo = join("Bo");
         // Bo's first offer already holds Ada's published tracks.
         JsonNode boFirst = bo.answerNextOffer();
-        assertEquals(List.of("3:audio:" + ada.id, "4:video:" + ada.id), subscriptions(boFirst));
+        assertEquals(List.of("3:audio:" + ada.id(), "4:video:" + ada.id()), subscriptions(boFirst));
         // Ada hears of Bo before the offer that subscribes her to Bo's tracks.
-        assertEquals(bo.id, ada.client.await("participant-joined", WAIT).path("participant").path("id").asText());
+        assertEquals(bo.id(), ada.client().await("participant-joined", WAIT).path("participant").path("id").asText());
         JsonNode adaSecond = ada.answerNextOffer();
         assertEquals(2, adaSecond.path("version").asInt());
-        assertEquals(List.of("3:audio:" + bo.id, "4:video:" + bo.id), subscriptions(adaSecond));
-        assertEquals("sendonly", direction(adaSecond, 4));
+        assertEquals(List.of("3:audio:" + bo.id(), "4:video:" + bo.id()), subscriptions(adaSecond));
+        assertEquals("sendonly", Member.direction(adaSecond, 4));
 
         // Bo leaves: Ada gets participant-left, then an offer where Bo's slots are inactive, still present.
-        bo.client.send("{\"type\":\"leave\"}");
-        assertEquals(1000, bo.client.closed().get().intValue());
-        JsonNode left = ada.client.await("participant-left", WAIT);
-        assertEquals(bo.id, left.path("participantId").asText());
+        bo.client().send("{\"type\":\"leave\"}");
+        assertEquals(1000, bo.client().closed().get().intValue());
+        JsonNode left = ada.client().await("participant-left", WAIT);
+        assertEquals(bo.id(), left.path("participantId").asText());
         assertEquals("left", left.path("reason").asText());
         JsonNode adaThird = ada.answerNextOffer();
         assertEquals(List.of(), subscriptions(adaThird));
         assertEquals(5, SessionDescription.parse(adaThird.path("sdp").asText()).media().size());
-        assertEquals("inactive", direction(adaThird, 3));
-        assertEquals("inactive", direction(adaThird, 4));
+        assertEquals("inactive", Member.direction(adaThird, 3));
+        assertEquals("inactive", Member.direction(adaThird, 4));
         assertTrue(ada.history().indexOf(left) < ada.history().indexOf(adaThird), "participant-left first");
 
         // Cy joins: Ada's next offer reuses the freed slots rather than adding m-sections.
@@ -77,11 +77,11 @@ class NegotiationTest {
         cy.answerNextOffer();
         awaitPublished(cy);
         JsonNode adaFourth = ada.answerNextOffer();
-        assertEquals(List.of("3:audio:" + cy.id, "4:video:" + cy.id), subscriptions(adaFourth));
+        assertEquals(List.of("3:audio:" + cy.id(), "4:video:" + cy.id()), subscriptions(adaFourth));
         assertEquals(5, SessionDescription.parse(adaFourth.path("sdp").asText()).media().size());
         String sdp = adaFourth.path("sdp").asText();
-        assertTrue(sdp.contains("a=msid:" + cy.id + " "), sdp);
-        assertTrue(!sdp.contains(bo.id), "nothing of Bo is left in the offer");
+        assertTrue(sdp.contains("a=msid:" + cy.id() + " "), sdp);
+        assertTrue(!sdp.contains(bo.id()), "nothing of Bo is left in the offer");
 
         // The SFU made every offer; versions grew by one each time.
         assertEquals(List.of(1, 2, 3, 4), ada.offerVersions());
@@ -106,7 +106,7 @@ class NegotiationTest {
         client.send(new ScriptedAnswerer().withoutVideo().answer(offer));
         JsonNode withdrawn = ada.answerNextOffer();
         assertEquals(List.of("3:audio:" + id), subscriptions(withdrawn));
-        assertEquals("inactive", direction(withdrawn, 4));
+        assertEquals("inactive", Member.direction(withdrawn, 4));
     }
 
     @Test
@@ -132,7 +132,7 @@ class NegotiationTest {
             if (old.isPresent() && old.get().transport().isIceStarted()) {
                 assertEquals(CongestionFeedback.REMB, old.get().congestionFeedback());
                 var other = server.server().sfu().rooms().participants().stream()
-                        .filter(p -> p.id().equals(modern.id)).findFirst().orElseThrow();
+                        .filter(p -> p.id().equals(modern.id())).findFirst().orElseThrow();
                 assertEquals(CongestionFeedback.TRANSPORT_CC, other.congestionFeedback());
                 return;
             }
@@ -170,14 +170,14 @@ class NegotiationTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             for (var participant : server.server().sfu().rooms().participants()) {
-                if (participant.id().equals(member.id) && participant.producers().size() == 2
+                if (participant.id().equals(member.id()) && participant.producers().size() == 2
                         && participant.producers().stream().allMatch(p -> p.isBound())) {
                     return;
                 }
             }
             Thread.sleep(10);
         }
-        throw new AssertionError(member.id + " did not publish");
+        throw new AssertionError(member.id() + " did not publish");
     }
 
     private Member join(String name) throws Exception {
@@ -199,40 +199,5 @@ class NegotiationTest {
         offer.path("subscribe").forEach(entry -> result.add(entry.path("mid").asText() + ":"
                 + entry.path("kind").asText() + ":" + entry.path("participantId").asText()));
         return result;
-    }
-
-    private static String direction(JsonNode offer, int index) throws Exception {
-        SessionDescription.MediaDescription section =
-                SessionDescription.parse(offer.path("sdp").asText()).media().get(index);
-        for (String direction : List.of("sendonly", "recvonly", "inactive", "sendrecv")) {
-            if (section.hasAttribute(direction)) {
-                return direction;
-            }
-        }
-        return "none";
-    }
-
-    private record Member(String id, SignalingClient client, ScriptedAnswerer answerer) {
-
-        /** Waits for the next offer, answers it, and returns it. */
-        JsonNode answerNextOffer() throws InterruptedException {
-            JsonNode offer = client.await("offer", WAIT);
-            client.send(answerer.answer(offer));
-            return offer;
-        }
-
-        List<JsonNode> history() {
-            return client.history();
-        }
-
-        List<Integer> offerVersions() {
-            List<Integer> versions = new ArrayList<>();
-            for (JsonNode message : client.history()) {
-                if ("offer".equals(message.path("type").asText())) {
-                    versions.add(message.path("version").asInt());
-                }
-            }
-            return versions;
-        }
     }
 }

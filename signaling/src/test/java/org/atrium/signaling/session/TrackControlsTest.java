@@ -41,29 +41,29 @@ class TrackControlsTest {
         assertEquals(List.of("0:audio:microphone", "1:video:camera"), entries(first.path("publish")));
 
         // Ada mutes her microphone before Bo joins: Bo's first offer already says so.
-        ada.client.send("{\"type\":\"mute\",\"source\":\"microphone\",\"muted\":true}");
-        awaitMuted(ada.id, "microphone", true);
+        ada.client().send("{\"type\":\"mute\",\"source\":\"microphone\",\"muted\":true}");
+        awaitMuted(ada.id(), "microphone", true);
         Member bo = join("Bo");
         JsonNode boFirst = bo.answerNextOffer();
-        assertEquals(List.of("3:audio:microphone:" + ada.id + ":true", "4:video:camera:" + ada.id + ":false"),
+        assertEquals(List.of("3:audio:microphone:" + ada.id() + ":true", "4:video:camera:" + ada.id() + ":false"),
                 subscriptions(boFirst));
 
         // Ada stops her camera: Bo is told; Ada is not told of her own change.
-        ada.client.send("{\"type\":\"mute\",\"source\":\"camera\",\"muted\":true}");
-        JsonNode muted = bo.client.await("track-muted", WAIT);
-        assertEquals(ada.id, muted.path("participantId").asText());
+        ada.client().send("{\"type\":\"mute\",\"source\":\"camera\",\"muted\":true}");
+        JsonNode muted = bo.client().await("track-muted", WAIT);
+        assertEquals(ada.id(), muted.path("participantId").asText());
         assertEquals("camera", muted.path("source").asText());
         assertTrue(muted.path("muted").asBoolean());
-        ada.client.send("{\"type\":\"mute\",\"source\":\"camera\",\"muted\":false}");
-        JsonNode unmuted = bo.client.await("track-muted", WAIT);
+        ada.client().send("{\"type\":\"mute\",\"source\":\"camera\",\"muted\":false}");
+        JsonNode unmuted = bo.client().await("track-muted", WAIT);
         assertEquals("camera", unmuted.path("source").asText());
         assertEquals(false, unmuted.path("muted").asBoolean());
         // The same state again is no change, and tells no one.
-        ada.client.send("{\"type\":\"mute\",\"source\":\"camera\",\"muted\":false}");
-        ada.client.send("{\"type\":\"mute\",\"source\":\"microphone\",\"muted\":false}");
-        JsonNode mic = bo.client.await("track-muted", WAIT);
+        ada.client().send("{\"type\":\"mute\",\"source\":\"camera\",\"muted\":false}");
+        ada.client().send("{\"type\":\"mute\",\"source\":\"microphone\",\"muted\":false}");
+        JsonNode mic = bo.client().await("track-muted", WAIT);
         assertEquals("microphone", mic.path("source").asText(), "the repeated camera state was not sent");
-        assertTrue(ada.client.history().stream().noneMatch(m -> "track-muted".equals(m.path("type").asText())));
+        assertTrue(ada.client().history().stream().noneMatch(m -> "track-muted".equals(m.path("type").asText())));
     }
 
     @Test
@@ -75,8 +75,8 @@ class TrackControlsTest {
         bo.answerNextOffer();
         ada.answerNextOffer();
 
-        ada.client.send("{\"type\":\"add-track\",\"source\":\"screen\"}");
-        ada.client.send("{\"type\":\"add-track\",\"source\":\"screen-audio\"}");
+        ada.client().send("{\"type\":\"add-track\",\"source\":\"screen\"}");
+        ada.client().send("{\"type\":\"add-track\",\"source\":\"screen-audio\"}");
         JsonNode withScreen = ada.answerNextOffer();
         assertEquals(List.of("0:audio:microphone", "1:video:camera", "5:video:screen", "6:audio:screen-audio"),
                 entries(withScreen.path("publish")));
@@ -89,22 +89,22 @@ class TrackControlsTest {
         for (int round = 0; round < 4 && boSees.size() < 4; round++) {
             boSees = subscriptions(bo.answerNextOffer());
         }
-        assertTrue(boSees.contains("5:video:screen:" + ada.id + ":false"), boSees.toString());
-        assertTrue(boSees.contains("6:audio:screen-audio:" + ada.id + ":false"), boSees.toString());
-        assertTrue(boSees.contains("4:video:camera:" + ada.id + ":false"), boSees.toString());
+        assertTrue(boSees.contains("5:video:screen:" + ada.id() + ":false"), boSees.toString());
+        assertTrue(boSees.contains("6:audio:screen-audio:" + ada.id() + ":false"), boSees.toString());
+        assertTrue(boSees.contains("4:video:camera:" + ada.id() + ":false"), boSees.toString());
 
         // Ada stops sharing: Bo's next offer drops the screen and keeps the camera.
-        ada.client.send("{\"type\":\"remove-track\",\"source\":\"screen\"}");
+        ada.client().send("{\"type\":\"remove-track\",\"source\":\"screen\"}");
         JsonNode withdrawn = ada.answerNextOffer();
         assertEquals(List.of("0:audio:microphone", "1:video:camera", "6:audio:screen-audio"),
                 entries(withdrawn.path("publish")));
-        assertEquals("inactive", direction(withdrawn, 5));
+        assertEquals("inactive", Member.direction(withdrawn, 5));
         List<String> after = subscriptions(bo.answerNextOffer());
-        assertTrue(after.contains("4:video:camera:" + ada.id + ":false"), after.toString());
+        assertTrue(after.contains("4:video:camera:" + ada.id() + ":false"), after.toString());
         assertTrue(after.stream().noneMatch(s -> s.contains(":screen:")), after.toString());
 
         // Sharing again reuses the same section: the offer does not grow.
-        ada.client.send("{\"type\":\"add-track\",\"source\":\"screen\"}");
+        ada.client().send("{\"type\":\"add-track\",\"source\":\"screen\"}");
         JsonNode again = ada.answerNextOffer();
         assertTrue(entries(again.path("publish")).contains("5:video:screen"), again.toString());
         assertEquals(7, SessionDescription.parse(again.path("sdp").asText()).media().size());
@@ -118,7 +118,7 @@ class TrackControlsTest {
         assertEquals("bad-request", errorFor(ada, "{\"type\":\"add-track\",\"source\":\"camera\"}"));
         assertEquals("bad-request", errorFor(ada, "{\"type\":\"remove-track\",\"source\":\"screen\"}"));
         assertEquals("bad-request", errorFor(ada, "{\"type\":\"mute\",\"source\":\"mouth\",\"muted\":true}"));
-        ada.client.send("{\"type\":\"add-track\",\"source\":\"screen\"}");
+        ada.client().send("{\"type\":\"add-track\",\"source\":\"screen\"}");
         assertEquals("bad-request", errorFor(ada, "{\"type\":\"add-track\",\"source\":\"screen\"}"));
         assertEquals("too-many-tracks", errorFor(ada, "{\"type\":\"add-track\",\"source\":\"screen-audio\"}"));
         // The session carries on: the screen is offered.
@@ -127,8 +127,8 @@ class TrackControlsTest {
     }
 
     private String errorFor(Member member, String message) throws InterruptedException {
-        member.client.send(message);
-        return member.client.await("error", WAIT).path("code").asText();
+        member.client().send(message);
+        return member.client().await("error", WAIT).path("code").asText();
     }
 
     private void awaitMuted(String id, String source, boolean muted) throws InterruptedException {
@@ -166,25 +166,5 @@ class TrackControlsTest {
                 + entry.path("kind").asText() + ":" + entry.path("source").asText() + ":"
                 + entry.path("participantId").asText() + ":" + entry.path("muted").asBoolean()));
         return result;
-    }
-
-    private static String direction(JsonNode offer, int index) throws Exception {
-        SessionDescription.MediaDescription section =
-                SessionDescription.parse(offer.path("sdp").asText()).media().get(index);
-        for (String direction : List.of("sendonly", "recvonly", "inactive", "sendrecv")) {
-            if (section.hasAttribute(direction)) {
-                return direction;
-            }
-        }
-        return "none";
-    }
-
-    private record Member(String id, SignalingClient client, ScriptedAnswerer answerer) {
-
-        JsonNode answerNextOffer() throws InterruptedException {
-            JsonNode offer = client.await("offer", WAIT);
-            client.send(answerer.answer(offer));
-            return offer;
-        }
     }
 }
