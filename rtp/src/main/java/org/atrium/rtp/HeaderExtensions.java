@@ -194,6 +194,73 @@ public final class HeaderExtensions {
         return total;
     }
 
+    /**
+     * Rewrites the element ids of an RTP packet's RFC 8285 block in place: the element with id
+     * {@code i} gets id {@code idMap[i] & 0xFF}. An element whose new id is 0, whose id is
+     * beyond {@code idMap}, or whose new id the block's form cannot carry (above 14 in the
+     * one-byte form) is erased: its bytes become zero, which both forms read as padding, so a
+     * receiver skips it whatever ids it uses. Nothing moves and the block keeps its form and
+     * length. Parsing ends at a one-byte id 15, as RFC 8285 4.2 says; the bytes after it are
+     * left as they are. A packet without an extension, or with a block of another profile, is
+     * left as it is.
+     *
+     * <p>Checks every length it reads against the packet, so it needs no prior validation.
+     * Returns null when done, else why the block is malformed; elements before the malformed
+     * one may already be rewritten, so the caller drops the packet.
+     */
+    public static PacketError remapIds(byte[] b, int off, int len, byte[] idMap) {
+        if (!Bytes.inBounds(b, off, len)) {
+            return PacketError.OUT_OF_BOUNDS;
+        }
+        if (len < RtpPacket.FIXED_HEADER_LENGTH) {
+            return PacketError.TOO_SHORT;
+        }
+        if (!RtpPacket.hasExtension(b, off)) {
+            return null;
+        }
+        int profileAt = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, off);
+        if (profileAt + 4 > off + len) {
+            return PacketError.BAD_EXTENSION_LENGTH;
+        }
+        int pos = profileAt + 4;
+        int end = pos + 4 * Bytes.u16(b, profileAt + 2);
+        if (end > off + len) {
+            return PacketError.BAD_EXTENSION_LENGTH;
+        }
+        int form = form(Bytes.u16(b, profileAt));
+        if (form == 0) {
+            return null;
+        }
+        boolean twoByte = form == 2;
+        int maxId = twoByte ? TWO_BYTE_MAX_ID : ONE_BYTE_MAX_ID;
+        while (pos < end) {
+            long element = element(b, pos, end, twoByte);
+            if (element == STOP) {
+                return null;
+            }
+            if (element == MALFORMED) {
+                return PacketError.BAD_EXTENSION_ELEMENT;
+            }
+            int dataOffset = dataOffset(element);
+            int dataLength = dataLength(element);
+            int id = elementId(element);
+            if (id != 0) {
+                int newId = mappedId(idMap, id);
+                if (newId == 0 || newId > maxId) {
+                    for (int i = pos; i < dataOffset + dataLength; i++) {
+                        b[i] = 0;
+                    }
+                } else if (twoByte) {
+                    b[pos] = (byte) newId;
+                } else {
+                    b[pos] = (byte) (newId << 4 | (b[pos] & 0x0F));
+                }
+            }
+            pos = dataOffset + dataLength;
+        }
+        return null;
+    }
+
     /** Writes one one-byte-form element at {@code pos}; returns the bytes written (1 + length). */
     public static int writeOneByteElement(byte[] b, int pos, int id, byte[] data, int dataOff, int dataLen) {
         b[pos] = (byte) (id << 4 | (dataLen - 1));
@@ -227,7 +294,7 @@ public final class HeaderExtensions {
     }
 
     private static int mappedId(byte[] idMap, int id) {
-        return id > 0 && id < idMap.length ? idMap[id] & 0xFF : 0;
+        return idMap != null && id > 0 && id < idMap.length ? idMap[id] & 0xFF : 0;
     }
 
     /**

@@ -269,6 +269,160 @@ class HeaderExtensionsTest {
         assertEquals(4 + 8, w.finish());
     }
 
+    static Stream<Arguments> remaps() {
+        return Stream.of(
+            // name, packet, id map "from=to ...", expected packet (same length, rewritten in place)
+            Arguments.of("one-byte ids rewritten, lengths kept", RtpPacketTest.CHROME_OPUS, "1=2 3=5 4=6", """
+                90 6f 4e 21 | 5c 1a 3b 80 | 3a 4f 9c 1d
+                be de 00 02
+                20 a5         # id 2 L=0
+                51 00 2a      # id 5 L=1
+                60 30         # id 6 L=0
+                00
+                78 0b e4 c1 36 a0
+                """),
+            Arguments.of("one-byte unmapped id erased into padding", RtpPacketTest.CHROME_OPUS, "1=1 4=4", """
+                90 6f 4e 21 | 5c 1a 3b 80 | 3a 4f 9c 1d
+                be de 00 02
+                10 a5
+                00 00 00      # was id 3 L=1: now three padding bytes
+                40 30
+                00
+                78 0b e4 c1 36 a0
+                """),
+            Arguments.of("one-byte id mapped above 14 is erased", RtpPacketTest.CHROME_OPUS, "1=200 3=3 4=15", """
+                90 6f 4e 21 | 5c 1a 3b 80 | 3a 4f 9c 1d
+                be de 00 02
+                00 00 | 31 00 2a | 00 00 | 00
+                78 0b e4 c1 36 a0
+                """),
+            Arguments.of("padding bytes between elements left as they are", RFC8285_ONE_BYTE, "1=9 2=8 3=7", RTP_X + """
+                be de 00 03
+                90 aa | 81 bb bb | 00 00 | 73 cc cc cc cc
+                99
+                """),
+            Arguments.of("one-byte id 15 ends the block: bytes after it untouched", RTP_X + """
+                be de 00 02 | 10 aa f0 21 | bb bb 00 00 | 99
+                """, "1=3 2=4", RTP_X + """
+                be de 00 02 | 30 aa f0 21 | bb bb 00 00 | 99
+                """),
+            Arguments.of("two-byte ids rewritten, up to 255", RFC8285_TWO_BYTE, "1=14 2=200 3=255", RTP_X + """
+                10 00 00 03
+                0e 00         # id 14, length 0
+                c8 01 aa      # id 200, length 1
+                00
+                ff 04 cc cc cc cc
+                99
+                """),
+            Arguments.of("two-byte unmapped ids erased, empty element too", RFC8285_TWO_BYTE, "2=2", RTP_X + """
+                10 00 00 03
+                00 00
+                02 01 aa
+                00
+                00 00 00 00 00 00
+                99
+                """),
+            Arguments.of("two-byte app bits kept", RTP_X + "10 0f 00 01 | 07 01 ab 00 | 99", "7=3",
+                RTP_X + "10 0f 00 01 | 03 01 ab 00 | 99"),
+            Arguments.of("profile not RFC 8285: untouched", RTP_X + "12 34 00 01 | 10 aa 00 00 | 99", "1=2",
+                RTP_X + "12 34 00 01 | 10 aa 00 00 | 99"),
+            Arguments.of("no extension: untouched", "80 60 00 01 | 00 00 00 00 | 00 00 00 03 | 10 aa", "1=2",
+                "80 60 00 01 | 00 00 00 00 | 00 00 00 03 | 10 aa"),
+            Arguments.of("after CSRCs, with RTP padding", """
+                b2 60 00 05 | 00 00 00 00 | 00 00 00 03 | 00 00 00 0a | 00 00 00 0b
+                be de 00 01 | 10 aa 00 00
+                11 22 | 00 02
+                """, "1=5", """
+                b2 60 00 05 | 00 00 00 00 | 00 00 00 03 | 00 00 00 0a | 00 00 00 0b
+                be de 00 01 | 50 aa 00 00
+                11 22 | 00 02
+                """));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("remaps")
+    void remapsIdsInPlace(String name, String packetHex, String map, String expectedHex) {
+        byte[] packet = Hex.bytes(packetHex);
+        byte[] expected = Hex.bytes(expectedHex);
+        int off = 5;
+        byte[] b = Hex.at(off, packet);
+        byte[] before = b.clone();
+
+        assertNull(HeaderExtensions.remapIds(b, off, packet.length, wideIdMap(map)));
+
+        assertEquals(Hex.of(expected, 0, expected.length), Hex.of(b, off, packet.length));
+        assertEquals(Hex.of(before, 0, off), Hex.of(b, 0, off), "bytes before the packet");
+        assertEquals(Hex.of(before, off + packet.length, b.length - off - packet.length),
+                Hex.of(b, off + packet.length, b.length - off - packet.length), "bytes after the packet");
+        assertNull(RtpPacket.validate(b, off, packet.length));
+    }
+
+    static Stream<Arguments> malformedRemaps() {
+        return Stream.of(
+            // name, packet (the X bit set), expected error
+            Arguments.of("one-byte element overruns block", RTP_X + "be de 00 01 | 10 aa 13 bb | 99",
+                PacketError.BAD_EXTENSION_ELEMENT),
+            Arguments.of("two-byte length overruns block", RTP_X + "10 00 00 01 | 01 05 aa bb | 99",
+                PacketError.BAD_EXTENSION_ELEMENT),
+            Arguments.of("two-byte id byte alone at block end", RTP_X + "10 00 00 01 | 00 00 00 02",
+                PacketError.BAD_EXTENSION_ELEMENT),
+            Arguments.of("block length beyond the packet", RTP_X + "be de 00 02 | 10 aa 00 00",
+                PacketError.BAD_EXTENSION_LENGTH),
+            Arguments.of("no room for the block header", RTP_X + "be de",
+                PacketError.BAD_EXTENSION_LENGTH),
+            Arguments.of("CSRCs run past the packet", "9f 60 00 01 | 00 00 00 00 | 00 00 00 03 | be de 00 00",
+                PacketError.BAD_EXTENSION_LENGTH),
+            Arguments.of("shorter than the fixed header", "90 60 00 01 | 00 00 00 00 | 00 00 00",
+                PacketError.TOO_SHORT));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedRemaps")
+    void malformedBlocksAreReportedWithoutWritingOutsideThePacket(String name, String packetHex,
+            PacketError expected) {
+        byte[] packet = Hex.bytes(packetHex);
+        int off = 5;
+        byte[] b = Hex.at(off, packet);
+        byte[] before = b.clone();
+
+        assertEquals(expected, HeaderExtensions.remapIds(b, off, packet.length, wideIdMap("1=2 2=3")));
+
+        assertEquals(Hex.of(before, 0, off), Hex.of(b, 0, off));
+        assertEquals(Hex.of(before, off + packet.length, b.length - off - packet.length),
+                Hex.of(b, off + packet.length, b.length - off - packet.length));
+    }
+
+    @Test
+    void remapRefusesBoundsOutsideTheBuffer() {
+        byte[] b = Hex.bytes(RtpPacketTest.CHROME_OPUS);
+        byte[] before = b.clone();
+        assertEquals(PacketError.OUT_OF_BOUNDS, HeaderExtensions.remapIds(b, 1, b.length, wideIdMap("1=2")));
+        assertEquals(PacketError.OUT_OF_BOUNDS, HeaderExtensions.remapIds(b, -1, 12, wideIdMap("1=2")));
+        assertEquals(PacketError.OUT_OF_BOUNDS, HeaderExtensions.remapIds(null, 0, 12, wideIdMap("1=2")));
+        assertEquals(Hex.of(before, 0, before.length), Hex.of(b, 0, b.length));
+    }
+
+    @Test
+    void remapWithANullOrShortMapErasesEveryElement() {
+        byte[] b = Hex.bytes(RtpPacketTest.CHROME_OPUS);
+        assertNull(HeaderExtensions.remapIds(b, 0, b.length, null));
+        assertEquals("0000000000000000", Hex.of(b, 16, 8));
+        b = Hex.bytes(RtpPacketTest.CHROME_OPUS);
+        assertNull(HeaderExtensions.remapIds(b, 0, b.length, new byte[] {0, 1}));
+        assertEquals("10a5000000000000", Hex.of(b, 16, 8));
+    }
+
+    private static byte[] wideIdMap(String map) {
+        byte[] idMap = new byte[256];
+        for (String pair : map.trim().split("\\s+")) {
+            if (!pair.isEmpty()) {
+                String[] fromTo = pair.split("=");
+                idMap[Integer.parseInt(fromTo[0])] = (byte) Integer.parseInt(fromTo[1]);
+            }
+        }
+        return idMap;
+    }
+
     private static String dataOf(byte[] b, int len, int id) {
         long found = HeaderExtensions.find(b, 0, len, id);
         return Hex.of(b, HeaderExtensions.dataOffset(found), HeaderExtensions.dataLength(found));

@@ -41,6 +41,7 @@ class RtpFuzzTest {
         }
         byte[] b = placed(input);
         int len = input.length;
+        assertRemapInPlaceStaysInside(input);
         PacketError error = RtpPacket.validate(b, OFF, len);
         if (error != null) {
             return;
@@ -184,6 +185,28 @@ class RtpFuzzTest {
     }
 
     /** {@code input} at {@link #OFF} in a buffer that ends where it ends. */
+    /**
+     * The in-place id rewrite, on any input, validated or not: returns a code, writes only inside
+     * the packet, and leaves a valid packet valid with the same payload.
+     */
+    private static void assertRemapInPlaceStaysInside(byte[] input) {
+        byte[] b = new byte[OFF + input.length + OFF];
+        Arrays.fill(b, (byte) 0xEE);
+        System.arraycopy(input, 0, b, OFF, input.length);
+        byte[] before = b.clone();
+        HeaderExtensions.remapIds(b, OFF, input.length, REMAP);
+        for (int i = 0; i < OFF; i++) {
+            assertEquals(before[i], b[i], "wrote before the packet");
+            assertEquals(before[OFF + input.length + i], b[OFF + input.length + i], "wrote after the packet");
+        }
+        if (RtpPacket.validate(before, OFF, input.length) == null) {
+            assertNull(RtpPacket.validate(b, OFF, input.length), "a valid packet stays valid");
+            int payload = RtpPacket.payloadOffset(before, OFF, input.length);
+            assertArrayEquals(Arrays.copyOfRange(before, payload, OFF + input.length),
+                    Arrays.copyOfRange(b, payload, OFF + input.length), "the payload is not touched");
+        }
+    }
+
     private static byte[] placed(byte[] input) {
         byte[] b = new byte[OFF + input.length];
         Arrays.fill(b, 0, OFF, (byte) 0xEE);
