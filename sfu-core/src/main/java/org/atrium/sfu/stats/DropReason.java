@@ -31,7 +31,12 @@ public enum DropReason {
     /** A packet of a new SSRC named a simulcast RID (RFC 8852) that was not negotiated. */
     UNKNOWN_RID("unknown_rid"),
     /** A packet named the RID of an encoding whose SSRC is known and still sending under it. */
-    SSRC_CONFLICT("ssrc_conflict");
+    SSRC_CONFLICT("ssrc_conflict"),
+    /**
+     * On a transport that maps payload types (a remote side with numbers of its own): a packet
+     * received with a payload type it did not negotiate, or one to send in a format it did not.
+     */
+    UNKNOWN_PAYLOAD_TYPE("unknown_payload_type");
 
     private final String label;
 

@@ -42,7 +42,8 @@ public final class WebRtcTransport {
         void onFailed(TransportFailure failure, String detail);
 
         /**
-         * A decrypted RTP packet with a valid header. The bytes are valid only during the
+         * A decrypted RTP packet with a valid header, in the SFU's own payload types and
+         * extension ids (see {@link #setPayloadMapping}). The bytes are valid only during the
          * call and have at least {@link UdpMediaPort#TAIL_ROOM} free bytes after them.
          */
         void onRtp(byte[] buf, int off, int len, long receivedNanos);
@@ -86,6 +87,8 @@ public final class WebRtcTransport {
     private final EarlyMediaHold.Release handleHeld = (buf, off, len) -> onSrtpOrSrtcp(PacketClass.of(buf, off, len),
             buf, off, len);
 
+    /** Null: the remote side uses the canonical numbers, and packets cross unchanged. */
+    private volatile PayloadMapping payloadMapping;
     private volatile DtlsRole dtlsRole = DtlsRole.SERVER;
     private volatile DtlsEndpoint dtls;
     private volatile SrtpSession srtpIn;
@@ -148,6 +151,21 @@ public final class WebRtcTransport {
     public boolean sendDataPacket(byte[] buf, int off, int len) {
         DtlsEndpoint endpoint = dtls;
         return !closed && mediaReady && endpoint != null && endpoint.sendApplicationData(buf, off, len) == len;
+    }
+
+    /**
+     * Makes this transport rewrite payload types and header extension ids between the remote
+     * side's numbers and the SFU's, in both directions; null (the default) sends and delivers
+     * packets unchanged. Any thread, before or after {@link #start}; packets already on their way
+     * keep the mapping they started with.
+     */
+    public void setPayloadMapping(PayloadMapping mapping) {
+        payloadMapping = mapping;
+    }
+
+    /** The mapping set by {@link #setPayloadMapping}, or null. */
+    public PayloadMapping payloadMapping() {
+        return payloadMapping;
     }
 
     /** SHA-256 fingerprint of the SFU's DTLS certificate, for a=fingerprint. */
@@ -284,8 +302,10 @@ public final class WebRtcTransport {
     }
 
     /**
-     * Protects an RTP packet in place and sends it. The buffer needs
-     * {@link SrtpSession#MAX_TRAILER} free bytes after {@code len}.
+     * Protects an RTP packet in place and sends it: every RTP packet to this participant
+     * (media, retransmissions, probes) leaves through here. The buffer needs
+     * {@link SrtpSession#MAX_TRAILER} free bytes after {@code len}; its bytes are the
+     * transport's from the call on (rewritten, then encrypted, in place).
      *
      * @return true if sent
      */
@@ -293,6 +313,14 @@ public final class WebRtcTransport {
         SrtpSession out = srtpOut;
         if (out == null || closed) {
             return false;
+        }
+        PayloadMapping mapping = payloadMapping;
+        if (mapping != null) {
+            DropReason refused = mapping.toRemote(buf, off, len);
+            if (refused != null) {
+                metrics.drop(refused);
+                return false;
+            }
         }
         int protectedLength = out.protectRtp(buf, off, len);
         if (protectedLength < 0) {
@@ -303,7 +331,8 @@ public final class WebRtcTransport {
     }
 
     /**
-     * Copies an RTCP compound packet, protects and sends it. Safe from any thread.
+     * Copies an RTCP compound packet, protects and sends it. Safe from any thread. Never
+     * mapped: RTCP names streams by SSRC and carries no payload types or extension ids.
      *
      * @return true if sent
      */
@@ -401,6 +430,14 @@ public final class WebRtcTransport {
             // Padding is only readable after decryption.
             metrics.drop(DropReason.MALFORMED_RTP);
             return;
+        }
+        PayloadMapping mapping = payloadMapping;
+        if (mapping != null) {
+            DropReason refused = mapping.toCanonical(buf, off, plainLength);
+            if (refused != null) {
+                metrics.drop(refused);
+                return;
+            }
         }
         listener.onRtp(buf, off, plainLength, System.nanoTime());
     }
