@@ -47,7 +47,9 @@ import org.ice4j.ice.RemoteCandidate;
 /**
  * A browser-like WebRTC client endpoint: full ICE in the controlled role, DTLS as client
  * ({@code a=setup:active}, as Chrome answers the SFU's actpass offer), then SRTP and
- * SRTCP with the exported keys, all on one 5-tuple from one local address. Used by the
+ * SRTCP with the exported keys, all on one 5-tuple from one local address. With
+ * {@link Roles#OFFERER} it is a client that made the offer instead (WHIP, WHEP): the
+ * controlling ICE agent, which nominates the pair, and the DTLS server. Used by the
  * SFU's tests, by the load generator, and meant for an SFU-to-SFU relay.
  *
  * <p>ICE is ice4j's {@link Agent} with a {@link HostCandidateHarvester}, not a hand-made
@@ -101,12 +103,29 @@ public final class WebRtcPeer implements AutoCloseable {
     private static final int MAX_DATAGRAM = 1500;
     private static final int RECEIVE_POLL_MILLIS = 100;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
-    /** This peer's DTLS role: {@code a=setup:active}, as Chrome answers the SFU's actpass offer. */
-    private static final DtlsRole DTLS_ROLE = DtlsRole.CLIENT;
+    /**
+     * The ICE and DTLS roles the peer's side of the offer/answer gives it.
+     *
+     * @param iceControlling whether the peer is the controlling ICE agent, which nominates
+     *     (ice4j's own nomination: the first valid pair)
+     * @param dtlsRole the peer's DTLS role
+     */
+    public record Roles(boolean iceControlling, DtlsRole dtlsRole) {
+        /** A browser answering the SFU's offer: ICE controlled, DTLS client ({@code a=setup:active}). */
+        public static final Roles ANSWERER = new Roles(false, DtlsRole.CLIENT);
+        /**
+         * A WHIP or WHEP client, which offers ({@code a=setup:actpass}) and gets
+         * {@code a=setup:active} back: ICE controlling, DTLS server.
+         */
+        public static final Roles OFFERER = new Roles(true, DtlsRole.SERVER);
+    }
     /** a=sctp-port, ours and the SFU's, as in every browser. */
     private static final int SCTP_PORT = 5000;
 
     private final String name;
+    private final Roles roles;
+    /** This peer's DTLS role, from {@link #roles}. */
+    private final DtlsRole dtlsRole;
     private final Agent agent;
     private final IceMediaStream stream;
     private final Component component;
@@ -139,8 +158,10 @@ public final class WebRtcPeer implements AutoCloseable {
     private volatile PeerDataChannels data;
     private boolean dtlsUp;
 
-    private WebRtcPeer(String name, InetAddress address, PacketHandler handler) throws IOException {
+    private WebRtcPeer(String name, InetAddress address, PacketHandler handler, Roles roles) throws IOException {
         this.name = name;
+        this.roles = roles;
+        this.dtlsRole = roles.dtlsRole();
         this.handler = handler;
         this.certificate = DtlsCertificate.generateEcdsaP256();
         this.dtlsThread = Executors.newSingleThreadExecutor(runnable -> {
@@ -150,7 +171,7 @@ public final class WebRtcPeer implements AutoCloseable {
         });
         Agent created = new IceAgent("peer");
         try {
-            created.setControlling(false);
+            created.setControlling(roles.iceControlling());
             created.setUseDynamicPorts(false);
             created.addCandidateHarvester(new HostCandidateHarvester(address));
             stream = created.createMediaStream(name);
@@ -170,7 +191,7 @@ public final class WebRtcPeer implements AutoCloseable {
      * received packets go to the bounded queues.
      */
     public static WebRtcPeer create(String name) throws IOException {
-        return new WebRtcPeer(name, InetAddress.getLoopbackAddress(), null);
+        return new WebRtcPeer(name, InetAddress.getLoopbackAddress(), null, Roles.ANSWERER);
     }
 
     /**
@@ -179,7 +200,17 @@ public final class WebRtcPeer implements AutoCloseable {
      * is null.
      */
     public static WebRtcPeer create(String name, InetAddress address, PacketHandler handler) throws IOException {
-        return new WebRtcPeer(name, address, handler);
+        return new WebRtcPeer(name, address, handler, Roles.ANSWERER);
+    }
+
+    /** As {@link #create(String, InetAddress, PacketHandler)}, in the given ICE and DTLS roles. */
+    public static WebRtcPeer create(String name, InetAddress address, PacketHandler handler, Roles roles)
+            throws IOException {
+        return new WebRtcPeer(name, address, handler, roles);
+    }
+
+    public Roles roles() {
+        return roles;
     }
 
     public String name() {
@@ -212,12 +243,13 @@ public final class WebRtcPeer implements AutoCloseable {
     }
 
     /**
-     * What the SFU learns of this peer from its SDP answer: credentials, fingerprint,
-     * candidates, and that the SFU is the DTLS server ({@code a=setup:active} here).
+     * What the SFU learns of this peer from its SDP: credentials, fingerprint, candidates, the
+     * SFU's DTLS role (the other one), and its ICE role (controlled when this peer controls).
      */
     public WebRtcTransport.RemoteParameters remoteParametersForSfu() {
         return new WebRtcTransport.RemoteParameters(localUfrag(), localPassword(), fingerprint(),
-                DTLS_ROLE == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT, localCandidates());
+                dtlsRole == DtlsRole.CLIENT ? DtlsRole.SERVER : DtlsRole.CLIENT, localCandidates(),
+                !roles.iceControlling());
     }
 
     /** Connects to the SFU's side of a transport, with the parameters of its offer. */
@@ -227,15 +259,15 @@ public final class WebRtcPeer implements AutoCloseable {
     }
 
     /**
-     * Starts ICE towards the remote candidates, then DTLS (client) once ICE completes.
-     * The DTLS handshake accepts only a server certificate with the given fingerprint.
+     * Starts ICE towards the remote candidates, then DTLS (in this peer's role) once ICE
+     * completes. The DTLS handshake accepts only a certificate with the given fingerprint.
      */
     public void connect(String remoteUfrag, String remotePassword, Fingerprint remoteFingerprint,
             List<IceCandidate> remoteCandidates) {
         if (!connectCalled.compareAndSet(false, true)) {
             throw new IllegalStateException("connect() once per peer");
         }
-        dtls = new DtlsEndpoint(DTLS_ROLE, certificate, remoteFingerprint, new DtlsEvents());
+        dtls = new DtlsEndpoint(dtlsRole, certificate, remoteFingerprint, new DtlsEvents());
         stream.setRemoteUfrag(remoteUfrag);
         stream.setRemotePassword(remotePassword);
         for (IceCandidate candidate : remoteCandidates) {
@@ -258,8 +290,9 @@ public final class WebRtcPeer implements AutoCloseable {
             return;
         }
         IceProcessingState state = (IceProcessingState) event.getNewValue();
-        // The controlled side knows the pair once the SFU nominates it (COMPLETED); DTLS
-        // must not start earlier, or its first flight would have no pair to go out on.
+        // Controlled, the peer knows the pair once the SFU nominates it (COMPLETED); controlling,
+        // once its own nomination is confirmed. DTLS must not start earlier, or its first
+        // flight would have no pair to go out on.
         if (state == IceProcessingState.COMPLETED && !closed.get()) {
             dtls.start(dtlsThread);
         } else if (state == IceProcessingState.FAILED) {
@@ -375,7 +408,7 @@ public final class WebRtcPeer implements AutoCloseable {
             if (closed.get()) {
                 throw new IllegalStateException("peer " + name + " has stopped");
             }
-            created = new PeerDataChannels(DataChannels.config(SCTP_PORT), DTLS_ROLE == DtlsRole.CLIENT,
+            created = new PeerDataChannels(DataChannels.config(SCTP_PORT), dtlsRole == DtlsRole.CLIENT,
                     this::sendDataPacket, timers);
             data = created;
             up = dtlsUp;
@@ -628,7 +661,7 @@ public final class WebRtcPeer implements AutoCloseable {
             keys = material;
             // Like a browser, it takes every stream the SFU sends over its lifetime, however
             // many participants came and went.
-            boolean client = DTLS_ROLE == DtlsRole.CLIENT;
+            boolean client = dtlsRole == DtlsRole.CLIENT;
             srtpIn = SrtpSession.forReceiving(negotiated, material.remoteKey(client), material.remoteSalt(client),
                     RECEIVED_SSRCS, SrtpSession.DEFAULT_RTP_REPLAY_WINDOW);
             srtpOut = SrtpSession.forSending(negotiated, material.localKey(client), material.localSalt(client));

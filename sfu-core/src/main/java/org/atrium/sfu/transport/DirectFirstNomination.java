@@ -10,7 +10,8 @@ import org.ice4j.ice.CandidatePair;
 /**
  * Which validated pair the SFU, as the controlling agent, nominates: direct UDP at once; otherwise, {@link #FALLBACK_WAIT_MILLIS} after the first other pair
  * validated, the best of those: direct TCP (ICE-TCP) before a pair through the client's TURN
- * relay.
+ * relay. As the controlled agent (it answered the client's offer) it nominates nothing: the
+ * client nominates with USE-CANDIDATE, and ice4j selects that pair (RFC 8445 7.3.1.5).
  *
  * <p>A client whose UDP works validates its UDP, TCP and relayed pairs within milliseconds of
  * each other, in any order, and ice4j's own strategy (the first valid pair) would put its media
@@ -39,6 +40,9 @@ final class DirectFirstNomination {
 
     /** A pair of this session validated; called on ice4j's threads. */
     void validated(CandidatePair pair, boolean relayed) {
+        if (!agent.isControlling()) {
+            return;
+        }
         boolean udp = pair.getLocalCandidate().getTransport() == Transport.UDP;
         if (udp && !relayed) {
             nominate(pair);
@@ -75,7 +79,8 @@ final class DirectFirstNomination {
 
     private void nominate(CandidatePair pair) {
         synchronized (this) {
-            if (nominated) {
+            // Asked again: a role conflict may have made the SFU controlled while the fallback waited.
+            if (nominated || !agent.isControlling()) {
                 return;
             }
             nominated = true;

@@ -28,9 +28,13 @@ import org.ice4j.util.BufferPool;
  * One participant's ICE session: an ice4j agent with one stream of one component on
  * the shared {@link UdpMediaPort}, and on the shared {@link TcpMediaPort} when ICE-TCP is on.
  *
- * <p>Full ICE, controlling, since the SFU makes the offers (RFC 8445 6.1.1). ice4j has
- * no ICE-lite mode. ice4j does not fail an agent whose consent lapses, so this class
- * reports the time of the last confirmed consent and its owner enforces the timeout.
+ * <p>Full ICE. The offerer is the controlling agent (RFC 8445 6.1.1): the SFU controls when
+ * it made the offer, and nominates through {@link DirectFirstNomination}; when it answers a
+ * client's offer (WHIP, WHEP) it is controlled, and the client nominates with USE-CANDIDATE,
+ * which makes ice4j select that pair. The role is set in {@link #start}, before any check is
+ * answered. ice4j has no ICE-lite mode. ice4j does not fail an agent whose consent lapses, so
+ * this class reports the time of the last confirmed consent (its own checks, in either role)
+ * and its owner enforces the timeout.
  */
 final class IceTransport implements BufferHandler {
 
@@ -121,17 +125,22 @@ final class IceTransport implements BufferHandler {
     }
 
     /**
-     * Sets the remote credentials and starts connectivity checks the first time. The
-     * SFU's candidate cannot send checks to an address it has not heard from, so with
-     * no remote candidate the browser's checks arrive first and become peer-reflexive.
+     * Sets the ICE role and the remote credentials and starts connectivity checks the first
+     * time. The SFU's candidate cannot send checks to an address it has not heard from, so
+     * with no remote candidate the browser's checks arrive first and become peer-reflexive.
+     *
+     * @param controlling whether the SFU is the controlling agent (it made the offer)
      */
-    void start(String remoteUfrag, String remotePassword, List<IceCandidate> remoteCandidates) {
+    void start(String remoteUfrag, String remotePassword, List<IceCandidate> remoteCandidates, boolean controlling) {
         if (closed) {
             return;
         }
         if (!started.compareAndSet(false, true)) {
             return;
         }
+        // Before the checks: the role goes into every check and response (ICE-CONTROLLING or
+        // ICE-CONTROLLED) and into the pair priorities.
+        agent.setControlling(controlling);
         stream.setRemoteUfrag(remoteUfrag);
         stream.setRemotePassword(remotePassword);
         for (IceCandidate candidate : remoteCandidates) {
@@ -145,6 +154,11 @@ final class IceTransport implements BufferHandler {
 
     boolean isStarted() {
         return started.get();
+    }
+
+    /** The agent's role now: a role conflict (RFC 8445 7.3.1.1) may have switched it since start. */
+    boolean isControlling() {
+        return agent.isControlling();
     }
 
     /** A candidate trickled after {@link #start}. */

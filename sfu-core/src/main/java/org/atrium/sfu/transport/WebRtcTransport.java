@@ -59,10 +59,23 @@ public final class WebRtcTransport {
         }
     }
 
-    /** What the remote side said of itself in its SDP. */
+    /**
+     * What the remote side said of itself in its SDP.
+     *
+     * @param localDtlsRole the SFU's DTLS role, as the answer's a=setup made it
+     * @param iceControlling whether the SFU is the controlling ICE agent: the offerer controls
+     *     (RFC 8445 6.1.1), so true when the SFU offered, false when it answers a client's offer
+     *     (WHIP, WHEP), unless that client is ICE-lite
+     */
     public record RemoteParameters(
             String iceUfrag, String icePassword, Fingerprint fingerprint, DtlsRole localDtlsRole,
-            List<IceCandidate> candidates) {
+            List<IceCandidate> candidates, boolean iceControlling) {
+
+        /** The SFU offered: it is the controlling agent. */
+        public RemoteParameters(String iceUfrag, String icePassword, Fingerprint fingerprint, DtlsRole localDtlsRole,
+                List<IceCandidate> candidates) {
+            this(iceUfrag, icePassword, fingerprint, localDtlsRole, candidates, true);
+        }
     }
 
     /** SSRCs this transport may send: audio, video and RTX of a few hundred other participants. */
@@ -175,7 +188,9 @@ public final class WebRtcTransport {
 
     /**
      * Applies the remote side's ICE and DTLS parameters and starts ICE. Later calls
-     * (re-negotiations) only add candidates: an ICE restart is a new transport.
+     * (re-negotiations) only add candidates: an ICE restart is a new transport. When the SFU
+     * answers, call this before the answer leaves, so that the client's first checks meet the
+     * ICE role it expects.
      */
     public void start(RemoteParameters remote) {
         if (closed) {
@@ -185,7 +200,7 @@ public final class WebRtcTransport {
             dtlsRole = remote.localDtlsRole();
             dtls = new DtlsEndpoint(remote.localDtlsRole(), certificate, remote.fingerprint(), new DtlsListener());
             iceStartedMillis = System.currentTimeMillis();
-            ice.start(remote.iceUfrag(), remote.icePassword(), remote.candidates());
+            ice.start(remote.iceUfrag(), remote.icePassword(), remote.candidates(), remote.iceControlling());
         } else {
             for (IceCandidate candidate : remote.candidates()) {
                 ice.addRemoteCandidate(candidate);
@@ -206,6 +221,16 @@ public final class WebRtcTransport {
 
     public boolean isIceConnected() {
         return ice.isConnected();
+    }
+
+    /** Whether the SFU is the controlling ICE agent (true until {@link #start} says otherwise). */
+    public boolean isIceControlling() {
+        return ice.isControlling();
+    }
+
+    /** When consent (RFC 7675) was last confirmed by the SFU's own checks, or 0 before ICE connected. */
+    public long lastConsentMillis() {
+        return ice.lastConsentMillis();
     }
 
     /** True once SRTP is ready and the listener has handled {@link Listener#onMediaReady()}. */
