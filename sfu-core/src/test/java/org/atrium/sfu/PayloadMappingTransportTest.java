@@ -148,6 +148,8 @@ class PayloadMappingTransportTest {
             Thread.sleep(10);
         }
         assertEquals(before + 1, fixture.sfu().metrics().drops(DropReason.UNKNOWN_PAYLOAD_TYPE));
+        assertEquals(before + 1, (long) fixture.sfu().metrics().registry().get("atrium.dropped.packets")
+                .tag("reason", "unknown_payload_type").counter().count(), "exported as the other drop reasons are");
         assertNull(browser.peer().pollRtp(Duration.ofMillis(300)), "forwarded a packet of an unknown payload type");
     }
 
