@@ -24,6 +24,11 @@ import org.atrium.srtp.SrtpSession;
  * sent sequence number was lets NACKs be answered across switches. It starts paused and
  * is resumed once the receiver has accepted it in SDP, at which point it asks for a keyframe.
  *
+ * <p>A consumer of another producer can take over a receiver's stream, SSRC and numbering
+ * (a player following the active speaker): its first packet, a keyframe's, is numbered as
+ * a switch of encoding is, right after the last one its predecessor sent
+ * ({@link Router#connectContinuing}).
+ *
  * <p>Threads: packets and retransmissions are handled by one thread at a time (the
  * receiver's forwarding lane, or the publisher's receive thread without lanes); the
  * history's ints are read by a NACK on another thread without lanes, and a cached packet
@@ -70,6 +75,13 @@ public final class Consumer {
     private final LongAdder firReceived = new LongAdder();
 
     private final ForwardingLane lane;
+    /**
+     * The numbering this consumer continues, when it took over another's outgoing stream
+     * ({@link Router#connectContinuing}); set before its first packet is numbered.
+     */
+    private volatile Continuation inherited;
+    /** Whether its first packet must begin a keyframe: it continues a stream the receiver is decoding. */
+    private volatile boolean keyframeStart;
     private volatile boolean resumed;
     private volatile boolean closed;
     private volatile boolean rtxEnabled;
@@ -164,6 +176,11 @@ public final class Consumer {
         rtxEnabled = enabled && rtxSsrc >= 0;
     }
 
+    /** Whether retransmissions go as RTX (see {@link #setRtxEnabled}). */
+    public boolean isRtxEnabled() {
+        return rtxEnabled;
+    }
+
     public boolean isResumed() {
         return resumed;
     }
@@ -189,7 +206,68 @@ public final class Consumer {
 
     /** The producer's encodings changed before any was forwarded: start over with them. */
     void resetLayers() {
-        selector = newSelector(producer);
+        LayerSelector current = selector;
+        selector = keyframeStart && current != null ? new LayerSelector(false, clampSpatial(current.targetSpatial()))
+                : newSelector(producer);
+    }
+
+    private int clampSpatial(int spatial) {
+        return spatial == LayerSelector.NONE ? spatial : Math.max(0, Math.min(spatial, producer.streamCount() - 1));
+    }
+
+    /**
+     * Where the receiver's stream stands after what this consumer sent: what a consumer
+     * taking over its SSRC continues from. Sequence numbers, picture ids and TL0PICIDX are
+     * the last ones sent; -1 when none was.
+     *
+     * @param started whether the receiver has been sent anything on this SSRC
+     * @param lastSentNanos when the last packet was sent, on {@link System#nanoTime()}'s clock
+     * @param nextRtxSequence the sequence number of the next RTX packet
+     */
+    public record Continuation(boolean started, int lastSequence, long lastTimestamp, long lastSentNanos,
+            boolean tl0Started, int lastTl0PicIdx, int lastPictureId, int nextRtxSequence) {
+
+        /** Nothing sent yet: the next consumer starts from random points, as a first one does. */
+        public static final Continuation NONE = new Continuation(false, -1, 0, 0, false, -1, -1, -1);
+    }
+
+    /**
+     * Where the receiver's stream stands now (see {@link Continuation}); a consumer that has
+     * sent nothing yet passes on what it inherited. Readable after {@link #close()}, but
+     * only where its numbering is not moving: on the thread that forwards it, or once that
+     * thread is known to have left it (see {@link Router#connectContinuing}).
+     */
+    public Continuation continuation() {
+        if (!started) {
+            Continuation from = inherited;
+            return from != null ? from : Continuation.NONE;
+        }
+        return new Continuation(true, sequences.lastOutput(), lastTimestamp, lastSentNanos, tl0Started, lastTl0PicIdx,
+                pictureIds.lastOutput(), rtxSequence.get() & 0xFFFF);
+    }
+
+    /**
+     * Makes this consumer, not yet attached, start as the continuation of a receiver's stream:
+     * at a keyframe (the receiver is decoding the stream, so a delta frame of another source
+     * would corrupt its picture), of the encoding {@code spatial} (clamped to the producer's;
+     * {@link LayerSelector#NONE} to start paused).
+     */
+    void startAsContinuation(int spatial) {
+        keyframeStart = true;
+        if (producer.kind() == MediaKind.VIDEO) {
+            selector = new LayerSelector(false, clampSpatial(spatial));
+        }
+    }
+
+    /**
+     * Takes over the numbering of the stream this consumer continues. Runs before its
+     * first packet is numbered, on the thread that forwards to the receiver.
+     */
+    void inherit(Continuation from) {
+        if (from.started()) {
+            rtxSequence.set(from.nextRtxSequence());
+        }
+        inherited = from;
     }
 
     /** Asks the publisher for a keyframe of the encoding this receiver gets, or is switching to. */
@@ -329,16 +407,28 @@ public final class Consumer {
     private void rebase(int streamIndex, byte[] buf, int off, long receivedNanos) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long timestamp = RtpPacket.timestamp(buf, off);
-        if (!started) {
+        // Another consumer's stream carried on: its numbers are this one's "before".
+        Continuation from = started ? null : inherited;
+        boolean continues = from != null && from.started();
+        if (continues) {
+            lastTimestamp = from.lastTimestamp();
+            lastSentNanos = from.lastSentNanos();
+            tl0Started = from.tl0Started();
+            lastTl0PicIdx = from.lastTl0PicIdx();
+        }
+        if (!started && !continues) {
             timestampDelta = (random.nextLong(1L << 32) - timestamp) & 0xFFFFFFFFL;
         } else {
             long elapsed = Math.max(1, (receivedNanos - lastSentNanos) * producer.clockRate() / 1_000_000_000L);
             timestampDelta = (lastTimestamp + elapsed - timestamp) & 0xFFFFFFFFL;
         }
         lastTimestamp = (timestamp + timestampDelta) & 0xFFFFFFFFL;
-        sequences.rebase(RtpPacket.sequenceNumber(buf, off), random.nextInt(1 << 15));
+        // A map already started continues by itself; a new one continues the inherited numbers.
+        sequences.rebase(RtpPacket.sequenceNumber(buf, off),
+                continues ? from.lastSequence() + 1 : random.nextInt(1 << 15));
         if (fields.pictureId >= 0) {
-            pictureIds.rebase(fields.pictureId, random.nextInt(1 << 15));
+            pictureIds.rebase(fields.pictureId,
+                    continues && from.lastPictureId() >= 0 ? from.lastPictureId() + 1 : random.nextInt(1 << 15));
         }
         if (fields.tl0PicIdx >= 0) {
             int first = tl0Started ? lastTl0PicIdx + 1 : random.nextInt(256);

@@ -87,6 +87,23 @@ final class DownlinkAllocation {
         hints.put(consumer.id(), width <= 0 || height <= 0 ? RenderHint.NOT_VISIBLE : new RenderHint(width, height));
     }
 
+    /**
+     * A consumer takes over another's stream (the same SSRC, another producer): the receiver's
+     * render size for it, and its pause, are the new one's until the next allocation.
+     */
+    void handOver(Consumer from, Consumer to) {
+        RenderHint hint = hints.get(from.id());
+        if (hint != null) {
+            hints.put(to.id(), hint);
+        }
+        synchronized (paused) {
+            PauseReason reason = paused.remove(from);
+            if (reason != null) {
+                paused.put(to, reason);
+            }
+        }
+    }
+
     /** The last allocation made, for stats. */
     Allocation last() {
         return last;
@@ -133,6 +150,10 @@ final class DownlinkAllocation {
             }
         }
         hints.keySet().retainAll(consumerIds(consumers));
+        synchronized (paused) {
+            // Consumers closed since (a stream switched to another producer, a track gone).
+            paused.keySet().retainAll(java.util.Arrays.asList(consumers));
+        }
         long estimate = congestion.estimateBps();
         Allocation allocation = allocator.update(nowMs, estimate, subscriptions);
         long before = last.allocatedBps();

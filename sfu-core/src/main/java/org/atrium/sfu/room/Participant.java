@@ -346,6 +346,55 @@ public final class Participant {
         room.leave(this, LeaveReason.LEFT);
     }
 
+    // ---- Streams received on request (a WHEP player), outside automatic subscription.
+
+    /** Those streams and the SSRCs reserved for them; guarded by the room's lock. */
+    private final ExplicitForwarding forwarding = new ExplicitForwarding(this);
+
+    /** Reserves a fresh SSRC on this receiver's transport (not used by any of its consumers or reservations). */
+    public long reserveSsrc() {
+        return room.reserveSsrc(this);
+    }
+
+    /**
+     * Forwards a producer of the room to this participant on the given SSRCs (rtxSsrc -1 for
+     * none), outside automatic subscription. With {@code continuing} (a consumer this method
+     * made for this participant, on the same SSRCs, of the same kind, live or closed by its
+     * producer's end), the new consumer takes over its numbering from a keyframe and
+     * {@code continuing} is closed without an RTCP BYE: the receiver sees one stream. A
+     * {@code continuing} still open on the same producer is returned as it is.
+     *
+     * @return the new consumer, already resumed (it has asked the producer for a keyframe); its
+     *     RTX setting is {@code continuing}'s, else off until {@link Consumer#setRtxEnabled}
+     * @throws RoomException when the producer is closed or not in the room ({@code no-such-producer}),
+     *     kinds differ ({@code kind-mismatch}), the SSRCs are taken or not {@code continuing}'s
+     *     ({@code ssrc-in-use}), {@code continuing} is not such a consumer ({@code not-forwarded}),
+     *     this participant gets the producer already ({@code already-forwarded}) or left
+     */
+    public Consumer forward(Producer producer, long ssrc, long rtxSsrc, Consumer continuing) {
+        return room.forward(this, producer, ssrc, rtxSsrc, continuing);
+    }
+
+    /**
+     * Stops a consumer made by {@link #forward}: without a BYE when {@code keepSsrc} (another
+     * producer will continue it), else with one, as a closed stream gets. Nothing happens for a
+     * consumer that no longer holds its SSRC (continued, or stopped without keeping it).
+     */
+    public void stopForwarding(Consumer consumer, boolean keepSsrc) {
+        room.stopForwarding(this, consumer, keepSsrc);
+    }
+
+    ExplicitForwarding forwarding() {
+        return forwarding;
+    }
+
+    /** A consumer continues another's stream: what the allocation knew of that one applies to it. */
+    void handOverAllocation(Consumer from, Consumer to) {
+        allocation.handOver(from, to);
+    }
+
+    // ---- End of streams received on request.
+
     /** The published tracks, for the media path: the live array, not to be changed. */
     Producer[] producerArray() {
         return producers;
@@ -433,9 +482,9 @@ public final class Participant {
         return false;
     }
 
-    /** True when an SSRC is in use on this participant's transport in either direction. */
+    /** True when an SSRC is in use on this participant's transport in either direction, or reserved. */
     boolean usesSsrc(long ssrc) {
-        if (ssrc == feedbackSsrc) {
+        if (ssrc == feedbackSsrc || forwarding.holds(ssrc)) {
             return true;
         }
         for (Consumer consumer : consumers) {

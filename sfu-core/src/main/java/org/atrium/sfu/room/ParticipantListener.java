@@ -19,8 +19,24 @@ public interface ParticipantListener {
      */
     void onConsumerAdded(Consumer consumer);
 
-    /** A stream this participant received has ended (its producer went away). */
+    /**
+     * A stream this participant received has ended (its producer went away). One it asked for
+     * with {@link Participant#forward} got no BYE: it may be continued with another producer
+     * (pass this consumer as {@code continuing}), or ended with {@link Participant#stopForwarding}.
+     */
     void onConsumerClosed(Consumer consumer);
+
+    /**
+     * Another member published a track: what this participant could ask for with
+     * {@link Participant#forward} (its owner's {@link Participant#sourceOf} says what it carries).
+     * Told after any consumers automatic subscription made of it.
+     */
+    default void onProducerAdded(org.atrium.sfu.media.Producer producer) {
+    }
+
+    /** Another member's track ended (unpublished, replaced, or its owner left). */
+    default void onProducerClosed(org.atrium.sfu.media.Producer producer) {
+    }
 
     /** The room's dominant speaker is now the participant with this id (possibly this one). */
     void onActiveSpeaker(String participantId);

@@ -235,6 +235,11 @@ public final class Room {
                 addConsumer(producer, other);
             }
         }
+        for (Participant other : participants.values()) {
+            if (other != owner) {
+                other.listener().onProducerAdded(producer);
+            }
+        }
         return producer;
     }
 
@@ -284,9 +289,99 @@ public final class Room {
             Participant receiver = participants.get(consumer.receiverId());
             if (receiver != null) {
                 receiver.removeConsumer(consumer);
-                receiver.sendBye(consumer);
+                // A stream the receiver asked for may go on with another producer: its SSRC
+                // stays, and its BYE waits for stopForwarding.
+                if (!receiver.forwarding().isForwarded(consumer)) {
+                    receiver.sendBye(consumer);
+                }
                 receiver.listener().onConsumerClosed(consumer);
             }
+        }
+        for (Participant other : participants.values()) {
+            if (other != owner) {
+                other.listener().onProducerClosed(producer);
+            }
+        }
+    }
+
+    /** See {@link Participant#reserveSsrc()}. */
+    synchronized long reserveSsrc(Participant receiver) {
+        requireMember(receiver);
+        long ssrc = newSsrc(receiver);
+        receiver.forwarding().reserve(ssrc);
+        return ssrc;
+    }
+
+    /** See {@link Participant#forward}. */
+    synchronized Consumer forward(Participant receiver, Producer producer, long ssrc, long rtxSsrc,
+            Consumer continuing) {
+        requireMember(receiver);
+        Participant owner = participants.get(producer.ownerId());
+        if (producer.isClosed() || owner == null || !owner.producers().contains(producer)) {
+            throw new RoomException("no-such-producer", producer.id() + " is not published in room " + name);
+        }
+        ExplicitForwarding forwarding = receiver.forwarding();
+        if (continuing != null) {
+            if (!receiver.id().equals(continuing.receiverId()) || !forwarding.isForwarded(continuing)) {
+                throw new RoomException("not-forwarded", continuing + " is not forwarded to " + receiver.id());
+            }
+            if (continuing.kind() != producer.kind()) {
+                throw new RoomException("kind-mismatch", continuing + " is not " + producer.kind().sdpName());
+            }
+            if (continuing.ssrc() != ssrc || continuing.rtxSsrc() != rtxSsrc) {
+                throw new RoomException("ssrc-in-use", "ssrc " + ssrc + "/" + rtxSsrc + " is not that of " + continuing);
+            }
+            if (continuing.producer() == producer && !continuing.isClosed()) {
+                return continuing;
+            }
+        } else if (!forwarding.isFree(ssrc) || rtxSsrc >= 0 && (rtxSsrc == ssrc || !forwarding.isFree(rtxSsrc))) {
+            throw new RoomException("ssrc-in-use", "ssrc " + ssrc + "/" + rtxSsrc + " is taken on " + receiver.id());
+        }
+        for (Consumer other : receiver.consumerArray()) {
+            // The allocation knows a receiver's videos by their producer: one stream each.
+            if (other.producer() == producer && other != continuing) {
+                throw new RoomException("already-forwarded", receiver.id() + " receives " + producer.id() + " already");
+            }
+        }
+        Consumer consumer;
+        if (continuing == null) {
+            consumer = router.connect(producer, receiver.id(), ssrc, rtxSsrc, receiver.sink(), receiver.lane());
+        } else {
+            // Taken off the receiver's routing first: its RTCP for the SSRC is the new one's.
+            receiver.removeConsumer(continuing);
+            consumer = router.connectContinuing(producer, continuing, receiver.sink(), continuing.targetSpatialLayer());
+            receiver.handOverAllocation(continuing, consumer);
+        }
+        forwarding.carry(consumer);
+        receiver.addConsumer(consumer);
+        consumer.resume();
+        try (LogContext.Scope scope = new LogContext(name, receiver.id()).open()) {
+            LOG.info("Forwards {} on ssrc {}{}", producer.id(), ssrc, continuing == null ? "" : " after " + continuing.producer().id());
+        }
+        return consumer;
+    }
+
+    /** See {@link Participant#stopForwarding}. */
+    synchronized void stopForwarding(Participant receiver, Consumer consumer, boolean keepSsrc) {
+        ExplicitForwarding forwarding = receiver.forwarding();
+        if (!forwarding.isForwarded(consumer)) {
+            return;
+        }
+        if (!consumer.isClosed()) {
+            router.disconnect(consumer);
+            receiver.removeConsumer(consumer);
+        }
+        if (!keepSsrc) {
+            forwarding.release(consumer);
+            if (!receiver.isClosed()) {
+                receiver.sendBye(consumer);
+            }
+        }
+    }
+
+    private void requireMember(Participant participant) {
+        if (participant.isClosed() || participants.get(participant.id()) != participant) {
+            throw new RoomException("not-in-room", participant.id() + " is not in room " + name);
         }
     }
 
