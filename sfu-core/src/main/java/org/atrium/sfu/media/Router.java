@@ -45,15 +45,15 @@ public final class Router {
      * Creates a resumable consumer of {@code producer} that takes over the outgoing stream of
      * {@code previous} (the same receiver's, of the same kind): the same SSRCs, and numbering
      * that carries on from the last packet the receiver got, so that it sees one stream whose
-     * source changed at a keyframe. {@code previous} is detached and closed first, if it was
-     * not already; the receiver's NACKs of its packets are no longer answered.
+     * source changed at a keyframe. {@code previous} is detached at once and closed once the
+     * packets queued for it are sent; the receiver's NACKs of them are no longer answered.
      *
-     * <p>Threads: {@code previous}'s numbering is read where it is written, on the receiver's
-     * lane, by a task queued after {@code previous} is closed and before the new consumer is
-     * attached, so that it runs after the last packet {@code previous} numbered and before the
-     * first the new one will. Without lanes it is read here: a packet {@code previous} is
-     * numbering at this instant on another receive thread can then share its sequence number
-     * with the new consumer's first (both sources' packets arrive on one thread with UDP).
+     * <p>Threads: {@code previous} is closed and its numbering read where that numbering is
+     * written, on the receiver's lane, by a task queued after {@code previous} is detached and
+     * before the new consumer is attached: it runs after the last packet {@code previous}
+     * numbers and before the first the new one will. Without lanes it is done here: a packet
+     * {@code previous} is numbering at this instant on another receive thread could then share
+     * its sequence number with the new consumer's first (with UDP, both arrive on one thread).
      *
      * @param spatial the encoding to start with, or -1 for none (a paused video)
      */
@@ -61,16 +61,20 @@ public final class Router {
         if (producer.kind() != previous.kind()) {
             throw new IllegalArgumentException(previous + " is not " + producer.kind().sdpName());
         }
-        disconnect(previous);
+        previous.producer().removeConsumer(previous);
         ForwardingLane lane = previous.lane();
         Consumer consumer = new Consumer(producer.id() + ">" + previous.receiverId(), producer, previous.receiverId(),
                 previous.ssrc(), previous.rtxSsrc(), downstream, lane, extensionIdMap, capabilities, metrics);
         consumer.startAsContinuation(spatial);
         consumer.setRtxEnabled(previous.isRtxEnabled());
-        if (lane == null || !lane.runAfterQueued(() -> consumer.inherit(previous.continuation()))) {
-            // A full lane (far behind): its queued packets of previous are refused as closed, so
-            // only one being numbered at this instant could race, as without lanes.
+        Runnable handOver = () -> {
+            previous.close();
             consumer.inherit(previous.continuation());
+        };
+        if (lane == null || !lane.runAfterQueued(handOver)) {
+            // A full lane (far behind): what it still holds for previous is refused as closed,
+            // and only a packet being numbered at this instant could race, as without lanes.
+            handOver.run();
         }
         producer.addConsumer(consumer);
         return consumer;
