@@ -5,6 +5,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.atrium.sfu.media.Consumer;
+import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
@@ -24,6 +25,8 @@ final class RecordingParticipantListener implements ParticipantListener {
     private final BlockingQueue<String> activeSpeakers = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> dataOverflows = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> dataRefusals = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Producer> producersAdded = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Producer> producersClosed = new LinkedBlockingQueue<>();
 
     @Override
     public void onParticipantJoined(Participant other) {
@@ -43,6 +46,16 @@ final class RecordingParticipantListener implements ParticipantListener {
     @Override
     public void onConsumerClosed(Consumer consumer) {
         consumersClosed.add(consumer);
+    }
+
+    @Override
+    public void onProducerAdded(Producer producer) {
+        producersAdded.add(producer);
+    }
+
+    @Override
+    public void onProducerClosed(Producer producer) {
+        producersClosed.add(producer);
     }
 
     @Override
@@ -67,6 +80,18 @@ final class RecordingParticipantListener implements ParticipantListener {
 
     Consumer nextConsumerAdded(Duration timeout) throws InterruptedException {
         return consumersAdded.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Consumer nextConsumerClosed(Duration timeout) throws InterruptedException {
+        return consumersClosed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Producer nextProducerAdded(Duration timeout) throws InterruptedException {
+        return producersAdded.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Producer nextProducerClosed(Duration timeout) throws InterruptedException {
+        return producersClosed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     Departure nextParticipantLeft(Duration timeout) throws InterruptedException {
@@ -105,5 +130,7 @@ final class RecordingParticipantListener implements ParticipantListener {
         activeSpeakers.clear();
         dataOverflows.clear();
         dataRefusals.clear();
+        producersAdded.clear();
+        producersClosed.clear();
     }
 }
