@@ -2,7 +2,6 @@ package org.atrium.signaling.sdp;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.atrium.dtls.DtlsRole;
@@ -87,21 +86,9 @@ public final class AnswerReader {
         password = firstOf(password, description.attribute("ice-pwd"));
         fingerprint = firstOf(fingerprint, description.attribute("fingerprint"));
         setup = firstOf(setup, description.attribute("setup"));
-        if (ufrag == null || ufrag.length() < 4 || ufrag.length() > 256) {
-            throw new SdpException("missing or invalid a=ice-ufrag (RFC 8839: 4-256 characters)");
-        }
-        if (password == null || password.length() < 22 || password.length() > 256) {
-            throw new SdpException("missing or invalid a=ice-pwd (RFC 8839: 22-256 characters)");
-        }
-        if (fingerprint == null) {
-            throw new SdpException("missing a=fingerprint");
-        }
-        Fingerprint parsedFingerprint;
-        try {
-            parsedFingerprint = Fingerprint.parse(fingerprint);
-        } catch (IllegalArgumentException e) {
-            throw new SdpException("invalid a=fingerprint: " + e.getMessage());
-        }
+        TransportLines.checkIceUfrag(ufrag);
+        TransportLines.checkIcePassword(password);
+        Fingerprint parsedFingerprint = TransportLines.fingerprint(fingerprint);
         DtlsRole role;
         if ("active".equals(setup)) {
             role = DtlsRole.SERVER;
@@ -161,12 +148,12 @@ public final class AnswerReader {
             rids = SimulcastAnswer.read(section, offer);
         }
         if ((direction == Direction.SENDONLY || direction == Direction.SENDRECV) && rids.isEmpty()) {
-            long[] fid = readFidGroup(section, mid);
+            long[] fid = SsrcLines.fidGroup(section, mid);
             if (fid != null) {
                 ssrc = fid[0];
                 rtxSsrc = fid[1];
             } else {
-                Set<Long> ssrcs = readSsrcs(section, mid);
+                Set<Long> ssrcs = SsrcLines.ssrcs(section, mid);
                 if (!ssrcs.isEmpty()) {
                     ssrc = ssrcs.iterator().next();
                 }
@@ -225,45 +212,11 @@ public final class AnswerReader {
         }
     }
 
-    private static long[] readFidGroup(SessionDescription.MediaDescription section, String mid) throws SdpException {
-        for (String group : section.attributes("ssrc-group")) {
-            String[] fields = group.split(" ");
-            if (fields[0].equals("FID")) {
-                if (fields.length != 3) {
-                    throw new SdpException("m-section " + mid + " has a malformed ssrc-group:FID");
-                }
-                return new long[] {parseSsrc(fields[1], mid), parseSsrc(fields[2], mid)};
-            }
-        }
-        return null;
-    }
-
-    private static Set<Long> readSsrcs(SessionDescription.MediaDescription section, String mid) throws SdpException {
-        Set<Long> ssrcs = new LinkedHashSet<>();
-        for (String line : section.attributes("ssrc")) {
-            int space = line.indexOf(' ');
-            ssrcs.add(parseSsrc(space < 0 ? line : line.substring(0, space), mid));
-        }
-        return ssrcs;
-    }
-
-    private static long parseSsrc(String text, String mid) throws SdpException {
-        try {
-            long ssrc = Long.parseLong(text);
-            if (ssrc < 0 || ssrc > 0xFFFFFFFFL) {
-                throw new SdpException("m-section " + mid + " has an SSRC out of range: " + text);
-            }
-            return ssrc;
-        } catch (NumberFormatException e) {
-            throw new SdpException("m-section " + mid + " has a malformed SSRC " + quote(text));
-        }
-    }
-
     private static String firstOf(String current, String candidate) {
         return current != null ? current : candidate;
     }
 
     private static String quote(String text) {
-        return text == null ? "none" : "'" + SessionDescription.abbreviate(text) + "'";
+        return SessionDescription.quote(text);
     }
 }

@@ -154,6 +154,11 @@ public final class SessionDescription {
         return new SessionDescription(session, media);
     }
 
+    /** A value for an error message: quoted and shortened, or "none" when absent. */
+    static String quote(String text) {
+        return text == null ? "none" : "'" + abbreviate(text) + "'";
+    }
+
     static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
