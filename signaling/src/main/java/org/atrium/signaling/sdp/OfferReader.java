@@ -24,7 +24,7 @@ public final class OfferReader {
     /** The most candidates read from one offer (as {@link AnswerReader}). */
     public static final int MAX_CANDIDATES = 64;
 
-    /** RFC 8843 15: the MID travels in an RTP header extension, whose one-byte form carries 16 bytes. */
+    /** RFC 8843: the MID travels in an RTP header extension, whose one-byte form carries 16 bytes. */
     private static final Pattern MID = Pattern.compile("[!-~]{1,16}");
     /** RFC 8851 10: rid-id = 1*(alpha-numeric / "-" / "_"). */
     private static final Pattern RID = Pattern.compile("[A-Za-z0-9_-]{1,255}");
