@@ -278,8 +278,9 @@ public final class OfferReader {
                 continue;
             }
             String list = fields[i + 1].startsWith("rid=") ? fields[i + 1].substring(4) : fields[i + 1];
-            for (String stream : list.split(";")) {
-                String rid = stream.split(",")[0];
+            // Limit -1 keeps empty streams and alternatives, so that ";" or "," is refused, not skipped.
+            for (String stream : list.split(";", -1)) {
+                String rid = stream.split(",", -1)[0];
                 if (rid.startsWith("~")) {
                     rid = rid.substring(1);
                 }

@@ -197,6 +197,8 @@ class OfferReaderTest {
             "a=simulcast:send q;h;f        | a=simulcast:send q;q        | twice         | simulcast RID twice",
             "a=simulcast:send q;h;f        | a=simulcast:send q$;h       | RID           | malformed RID",
             "a=simulcast:send q;h;f        | a=simulcast:send            | a=simulcast   | simulcast without a list",
+            "a=simulcast:send q;h;f        | a=simulcast:send q;;h       | RID           | an empty simulcast stream",
+            "a=simulcast:send q;h;f        | a=simulcast:send ,          | RID           | an empty alternative",
             "a=ssrc:3403720361 cname       | a=ssrc:4294967296 cname     | SSRC          | SSRC out of range",
     })
     void refusesBrokenOffers(String from, String to, String word, String why) {

@@ -12,8 +12,9 @@ import org.atrium.sfu.transport.IceCandidate;
 
 /**
  * Fuzz targets for the SDP a participant sends: the generic parser, the answer checked against
- * the SFU's offer (the sections of the offer Chromium answered in sdp/chrome156-answer.sdp) and
- * ICE candidates. Inputs are UTF-8 text. Without JAZZER_FUZZ they run the committed inputs in
+ * the SFU's offer (the sections of the offer Chromium answered in sdp/chrome156-answer.sdp), a
+ * client's offer (WHIP, WHEP) with the SFU's answers to it, and ICE candidates. Inputs are
+ * UTF-8 text. Without JAZZER_FUZZ they run the committed inputs in
  * {@code SdpFuzzTestInputs/<method>/} (see docs/fuzzing.md).
  *
  * <p>The contract: a result or {@link SdpException}, nothing else; an accepted answer matches the
@@ -74,6 +75,47 @@ class SdpFuzzTest {
         }
         assertTrue(answer.candidates().size() <= 64, "candidates are bounded");
         assertTrue(answer.iceUfrag().length() >= 4 && answer.icePassword().length() >= 22);
+    }
+
+    /**
+     * A client's offer (WHIP, WHEP): read, matched, and answered both ways; the answer parses
+     * back with one m-section per offered one, under the same mids.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void offer(byte[] input) {
+        if (input.length > MAX_INPUT) {
+            return;
+        }
+        Offer offer;
+        try {
+            offer = OfferReader.read(new String(input, StandardCharsets.UTF_8));
+        } catch (SdpException refused) {
+            return;
+        }
+        assertTrue(offer.candidates().size() <= OfferReader.MAX_CANDIDATES, "candidates are bounded");
+        assertTrue(offer.iceUfrag().length() >= 4 && offer.icePassword().length() >= 22);
+        List<AnswerSection> receiving = new java.util.ArrayList<>();
+        List<AnswerSection> sending = new java.util.ArrayList<>();
+        OfferSection.SentTrack track = new OfferSection.SentTrack("p1", "p1-0", 1111, "p1", 1112);
+        for (Offer.Section section : offer.sections()) {
+            receiving.add(AnswerSection.receiving(section, CAPABILITIES));
+            sending.add(AnswerSection.sending(section, CAPABILITIES, track));
+        }
+        OfferWriter.LocalTransport local = new OfferWriter.LocalTransport("Sf8q", "sFuPassword0123456789ab",
+                "3E:94:0B:1C:55:A0:7F:D2:61:8C:E4:29:B7:03:6A:F1:9D:42:C8:15:70:BE:2F:96:D3:48:0A:E7:5C:81:B4:6F", List.of());
+        for (List<AnswerSection> sections : List.of(receiving, sending)) {
+            String answer = AnswerWriter.write(1, local, AnswerWriter.setupFor(offer), sections);
+            SessionDescription parsed;
+            try {
+                parsed = SessionDescription.parse(answer);
+            } catch (SdpException e) {
+                throw new AssertionError("the answer parses: " + answer, e);
+            }
+            assertEquals(offer.sections().size(), parsed.media().size(), "one section per offered m-section");
+            for (int i = 0; i < parsed.media().size(); i++) {
+                assertEquals(offer.sections().get(i).mid(), parsed.media().get(i).attribute("mid"));
+            }
+        }
     }
 
     @FuzzTest(maxDuration = "60s")
