@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import org.atrium.signaling.admin.AdminEndpoints;
+import org.atrium.signaling.whip.WhipEndpoints;
 
 /**
  * Plain HTTP requests: the web client's pages and files, the client SDK's modules
@@ -30,14 +31,16 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticFiles files;
     private final BooleanSupplier ready;
     private final AdminEndpoints admin;
+    private final WhipEndpoints whip;
 
     /**
      * @param ready whether the server accepts joins (for /health/ready)
      */
-    public HttpHandler(StaticFiles files, BooleanSupplier ready, AdminEndpoints admin) {
+    public HttpHandler(StaticFiles files, BooleanSupplier ready, AdminEndpoints admin, WhipEndpoints whip) {
         this.files = files;
         this.ready = ready;
         this.admin = admin;
+        this.whip = whip;
     }
 
     @Override
@@ -56,6 +59,10 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                     : admin.methodNotAllowed();
             respond(ctx, request, HttpResponseStatus.valueOf(response.status()), response.contentType(),
                     response.body());
+            return;
+        }
+        if (WhipEndpoints.handles(path)) {
+            onWhip(ctx, request, path);
             return;
         }
         if (!get) {
@@ -94,6 +101,59 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         respond(ctx, request, HttpResponseStatus.OK, file.contentType(), file.content());
+    }
+
+    /**
+     * WHIP and WHEP: the request is copied out (Netty releases it on return), answered on
+     * the session's thread, and every response carries the CORS headers that let a page of
+     * another origin use the endpoints (RFC 9725 4.1).
+     */
+    private void onWhip(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        byte[] body = new byte[request.content().readableBytes()];
+        request.content().getBytes(request.content().readerIndex(), body);
+        String uri = request.uri();
+        int question = uri.indexOf('?');
+        WhipEndpoints.Request copy = new WhipEndpoints.Request(request.method().name(), path,
+                question < 0 ? null : uri.substring(question + 1), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().get(HttpHeaderNames.IF_MATCH),
+                body);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        whip.handle(copy, ctx.channel().eventLoop()).whenComplete((response, failure) -> {
+            FullHttpResponse reply;
+            if (failure != null) {
+                byte[] text = ("The server failed: " + failure + "\n").getBytes(StandardCharsets.UTF_8);
+                reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        Unpooled.wrappedBuffer(text));
+                reply.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            } else {
+                reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                        Unpooled.wrappedBuffer(response.body()));
+                if (response.contentType() != null) {
+                    reply.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+                }
+                for (String[] header : response.headers()) {
+                    reply.headers().add(header[0], header[1]);
+                }
+                if (response.status() == 401) {
+                    reply.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
+                }
+            }
+            reply.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.content().readableBytes());
+            reply.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            reply.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            reply.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "OPTIONS, POST, PATCH, DELETE");
+            reply.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, If-Match");
+            reply.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS,
+                    "Location, ETag, Link, Accept-Patch, Accept-Post");
+            reply.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+            if (keepAlive) {
+                reply.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            var future = ctx.writeAndFlush(reply);
+            if (!keepAlive) {
+                future.addListener(ChannelFutureListener.CLOSE);
+            }
+        });
     }
 
     private static void respondText(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

@@ -29,6 +29,7 @@ import org.atrium.signaling.session.SessionRegistry;
 import org.atrium.signaling.session.SessionRules;
 import org.atrium.sfu.Sfu;
 import org.atrium.signaling.turn.IceServers;
+import org.atrium.signaling.whip.WhipEndpoints;
 
 /**
  * The HTTP and WebSocket server: the web client, {@code /ws} for signaling, health.
@@ -54,6 +55,7 @@ public final class SignalingServer implements AutoCloseable {
         SessionRules rules = new SessionRules(tokens, new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
                 limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), iceServers);
         AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
+        WhipEndpoints whip = new WhipEndpoints(sfu, rules, metrics.registry());
         StaticFiles files = StaticFiles.load("index.html", "room.html", "landing.js", "room.css")
                 .loadDirectory("room")
                 .loadDirectory("sdk")
@@ -87,7 +89,7 @@ public final class SignalingServer implements AutoCloseable {
                         pipeline.addLast(new WebSocketServerProtocolHandler(wsConfig));
                         pipeline.addLast(new WebSocketFrameAggregator(limits.maxFrameBytes()));
                         pipeline.addLast(new WebSocketHandler(sfu, codec, metrics.signaling(), rules, limits));
-                        pipeline.addLast(new HttpHandler(files, () -> accepting && sfu.isOpen(), admin));
+                        pipeline.addLast(new HttpHandler(files, () -> accepting && sfu.isOpen(), admin, whip));
                     }
                 });
         try {

@@ -21,6 +21,10 @@ import java.util.function.BooleanSupplier;
  * started as a child process, that speaks docs/signaling.md and reports on stdout, one line each:
  * {@code JOINED <participantId>}, {@code DECODED video|audio <participantId> <frames>}, and
  * anything else (kept for failure messages). It leaves and exits when its stdin closes.
+ *
+ * <p>A WHIP or WHEP client ({@code whip_client.py}) reports {@code CREATED <status> <location>},
+ * {@code DECODED video|audio <frames>} (from the one source it plays) and {@code COLOR <r> <g> <b>}
+ * (the middle of its latest frame), and takes commands on stdin ({@link #send}).
  */
 final class InteropClient implements AutoCloseable {
 
@@ -36,6 +40,8 @@ final class InteropClient implements AutoCloseable {
     private final Map<String, Long> decoded = new ConcurrentHashMap<>();
     private volatile String participantId;
     private volatile int lastAnswered;
+    private volatile String location;
+    private volatile int[] colour;
 
     private InteropClient(String name, Process process, Path stderr) {
         this.name = name;
@@ -71,6 +77,14 @@ final class InteropClient implements AutoCloseable {
                     participantId = w[1];
                 } else if (w.length == 3 && w[0].equals("OFFER") && w[1].matches("\\d{1,9}")) {
                     lastAnswered = Math.max(lastAnswered, Integer.parseInt(w[1]));
+                } else if (w.length == 3 && w[0].equals("CREATED")) {
+                    location = w[2];
+                } else if (w.length == 3 && w[0].equals("DECODED") && w[2].matches("\\d{1,18}")) {
+                    decoded.merge(w[1], Long.parseLong(w[2]), Math::max);
+                    continue;
+                } else if (w.length == 4 && w[0].equals("COLOR") && String.join("", w).matches("COLOR\\d{1,9}")) {
+                    colour = new int[] {Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3])};
+                    continue;
                 } else if (w.length == 4 && w[0].equals("DECODED") && w[3].matches("\\d{1,18}")) {
                     decoded.merge(w[1] + " " + w[2], Long.parseLong(w[3]), Math::max);
                     continue; // many a second: not worth keeping
@@ -96,6 +110,38 @@ final class InteropClient implements AutoCloseable {
     /** The version of the latest offer it has answered ({@code OFFER <version> <subscribed>}), 0 before any. */
     int lastAnsweredOffer() {
         return lastAnswered;
+    }
+
+    /** The session URL of a WHIP or WHEP client once created ({@code CREATED}), else null. */
+    String location() {
+        return location;
+    }
+
+    /** The mean colour of the middle of the latest frame a WHEP client decoded, as {r, g, b}, or null. */
+    int[] colour() {
+        return colour;
+    }
+
+    /** Frames of {@code kind} a WHEP client has decoded so far. */
+    long decoded(String kind) {
+        return decoded.getOrDefault(kind, 0L);
+    }
+
+    /** Whether a line starting with {@code prefix} was printed (among the lines kept). */
+    boolean printed(String prefix) {
+        synchronized (lines) {
+            return lines.stream().anyMatch(l -> l.startsWith(prefix));
+        }
+    }
+
+    /** Writes one command line to its stdin. */
+    void send(String command) {
+        try {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " no longer reads commands", e);
+        }
     }
 
     /** Frames of {@code kind} ("video", "audio") from {@code participantId} it has decoded so far. */

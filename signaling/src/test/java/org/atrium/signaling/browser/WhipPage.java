@@ -1,0 +1,104 @@
+package org.atrium.signaling.browser;
+
+import java.util.Map;
+
+/**
+ * A browser page as a WHIP publisher or WHEP player, in the page's own JavaScript: an
+ * RTCPeerConnection whose offer it POSTs, as any WHIP or WHEP client in a browser does. Each
+ * session has a key; the page keeps it in {@code window.whip[key]}.
+ */
+final class WhipPage {
+
+    /** Defines {@code window.whipStart(key, url, publish)} and {@code window.whipColour(key)} in the page. */
+    private static final String SETUP = """
+            if (window.whipStart) return;
+            window.whip = {};
+            window.whipStart = async (key, url, publish) => {
+              const pc = new RTCPeerConnection();
+              const session = {pc, video: null};
+              window.whip[key] = session;
+              if (publish) {
+                const media = await navigator.mediaDevices.getUserMedia({audio: true, video: {width: 320, height: 240}});
+                for (const track of media.getTracks()) pc.addTransceiver(track, {direction: 'sendonly'});
+              } else {
+                pc.addTransceiver('audio', {direction: 'recvonly'});
+                pc.addTransceiver('video', {direction: 'recvonly'});
+                pc.ontrack = event => {
+                  if (event.track.kind !== 'video') return;
+                  const video = document.createElement('video');
+                  video.muted = true;
+                  video.autoplay = true;
+                  video.playsInline = true;
+                  video.srcObject = new MediaStream([event.track]);
+                  document.body.appendChild(video);
+                  session.video = video;
+                };
+              }
+              await pc.setLocalDescription(await pc.createOffer());
+              // All candidates in the offer: a WHIP client may also trickle them with PATCH.
+              await new Promise(resolve => {
+                if (pc.iceGatheringState === 'complete') return resolve();
+                pc.addEventListener('icegatheringstatechange', () => {
+                  if (pc.iceGatheringState === 'complete') resolve();
+                });
+              });
+              const response = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
+                  body: pc.localDescription.sdp});
+              const text = await response.text();
+              if (response.status !== 201) throw new Error('POST ' + url + ': ' + response.status + ' ' + text);
+              session.location = new URL(response.headers.get('Location'), url).toString();
+              await pc.setRemoteDescription({type: 'answer', sdp: text});
+              return session.location;
+            };
+            window.whipColour = key => {
+              const video = window.whip[key] && window.whip[key].video;
+              if (!video || video.videoWidth === 0) return null;
+              const canvas = document.createElement('canvas');
+              canvas.width = video.videoWidth;
+              canvas.height = video.videoHeight;
+              const context = canvas.getContext('2d');
+              context.drawImage(video, 0, 0);
+              const w = canvas.width, h = canvas.height;
+              const data = context.getImageData(w / 4, h / 4, w / 2, h / 2).data;
+              const sum = [0, 0, 0];
+              for (let i = 0; i < data.length; i += 4) {
+                sum[0] += data[i]; sum[1] += data[i + 1]; sum[2] += data[i + 2];
+              }
+              const n = data.length / 4;
+              return sum.map(v => Math.round(v / n));
+            };
+            """;
+
+    private WhipPage() {
+    }
+
+    /** Starts a session in the page: POSTs its offer to {@code url}, applies the answer; returns the session URL. */
+    static String start(BrowserPage page, String key, String url, boolean publish) {
+        page.eval(SETUP);
+        return (String) page.evalAsync("return await window.whipStart(args[0], args[1], args[2]);", key, url, publish);
+    }
+
+    /** The mean colour of the middle of the session's video as {r, g, b}, or null before its first frame. */
+    static int[] colour(BrowserPage page, String key) {
+        Object value = page.eval("return window.whipColour(arguments[0]);", key);
+        if (!(value instanceof java.util.List<?> list) || list.size() != 3) {
+            return null;
+        }
+        return new int[] {((Number) list.get(0)).intValue(), ((Number) list.get(1)).intValue(),
+                ((Number) list.get(2)).intValue()};
+    }
+
+    /** The session's video inbound-rtp: {@code ssrc}, {@code framesDecoded}; empty before any. */
+    static Map<?, ?> inboundVideo(BrowserPage page, String key) {
+        return (Map<?, ?>) page.evalAsync("""
+                const stats = await window.whip[args[0]].pc.getStats();
+                let video = {};
+                stats.forEach(s => {
+                  if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                    video = {ssrc: s.ssrc, framesDecoded: s.framesDecoded || 0, packetsLost: s.packetsLost || 0};
+                  }
+                });
+                return video;
+                """, key);
+    }
+}
