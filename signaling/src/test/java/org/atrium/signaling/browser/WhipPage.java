@@ -9,17 +9,28 @@ import java.util.Map;
  */
 final class WhipPage {
 
-    /** Defines {@code window.whipStart(key, url, publish)} and {@code window.whipColour(key)} in the page. */
+    /**
+     * Defines {@code window.whipStart(key, url, publish, simulcast)} and {@code window.whipColour(key)}
+     * in the page. A simulcast publisher films 1280x720 (libwebrtc sends three encodings from
+     * 960x540 up) and sends three encodings, lowest resolution first, as
+     * docs/whip-whep.md asks.
+     */
     private static final String SETUP = """
             if (window.whipStart) return;
             window.whip = {};
-            window.whipStart = async (key, url, publish) => {
+            window.whipStart = async (key, url, publish, simulcast) => {
               const pc = new RTCPeerConnection();
               const session = {pc, video: null};
               window.whip[key] = session;
               if (publish) {
-                const media = await navigator.mediaDevices.getUserMedia({audio: true, video: {width: 320, height: 240}});
-                for (const track of media.getTracks()) pc.addTransceiver(track, {direction: 'sendonly'});
+                const size = simulcast ? {width: 1280, height: 720} : {width: 320, height: 240};
+                const media = await navigator.mediaDevices.getUserMedia({audio: true, video: size});
+                for (const track of media.getTracks()) {
+                  const encodings = simulcast && track.kind === 'video'
+                      ? [{rid: 'q', scaleResolutionDownBy: 4}, {rid: 'h', scaleResolutionDownBy: 2}, {rid: 'f'}]
+                      : undefined;
+                  pc.addTransceiver(track, {direction: 'sendonly', sendEncodings: encodings});
+                }
               } else {
                 pc.addTransceiver('audio', {direction: 'recvonly'});
                 pc.addTransceiver('video', {direction: 'recvonly'});
@@ -74,8 +85,13 @@ final class WhipPage {
 
     /** Starts a session in the page: POSTs its offer to {@code url}, applies the answer; returns the session URL. */
     static String start(BrowserPage page, String key, String url, boolean publish) {
+        return start(page, key, url, publish, false);
+    }
+
+    static String start(BrowserPage page, String key, String url, boolean publish, boolean simulcast) {
         page.eval(SETUP);
-        return (String) page.evalAsync("return await window.whipStart(args[0], args[1], args[2]);", key, url, publish);
+        return (String) page.evalAsync("return await window.whipStart(args[0], args[1], args[2], args[3]);", key, url,
+                publish, simulcast);
     }
 
     /** The mean colour of the middle of the session's video as {r, g, b}, or null before its first frame. */

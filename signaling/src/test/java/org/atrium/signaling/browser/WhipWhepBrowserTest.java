@@ -59,14 +59,15 @@ class WhipWhepBrowserTest extends ServerAndBrowsers {
         BrowserPage room = chromium.open(server.http("/room/" + ROOM + "?name=Viewer").toString());
         room.waitUntilTrue("window.atrium && window.atrium.state === 'connected'", CONNECT);
 
-        // aiortc trickles its candidates in a PATCH; the Chromium page sends them in its offer.
+        // aiortc trickles its candidates in a PATCH; the Chromium page sends them in its offer,
+        // and simulcast (three encodings by RID).
         InteropClient aiortc = whip("publish", "/whip/" + ROOM + "?name=aiortc", "--trickle", "--color",
                 csv(RED));
         aiortc.waitUntil("CREATED and PATCHED 204", CONNECT,
                 () -> aiortc.location() != null && aiortc.printed("PATCHED 204"));
         BrowserPage publisherPage = chromium.open(server.http("/").toString());
         String pageSession = WhipPage.start(publisherPage, "out", server.http("/whip/" + ROOM + "?name=page").toString(),
-                true);
+                true, true);
         assertTrue(pageSession.contains("/sessions/"), pageSession);
 
         String aiortcId = participantNamed("aiortc");
@@ -79,6 +80,33 @@ class WhipWhepBrowserTest extends ServerAndBrowsers {
         }
         JsonNode published = participant(room(), aiortcId).path("published");
         assertEquals(2, published.size(), published.toString());
+        List<JsonNode> pagePublished = new ArrayList<>(List.of(JSON.createObjectNode()));
+        try {
+            room.waitUntil("the page's three encodings arriving", CONNECT, () -> {
+                List<String> rids = new ArrayList<>();
+                pagePublished.set(0, participant(roomOrEmpty(), pageId).path("published"));
+                for (JsonNode track : pagePublished.get(0)) {
+                    for (JsonNode encoding : track.path("encodings")) {
+                        if (encoding.path("packets").asLong() > 0) {
+                            rids.add(encoding.path("rid").asText());
+                        }
+                    }
+                }
+                return rids.equals(List.of("q", "h", "f"));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\npublished: " + pagePublished.get(0) + "\nsent: "
+                    + publisherPage.evalAsync("""
+                            const stats = await window.whip.out.pc.getStats();
+                            const out = [];
+                            stats.forEach(s => { if (s.type === 'outbound-rtp') out.push([s.rid, s.kind, s.frameWidth,
+                                s.packetsSent, s.qualityLimitationReason]); });
+                            stats.forEach(s => { if (s.type === 'candidate-pair' && s.nominated) out.push(['bwe',
+                                s.availableOutgoingBitrate]); });
+                            out.push(window.whip.out.pc.remoteDescription.sdp);
+                            return out;
+                            """), e);
+        }
 
         // DELETE ends the session: the participant leaves the room at once.
         long deleted = System.nanoTime();
@@ -134,11 +162,40 @@ class WhipWhepBrowserTest extends ServerAndBrowsers {
         assertTrue(near(player.colour(), BLUE), () -> Arrays.toString(player.colour()));
     }
 
+    /**
+     * GStreamer's webrtcbin publishes through {@code gst_whip.py}, in VP8 and in H264 (a
+     * max-bundle offer whose second section is bundle-only with port 0, and an RSA
+     * certificate); a room page decodes both.
+     */
+    @Test
+    void gstreamerPublishesVp8AndH264() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/gi")),
+                "GStreamer tests need Debian python3-gst-1.0; run ./test.sh, which installs it");
+        BrowserPage room = chromium.open(server.http("/room/" + ROOM + "?name=Viewer").toString());
+        room.waitUntilTrue("window.atrium && window.atrium.state === 'connected'", CONNECT);
+        for (String codec : List.of("vp8", "h264")) {
+            InteropClient gst = start("gst-" + codec, "gst_whip.py", server.http("/whip/" + ROOM + "?name=gst-" + codec)
+                    .toString(), "--codec", codec);
+            gst.waitUntil("CREATED", CONNECT, () -> gst.location() != null);
+            String id = participantNamed("gst-" + codec);
+            room.waitUntil("the room page decoding GStreamer's " + codec, CONNECT, () -> {
+                Map<?, ?> media = (Map<?, ?>) WebRtcStats.mediaByParticipant(room).get(id);
+                return media != null && number(media.get("frames")) > 10 && number(media.get("audioPackets")) > 0;
+            });
+        }
+    }
+
     private InteropClient whip(String mode, String path, String... options) {
+        List<String> arguments = new ArrayList<>(List.of(mode, server.http(path).toString()));
+        arguments.addAll(List.of(options));
+        return start("whip-" + mode, "whip_client.py", arguments.toArray(String[]::new));
+    }
+
+    private InteropClient start(String name, String script, String... arguments) {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u",
-                InteropTest.scriptsDir().resolve("whip_client.py").toString(), mode, server.http(path).toString()));
-        command.addAll(List.of(options));
-        InteropClient client = InteropClient.start("whip-" + mode, command, InteropTest.scriptsDir());
+                InteropTest.scriptsDir().resolve(script).toString()));
+        command.addAll(List.of(arguments));
+        InteropClient client = InteropClient.start(name, command, InteropTest.scriptsDir());
         clients.add(client);
         return client;
     }
@@ -162,6 +219,14 @@ class WhipWhepBrowserTest extends ServerAndBrowsers {
 
     private static long number(Object value) {
         return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    private JsonNode roomOrEmpty() {
+        try {
+            return room();
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
     }
 
     private JsonNode room() throws Exception {
