@@ -11,9 +11,17 @@ package org.atrium.sfu.room;
  * @param mayPublish whether it may publish tracks
  * @param maySubscribe whether it receives the others' tracks
  * @param maySendData whether it may send data-channel messages to the others (it always receives)
+ * @param listed whether the others see it as a member (participant-joined and -left, the joined
+ *     list); a WHEP player is not, so that watching a room does not put an empty tile in it
  */
 public record Admission(String displayName, String identity, boolean mayPublish, boolean maySubscribe,
-        boolean maySendData) {
+        boolean maySendData, boolean listed) {
+
+    /** A member the others see. */
+    public Admission(String displayName, String identity, boolean mayPublish, boolean maySubscribe,
+            boolean maySendData) {
+        this(displayName, identity, mayPublish, maySubscribe, maySendData, true);
+    }
 
     /** Without a data grant: sending data goes with publishing. */
     public Admission(String displayName, String identity, boolean mayPublish, boolean maySubscribe) {

@@ -117,8 +117,10 @@ public final class Room {
         try (LogContext.Scope scope = new LogContext(name, id).open()) {
             LOG.info("Participant '{}' joined ({} in the room now)", displayName, participants.size());
         }
-        for (Participant other : others) {
-            other.listener().onParticipantJoined(participant);
+        if (admission.listed()) {
+            for (Participant other : others) {
+                other.listener().onParticipantJoined(participant);
+            }
         }
         if (admission.maySubscribe()) {
             for (Participant other : others) {
@@ -147,8 +149,10 @@ public final class Room {
         }
         participant.markClosed();
         participant.listener().onClosed(reason);
-        for (Participant other : participants.values()) {
-            other.listener().onParticipantLeft(participant, reason);
+        if (participant.admission().listed()) {
+            for (Participant other : participants.values()) {
+                other.listener().onParticipantLeft(participant, reason);
+            }
         }
         if (participants.isEmpty()) {
             closed = true;

@@ -82,6 +82,7 @@ public final class RoomStatsJson {
         node.put("id", participant.id());
         node.put("name", participant.displayName());
         node.put("identity", participant.admission().identity());
+        node.put("listed", participant.admission().listed());
         node.putObject("grants").put("publish", participant.admission().mayPublish())
                 .put("subscribe", participant.admission().maySubscribe())
                 .put("data", participant.admission().maySendData());

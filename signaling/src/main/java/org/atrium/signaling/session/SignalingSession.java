@@ -322,7 +322,7 @@ public final class SignalingSession implements ParticipantListener {
         }
         List<MessageCodec.ParticipantInfo> others = new ArrayList<>();
         for (Participant other : joined.room().participants()) {
-            if (other != joined) {
+            if (other != joined && other.admission().listed()) {
                 others.add(infoOf(other));
             }
         }

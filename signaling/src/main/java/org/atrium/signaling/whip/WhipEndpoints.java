@@ -183,7 +183,8 @@ public final class WhipEndpoints {
             }
         }
         String name = displayName(grant, request.query(), publish ? "WHIP publisher" : "WHEP player");
-        Admission admission = new Admission(name, grant.identity(), publish, false, false);
+        // A player is not listed: the room's pages show no empty tile for each viewer.
+        Admission admission = new Admission(name, grant.identity(), publish, false, false, publish);
         long sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         HttpMediaSession session = publish ? new IngestSession(executor, sessions)
                 : new PlaybackSession(executor, sessions, target);

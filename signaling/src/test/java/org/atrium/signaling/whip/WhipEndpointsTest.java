@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.atrium.signaling.SignalingClient;
 import org.atrium.signaling.TestServer;
 import org.atrium.signaling.auth.JoinTokenMinter;
 import org.atrium.sfu.Sfu;
@@ -210,6 +212,50 @@ class WhipEndpointsTest {
         assertEquals(200, send("DELETE", location, null, null, null, null).statusCode());
         assertNothingLeft();
         assertEquals(404, send("DELETE", location, null, null, null, null).statusCode());
+    }
+
+    /**
+     * A WHEP player watches without being a member the others see: no participant-joined or
+     * -left, not in a later joiner's list; /api/rooms shows it with listed false.
+     */
+    @Test
+    void playerIsNotListedToTheRoom() throws Exception {
+        try (SignalingClient member = new SignalingClient(server.webSocket());
+                SignalingClient later = new SignalingClient(server.webSocket())) {
+            member.send(join(ROOM, "Ada"));
+            String memberId = member.await("joined", Duration.ofSeconds(5)).path("participantId").asText();
+            String recvonly = OFFER.replace("a=sendonly", "a=recvonly");
+            HttpResponse<String> created = send("POST", "/whep/" + ROOM + "/" + memberId, "Bearer " + token(ROOM,
+                    false, true), "application/sdp", null, recvonly);
+            assertEquals(201, created.statusCode(), created.body());
+            assertTrue(created.body().contains("a=sendonly") && created.body().contains("a=ssrc:"), created.body());
+            HttpResponse<String> rooms = send("GET", "/api/rooms/" + ROOM, null, null, null, null);
+            assertTrue(rooms.body().replace(" ", "").contains("\"listed\":false"), rooms.body());
+
+            later.send(join(ROOM, "Bo"));
+            JsonNode joined = later.await("joined", Duration.ofSeconds(5));
+            assertEquals(1, joined.path("participants").size(), "only Ada: " + joined);
+            assertEquals(200, send("DELETE", created.headers().firstValue("Location").orElseThrow(), null, null, null,
+                    null).statusCode());
+            // Bo's arrival is the last thing Ada hears of: nothing of the player, before or after.
+            member.await("participant-joined", Duration.ofSeconds(5));
+            later.send("{\"type\":\"leave\"}");
+            member.await("participant-left", Duration.ofSeconds(5));
+            for (JsonNode message : member.history()) {
+                String type = message.path("type").asText();
+                String id = type.equals("participant-joined") ? message.path("participant").path("id").asText()
+                        : type.equals("participant-left") ? message.path("participantId").asText() : null;
+                if (id != null) {
+                    assertEquals(joined.path("participantId").asText(), id, "only Bo comes and goes: " + message);
+                }
+            }
+        }
+        assertNothingLeft();
+    }
+
+    private static String join(String room, String name) {
+        return "{\"type\":\"join\",\"room\":\"" + room + "\",\"name\":\"" + name + "\",\"token\":\""
+                + MINTER.mint(JoinTokenMinter.Request.of(room, name, Duration.ofHours(1))) + "\"}";
     }
 
     /** No participant and no ICE agent: what a refused or ended session must leave. */
