@@ -278,16 +278,7 @@ public final class OfferReader {
                 continue;
             }
             String list = fields[i + 1].startsWith("rid=") ? fields[i + 1].substring(4) : fields[i + 1];
-            // Limit -1 keeps empty streams and alternatives, so that ";" or "," is refused, not skipped.
-            for (String stream : list.split(";", -1)) {
-                String rid = stream.split(",", -1)[0];
-                if (rid.startsWith("~")) {
-                    rid = rid.substring(1);
-                }
-                if (!RID.matcher(rid).matches()) {
-                    throw new SdpException("m-section " + mid + " has a malformed RID " + quote(rid)
-                            + " in a=simulcast");
-                }
+            for (String rid : simulcastStreamRids(list, mid)) {
                 if (!declared.contains(rid)) {
                     throw new SdpException("m-section " + mid + " sends simulcast RID '" + rid + "' without a=rid:"
                             + rid + " send");
@@ -297,6 +288,30 @@ public final class OfferReader {
                 }
                 rids.add(rid);
             }
+        }
+        return rids;
+    }
+
+    /**
+     * The RID of each stream of an {@code a=simulcast} stream list (RFC 8853 5.1), in the
+     * list's order: the first of its alternatives ({@code q,h}), without the '~' of a paused
+     * stream. Shared with {@link SimulcastAnswer}, so that an offer and an answer follow one rule.
+     *
+     * @throws SdpException when a stream or its first alternative is empty ({@code q;;h},
+     *         {@code ,}) or is not a RID (RFC 8851 10)
+     */
+    static List<String> simulcastStreamRids(String list, String mid) throws SdpException {
+        List<String> rids = new ArrayList<>();
+        // Limit -1 keeps empty streams and alternatives, so that ";" or "," is refused, not skipped.
+        for (String stream : list.split(";", -1)) {
+            String rid = stream.split(",", -1)[0];
+            if (rid.startsWith("~")) {
+                rid = rid.substring(1);
+            }
+            if (!RID.matcher(rid).matches()) {
+                throw new SdpException("m-section " + mid + " has a malformed RID " + quote(rid) + " in a=simulcast");
+            }
+            rids.add(rid);
         }
         return rids;
     }

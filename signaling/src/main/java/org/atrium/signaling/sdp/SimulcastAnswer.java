@@ -28,7 +28,8 @@ final class SimulcastAnswer {
      * The RIDs the section sends, in the offer's order (lowest resolution first), or an
      * empty list when it sends one stream.
      *
-     * @throws SdpException when it names RIDs that were not offered or not declared
+     * @throws SdpException when it names RIDs that were not offered or not declared, or has an
+     *         empty or malformed stream (the rule of {@link OfferReader#simulcastStreamRids})
      */
     static List<String> read(SessionDescription.MediaDescription section, OfferSection offer) throws SdpException {
         String mid = offer.mid();
@@ -52,11 +53,7 @@ final class SimulcastAnswer {
         }
         Set<String> declared = declaredSendRids(section);
         Set<String> named = new HashSet<>();
-        for (String stream : sendList.split(";")) {
-            String rid = stream.split(",")[0];
-            if (rid.startsWith("~")) {
-                rid = rid.substring(1);
-            }
+        for (String rid : OfferReader.simulcastStreamRids(sendList, mid)) {
             if (!offer.simulcastRids().contains(rid)) {
                 throw new SdpException("m-section " + mid + " sends simulcast RID '" + SessionDescription.abbreviate(rid)
                         + "', which was not offered");

@@ -45,6 +45,12 @@ class SimulcastAnswerTest {
         a RID declared recv only ^ rid:q recv / simulcast:send q ^ without a=rid:q send
         the same RID twice ^ rid:q send / simulcast:send q;q ^ twice
         no send list ^ rid:q send / simulcast:recv q ^ without a send list
+        an empty stream ^ rid:q send / rid:h send / simulcast:send q;;h ^ malformed RID ''
+        an empty last stream ^ rid:q send / simulcast:send q; ^ malformed RID ''
+        only a stream separator ^ rid:q send / simulcast:send ; ^ malformed RID ''
+        an empty first alternative ^ rid:q send / simulcast:send , ^ malformed RID ''
+        a paused stream without a RID ^ rid:q send / simulcast:send q;~ ^ malformed RID ''
+        a RID with a character RFC 8851 does not allow ^ rid:q send / simulcast:send q$ ^ malformed RID 'q$'
         """)
     void refusesWhatDoesNotFitTheOffer(String name, String lines, String message) {
         SdpException e = assertThrows(SdpException.class, () -> SimulcastAnswer.read(section(lines), SIMULCAST_OFFER));
