@@ -121,6 +121,8 @@ class MetricsEndpointTest {
             client.send("not json");
             client.await("error", Duration.ofSeconds(5));
         }
+        // And the WHIP and WHEP request counter once a request was answered.
+        Http.get(server.http("/whip/golden"));
         List<String> actual = new ArrayList<>();
         atriumFamilies(scrape()).forEach((name, rest) -> actual.add(name + " " + rest));
         List<String> expected = new ArrayList<>();
