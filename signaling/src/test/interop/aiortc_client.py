@@ -19,49 +19,25 @@ Needs Debian's python3-aiortc (aiortc 1.4) and python3-websockets.
 import asyncio
 import fractions
 import json
-import math
 import signal
 import sys
 import threading
 import time
 
-import aioice.ice
 import numpy
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from av import AudioFrame, VideoFrame
+from aiortc.mediastreams import MediaStreamError
+from av import VideoFrame
 import websockets
 
-# aioice leaves 127.0.0.1 out of its host addresses; on loopback it is the only one.
-aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+from aiortc_tracks import PacedTrack, Tone
 
 WIDTH, HEIGHT, FPS = 320, 240, 15
-SAMPLE_RATE, PTIME = 48000, 0.020
 REPORT_EVERY = 0.5  # seconds between DECODED lines of one track
 
 
 def say(*words):
     print(*words, flush=True)
-
-
-class PacedTrack(MediaStreamTrack):
-    """A track that hands out a frame every `interval` seconds of wall clock."""
-
-    def __init__(self, interval):
-        super().__init__()
-        self._interval = interval
-        self._start = None
-        self._count = 0
-
-    async def _next(self):
-        if self.readyState != "live":
-            raise MediaStreamError
-        if self._start is None:
-            self._start = time.time()
-        else:
-            self._count += 1
-            await asyncio.sleep(max(0, self._start + self._count * self._interval - time.time()))
-        return self._count
 
 
 class TestPattern(PacedTrack):
@@ -80,26 +56,6 @@ class TestPattern(PacedTrack):
         frame = VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts = n * (90000 // FPS)
         frame.time_base = fractions.Fraction(1, 90000)
-        return frame
-
-
-class Tone(PacedTrack):
-    """A quiet 440 Hz tone (silence would be as good for the counters, but not for the ear)."""
-
-    kind = "audio"
-
-    def __init__(self):
-        super().__init__(PTIME)
-        self._samples = int(SAMPLE_RATE * PTIME)
-
-    async def recv(self):
-        n = await self._next()
-        t = (numpy.arange(self._samples) + n * self._samples) / SAMPLE_RATE
-        pcm = (3000 * numpy.sin(2 * math.pi * 440 * t)).astype(numpy.int16).reshape(1, -1)
-        frame = AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
-        frame.sample_rate = SAMPLE_RATE
-        frame.pts = n * self._samples
-        frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
         return frame
 
 

@@ -29,7 +29,6 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 
 import gi
 
@@ -37,6 +36,8 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstSdp", "1.0")
 gi.require_version("GstWebRTC", "1.0")
 from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
+
+from whip_http import request  # noqa: E402
 
 CAPS_WAIT = 5.0  # seconds to wait for the encoders' caps before offering anyway
 GATHER_WAIT = 5.0  # seconds to wait for ICE gathering to complete before offering anyway
@@ -62,16 +63,6 @@ H264_ENCODERS = {
 
 def say(*words):
     print(*words, flush=True)
-
-
-def request(method, url, body=None, headers=None):
-    """One HTTP request; returns (status, headers, body) for any status."""
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
 
 
 def video_branch(codec, rgb):

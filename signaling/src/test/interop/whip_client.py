@@ -26,51 +26,27 @@ Needs Debian's python3-aiortc (aiortc 1.4).
 import argparse
 import asyncio
 import fractions
-import math
 import signal
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
-import aioice.ice
 import numpy
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from av import AudioFrame, VideoFrame
+from aiortc.mediastreams import MediaStreamError
+from av import VideoFrame
 
-# aioice leaves 127.0.0.1 out of its host addresses; on loopback it is the only one.
-aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+from aiortc_tracks import PacedTrack, Tone
+from whip_http import request
 
 WIDTH, HEIGHT, FPS = 320, 240, 15
-SAMPLE_RATE, PTIME = 48000, 0.020
 REPORT_EVERY = 0.5
+LOUD = 6000
 
 
 def say(*words):
     print(*words, flush=True)
-
-
-class PacedTrack(MediaStreamTrack):
-    """A track that hands out a frame every `interval` seconds of wall clock."""
-
-    def __init__(self, interval):
-        super().__init__()
-        self._interval = interval
-        self._start = None
-        self._count = 0
-
-    async def _next(self):
-        if self.readyState != "live":
-            raise MediaStreamError
-        if self._start is None:
-            self._start = time.time()
-        else:
-            self._count += 1
-            await asyncio.sleep(max(0, self._start + self._count * self._interval - time.time()))
-        return self._count
 
 
 class ColourPicture(PacedTrack):
@@ -92,38 +68,6 @@ class ColourPicture(PacedTrack):
         frame.pts = n * (90000 // FPS)
         frame.time_base = fractions.Fraction(1, 90000)
         return frame
-
-
-class Tone(PacedTrack):
-    """A 440 Hz tone, or silence while quiet."""
-
-    kind = "audio"
-
-    def __init__(self, loud):
-        super().__init__(PTIME)
-        self._samples = int(SAMPLE_RATE * PTIME)
-        self.loud = loud
-
-    async def recv(self):
-        n = await self._next()
-        t = (numpy.arange(self._samples) + n * self._samples) / SAMPLE_RATE
-        amplitude = 6000 if self.loud else 0
-        pcm = (amplitude * numpy.sin(2 * math.pi * 440 * t)).astype(numpy.int16).reshape(1, -1)
-        frame = AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
-        frame.sample_rate = SAMPLE_RATE
-        frame.pts = n * self._samples
-        frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
-        return frame
-
-
-def request(method, url, body=None, headers=None):
-    """One HTTP request; returns (status, headers, body) for any status."""
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
 
 
 def without_candidates(sdp):
@@ -148,7 +92,7 @@ class Session:
         # An explicit empty list: left unset, aiortc would ask a public STUN server.
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.location = None
-        self.tone = Tone(not args.quiet)
+        self.tone = Tone(0 if args.quiet else LOUD)
         self.tasks = []
         self.pc.on("connectionstatechange", lambda: say("STATE", self.pc.connectionState))
         self.pc.on("track", self.on_track)
@@ -233,7 +177,7 @@ def main():
     session = Session(args)
 
     def set_loud(loud):
-        session.tone.loud = loud
+        session.tone.amplitude = LOUD if loud else 0
         say("TONE", "loud" if loud else "quiet")
 
     # "quiet" and "loud" lines switch the tone; the end of stdin (the test closing its pipe,
