@@ -223,12 +223,16 @@ public final class Consumer {
      * @param started whether the receiver has been sent anything on this SSRC
      * @param lastSentNanos when the last packet was sent, on {@link System#nanoTime()}'s clock
      * @param nextRtxSequence the sequence number of the next RTX packet
+     * @param packetsSent packets sent on the SSRC so far, which its Sender Reports count on
+     *     (RFC 3550 6.4.1: the count is of the SSRC, not of one source forwarded on it)
+     * @param octetsSent their payload octets
      */
     public record Continuation(boolean started, int lastSequence, long lastTimestamp, long lastSentNanos,
-            boolean tl0Started, int lastTl0PicIdx, int lastPictureId, int nextRtxSequence) {
+            boolean tl0Started, int lastTl0PicIdx, int lastPictureId, int nextRtxSequence, long packetsSent,
+            long octetsSent) {
 
         /** Nothing sent yet: the next consumer starts from random points, as a first one does. */
-        public static final Continuation NONE = new Continuation(false, -1, 0, 0, false, -1, -1, -1);
+        public static final Continuation NONE = new Continuation(false, -1, 0, 0, false, -1, -1, -1, 0, 0);
     }
 
     /**
@@ -243,7 +247,8 @@ public final class Consumer {
             return from != null ? from : Continuation.NONE;
         }
         return new Continuation(true, sequences.lastOutput(), lastTimestamp, lastSentNanos, tl0Started, lastTl0PicIdx,
-                pictureIds.lastOutput(), rtxSequence.get() & 0xFFFF);
+                pictureIds.lastOutput(), rtxSequence.get() & 0xFFFF, senderReports.packetsSent(),
+                senderReports.octetsSent());
     }
 
     /**
@@ -266,6 +271,7 @@ public final class Consumer {
     void inherit(Continuation from) {
         if (from.started()) {
             rtxSequence.set(from.nextRtxSequence());
+            senderReports.continueCounts(from.packetsSent(), from.octetsSent());
         }
         inherited = from;
     }

@@ -96,6 +96,16 @@ public final class SenderReportGenerator {
         octetsSent = octetsSent + payloadOctets;
     }
 
+    /**
+     * Starts the counts where those of the stream this one continues on the same SSRC stood,
+     * so that the receiver's Sender Reports keep counting up. Called by the forwarding
+     * thread, before its first {@link #onPacketSent}.
+     */
+    public void continueCounts(long packets, long octets) {
+        packetsSent = packets;
+        octetsSent = octets;
+    }
+
     public long packetsSent() {
         return packetsSent;
     }
