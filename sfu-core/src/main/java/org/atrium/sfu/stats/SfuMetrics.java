@@ -21,7 +21,7 @@ public final class SfuMetrics {
 
     /** What an ICE check of a participant's transport came to. */
     public enum IceOutcome {
-        CONNECTED, FAILED, CONSENT_LOST;
+        CONNECTED, FAILED, CONSENT_LOST, RESTARTED;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -109,7 +109,7 @@ public final class SfuMetrics {
         iceOutcomes = new Counter[IceOutcome.values().length];
         for (IceOutcome outcome : IceOutcome.values()) {
             iceOutcomes[outcome.ordinal()] = Counter.builder("atrium.ice.outcomes")
-                    .description("Participants' ICE: connected, failed (or timed out), consent lost")
+                    .description("Participants' ICE: connected, failed (or timed out), consent lost, restarted")
                     .tag("outcome", outcome.label()).register(registry);
         }
         dtlsConnected = Counter.builder("atrium.dtls.handshakes").description("DTLS handshakes, by outcome")

@@ -85,7 +85,14 @@ public final class WebRtcTransport {
     private final LogContext logContext;
     /** Receive thread only. */
     private final InboundRateLimiter inboundLimit;
-    private final IceTransport ice;
+    /** The ICE agent: a new one after each ICE restart, with the same ports. */
+    private volatile IceTransport ice;
+    private final UdpMediaPort port;
+    private final TcpMediaPort tcpPort;
+    /** Counts ICE agents: the events of one an ICE restart replaced are ignored. */
+    private int iceGeneration;
+    private volatile boolean iceControlling = true;
+    private final java.util.concurrent.atomic.AtomicBoolean dtlsStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final DtlsCertificate certificate;
     private final Executor handshakeExecutor;
     private final SfuMetrics metrics;
@@ -131,7 +138,9 @@ public final class WebRtcTransport {
         this.metrics = metrics;
         this.listener = listener;
         this.localCandidates = tcpPort == null ? port.candidates() : concat(port.candidates(), tcpPort.candidates());
-        this.ice = new IceTransport(port, tcpPort, name, new IceListener());
+        this.port = port;
+        this.tcpPort = tcpPort;
+        this.ice = new IceTransport(port, tcpPort, name, new IceListener(0));
     }
 
     private static List<IceCandidate> concat(List<IceCandidate> first, List<IceCandidate> second) {
@@ -200,12 +209,42 @@ public final class WebRtcTransport {
             dtlsRole = remote.localDtlsRole();
             dtls = new DtlsEndpoint(remote.localDtlsRole(), certificate, remote.fingerprint(), new DtlsListener());
             iceStartedMillis = System.currentTimeMillis();
+            iceControlling = remote.iceControlling();
             ice.start(remote.iceUfrag(), remote.icePassword(), remote.candidates(), remote.iceControlling());
         } else {
             for (IceCandidate candidate : remote.candidates()) {
                 ice.addRemoteCandidate(candidate);
             }
         }
+    }
+
+    /**
+     * An ICE restart (RFC 8445 9, RFC 8839 4.4.1.1.1): a new ICE agent on the same ports, with
+     * new local credentials ({@link #iceUfrag()} and {@link #icePassword()} say which) and the
+     * remote side's new ones; DTLS and SRTP carry on over the pair it selects, in the same
+     * ICE and DTLS roles. The old agent is closed at once: ice4j's single-port harvester hands
+     * each remote address to the agent that paired with it first, so the old agent would take
+     * the new checks of a client that has not moved. Media stops until the new agent
+     * connects; when it does not within the ICE timeout, the transport fails.
+     *
+     * @throws IOException when the new agent cannot be made; the old one is then kept
+     * @throws IllegalStateException before {@link #start} or after close
+     */
+    public synchronized void restartIce(String remoteUfrag, String remotePassword, List<IceCandidate> candidates)
+            throws IOException {
+        if (closed || failed || dtls == null) {
+            throw new IllegalStateException("no ICE session to restart");
+        }
+        IceTransport fresh = new IceTransport(port, tcpPort, name, new IceListener(++iceGeneration));
+        IceTransport old = ice;
+        ice = fresh;
+        old.close();
+        iceStartedMillis = System.currentTimeMillis();
+        metrics.ice(SfuMetrics.IceOutcome.RESTARTED);
+        try (LogContext.Scope scope = logContext.open()) {
+            LOG.info("ICE restart: local ufrag {} replaces {}", fresh.localUfrag(), old.localUfrag());
+        }
+        fresh.start(remoteUfrag, remotePassword, candidates, iceControlling);
     }
 
     /** A remote candidate trickled through signaling; ignored before {@link #start}. */
@@ -527,9 +566,25 @@ public final class WebRtcTransport {
         ice.close();
     }
 
+    /** Events of one ICE agent; those of an agent an ICE restart replaced are ignored (its datagrams are not). */
     private final class IceListener implements IceTransport.Listener {
+        private final int generation;
+
+        IceListener(int generation) {
+            this.generation = generation;
+        }
+
+        private boolean current() {
+            synchronized (WebRtcTransport.this) {
+                return generation == iceGeneration;
+            }
+        }
+
         @Override
         public void onIceConnected(String localAddress, String remoteAddress) {
+            if (!current()) {
+                return;
+            }
             iceConnectedMillis = System.currentTimeMillis();
             iceConnectedNanos = System.nanoTime();
             metrics.ice(SfuMetrics.IceOutcome.CONNECTED);
@@ -537,14 +592,17 @@ public final class WebRtcTransport {
                 LOG.debug("ICE connected {} -> {}", localAddress, remoteAddress);
             }
             DtlsEndpoint endpoint = dtls;
-            if (endpoint != null) {
+            // After an ICE restart the handshake is long done: DTLS carries on over the new pair.
+            if (endpoint != null && dtlsStarted.compareAndSet(false, true)) {
                 endpoint.start(handshakeExecutor);
             }
         }
 
         @Override
         public void onIceFailed() {
-            fail(TransportFailure.ICE_FAILED, "ICE checks failed");
+            if (current()) {
+                fail(TransportFailure.ICE_FAILED, "ICE checks failed");
+            }
         }
 
         @Override

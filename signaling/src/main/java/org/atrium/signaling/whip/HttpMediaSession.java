@@ -1,15 +1,20 @@
 package org.atrium.signaling.whip;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import org.atrium.signaling.sdp.CandidateParser;
 import org.atrium.signaling.sdp.SdpException;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.transport.IceCandidate;
+import org.atrium.sfu.transport.WebRtcTransport;
 import org.atrium.sfu.util.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +44,8 @@ abstract class HttpMediaSession implements ParticipantListener {
     }
 
     private final String id = randomHex(16);
-    /** Names the ICE session (RFC 9725 4.3.1); a PATCH for another one gets 412. */
-    private final String etag = '"' + randomHex(8) + '"';
+    /** Names the ICE session (RFC 9725 4.3.1); a PATCH for another one gets 412. A new one after each ICE restart. */
+    private String etag = newEtag();
     private final ScheduledExecutorService executor;
     private final HttpMediaSessions sessions;
     private final Protocol protocol;
@@ -79,9 +84,13 @@ abstract class HttpMediaSession implements ParticipantListener {
         return closed;
     }
 
+    /** The mid of the first section taken, under which the session's candidates go in an sdpfrag. */
+    private String firstMid;
+
     /** Called once the participant joined and its transport started: PATCH and DELETE reach it from now on. */
-    final void started(Participant joined, String iceUfrag) {
+    final void started(Participant joined, String iceUfrag, String mid) {
         remoteUfrag = iceUfrag;
+        firstMid = mid;
         sessions.add(this);
         try (LogContext.Scope scope = logContext().open()) {
             LOG.info("{} session {} started", protocol, id);
@@ -94,12 +103,13 @@ abstract class HttpMediaSession implements ParticipantListener {
     }
 
     /**
-     * A PATCH with trickled candidates (RFC 9725 4.3.1, RFC 8840). ICE restarts are not
-     * supported (the session keeps its ICE session, as the RFC asks): 422.
+     * A PATCH (RFC 9725 4.3): trickled candidates (204), or with {@code If-Match: *} and new
+     * credentials an ICE restart (200, with the SFU's new credentials and its candidates in
+     * an sdpfrag, and a new ETag). A restart that fails keeps the session as it was.
      *
      * @param ifMatch the If-Match header, or null
      */
-    final void patch(String ifMatch, byte[] body) throws HttpError {
+    final WhipEndpoints.Response patch(String ifMatch, byte[] body) throws HttpError {
         if (closed) {
             throw new HttpError(404, "The session has ended");
         }
@@ -109,18 +119,47 @@ abstract class HttpMediaSession implements ParticipantListener {
         } catch (SdpException e) {
             throw HttpError.badRequest("The trickle-ice-sdpfrag is malformed: " + e.getMessage());
         }
-        boolean restart = "*".equals(ifMatch != null ? ifMatch.strip() : null)
-                || (fragment.iceUfrag() != null && !fragment.iceUfrag().equals(remoteUfrag));
-        if (restart) {
-            throw new HttpError(422, "ICE restarts are not supported: the session keeps its ICE session;"
-                    + " DELETE it and POST a new offer to start over");
+        String match = ifMatch == null ? null : ifMatch.strip();
+        boolean newCredentials = fragment.iceUfrag() != null && !fragment.iceUfrag().equals(remoteUfrag);
+        if ("*".equals(match)) {
+            if (!newCredentials) {
+                throw HttpError.badRequest("An ICE restart (If-Match: *) carries new a=ice-ufrag and a=ice-pwd");
+            }
+            return restartIce(fragment);
         }
-        if (ifMatch != null && !ifMatch.strip().equals(etag)) {
-            throw new HttpError(412, "If-Match " + ifMatch.strip() + " does not name this ICE session (" + etag + ")");
+        if (match != null && !match.equals(etag)) {
+            throw new HttpError(412, "If-Match " + match + " does not name this ICE session (" + etag + ")");
+        }
+        if (newCredentials) {
+            throw HttpError.badRequest("New ICE credentials are an ICE restart, which needs If-Match: *");
         }
         for (IceCandidate candidate : fragment.candidates()) {
             participant.addRemoteCandidate(candidate);
         }
+        return new WhipEndpoints.Response(204, List.of(), null, new byte[0]);
+    }
+
+    private WhipEndpoints.Response restartIce(TrickleFragment fragment) throws HttpError {
+        WebRtcTransport transport = participant.transport();
+        try {
+            transport.restartIce(fragment.iceUfrag(), fragment.icePassword(), fragment.candidates());
+        } catch (IOException | IllegalStateException e) {
+            throw new HttpError(503, "The ICE restart failed; the session keeps its ICE session: " + e.getMessage());
+        }
+        remoteUfrag = fragment.iceUfrag();
+        etag = newEtag();
+        StringBuilder answer = new StringBuilder()
+                .append("a=ice-ufrag:").append(transport.iceUfrag()).append("\r\n")
+                .append("a=ice-pwd:").append(transport.icePassword()).append("\r\n")
+                .append("m=audio 9 UDP/TLS/RTP/SAVPF 0\r\n")
+                .append("a=mid:").append(firstMid).append("\r\n");
+        for (IceCandidate candidate : transport.localCandidates()) {
+            answer.append("a=").append(CandidateParser.format(candidate)).append("\r\n");
+        }
+        answer.append("a=end-of-candidates\r\n");
+        List<String[]> headers = List.<String[]>of(new String[] {"ETag", etag});
+        return new WhipEndpoints.Response(200, headers, WhipEndpoints.SDP_FRAGMENT,
+                answer.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A DELETE: the participant leaves at once, and the session's URL is gone. */
@@ -189,6 +228,10 @@ abstract class HttpMediaSession implements ParticipantListener {
 
     @Override
     public void onActiveSpeaker(String participantId) {
+    }
+
+    private static String newEtag() {
+        return '"' + randomHex(8) + '"';
     }
 
     private static String randomHex(int bytes) {

@@ -49,7 +49,7 @@ final class IngestSession extends HttpMediaSession {
         joined.startTransport(new WebRtcTransport.RemoteParameters(offer.offer().iceUfrag(),
                 offer.offer().icePassword(), offer.offer().fingerprint(), offer.localDtlsRole(),
                 offer.offer().candidates(), offer.localIceControlling()));
-        started(joined, offer.offer().iceUfrag());
+        started(joined, offer.offer().iceUfrag(), offer.accepted().get(0).section().mid());
         return answer;
     }
 }

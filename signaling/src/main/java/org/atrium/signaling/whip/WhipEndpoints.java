@@ -299,8 +299,7 @@ public final class WhipEndpoints {
                         session.delete();
                         response.complete(Response.empty(200, List.of()));
                     } else {
-                        session.patch(request.ifMatch(), request.body());
-                        response.complete(Response.empty(204, List.of()));
+                        response.complete(session.patch(request.ifMatch(), request.body()));
                     }
                 } catch (HttpError e) {
                     response.complete(Response.text(e.status(), e.getMessage()));

@@ -201,11 +201,30 @@ class WhipEndpointsTest {
         assertEquals(204, send("PATCH", location, null, trickle, etag, fragment).statusCode());
         assertEquals(204, send("PATCH", location, null, trickle, null, fragment).statusCode());
         assertEquals(412, send("PATCH", location, null, trickle, "\"other\"", fragment).statusCode());
+        assertEquals(400, send("PATCH", location, null, trickle, "*", fragment).statusCode(),
+                "a restart without new credentials");
+        assertEquals(400, send("PATCH", location, null, trickle, etag,
+                "a=ice-ufrag:newU\r\na=ice-pwd:newpasswordnewpassword1\r\n").statusCode(),
+                "new credentials without If-Match: *");
+        String localUfrag = line(created.body(), "a=ice-ufrag:");
+
+        // An ICE restart: the SFU's new credentials and candidates, and a new ETag for the new ICE session.
         HttpResponse<String> restart = send("PATCH", location, null, trickle, "*",
                 "a=ice-ufrag:newU\r\na=ice-pwd:newpasswordnewpassword1\r\n");
-        assertEquals(422, restart.statusCode(), restart.body());
-        assertEquals(415, send("PATCH", location, null, "application/sdp", etag, fragment).statusCode());
-        assertEquals(400, send("PATCH", location, null, trickle, etag, "a=candidate:nonsense\r\n").statusCode());
+        assertEquals(200, restart.statusCode(), restart.body());
+        assertEquals(trickle, restart.headers().firstValue("Content-Type").orElse(null));
+        String newEtag = restart.headers().firstValue("ETag").orElseThrow();
+        assertTrue(!newEtag.equals(etag), newEtag);
+        String newUfrag = line(restart.body(), "a=ice-ufrag:");
+        assertTrue(newUfrag != null && !newUfrag.equals(localUfrag), restart.body());
+        assertTrue(restart.body().contains("a=candidate:") && restart.body().contains("a=ice-pwd:"), restart.body());
+        assertEquals(newUfrag, publisher.transport().iceUfrag());
+        String newFragment = fragment.replace("x9Qd", "newU").replace("q5kTEbhvCdzMAqgwI2D6XDeA",
+                "newpasswordnewpassword1");
+        assertEquals(412, send("PATCH", location, null, trickle, etag, newFragment).statusCode(), "the old ICE session");
+        assertEquals(204, send("PATCH", location, null, trickle, newEtag, newFragment).statusCode());
+        assertEquals(415, send("PATCH", location, null, "application/sdp", newEtag, fragment).statusCode());
+        assertEquals(400, send("PATCH", location, null, trickle, newEtag, "a=candidate:nonsense\r\n").statusCode());
         assertEquals(405, send("POST", location, null, "application/sdp", null, OFFER).statusCode());
         assertEquals(1, sfu.rooms().participantCount(), "refused PATCHes leave the session as it was");
 
@@ -267,6 +286,16 @@ class WhipEndpointsTest {
         }
         assertEquals(0, sfu.rooms().participantCount(), "participants");
         assertEquals(0, sfu.iceSessionCount(), "ICE agents on the media port");
+    }
+
+    /** The value of the first line that starts with {@code prefix}, or null. */
+    private static String line(String text, String prefix) {
+        for (String line : text.split("\r?\n")) {
+            if (line.startsWith(prefix)) {
+                return line.substring(prefix.length());
+            }
+        }
+        return null;
     }
 
     private static HttpResponse<String> send(String method, String path, String authorization, String contentType,
