@@ -2,15 +2,12 @@ package org.atrium.sfu.room;
 
 import java.util.List;
 import java.util.Map;
-import org.atrium.rtp.Bye;
-import org.atrium.rtp.ReceiverReport;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.sctp.DataChannelInfo;
 import org.atrium.sctp.SctpConfig;
 import org.atrium.sfu.cc.BandwidthEstimatorConfig;
 import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.cc.DownlinkCongestionControl;
-import org.atrium.sfu.cc.SentPacketHistory;
 import org.atrium.sfu.data.DataChannels;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.ForwardingLane;
@@ -42,19 +39,19 @@ public final class Participant {
     private final SfuMetrics metrics;
     private final long feedbackSsrc;
     private final WebRtcTransport transport;
-    private final Sink sink = new Sink();
+    /** Where the SFU's packets to this participant go. */
+    private final ParticipantSink sink;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Participant.class);
     /** Receive thread only. */
     private final RidBinder ridBinder;
-    private final RtcpReports reports;
     /** Congestion feedback to this participant as publisher. */
     private final UplinkFeedback uplink;
     /** The RTCP this participant sends, on the receive thread. */
     private final RtcpReceiver rtcp;
+    /** The RTCP the SFU sends it of its own accord. */
+    private final RtcpSender rtcpOut;
 
-    private final long joinedNanos = System.nanoTime();
     private final long joinedMillis = System.currentTimeMillis();
-    private volatile boolean mediaSent;
 
     private volatile Producer[] producers = new Producer[0];
     private volatile Consumer[] consumers = new Consumer[0];
@@ -64,7 +61,6 @@ public final class Participant {
     /** Congestion control of what the SFU sends this participant, and what it gets of each video. */
     private final DownlinkCongestionControl downlink;
     private final DownlinkAllocation allocation;
-    private final org.atrium.sfu.cc.Pacer pacer;
     private final java.util.concurrent.ScheduledExecutorService timers;
     /** The data channels, from DTLS up (null before, and for a participant without). */
     private volatile DataChannels data;
@@ -77,11 +73,11 @@ public final class Participant {
     Participant(String id, Admission admission, Room room, ParticipantListener listener,
             TransportFactory transportFactory, SfuMetrics metrics, long feedbackSsrc, int transportCcExtensionId,
             ForwardingLane lane, java.util.concurrent.ScheduledExecutorService timers) throws java.io.IOException {
+        long joinedNanos = System.nanoTime();
         this.id = id;
         this.lane = lane;
         this.timers = timers;
         this.uplink = new UplinkFeedback(transportCcExtensionId, feedbackSsrc);
-        this.reports = new RtcpReports(feedbackSsrc);
         this.admission = admission;
         this.room = room;
         this.listener = listener;
@@ -92,9 +88,9 @@ public final class Participant {
         downlink.setTransportCc(true);
         this.allocation = new DownlinkAllocation(downlink, new BandwidthProber(downlink, timers, lane, metrics), metrics);
         this.rtcp = new RtcpReceiver(this, downlink, metrics);
-        this.pacer = new org.atrium.sfu.cc.Pacer(sink::sendNow, timers,
-                Consumer.MAX_PACKET + org.atrium.rtp.Rtx.OSN_LENGTH + org.atrium.srtp.SrtpSession.MAX_TRAILER);
         this.transport = transportFactory.create(new LogContext(room.name(), id), new TransportEvents());
+        this.sink = new ParticipantSink(transport, downlink, metrics, joinedNanos, timers);
+        this.rtcpOut = new RtcpSender(transport, sink, uplink, lane, feedbackSsrc);
     }
 
     /** Makes the transport; a seam so that the room does not know ports and certificates. */
@@ -201,9 +197,7 @@ public final class Participant {
         if (allocation.run(nowNanos, consumers, activeSpeaker, listener)) {
             long estimate = downlink.estimateBps();
             metrics.receiverEstimate(estimate);
-            for (int dropped = pacer.setEstimate(estimate); dropped > 0; dropped--) {
-                metrics.drop(DropReason.QUEUE_FULL);
-            }
+            sink.setEstimate(estimate);
         }
     }
 
@@ -430,30 +424,9 @@ public final class Participant {
         consumers = ArraySnapshots.without(consumers, consumer);
     }
 
-    /**
-     * Tells this participant that a stream it received has ended (RTCP BYE, RFC 3550
-     * 6.6), after an empty Receiver Report since a compound starts with a report; then
-     * frees the stream's SRTP state, so that a long stay in a busy room does not run out
-     * of SSRC slots.
-     */
+    /** Ends a stream it received with an RTCP BYE: see {@link RtcpSender#sendBye}. */
     void sendBye(Consumer consumer) {
-        // On the receiver's lane, after the stream's last queued packets: no packet of it
-        // follows its BYE, and none recreates the SRTP state freed here.
-        if (lane == null || !lane.runAfterQueued(() -> sendByeNow(consumer))) {
-            sendByeNow(consumer);
-        }
-    }
-
-    private void sendByeNow(Consumer consumer) {
-        byte[] packet = new byte[ReceiverReport.MIN_LENGTH + 12];
-        int length = ReceiverReport.write(packet, 0, feedbackSsrc, 0);
-        long[] ssrcs = consumer.rtxSsrc() >= 0 ? new long[] {consumer.ssrc(), consumer.rtxSsrc()}
-                : new long[] {consumer.ssrc()};
-        length += Bye.write(packet, length, ssrcs, ssrcs.length, null);
-        transport.sendRtcp(packet, 0, length);
-        for (long ssrc : ssrcs) {
-            transport.forgetSentSsrc(ssrc);
-        }
+        rtcpOut.sendBye(consumer);
     }
 
     /**
@@ -495,29 +468,16 @@ public final class Participant {
         return receivesSsrc(ssrc);
     }
 
-    /**
-     * Sends the RTCP that is due: Sender and Receiver Reports about once a second
-     * (RFC 3550 6.2) and transport-wide congestion feedback (draft-holmer-rmcat-
-     * transport-wide-cc-extensions-01) about every 100 ms. Called by the server's timer
-     * every few tens of ms.
-     */
+    /** Sends the RTCP that is due: see {@link RtcpSender#sendDue}. Called by the server's timer. */
     void sendPeriodicRtcp(long nowMicros) {
-        if (closed) {
-            return;
+        if (!closed) {
+            rtcpOut.sendDue(producers, consumers, nowMicros);
         }
-        if (transport.isMediaReady()) {
-            long nowNanos = nowMicros * 1000;
-            reports.sendIfDue(producers, consumers, sink, nowNanos);
-            for (Producer producer : producers) {
-                producer.sendNacks(nowNanos);
-            }
-        }
-        uplink.sendDue(producers, nowMicros, transport.isMediaReady(), sink);
     }
 
     void markClosed() {
         closed = true;
-        pacer.close();
+        sink.close();
         DataChannels channels = data;
         if (channels != null) {
             channels.close();
@@ -622,47 +582,6 @@ public final class Participant {
         @Override
         public void onOverflow(String label) {
             listener.onDataOverflow(label);
-        }
-    }
-
-    private final class Sink implements PacketSink, UplinkFeedback.RtcpOut {
-        /** Media and retransmissions: through the pacer while this participant's link is slow. */
-        @Override
-        public boolean sendRtp(byte[] buf, int off, int len) {
-            if (pacer.isActive()) {
-                int queued = pacer.enqueue(buf, off, len, SentPacketHistory.NOT_PROBE);
-                if (queued == org.atrium.sfu.cc.Pacer.QUEUED) {
-                    return true;
-                }
-                if (queued == org.atrium.sfu.cc.Pacer.DROPPED) {
-                    metrics.drop(DropReason.QUEUE_FULL);
-                    return false;
-                }
-            }
-            return sendNow(buf, off, len, SentPacketHistory.NOT_PROBE);
-        }
-
-        /** Probes are paced by their prober, at their own rate: never queued behind media. */
-        @Override
-        public boolean sendProbe(byte[] buf, int off, int len, int cluster) {
-            return sendNow(buf, off, len, cluster);
-        }
-
-        boolean sendNow(byte[] buf, int off, int len, int cluster) {
-            downlink.onSending(buf, off, len, System.nanoTime() / 1000, cluster);
-            if (!transport.sendRtp(buf, off, len)) {
-                return false;
-            }
-            if (!mediaSent) {
-                mediaSent = true;
-                metrics.firstMediaSent(System.nanoTime() - joinedNanos);
-            }
-            return true;
-        }
-
-        @Override
-        public boolean sendRtcp(byte[] buf, int off, int len) {
-            return transport.sendRtcp(buf, off, len);
         }
     }
 
