@@ -2,7 +2,6 @@ package org.atrium.sfu.room;
 
 import java.util.List;
 import java.util.Map;
-import org.atrium.rtp.RtpPacket;
 import org.atrium.sctp.DataChannelInfo;
 import org.atrium.sctp.SctpConfig;
 import org.atrium.sfu.cc.BandwidthEstimatorConfig;
@@ -14,8 +13,6 @@ import org.atrium.sfu.media.ForwardingLane;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
-import org.atrium.sfu.media.ReceiveStream;
-import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.TransportFailure;
@@ -24,11 +21,12 @@ import org.atrium.sfu.util.ArraySnapshots;
 import org.atrium.sfu.util.LogContext;
 
 /**
- * A member of a room: one media transport, the tracks it publishes (producers) and the
- * streams it receives (consumers).
+ * A member of a room: one media transport, the tracks it publishes (producers, in
+ * {@link PublishedTracks}) and the streams it receives (consumers). What the SFU sends it
+ * goes through {@link ParticipantSink}.
  *
- * <p>Routing tables are small arrays replaced on change and scanned on each packet: a
- * participant has a handful of producers, and a scan beats hashing boxed SSRCs.
+ * <p>Consumers are a small array replaced on change and scanned on each RTCP packet: a
+ * participant receives a handful of streams, and a scan beats hashing boxed SSRCs.
  */
 public final class Participant {
 
@@ -41,9 +39,8 @@ public final class Participant {
     private final WebRtcTransport transport;
     /** Where the SFU's packets to this participant go. */
     private final ParticipantSink sink;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Participant.class);
-    /** Receive thread only. */
-    private final RidBinder ridBinder;
+    /** What it publishes, and the routing of the RTP it sends. */
+    private final PublishedTracks tracks;
     /** Congestion feedback to this participant as publisher. */
     private final UplinkFeedback uplink;
     /** The RTCP this participant sends, on the receive thread. */
@@ -53,7 +50,6 @@ public final class Participant {
 
     private final long joinedMillis = System.currentTimeMillis();
 
-    private volatile Producer[] producers = new Producer[0];
     private volatile Consumer[] consumers = new Consumer[0];
     private volatile boolean closed;
     /** Where the streams this participant receives are sent from, or null: inline. */
@@ -83,12 +79,13 @@ public final class Participant {
         this.listener = listener;
         this.metrics = metrics;
         this.feedbackSsrc = feedbackSsrc;
-        this.ridBinder = new RidBinder(room.capabilities());
+        LogContext logContext = new LogContext(room.name(), id);
+        this.tracks = new PublishedTracks(logContext, new RidBinder(room.capabilities()), metrics);
         this.downlink = new DownlinkCongestionControl(transportCcExtensionId, BandwidthEstimatorConfig.defaults());
         downlink.setTransportCc(true);
         this.allocation = new DownlinkAllocation(downlink, new BandwidthProber(downlink, timers, lane, metrics), metrics);
         this.rtcp = new RtcpReceiver(this, downlink, metrics);
-        this.transport = transportFactory.create(new LogContext(room.name(), id), new TransportEvents());
+        this.transport = transportFactory.create(logContext, new TransportEvents());
         this.sink = new ParticipantSink(transport, downlink, metrics, joinedNanos, timers);
         this.rtcpOut = new RtcpSender(transport, sink, uplink, lane, feedbackSsrc);
     }
@@ -126,7 +123,7 @@ public final class Participant {
 
     /** Takes a bitrate sample of each of its streams; called by the server's timer about once a second. */
     void sampleBitrates(long nowNanos) {
-        for (Producer producer : producers) {
+        for (Producer producer : tracks.array()) {
             producer.sampleBitrate(nowNanos);
         }
         for (Consumer consumer : consumers) {
@@ -328,7 +325,7 @@ public final class Participant {
     }
 
     public List<Producer> producers() {
-        return List.of(producers);
+        return List.of(tracks.array());
     }
 
     public List<Consumer> consumers() {
@@ -391,7 +388,7 @@ public final class Participant {
 
     /** The published tracks, for the media path: the live array, not to be changed. */
     Producer[] producerArray() {
-        return producers;
+        return tracks.array();
     }
 
     /** The received streams, for the media path: the live array, not to be changed. */
@@ -400,20 +397,15 @@ public final class Participant {
     }
 
     Producer producerForMid(String mid) {
-        for (Producer producer : producers) {
-            if (producer.mid().equals(mid)) {
-                return producer;
-            }
-        }
-        return null;
+        return tracks.forMid(mid);
     }
 
-    synchronized void addProducer(Producer producer) {
-        producers = ArraySnapshots.with(producers, producer);
+    void addProducer(Producer producer) {
+        tracks.add(producer);
     }
 
-    synchronized void removeProducer(Producer producer) {
-        producers = ArraySnapshots.without(producers, producer);
+    void removeProducer(Producer producer) {
+        tracks.remove(producer);
     }
 
     synchronized void addConsumer(Consumer consumer) {
@@ -429,30 +421,9 @@ public final class Participant {
         rtcpOut.sendBye(consumer);
     }
 
-    /**
-     * Frees the receive-side SRTP state of a closed producer's SSRCs, so that a participant
-     * who starts and stops tracks all day (screen sharing, camera switches) never runs out
-     * of SSRC slots. An SSRC that a live producer still uses keeps its state: a re-publish
-     * under the same SSRC must keep its rollover counter.
-     */
+    /** Frees the SRTP state of a closed producer's SSRCs: see {@link PublishedTracks#forgetReceivedSsrcs}. */
     void forgetReceivedSsrcs(Producer closed) {
-        for (ReceiveStream stream : closed.streams()) {
-            for (long ssrc : new long[] {stream.ssrc(), stream.rtxSsrc()}) {
-                if (ssrc >= 0 && !receivesSsrc(ssrc)) {
-                    transport.forgetReceivedSsrc(ssrc);
-                }
-            }
-        }
-    }
-
-    /** True when one of this participant's published tracks uses the SSRC, as main or RTX stream. */
-    private boolean receivesSsrc(long ssrc) {
-        for (Producer producer : producers) {
-            if (producer.streamBySsrc(ssrc) != null || producer.streamByRtxSsrc(ssrc) != null) {
-                return true;
-            }
-        }
-        return false;
+        tracks.forgetReceivedSsrcs(closed, transport);
     }
 
     /** True when an SSRC is in use on this participant's transport in either direction, or reserved. */
@@ -465,13 +436,13 @@ public final class Participant {
                 return true;
             }
         }
-        return receivesSsrc(ssrc);
+        return tracks.receivesSsrc(ssrc);
     }
 
     /** Sends the RTCP that is due: see {@link RtcpSender#sendDue}. Called by the server's timer. */
     void sendPeriodicRtcp(long nowMicros) {
         if (!closed) {
-            rtcpOut.sendDue(producers, consumers, nowMicros);
+            rtcpOut.sendDue(tracks.array(), consumers, nowMicros);
         }
     }
 
@@ -483,47 +454,6 @@ public final class Participant {
             channels.close();
         }
         transport.close();
-    }
-
-    private void onRtp(byte[] buf, int off, int len, long receivedNanos) {
-        uplink.onPacket(buf, off, len, receivedNanos);
-        long ssrc = RtpPacket.ssrc(buf, off);
-        Producer[] current = producers;
-        for (Producer producer : current) {
-            ReceiveStream stream = producer.streamBySsrc(ssrc);
-            if (stream != null) {
-                metrics.rtpReceived(producer.kind(), len);
-                producer.forward(stream, buf, off, len, receivedNanos);
-                return;
-            }
-            stream = producer.streamByRtxSsrc(ssrc);
-            if (stream != null) {
-                metrics.rtpReceived(producer.kind(), len);
-                producer.forwardRetransmission(stream, buf, off, len, receivedNanos);
-                return;
-            }
-        }
-        switch (ridBinder.bind(current, buf, off, len, ssrc, receivedNanos)) {
-            case MEDIA -> {
-                logBinding(ridBinder.boundStream(), ssrc, false);
-                metrics.rtpReceived(MediaKind.VIDEO, len);
-                ridBinder.boundProducer().forward(ridBinder.boundStream(), buf, off, len, receivedNanos);
-            }
-            case REPAIR -> {
-                logBinding(ridBinder.boundStream(), ssrc, true);
-                metrics.rtpReceived(MediaKind.VIDEO, len);
-                ridBinder.boundProducer().forwardRetransmission(ridBinder.boundStream(), buf, off, len, receivedNanos);
-            }
-            case UNKNOWN_RID -> metrics.drop(DropReason.UNKNOWN_RID);
-            case CONFLICT -> metrics.drop(DropReason.SSRC_CONFLICT);
-            default -> metrics.drop(DropReason.NO_ROUTE);
-        }
-    }
-
-    private void logBinding(ReceiveStream stream, long ssrc, boolean repair) {
-        try (LogContext.Scope scope = new LogContext(room.name(), id).open()) {
-            LOG.info("Simulcast encoding rid {} is {}ssrc {}", stream.rid(), repair ? "RTX " : "", ssrc);
-        }
     }
 
     private final class TransportEvents implements WebRtcTransport.Listener {
@@ -550,7 +480,7 @@ public final class Participant {
             }
             // The publisher starts with a keyframe, but its first packets can arrive
             // before the SRTP keys are in place and be dropped: ask for another.
-            for (Producer producer : producers) {
+            for (Producer producer : tracks.array()) {
                 if (producer.kind() == MediaKind.VIDEO) {
                     producer.requestKeyframe();
                 }
@@ -564,7 +494,9 @@ public final class Participant {
 
         @Override
         public void onRtp(byte[] buf, int off, int len, long receivedNanos) {
-            Participant.this.onRtp(buf, off, len, receivedNanos);
+            // Every authenticated packet counts for congestion feedback, routed or not.
+            uplink.onPacket(buf, off, len, receivedNanos);
+            tracks.onRtp(buf, off, len, receivedNanos);
         }
 
         @Override
