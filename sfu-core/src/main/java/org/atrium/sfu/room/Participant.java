@@ -2,8 +2,6 @@ package org.atrium.sfu.room;
 
 import java.util.List;
 import java.util.Map;
-import org.atrium.sctp.DataChannelInfo;
-import org.atrium.sctp.SctpConfig;
 import org.atrium.sfu.cc.BandwidthEstimatorConfig;
 import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.cc.DownlinkCongestionControl;
@@ -15,15 +13,15 @@ import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.transport.IceCandidate;
-import org.atrium.sfu.transport.TransportFailure;
 import org.atrium.sfu.transport.WebRtcTransport;
 import org.atrium.sfu.util.ArraySnapshots;
 import org.atrium.sfu.util.LogContext;
 
 /**
  * A member of a room: one media transport, the tracks it publishes (producers, in
- * {@link PublishedTracks}) and the streams it receives (consumers). What the SFU sends it
- * goes through {@link ParticipantSink}.
+ * {@link PublishedTracks}) and the streams it receives (consumers). What its transport
+ * delivers goes through {@link TransportEvents}; what the SFU sends it, through
+ * {@link ParticipantSink}.
  *
  * <p>Consumers are a small array replaced on change and scanned on each RTCP packet: a
  * participant receives a handful of streams, and a scan beats hashing boxed SSRCs.
@@ -57,10 +55,7 @@ public final class Participant {
     /** Congestion control of what the SFU sends this participant, and what it gets of each video. */
     private final DownlinkCongestionControl downlink;
     private final DownlinkAllocation allocation;
-    private final java.util.concurrent.ScheduledExecutorService timers;
-    /** The data channels, from DTLS up (null before, and for a participant without). */
-    private volatile DataChannels data;
-    private volatile int remoteSctpPort = SctpConfig.DEFAULTS.remotePort();
+    private final ParticipantDataChannels data;
     /** What each publish m-section carries (mid -> source), as this participant's signaling declared it. */
     private final Map<String, TrackSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
     /** The sources this participant has muted; guarded by the room's lock for changes. */
@@ -72,7 +67,6 @@ public final class Participant {
         long joinedNanos = System.nanoTime();
         this.id = id;
         this.lane = lane;
-        this.timers = timers;
         this.uplink = new UplinkFeedback(transportCcExtensionId, feedbackSsrc);
         this.admission = admission;
         this.room = room;
@@ -85,7 +79,8 @@ public final class Participant {
         downlink.setTransportCc(true);
         this.allocation = new DownlinkAllocation(downlink, new BandwidthProber(downlink, timers, lane, metrics), metrics);
         this.rtcp = new RtcpReceiver(this, downlink, metrics);
-        this.transport = transportFactory.create(logContext, new TransportEvents());
+        this.data = new ParticipantDataChannels(this, timers, metrics.data());
+        this.transport = transportFactory.create(logContext, new TransportEvents(this, uplink, tracks, rtcp, data));
         this.sink = new ParticipantSink(transport, downlink, metrics, joinedNanos, timers);
         this.rtcpOut = new RtcpSender(transport, sink, uplink, lane, feedbackSsrc);
     }
@@ -152,24 +147,19 @@ public final class Participant {
         return sink;
     }
 
-    /** Data refusals told to this participant, by label and reason: each is told once. */
-    private final java.util.Set<String> dataRefusalsTold = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     /** A data message of this participant's was refused: told once per channel label and reason. */
     void dataRefused(String label, String reason) {
-        if (dataRefusalsTold.size() < 64 && dataRefusalsTold.add(reason + "\n" + label)) {
-            listener.onDataRefused(label, reason);
-        }
+        data.refused(label, reason);
     }
 
     /** The participant's data channels, or null before its transport is up. */
     public DataChannels data() {
-        return data;
+        return data.channels();
     }
 
     /** The SCTP port of the participant's data channels, from its answer's a=sctp-port (5000 by default). */
     public void setRemoteSctpPort(int port) {
-        remoteSctpPort = port;
+        data.setRemoteSctpPort(port);
     }
 
     /** Applies the remote ICE/DTLS parameters from the participant's answer. */
@@ -449,72 +439,8 @@ public final class Participant {
     void markClosed() {
         closed = true;
         sink.close();
-        DataChannels channels = data;
-        if (channels != null) {
-            channels.close();
-        }
+        data.close();
         transport.close();
-    }
-
-    private final class TransportEvents implements WebRtcTransport.Listener {
-        @Override
-        public void onDataPacket(byte[] buf, int off, int len) {
-            DataChannels channels = data;
-            if (channels != null) {
-                channels.receive(buf, off, len);
-            }
-        }
-
-        @Override
-        public void onMediaReady() {
-            if (!closed) {
-                data = new DataChannels(DataChannels.config(remoteSctpPort),
-                        transport.dtlsRole() == org.atrium.dtls.DtlsRole.CLIENT, transport::sendDataPacket, timers,
-                        metrics.data(), new DataEvents());
-            }
-            // Streams resumed before this transport could send missed their keyframe.
-            for (Consumer consumer : consumers) {
-                if (consumer.isResumed() && consumer.kind() == MediaKind.VIDEO) {
-                    consumer.producer().requestKeyframe();
-                }
-            }
-            // The publisher starts with a keyframe, but its first packets can arrive
-            // before the SRTP keys are in place and be dropped: ask for another.
-            for (Producer producer : tracks.array()) {
-                if (producer.kind() == MediaKind.VIDEO) {
-                    producer.requestKeyframe();
-                }
-            }
-        }
-
-        @Override
-        public void onFailed(TransportFailure failure, String detail) {
-            room.leave(Participant.this, LeaveReason.of(failure));
-        }
-
-        @Override
-        public void onRtp(byte[] buf, int off, int len, long receivedNanos) {
-            // Every authenticated packet counts for congestion feedback, routed or not.
-            uplink.onPacket(buf, off, len, receivedNanos);
-            tracks.onRtp(buf, off, len, receivedNanos);
-        }
-
-        @Override
-        public void onRtcp(byte[] buf, int off, int len) {
-            rtcp.onRtcp(buf, off, len);
-        }
-    }
-
-    private final class DataEvents implements DataChannels.Events {
-        @Override
-        public void onMessage(DataChannelInfo channel, boolean binary, byte[] message) {
-            room.relayData(Participant.this, channel, binary, message);
-        }
-
-        @Override
-        public void onOverflow(String label) {
-            listener.onDataOverflow(label);
-        }
     }
 
     @Override
