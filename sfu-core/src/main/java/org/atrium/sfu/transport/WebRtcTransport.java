@@ -197,7 +197,7 @@ public final class WebRtcTransport {
 
     /**
      * Applies the remote side's ICE and DTLS parameters and starts ICE. Later calls
-     * (re-negotiations) only add candidates: an ICE restart is a new transport. When the SFU
+     * (re-negotiations) only add candidates: an ICE restart is {@link #restartIce}. When the SFU
      * answers, call this before the answer leaves, so that the client's first checks meet the
      * ICE role it expects.
      */

@@ -61,6 +61,35 @@ final class WhipPage {
               await pc.setRemoteDescription({type: 'answer', sdp: text});
               return session.location;
             };
+            // An ICE restart as a WHIP client makes one (RFC 9725 4.3.2): the new offer's credentials
+            // and candidates in a PATCH with If-Match: *, the SFU's new ones into the old answer.
+            window.whipRestartIce = async key => {
+              const session = window.whip[key];
+              const pc = session.pc;
+              pc.restartIce();
+              await pc.setLocalDescription(await pc.createOffer());
+              await new Promise(resolve => {
+                if (pc.iceGatheringState === 'complete') return resolve();
+                pc.addEventListener('icegatheringstatechange', () => {
+                  if (pc.iceGatheringState === 'complete') resolve();
+                });
+              });
+              const offer = pc.localDescription.sdp;
+              const value = (sdp, name) => sdp.split(/\\r?\\n/).find(l => l.startsWith('a=' + name + ':')).slice(name.length + 3);
+              const mid = value(offer, 'mid');
+              const candidates = offer.split(/\\r?\\n/).filter(l => l.startsWith('a=candidate:'));
+              const fragment = ['a=ice-ufrag:' + value(offer, 'ice-ufrag'), 'a=ice-pwd:' + value(offer, 'ice-pwd'),
+                  'm=audio 9 UDP/TLS/RTP/SAVPF 0', 'a=mid:' + mid, ...candidates, 'a=end-of-candidates', ''].join('\\r\\n');
+              const response = await fetch(session.location, {method: 'PATCH', headers: {
+                  'Content-Type': 'application/trickle-ice-sdpfrag', 'If-Match': '*'}, body: fragment});
+              const text = await response.text();
+              if (response.status !== 200) throw new Error('PATCH: ' + response.status + ' ' + text);
+              const answer = pc.remoteDescription.sdp
+                  .replace(/a=ice-ufrag:.*\\r\\n/g, 'a=ice-ufrag:' + value(text, 'ice-ufrag') + '\\r\\n')
+                  .replace(/a=ice-pwd:.*\\r\\n/g, 'a=ice-pwd:' + value(text, 'ice-pwd') + '\\r\\n');
+              await pc.setRemoteDescription({type: 'answer', sdp: answer});
+              return value(text, 'ice-ufrag');
+            };
             window.whipColour = key => {
               const video = window.whip[key] && window.whip[key].video;
               if (!video || video.videoWidth === 0) return null;
@@ -92,6 +121,11 @@ final class WhipPage {
         page.eval(SETUP);
         return (String) page.evalAsync("return await window.whipStart(args[0], args[1], args[2], args[3]);", key, url,
                 publish, simulcast);
+    }
+
+    /** Restarts the session's ICE through a PATCH; returns the SFU's new ICE ufrag. */
+    static String restartIce(BrowserPage page, String key) {
+        return (String) page.evalAsync("return await window.whipRestartIce(args[0]);", key);
     }
 
     /** The mean colour of the middle of the session's video as {r, g, b}, or null before its first frame. */

@@ -108,6 +108,20 @@ class WhipWhepBrowserTest extends ServerAndBrowsers {
                             """), e);
         }
 
+        // An ICE restart of the page's session: new credentials on both sides, the same DTLS
+        // session, and its media keeps reaching the room page.
+        org.atrium.sfu.room.Participant pageParticipant = server.server().sfu().rooms().room(ROOM).member(pageId);
+        String ufragBefore = pageParticipant.transport().iceUfrag();
+        long framesBefore = framesFrom(room, pageId);
+        String newUfrag = WhipPage.restartIce(publisherPage, "out");
+        assertEquals(newUfrag, pageParticipant.transport().iceUfrag());
+        assertTrue(!newUfrag.equals(ufragBefore), newUfrag);
+        publisherPage.waitUntilTrue("['connected', 'completed'].includes(window.whip.out.pc.iceConnectionState)"
+                + " && window.whip.out.pc.connectionState === 'connected'", CONNECT);
+        room.waitUntil("the page's video still decoded after its ICE restart", CONNECT,
+                () -> framesFrom(room, pageId) > framesBefore + 20);
+        assertEquals("connected", pageParticipant.transport().iceState());
+
         // DELETE ends the session: the participant leaves the room at once.
         long deleted = System.nanoTime();
         HttpResponse<String> delete = HTTP.send(HttpRequest.newBuilder(server.http(aiortc.location()))
@@ -198,6 +212,11 @@ class WhipWhepBrowserTest extends ServerAndBrowsers {
         InteropClient client = InteropClient.start(name, command, InteropTest.scriptsDir());
         clients.add(client);
         return client;
+    }
+
+    private static long framesFrom(BrowserPage room, String participantId) {
+        Map<?, ?> media = (Map<?, ?>) WebRtcStats.mediaByParticipant(room).get(participantId);
+        return media == null ? 0 : number(media.get("frames"));
     }
 
     /** Whether a colour is that one, as video coding leaves it: each channel within 60. */
