@@ -77,7 +77,12 @@ class TrackControlsTest {
 
         ada.client().send("{\"type\":\"add-track\",\"source\":\"screen\"}");
         ada.client().send("{\"type\":\"add-track\",\"source\":\"screen-audio\"}");
+        // One offer for both, unless the second message came after the first offer left (a
+        // loaded machine): then the next offer adds the second.
         JsonNode withScreen = ada.answerNextOffer();
+        if (withScreen.path("publish").size() < 4) {
+            withScreen = ada.answerNextOffer();
+        }
         assertEquals(List.of("0:audio:microphone", "1:video:camera", "5:video:screen", "6:audio:screen-audio"),
                 entries(withScreen.path("publish")));
         SessionDescription sdp = SessionDescription.parse(withScreen.path("sdp").asText());
