@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.time.Duration;
 import org.atrium.rtp.codec.AudioLevel;
 import org.atrium.sfu.media.MediaKind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,17 +22,8 @@ class ActiveSpeakerTest {
     private static final int AUDIO_LEVEL_ID = 1;
     private static final int OPUS = 111;
 
-    private SfuFixture fixture;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        fixture = new SfuFixture();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        fixture.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture();
 
     @Test
     void theOneWhoSpeaksBecomesTheActiveSpeakerForEveryone() throws Exception {

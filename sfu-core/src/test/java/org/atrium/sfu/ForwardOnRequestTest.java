@@ -26,8 +26,7 @@ import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.room.Admission;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.RoomException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,19 +47,9 @@ class ForwardOnRequestTest {
     static final long ALICE_AUDIO = 0xA11CE002L;
     static final long BOB_VIDEO = 0xB0B00001L;
 
-    private SfuFixture fixture;
-    private Sfu sfu;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        fixture = new SfuFixture();
-        sfu = fixture.sfu();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        fixture.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture();
+    private final Sfu sfu = fixture.sfu();
 
     private static Admission player() {
         return new Admission("player", null, false, false);

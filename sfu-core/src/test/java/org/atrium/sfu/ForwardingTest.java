@@ -22,8 +22,7 @@ import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.peer.WireRecorder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,19 +40,9 @@ class ForwardingTest {
     static final Duration WAIT = Duration.ofSeconds(3);
     static final Duration QUIET = Duration.ofMillis(300);
 
-    private SfuFixture fixture;
-    private Sfu sfu;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        fixture = new SfuFixture();
-        sfu = fixture.sfu();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        fixture.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture();
+    private final Sfu sfu = fixture.sfu();
 
     private PeerInRoom connected(String name) throws Exception {
         return fixture.connected("room", name);

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.atrium.dtls.DtlsRole;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.transport.WebRtcTransport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,26 +29,11 @@ class IceControlledRoleTest {
     /** ice4j's consent check interval as the SFU sets it is 3 s, randomised up to 3.6 s. */
     private static final Duration CONSENT_WAIT = Duration.ofSeconds(8);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private SfuFixture fixture;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        fixture = new SfuFixture();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        fixture.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture();
 
     private PeerInRoom offerer(String name) throws Exception {
-        PeerInRoom peer = OffererPeer.connected(fixture.sfu(), "room", name, null);
-        toClose.add(peer);
-        return peer;
+        return fixture.connectedOfferer("room", name, null);
     }
 
     @Test

@@ -21,8 +21,7 @@ import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.stats.DropReason;
 import org.atrium.sfu.transport.PayloadMapping;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -62,26 +61,11 @@ class PayloadMappingTransportTest {
     private static final long BROWSER_SSRC = 0x01020304L;
     private static final Duration WAIT = Duration.ofSeconds(3);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private SfuFixture fixture;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        fixture = new SfuFixture();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        fixture.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture();
 
     private PeerInRoom client(String name) throws Exception {
-        PeerInRoom peer = OffererPeer.connected(fixture.sfu(), "room", name, CLIENT);
-        toClose.add(peer);
-        return peer;
+        return fixture.connectedOfferer("room", name, CLIENT);
     }
 
     private static byte[] clientPacket(int sequence) {

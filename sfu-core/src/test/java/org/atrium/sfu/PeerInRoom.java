@@ -1,11 +1,13 @@
 package org.atrium.sfu;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.room.Admission;
 import org.atrium.sfu.room.Participant;
+import org.atrium.sfu.transport.PayloadMapping;
 
 /**
  * A test peer joined to a room of a real {@link Sfu}: its participant, its listener, and
@@ -24,12 +26,17 @@ record PeerInRoom(Participant participant, RecordingParticipantListener listener
 
     /** Joins the room with the grants of the admission and creates the peer; nothing is started yet. */
     static PeerInRoom join(Sfu sfu, String room, Admission admission) throws IOException {
+        return join(sfu, room, admission, WebRtcPeer.Roles.ANSWERER);
+    }
+
+    private static PeerInRoom join(Sfu sfu, String room, Admission admission, WebRtcPeer.Roles roles)
+            throws IOException {
         String name = admission.displayName();
         RecordingParticipantListener listener = new RecordingParticipantListener();
         Participant participant = sfu.join(room, admission, listener);
         WebRtcPeer peer;
         try {
-            peer = WebRtcPeer.create(name);
+            peer = WebRtcPeer.create(name, InetAddress.getLoopbackAddress(), null, roles);
         } catch (IOException | RuntimeException e) {
             participant.leave();
             throw e;
@@ -46,13 +53,31 @@ record PeerInRoom(Participant participant, RecordingParticipantListener listener
     /** As {@link #joinConnected(Sfu, String, String)} with the admission's grants. */
     static PeerInRoom joinConnected(Sfu sfu, String room, Admission admission)
             throws IOException, InterruptedException, TimeoutException {
-        PeerInRoom joined = join(sfu, room, admission);
+        return join(sfu, room, admission).connectedOrClosed();
+    }
+
+    /**
+     * A peer that made the offer, as a WHIP or WHEP client does: the controlling ICE agent and
+     * the DTLS server, with the SFU controlled and DTLS client. Joins, gives the SFU's side the
+     * mapping (null: the client uses the SFU's numbers) and the client's parameters, connects,
+     * and waits until SRTP is ready on both sides.
+     */
+    static PeerInRoom joinConnectedAsOfferer(Sfu sfu, String room, String name, PayloadMapping mapping)
+            throws IOException, InterruptedException, TimeoutException {
+        PeerInRoom joined = join(sfu, room, Admission.open(name), WebRtcPeer.Roles.OFFERER);
+        // As signaling would: the mapping and the role are set before the answer leaves.
+        joined.participant.transport().setPayloadMapping(mapping);
+        return joined.connectedOrClosed();
+    }
+
+    /** Starts both sides and waits until media is ready; closes this peer when that fails. */
+    private PeerInRoom connectedOrClosed() throws InterruptedException, TimeoutException {
         try {
-            joined.startBothSides();
-            joined.awaitMediaReady();
-            return joined;
+            startBothSides();
+            awaitMediaReady();
+            return this;
         } catch (InterruptedException | TimeoutException | RuntimeException e) {
-            joined.close();
+            close();
             throw e;
         }
     }

@@ -9,8 +9,7 @@ import org.atrium.rtp.Remb;
 import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.cc.LossBasedRateEstimator;
 import org.atrium.sfu.media.MediaKind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,17 +19,8 @@ class RembFallbackTest {
 
     private static final long VIDEO_SSRC = 0x22334455L;
 
-    private SfuFixture fixture;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        fixture = new SfuFixture();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        fixture.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture();
 
     @Test
     void publisherWithoutTransportCcGetsRembForItsStreams() throws Exception {

@@ -13,8 +13,7 @@ import org.atrium.rtp.SenderReport;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.rtcp.NtpTime;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,17 +29,8 @@ class RtcpReportsTest {
     private static final long PUBLISHER_SSRC = 0x01020304L;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private SfuFixture fixture;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        fixture = new SfuFixture();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        fixture.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture();
 
     @Test
     void publisherGetsReceiverReportsAndReceiverGetsMappedSenderReports() throws Exception {

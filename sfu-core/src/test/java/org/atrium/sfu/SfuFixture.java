@@ -1,5 +1,7 @@
 package org.atrium.sfu;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,8 +10,12 @@ import java.util.List;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.room.Admission;
+import org.atrium.sfu.transport.PayloadMapping;
 
-/** An SFU on loopback with connected test peers, all closed together. */
+/**
+ * An SFU on loopback with connected test peers, all closed together. A test class that wants a
+ * fresh one for each test holds it in an {@code @AutoClose} field.
+ */
 final class SfuFixture implements AutoCloseable {
 
     /** Matches one RTCP packet of a compound: the bytes, its offset and its length. */
@@ -20,29 +26,50 @@ final class SfuFixture implements AutoCloseable {
     private final Sfu sfu;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    SfuFixture() throws Exception {
+    SfuFixture() {
         this(SfuConfig.defaults());
     }
 
-    /** With other settings; the media port is always a free one on 127.0.0.1. */
-    SfuFixture(SfuConfig config) throws Exception {
-        sfu = new Sfu(config.withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
+    /**
+     * With other settings; the media port is always a free one on 127.0.0.1. Throws no checked
+     * exception, so that a field initializer can start it.
+     */
+    SfuFixture(SfuConfig config) {
+        try {
+            sfu = new Sfu(config.withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the SFU did not start on 127.0.0.1", e);
+        }
     }
 
     Sfu sfu() {
         return sfu;
     }
 
+    /** A peer joined to the room, nothing started: the test wires its transport. */
+    PeerInRoom joined(String room, String name) throws Exception {
+        return closedWithFixture(PeerInRoom.join(sfu, room, name));
+    }
+
     /** A peer joined to the room with ICE, DTLS and SRTP up on both sides. */
     PeerInRoom connected(String room, String name) throws Exception {
-        PeerInRoom peer = PeerInRoom.joinConnected(sfu, room, name);
-        toClose.add(peer);
-        return peer;
+        return closedWithFixture(PeerInRoom.joinConnected(sfu, room, name));
     }
 
     /** A peer joined with the admission's grants, with ICE, DTLS and SRTP up on both sides. */
     PeerInRoom connected(String room, Admission admission) throws Exception {
-        PeerInRoom peer = PeerInRoom.joinConnected(sfu, room, admission);
+        return closedWithFixture(PeerInRoom.joinConnected(sfu, room, admission));
+    }
+
+    /**
+     * A client that made the offer (WHIP, WHEP) joined to the room, in its own numbers by the
+     * mapping (null: the SFU's), with ICE, DTLS and SRTP up on both sides.
+     */
+    PeerInRoom connectedOfferer(String room, String name, PayloadMapping mapping) throws Exception {
+        return closedWithFixture(PeerInRoom.joinConnectedAsOfferer(sfu, room, name, mapping));
+    }
+
+    private PeerInRoom closedWithFixture(PeerInRoom peer) {
         toClose.add(peer);
         return peer;
     }

@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.atrium.dtls.DtlsCertificate;
 import org.atrium.dtls.DtlsRole;
 import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Room;
 import org.atrium.sfu.transport.WebRtcTransport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,34 +35,16 @@ class TransportFailureTest {
     /** The SFU checks timeouts once a second; allow that and some scheduling slack. */
     static final Duration CHECK_SLACK = Duration.ofMillis(2500);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Sfu sfu;
-
-    @BeforeEach
-    void startSfu() throws Exception {
-        sfu = new Sfu(SfuConfig.defaults()
-                .withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of())
-                .withTimeouts(ICE_TIMEOUT, CONSENT_TIMEOUT));
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        sfu.close();
-    }
+    @AutoClose
+    private final SfuFixture fixture = new SfuFixture(SfuConfig.defaults().withTimeouts(ICE_TIMEOUT, CONSENT_TIMEOUT));
+    private final Sfu sfu = fixture.sfu();
 
     private PeerInRoom joined(String name) throws Exception {
-        PeerInRoom peer = PeerInRoom.join(sfu, "room", name);
-        toClose.add(peer);
-        return peer;
+        return fixture.joined("room", name);
     }
 
     private PeerInRoom connected(String name) throws Exception {
-        PeerInRoom peer = PeerInRoom.joinConnected(sfu, "room", name);
-        toClose.add(peer);
-        return peer;
+        return fixture.connected("room", name);
     }
 
     @Test
