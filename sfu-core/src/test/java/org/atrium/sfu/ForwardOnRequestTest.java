@@ -1,6 +1,8 @@
 package org.atrium.sfu;
 
 import static org.atrium.sfu.peer.RtpPacketBuilder.rtp;
+import static org.atrium.sfu.peer.Vp8Payloads.pictureId;
+import static org.atrium.sfu.peer.Vp8Payloads.tl0PicIdx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,11 +20,11 @@ import org.atrium.rtp.Pli;
 import org.atrium.rtp.RtcpFeedback;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtpPacket;
-import org.atrium.rtp.codec.Vp8PayloadDescriptor;
 import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
+import org.atrium.sfu.peer.Vp8Payloads;
 import org.atrium.sfu.room.Admission;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.RoomException;
@@ -247,11 +249,8 @@ class ForwardOnRequestTest {
         /** Sends a keyframe (or a delta frame when not {@code key}) and {@code deltas} delta frames after it. */
         void send(WebRtcPeer peer, boolean key, int deltas) throws Exception {
             for (int i = 0; i <= deltas; i++) {
-                byte[] payload = {
-                    (byte) 0x90, (byte) 0xE0, (byte) (0x80 | pictureId >> 8), (byte) pictureId, (byte) tl0, 0,
-                    (byte) (key && i == 0 ? 0x00 : 0x01), 0, 0, (byte) 0x9d, 0x01, 0x2a, (byte) 0x80, 0x02, 0x68, 0x01,
-                    0, 0, 0, 0,
-                };
+                byte[] payload = new byte[Vp8Payloads.FRAME_START_LENGTH + 4];
+                Vp8Payloads.writeFrameStart(payload, 0, pictureId, tl0, 0, false, key && i == 0);
                 peer.sendRtp(rtp(ssrc, VP8).sequenceNumber(sequence).timestamp(timestamp).marker(true)
                         .payload(payload).build());
                 sequence = (sequence + 1) & 0xFFFF;
@@ -287,23 +286,13 @@ class ForwardOnRequestTest {
             long step = (RtpPacket.timestamp(packet, 0) - RtpPacket.timestamp(previous, 0)) & 0xFFFFFFFFL;
             assertTrue(step > 0 && step < 90_000L * 10, where + ": timestamp moves on by " + step);
             assertEquals((pictureId(previous) + 1) & 0x7FFF, pictureId(packet), where + ": picture id");
-            assertEquals((tl0(previous) + 1) & 0xFF, tl0(packet), where + ": TL0PICIDX");
+            assertEquals((tl0PicIdx(previous) + 1) & 0xFF, tl0PicIdx(packet), where + ": TL0PICIDX");
         }
     }
 
     private static boolean isKeyframe(byte[] packet) {
         int off = RtpPacket.payloadOffset(packet, 0, packet.length);
         return (packet[off] & 0x10) != 0 && (packet[off + 6] & 0x01) == 0;
-    }
-
-    private static int pictureId(byte[] packet) {
-        int off = RtpPacket.payloadOffset(packet, 0, packet.length);
-        return Vp8PayloadDescriptor.pictureId(packet, off, packet.length - off);
-    }
-
-    private static int tl0(byte[] packet) {
-        int off = RtpPacket.payloadOffset(packet, 0, packet.length);
-        return Vp8PayloadDescriptor.tl0PicIdx(packet, off, packet.length - off);
     }
 
     /** The next PLI the publisher's peer gets for its SSRC, or null within {@link #WAIT}. */

@@ -1,5 +1,7 @@
 package org.atrium.sfu.media;
 
+import static org.atrium.sfu.peer.Vp8Payloads.pictureId;
+import static org.atrium.sfu.peer.Vp8Payloads.tl0PicIdx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ import java.util.stream.Stream;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.Rtx;
-import org.atrium.rtp.codec.Vp8PayloadDescriptor;
+import org.atrium.sfu.peer.Vp8Payloads;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,26 +125,9 @@ class ProducerSwitchTest {
                 RtpPacket.writeHeader(packet, 0, false, OPUS, sequence, timestamp, ssrc);
                 return packet;
             }
-            byte[] packet = new byte[12 + 6 + 10 + 20];
+            byte[] packet = new byte[12 + Vp8Payloads.FRAME_START_LENGTH + 20];
             RtpPacket.writeHeader(packet, 0, true, VP8, sequence, timestamp, ssrc);
-            int p = 12;
-            packet[p++] = (byte) 0x90; // X, S, partition 0
-            packet[p++] = (byte) 0xE0; // I, L, T
-            packet[p++] = (byte) (0x80 | pictureId >> 8);
-            packet[p++] = (byte) pictureId;
-            packet[p++] = (byte) tl0;
-            packet[p++] = 0; // TID 0
-            // VP8 payload header: P clear for a keyframe, then the start code and 640x360.
-            packet[p++] = (byte) (key ? 0x00 : 0x01);
-            packet[p++] = 0;
-            packet[p++] = 0;
-            packet[p++] = (byte) 0x9d;
-            packet[p++] = 0x01;
-            packet[p++] = 0x2a;
-            packet[p++] = (byte) 0x80;
-            packet[p++] = 0x02;
-            packet[p++] = 0x68;
-            packet[p] = 0x01;
+            Vp8Payloads.writeFrameStart(packet, 12, pictureId, tl0, 0, false, key);
             return packet;
         }
     }
@@ -238,7 +223,7 @@ class ProducerSwitchTest {
             assertEquals(expected, step, where + ": timestamp step");
             if (video) {
                 assertEquals((pictureId(previous) + 1) & 0x7FFF, pictureId(packet), where + ": picture id");
-                assertEquals((tl0(previous) + 1) & 0xFF, tl0(packet), where + ": TL0PICIDX");
+                assertEquals((tl0PicIdx(previous) + 1) & 0xFF, tl0PicIdx(packet), where + ": TL0PICIDX");
             }
         }
         byte[] firstOfB = sent.get(aFrames);
@@ -274,7 +259,7 @@ class ProducerSwitchTest {
         assertEquals(3, sent.size());
         assertEquals((RtpPacket.sequenceNumber(sent.get(1), 0) + 1) & 0xFFFF, RtpPacket.sequenceNumber(sent.get(2), 0));
         assertEquals(pictureId(sent.get(1)) + 1, pictureId(sent.get(2)));
-        assertEquals(tl0(sent.get(1)) + 1, tl0(sent.get(2)));
+        assertEquals(tl0PicIdx(sent.get(1)) + 1, tl0PicIdx(sent.get(2)));
         assertEquals(100 * 90, (RtpPacket.timestamp(sent.get(2), 0) - RtpPacket.timestamp(sent.get(1), 0)) & 0xFFFFFFFFL);
         assertTrue(second.continuation().started(), "never started, it still knows where the stream stands");
     }
@@ -318,15 +303,5 @@ class ProducerSwitchTest {
         CountDownLatch done = new CountDownLatch(1);
         assertTrue(lane.runAfterQueued(done::countDown));
         assertTrue(done.await(5, TimeUnit.SECONDS));
-    }
-
-    private static int pictureId(byte[] packet) {
-        int off = RtpPacket.payloadOffset(packet, 0, packet.length);
-        return Vp8PayloadDescriptor.pictureId(packet, off, packet.length - off);
-    }
-
-    private static int tl0(byte[] packet) {
-        int off = RtpPacket.payloadOffset(packet, 0, packet.length);
-        return Vp8PayloadDescriptor.tl0PicIdx(packet, off, packet.length - off);
     }
 }

@@ -1,5 +1,8 @@
 package org.atrium.sfu.media;
 
+import static org.atrium.sfu.peer.Vp8Payloads.pictureId;
+import static org.atrium.sfu.peer.Vp8Payloads.temporalLayer;
+import static org.atrium.sfu.peer.Vp8Payloads.tl0PicIdx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.rtp.Rtx;
-import org.atrium.rtp.codec.Vp8PayloadDescriptor;
+import org.atrium.sfu.peer.Vp8Payloads;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,24 +167,9 @@ class SimulcastRewriteTest {
             long step = (RtpPacket.timestamp(packet, 0) - RtpPacket.timestamp(previous, 0)) & 0xFFFFFFFFL;
             assertTrue(step > 0 && step < 0x80000000L, at + ": timestamp moves on");
             assertEquals((pictureId(previous) + 1) & 0x7FFF, pictureId(packet), at + ": picture id");
-            int tl0Step = (tl0(packet) - tl0(previous)) & 0xFF;
-            assertEquals(tid(packet) == 0 ? 1 : 0, tl0Step, at + ": TL0PICIDX moves on with each base-layer frame");
+            int tl0Step = (tl0PicIdx(packet) - tl0PicIdx(previous)) & 0xFF;
+            assertEquals(temporalLayer(packet) == 0 ? 1 : 0, tl0Step, at + ": TL0PICIDX moves on with each base-layer frame");
         }
-    }
-
-    private static int pictureId(byte[] packet) {
-        int off = RtpPacket.payloadOffset(packet, 0, packet.length);
-        return Vp8PayloadDescriptor.pictureId(packet, off, packet.length - off);
-    }
-
-    private static int tl0(byte[] packet) {
-        int off = RtpPacket.payloadOffset(packet, 0, packet.length);
-        return Vp8PayloadDescriptor.tl0PicIdx(packet, off, packet.length - off);
-    }
-
-    private static int tid(byte[] packet) {
-        int off = RtpPacket.payloadOffset(packet, 0, packet.length);
-        return Vp8PayloadDescriptor.temporalLayer(packet, off, packet.length - off);
     }
 
     private static String hex(byte[] bytes) {
@@ -203,27 +191,10 @@ class SimulcastRewriteTest {
         }
 
         byte[] bytes() {
-            byte[] packet = new byte[12 + 6 + 10 + 20];
+            byte[] packet = new byte[12 + Vp8Payloads.FRAME_START_LENGTH + 20];
             // One frame per packet, 30 a second, on a clock that only moves on.
             RtpPacket.writeHeader(packet, 0, true, VP8, sequence, CLOCK.addAndGet(3000), SSRCS[encoding]);
-            int p = 12;
-            packet[p++] = (byte) 0x90; // X, S, partition 0
-            packet[p++] = (byte) 0xE0; // I, L, T
-            packet[p++] = (byte) (0x80 | pictureId >> 8);
-            packet[p++] = (byte) pictureId;
-            packet[p++] = (byte) tl0;
-            packet[p++] = (byte) (tid << 6 | (sync ? 0x20 : 0));
-            // VP8 payload header: P clear for a keyframe, then the start code and 640x360.
-            packet[p++] = (byte) (key ? 0x00 : 0x01);
-            packet[p++] = 0;
-            packet[p++] = 0;
-            packet[p++] = (byte) 0x9d;
-            packet[p++] = 0x01;
-            packet[p++] = 0x2a;
-            packet[p++] = (byte) 0x80;
-            packet[p++] = 0x02;
-            packet[p++] = 0x68;
-            packet[p] = 0x01;
+            Vp8Payloads.writeFrameStart(packet, 12, pictureId, tl0, tid, sync, key);
             return packet;
         }
     }
