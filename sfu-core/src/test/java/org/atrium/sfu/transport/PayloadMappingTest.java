@@ -94,16 +94,7 @@ class PayloadMappingTest {
     @MethodSource("inbound")
     void inboundPacketsAreRewrittenToTheSfusNumbers(String name, String sentHex, String expectedHex,
             DropReason expectedDrop) {
-        byte[] sent = hex(sentHex);
-        int off = 7;
-        byte[] buf = placed(off, sent);
-
-        assertEquals(expectedDrop, CLIENT.toCanonical(buf, off, sent.length));
-
-        if (expectedHex != null) {
-            assertEquals(HexFormat.of().formatHex(hex(expectedHex)), HexFormat.of().formatHex(buf, off, off + sent.length));
-        }
-        assertNothingWrittenOutside(buf, off, sent.length);
+        assertRewrite(CLIENT::toCanonical, 7, sentHex, expectedHex, expectedDrop);
     }
 
     static Stream<Arguments> outbound() {
@@ -139,15 +130,8 @@ class PayloadMappingTest {
     @MethodSource("outbound")
     void outboundPacketsAreRewrittenToTheClientsNumbers(String name, String coreHex, String expectedHex,
             DropReason expectedDrop) {
-        byte[] core = hex(coreHex);
-        int off = 3;
-        byte[] buf = placed(off, core);
-
-        assertEquals(expectedDrop, CLIENT.toRemote(buf, off, core.length));
-
-        assertEquals(HexFormat.of().formatHex(hex(expectedHex)), HexFormat.of().formatHex(buf, off, off + core.length));
-        assertNothingWrittenOutside(buf, off, core.length);
-        assertNull(RtpPacket.validate(buf, off, core.length));
+        byte[] sent = assertRewrite(CLIENT::toRemote, 3, coreHex, expectedHex, expectedDrop);
+        assertNull(RtpPacket.validate(sent, 0, sent.length));
     }
 
     @Test
@@ -199,6 +183,30 @@ class PayloadMappingTest {
         assertEquals(DropReason.MALFORMED_RTP, CLIENT.toCanonical(buf, 10, 12));
         assertEquals(DropReason.MALFORMED_RTP, CLIENT.toRemote(buf, -1, 12));
         assertEquals(DropReason.MALFORMED_RTP, CLIENT.toRemote(null, 0, 12));
+    }
+
+    /** One direction of the mapping: {@link PayloadMapping#toCanonical} or {@link PayloadMapping#toRemote}. */
+    private interface Rewrite {
+        DropReason apply(byte[] buf, int off, int len);
+    }
+
+    /**
+     * Rewrites the packet placed at {@code off} in a buffer filled with 0xEE around it and checks
+     * the drop reason, the bytes (unless {@code expectedHex} is null), and that nothing outside the
+     * packet was written. Returns the packet as the rewrite left it.
+     */
+    private static byte[] assertRewrite(Rewrite rewrite, int off, String packetHex, String expectedHex,
+            DropReason expectedDrop) {
+        byte[] packet = hex(packetHex);
+        byte[] buf = placed(off, packet);
+
+        assertEquals(expectedDrop, rewrite.apply(buf, off, packet.length));
+
+        if (expectedHex != null) {
+            assertEquals(HexFormat.of().formatHex(hex(expectedHex)), HexFormat.of().formatHex(buf, off, off + packet.length));
+        }
+        assertNothingWrittenOutside(buf, off, packet.length);
+        return java.util.Arrays.copyOfRange(buf, off, off + packet.length);
     }
 
     private static byte[] hex(String annotated) {
