@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.RtpPacket;
@@ -51,27 +49,13 @@ class ProducerSwitchTest {
     private ScheduledExecutorService timers;
     private SfuMetrics metrics;
     private ForwardingLane lane;
-    private final List<byte[]> sent = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger rtcpToReceiver = new AtomicInteger();
-    private PacketSink downstream;
+    private final RecordingSink downstream = new RecordingSink();
+    private final List<byte[]> sent = downstream.rtp();
 
     @BeforeEach
     void setUp() {
         timers = Executors.newSingleThreadScheduledExecutor();
         metrics = new SfuMetrics(new SimpleMeterRegistry());
-        downstream = new PacketSink() {
-            @Override
-            public boolean sendRtp(byte[] buf, int off, int len) {
-                sent.add(java.util.Arrays.copyOfRange(buf, off, off + len));
-                return true;
-            }
-
-            @Override
-            public boolean sendRtcp(byte[] buf, int off, int len) {
-                rtcpToReceiver.incrementAndGet();
-                return true;
-            }
-        };
     }
 
     @AfterEach
@@ -85,26 +69,16 @@ class ProducerSwitchTest {
     /** A publisher's track, with the PLIs the SFU sends its publisher counted. */
     private final class Track {
         final Producer producer;
-        final AtomicInteger plis = new AtomicInteger();
+        private final RecordingSink upstream = new RecordingSink();
 
         Track(String id, MediaKind kind, long ssrc) {
-            PacketSink upstream = new PacketSink() {
-                @Override
-                public boolean sendRtp(byte[] buf, int off, int len) {
-                    return true;
-                }
-
-                @Override
-                public boolean sendRtcp(byte[] buf, int off, int len) {
-                    if (Pli.is(buf, off, len)) {
-                        plis.incrementAndGet();
-                    }
-                    return true;
-                }
-            };
             // Keyframe requests unthrottled (1 ns): each one the consumer makes is counted.
             producer = new Producer(id, id, "0", kind, ssrc, -1, upstream, 99, 1, timers, metrics,
                     MediaCapabilities.defaults(), 256, 60_000_000_000L);
+        }
+
+        int plis() {
+            return (int) upstream.rtcp().stream().filter(compound -> Pli.is(compound, 0, compound.length)).count();
         }
 
         void send(Packet packet) {
@@ -187,11 +161,11 @@ class ProducerSwitchTest {
         assertEquals(aFrames, sent.size(), "A forwarded");
         long lastA = at;
 
-        int plisBefore = b.plis.get();
+        int plisBefore = b.plis();
         Consumer second = router.connectContinuing(b.producer, first, downstream, first.targetSpatialLayer());
         second.resume();
         if (video) {
-            assertEquals(plisBefore + 1, b.plis.get(), "B asked for a keyframe at the switch");
+            assertEquals(plisBefore + 1, b.plis(), "B asked for a keyframe at the switch");
         }
 
         // B's frames: deltas first (left out: the receiver cannot decode them), then its keyframe.
@@ -232,7 +206,7 @@ class ProducerSwitchTest {
             assertEquals(0, firstOfB[off + 6] & 0x01, "B starts with a keyframe");
             assertTrue((firstOfB[off] & 0x10) != 0, "at the start of its frame");
         }
-        assertEquals(0, rtcpToReceiver.get(), "no RTCP, no BYE, to the receiver");
+        assertEquals(0, downstream.rtcp().size(), "no RTCP, no BYE, to the receiver");
     }
 
     @Test

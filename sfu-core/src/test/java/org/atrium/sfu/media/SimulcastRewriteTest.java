@@ -38,37 +38,15 @@ class SimulcastRewriteTest {
     private Producer producer;
     private Consumer consumer;
     /** Takes keyframe requests, and whatever else is sent where the test does not look. */
-    private PacketSink upstream;
-    private final List<byte[]> sent = new ArrayList<>();
+    private final RecordingSink upstream = new RecordingSink();
+    private final RecordingSink downstream = new RecordingSink();
+    private final List<byte[]> sent = downstream.rtp();
 
     @BeforeEach
     void simulcastTrackAndOneReceiver() {
         timers = Executors.newSingleThreadScheduledExecutor();
         SfuMetrics metrics = new SfuMetrics(new SimpleMeterRegistry());
         MediaCapabilities capabilities = MediaCapabilities.defaults();
-        upstream = new PacketSink() {
-            @Override
-            public boolean sendRtp(byte[] buf, int off, int len) {
-                return true;
-            }
-
-            @Override
-            public boolean sendRtcp(byte[] buf, int off, int len) {
-                return true;
-            }
-        };
-        PacketSink downstream = new PacketSink() {
-            @Override
-            public boolean sendRtp(byte[] buf, int off, int len) {
-                sent.add(java.util.Arrays.copyOfRange(buf, off, off + len));
-                return true;
-            }
-
-            @Override
-            public boolean sendRtcp(byte[] buf, int off, int len) {
-                return true;
-            }
-        };
         producer = new Producer("p-1", "p", "1", MediaKind.VIDEO, Producer.UNKNOWN_SSRC, Producer.UNKNOWN_SSRC,
                 List.of("q", "h", "f"), upstream, 99, 1_000_000, timers, metrics, capabilities, 64, 1_000_000_000L);
         for (int i = 0; i < 3; i++) {
