@@ -18,7 +18,6 @@ import java.util.List;
 import org.atrium.rtp.Bye;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.RtcpFeedback;
-import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtpPacket;
 import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.media.Consumer;
@@ -297,33 +296,19 @@ class ForwardOnRequestTest {
 
     /** The next PLI the publisher's peer gets for its SSRC, or null within {@link #WAIT}. */
     private static byte[] nextPli(WebRtcPeer publisher, long mediaSsrc) throws InterruptedException {
-        try {
-            return SfuFixture.awaitRtcp(publisher, WAIT, "PLI",
-                    (b, off, len) -> Pli.is(b, off, len) && RtcpFeedback.mediaSsrc(b, off) == mediaSsrc);
-        } catch (AssertionError none) {
-            return null;
-        }
+        return SfuFixture.nextRtcp(publisher, WAIT,
+                (b, off, len) -> Pli.is(b, off, len) && RtcpFeedback.mediaSsrc(b, off) == mediaSsrc);
     }
 
     /** Whether a BYE naming the SSRC reaches the peer within the timeout. */
     private static boolean byeFor(WebRtcPeer peer, long ssrc, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RtcpIterator packets = new RtcpIterator();
-        while (System.nanoTime() < deadline) {
-            byte[] compound = peer.pollRtcp(Duration.ofMillis(50));
-            if (compound == null) {
-                continue;
-            }
-            packets.reset(compound, 0, compound.length);
-            while (packets.next()) {
-                int off = packets.offset();
-                if (Bye.is(compound, off, packets.length())) {
-                    for (int i = 0; i < Bye.ssrcCount(compound, off); i++) {
-                        if (Bye.ssrc(compound, off, i) == ssrc) {
-                            return true;
-                        }
-                    }
-                }
+        return SfuFixture.nextRtcp(peer, timeout, (b, off, len) -> Bye.is(b, off, len) && names(b, off, ssrc)) != null;
+    }
+
+    private static boolean names(byte[] bye, int off, long ssrc) {
+        for (int i = 0; i < Bye.ssrcCount(bye, off); i++) {
+            if (Bye.ssrc(bye, off, i) == ssrc) {
+                return true;
             }
         }
         return false;

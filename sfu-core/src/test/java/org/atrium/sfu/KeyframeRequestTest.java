@@ -9,7 +9,6 @@ import java.time.Duration;
 import org.atrium.rtp.Fir;
 import org.atrium.rtp.Pli;
 import org.atrium.rtp.RtcpFeedback;
-import org.atrium.rtp.RtcpIterator;
 import org.atrium.sfu.client.WebRtcPeer;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
@@ -151,25 +150,6 @@ class KeyframeRequestTest {
 
     /** The next PLI in the RTCP the peer receives (as a copy of the PLI alone), or null. */
     static byte[] nextPli(WebRtcPeer peer, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RtcpIterator packets = new RtcpIterator();
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return null;
-            }
-            byte[] compound = peer.pollRtcp(Duration.ofNanos(remaining));
-            if (compound == null) {
-                return null;
-            }
-            packets.reset(compound, 0, compound.length);
-            while (packets.next()) {
-                if (Pli.is(compound, packets.offset(), packets.length())) {
-                    byte[] pli = new byte[packets.length()];
-                    System.arraycopy(compound, packets.offset(), pli, 0, pli.length);
-                    return pli;
-                }
-            }
-        }
+        return SfuFixture.nextRtcp(peer, timeout, (b, off, len) -> Pli.is(b, off, len));
     }
 }

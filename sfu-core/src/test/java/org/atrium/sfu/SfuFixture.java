@@ -74,15 +74,21 @@ final class SfuFixture implements AutoCloseable {
         return peer;
     }
 
-    /** The first RTCP packet the peer receives that matches, copied out of its compound. */
-    static byte[] awaitRtcp(WebRtcPeer peer, Duration timeout, String what, RtcpMatcher matcher)
-            throws InterruptedException {
+    /**
+     * The first RTCP packet the peer receives within the timeout that matches, copied out of its
+     * compound; null when none does.
+     */
+    static byte[] nextRtcp(WebRtcPeer peer, Duration timeout, RtcpMatcher matcher) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         RtcpIterator packets = new RtcpIterator();
-        while (System.nanoTime() < deadline) {
-            byte[] compound = peer.pollRtcp(Duration.ofMillis(200));
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            byte[] compound = peer.pollRtcp(Duration.ofNanos(remaining));
             if (compound == null) {
-                continue;
+                return null;
             }
             packets.reset(compound, 0, compound.length);
             while (packets.next()) {
@@ -92,7 +98,16 @@ final class SfuFixture implements AutoCloseable {
                 }
             }
         }
-        throw new AssertionError("no RTCP " + what + " within " + timeout);
+    }
+
+    /** As {@link #nextRtcp}, failing the test when no packet matches within the timeout. */
+    static byte[] awaitRtcp(WebRtcPeer peer, Duration timeout, String what, RtcpMatcher matcher)
+            throws InterruptedException {
+        byte[] packet = nextRtcp(peer, timeout, matcher);
+        if (packet == null) {
+            throw new AssertionError("no RTCP " + what + " within " + timeout);
+        }
+        return packet;
     }
 
     @Override
