@@ -162,11 +162,13 @@ abstract class HttpMediaSession implements ParticipantListener {
                 answer.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A DELETE: the participant leaves at once, and the session's URL is gone. */
-    final void delete() {
-        if (!closed) {
-            participant.leave();
+    /** A DELETE: the session's URL is gone at once, and its participant leaves. */
+    final void delete() throws HttpError {
+        if (closed) {
+            throw new HttpError(404, "The session has ended");
         }
+        sessions.remove(this);
+        participant.leave();
     }
 
     /** Hands a core event to the session's thread; a stopped thread (the server closing) drops it. */

@@ -173,6 +173,10 @@ public final class WhipEndpoints {
             throw HttpError.badRequest("The SDP offer is malformed: " + e.getMessage());
         }
         CheckedOffer checked = CheckedOffer.check(offer, sfu.config().capabilities(), publish);
+        if (publish && checked.accepted().size() > rules.maxPublishedTracks()) {
+            throw HttpError.notAcceptable("A participant may publish at most " + rules.maxPublishedTracks()
+                    + " track(s) on this server (--max-tracks); the offer sends " + checked.accepted().size());
+        }
         if (!publish) {
             Room existing = sfu.rooms().room(room);
             if (existing == null) {

@@ -163,6 +163,20 @@ class WhipEndpointsTest {
         assertNothingLeft();
     }
 
+    /** --max-tracks holds for WHIP publishers too: one audio and one video is two tracks. */
+    @Test
+    void anOfferOverTheTrackLimitIsRefused() throws Exception {
+        try (TestServer limited = TestServer.start(config -> config.withLimits(
+                org.atrium.signaling.SignalingLimits.defaults().withMaxPublishedTracks(1)))) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(limited.http("/whip/" + ROOM))
+                    .header("Content-Type", "application/sdp")
+                    .POST(HttpRequest.BodyPublishers.ofString(OFFER)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(406, response.statusCode(), response.body());
+            assertTrue(response.body().contains("at most 1 track"), response.body());
+            assertEquals(0, limited.server().sfu().rooms().participantCount());
+        }
+    }
+
     @Test
     void preflightNamesWhatTheEndpointTakes() throws Exception {
         HttpResponse<String> response = send("OPTIONS", "/whip/" + ROOM, null, null, null, null);
