@@ -148,16 +148,9 @@ public final class AnswerReader {
             rids = SimulcastAnswer.read(section, offer);
         }
         if ((direction == Direction.SENDONLY || direction == Direction.SENDRECV) && rids.isEmpty()) {
-            long[] fid = SsrcLines.fidGroup(section, mid);
-            if (fid != null) {
-                ssrc = fid[0];
-                rtxSsrc = fid[1];
-            } else {
-                Set<Long> ssrcs = SsrcLines.ssrcs(section, mid);
-                if (!ssrcs.isEmpty()) {
-                    ssrc = ssrcs.iterator().next();
-                }
-            }
+            long[] sent = SsrcLines.sent(section, mid);
+            ssrc = sent[0];
+            rtxSsrc = sent[1];
             if (ssrc < 0) {
                 throw new SdpException("m-section " + mid + " sends but signals no a=ssrc");
             }

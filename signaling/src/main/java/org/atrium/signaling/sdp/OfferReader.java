@@ -185,20 +185,9 @@ public final class OfferReader {
             throw new SdpException("m-section " + mid + " has no a=rtcp-mux: RFC 9725 requires BUNDLE and rtcp-mux");
         }
         List<Offer.Format> formats = rtp ? OfferFormats.read(section, mid) : tokens(section);
-        long ssrc = -1;
-        long rtxSsrc = -1;
-        long[] fid = SsrcLines.fidGroup(section, mid);
-        if (fid != null) {
-            ssrc = fid[0];
-            rtxSsrc = fid[1];
-        } else {
-            Set<Long> ssrcs = SsrcLines.ssrcs(section, mid);
-            if (!ssrcs.isEmpty()) {
-                ssrc = ssrcs.iterator().next();
-            }
-        }
+        long[] sent = SsrcLines.sent(section, mid);
         return new Offer.Section(mid, section.kind(), section.port(), section.protocol(), direction, formats,
-                readExtmaps(section, mid), ssrc, rtxSsrc, readSendRids(section, mid), bundleOnly,
+                readExtmaps(section, mid), sent[0], sent[1], readSendRids(section, mid), bundleOnly,
                 section.hasAttribute("rtcp-rsize"));
     }
 

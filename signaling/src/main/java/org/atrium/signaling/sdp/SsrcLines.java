@@ -27,6 +27,19 @@ final class SsrcLines {
         return null;
     }
 
+    /**
+     * The stream a section sends, as {ssrc, rtx}: the first FID group, else the first a=ssrc
+     * line with no RTX; -1 for what it does not signal.
+     */
+    static long[] sent(SessionDescription.MediaDescription section, String mid) throws SdpException {
+        long[] fid = fidGroup(section, mid);
+        if (fid != null) {
+            return fid;
+        }
+        Set<Long> ssrcs = ssrcs(section, mid);
+        return new long[] {ssrcs.isEmpty() ? -1 : ssrcs.iterator().next(), -1};
+    }
+
     /** Every SSRC of the a=ssrc lines, in order of first appearance. */
     static Set<Long> ssrcs(SessionDescription.MediaDescription section, String mid) throws SdpException {
         Set<Long> ssrcs = new LinkedHashSet<>();
