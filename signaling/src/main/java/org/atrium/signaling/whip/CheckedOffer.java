@@ -12,12 +12,10 @@ import org.atrium.signaling.sdp.CodecMatch;
 import org.atrium.signaling.sdp.Direction;
 import org.atrium.signaling.sdp.ExtensionMatch;
 import org.atrium.signaling.sdp.Offer;
-import org.atrium.signaling.sdp.OfferMatch;
 import org.atrium.signaling.sdp.OfferSection;
 import org.atrium.sfu.media.MediaCapabilities;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.RtpCodec;
-import org.atrium.sfu.media.RtpHeaderExtension;
 import org.atrium.sfu.transport.PayloadMapping;
 
 /**
@@ -33,11 +31,23 @@ import org.atrium.sfu.transport.PayloadMapping;
 record CheckedOffer(Offer offer, List<Accepted> accepted, PayloadMapping mapping, boolean remb) {
 
     /**
-     * One section taken: its codecs and header extensions with the offer's numbers, and the
-     * simulcast RIDs the SFU receives (empty for one stream).
+     * One section taken, and how the SFU answers it (its codecs and header extensions with the
+     * offer's numbers, and the simulcast RIDs the SFU receives); a WHEP answer gets its track
+     * once the SSRCs are reserved.
      */
-    record Accepted(Offer.Section section, MediaKind kind, List<CodecMatch> codecs, List<ExtensionMatch> extensions,
-            List<String> rids) {
+    record Accepted(Offer.Section section, MediaKind kind, AnswerSection answer) {
+
+        List<CodecMatch> codecs() {
+            return answer.codecs();
+        }
+
+        List<ExtensionMatch> extensions() {
+            return answer.extensions();
+        }
+
+        List<String> rids() {
+            return answer.rids();
+        }
     }
 
     /**
@@ -58,9 +68,7 @@ record CheckedOffer(Offer offer, List<Accepted> accepted, PayloadMapping mapping
                         + "; WHIP and WHEP carry audio and video only");
             }
             Direction direction = section.direction();
-            boolean fits = publish ? direction == Direction.SENDONLY || direction == Direction.SENDRECV
-                    : direction == Direction.RECVONLY || direction == Direction.SENDRECV;
-            if (!fits) {
+            if (!(publish ? Direction.RECVONLY : Direction.SENDONLY).isValidAnswerTo(direction)) {
                 throw HttpError.notAcceptable("m-section " + section.mid() + " is " + direction.attribute() + "; a "
                         + (publish ? "WHIP offer sends (sendonly)" : "WHEP offer receives (recvonly)"));
             }
@@ -68,22 +76,22 @@ record CheckedOffer(Offer offer, List<Accepted> accepted, PayloadMapping mapping
                 throw HttpError.notAcceptable("The offer has two " + kind.sdpName()
                         + " sections; one audio and one video track at most (one MediaStream, RFC 9725)");
             }
-            List<CodecMatch> codecs = OfferMatch.codecs(section, capabilities);
-            if (codecs.isEmpty()) {
-                throw HttpError.notAcceptable("m-section " + section.mid() + " offers no codec the SFU forwards ("
-                        + offered(section) + "); it takes " + supported(capabilities, kind));
+            // The section's codecs and extensions, and for WHIP the simulcast RIDs the SFU can
+            // tell apart (by the RID and MID extensions); rejected when no codec is in common.
+            AnswerSection answer = publish ? AnswerSection.receiving(section, capabilities)
+                    : AnswerSection.sending(section, capabilities, null);
+            if (answer.direction() == null) {
+                throw HttpError.notAcceptable("m-section " + section.mid() + " offers no codec the SFU forwards over "
+                        + section.protocol() + " (" + offered(section) + "); it takes " + supported(capabilities, kind)
+                        + " over UDP/TLS/RTP/SAVPF");
             }
-            List<ExtensionMatch> extensions = OfferMatch.extensions(section, capabilities);
-            // Simulcast encodings are told apart by their RID and MID extensions.
-            List<String> rids = publish && has(extensions, RtpHeaderExtension.RID)
-                    && has(extensions, RtpHeaderExtension.MID) ? section.sendRids() : List.of();
-            if (publish && section.ssrc() < 0 && rids.isEmpty()) {
+            if (publish && section.ssrc() < 0 && answer.rids().isEmpty()) {
                 throw HttpError.notAcceptable("m-section " + section.mid() + " names no a=ssrc"
                         + (section.sendRids().isEmpty() ? ""
                                 : ", and its simulcast RIDs need the rtp-stream-id and mid header extensions"));
             }
-            remb |= OfferMatch.needsRemb(section, codecs, extensions);
-            accepted.add(new Accepted(section, kind, codecs, extensions, rids));
+            remb |= answer.remb();
+            accepted.add(new Accepted(section, kind, answer));
         }
         if (accepted.isEmpty()) {
             throw HttpError.notAcceptable("The offer has no audio or video section to " + (publish ? "send" : "receive"));
@@ -111,10 +119,6 @@ record CheckedOffer(Offer offer, List<Accepted> accepted, PayloadMapping mapping
             throw HttpError.badRequest("The offer gives one number two meanings in its BUNDLE group (RFC 8843 9.1): "
                     + e.getMessage());
         }
-    }
-
-    private static boolean has(List<ExtensionMatch> extensions, String uri) {
-        return extensions.stream().anyMatch(extension -> extension.local().uri().equals(uri));
     }
 
     private static String offered(Offer.Section section) {
@@ -150,8 +154,8 @@ record CheckedOffer(Offer offer, List<Accepted> accepted, PayloadMapping mapping
         return offer.iceLite();
     }
 
-    /** Answer sections for every offered one: those taken with {@code direction} and their track, the rest rejected. */
-    List<AnswerSection> answerSections(Direction direction, Function<Accepted, OfferSection.SentTrack> tracks) {
+    /** Answer sections for every offered one: those taken with their track (null for WHIP), the rest rejected. */
+    List<AnswerSection> answerSections(Function<Accepted, OfferSection.SentTrack> tracks) {
         List<AnswerSection> sections = new ArrayList<>();
         for (Offer.Section section : offer.sections()) {
             Accepted taken = null;
@@ -163,8 +167,9 @@ record CheckedOffer(Offer offer, List<Accepted> accepted, PayloadMapping mapping
             if (taken == null) {
                 sections.add(AnswerSection.rejected(section));
             } else {
-                sections.add(new AnswerSection(section, direction, taken.codecs(), taken.extensions(),
-                        tracks.apply(taken), remb && taken.kind() == MediaKind.VIDEO, taken.rids()));
+                AnswerSection answer = taken.answer();
+                sections.add(new AnswerSection(section, answer.direction(), answer.codecs(), answer.extensions(),
+                        tracks.apply(taken), answer.remb(), answer.rids()));
             }
         }
         return sections;

@@ -3,7 +3,6 @@ package org.atrium.signaling.whip;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.atrium.signaling.sdp.AnswerWriter;
-import org.atrium.signaling.sdp.Direction;
 import org.atrium.signaling.sdp.OfferWriter;
 import org.atrium.sfu.cc.CongestionFeedback;
 import org.atrium.sfu.media.MediaKind;
@@ -45,7 +44,7 @@ final class IngestSession extends HttpMediaSession {
         }
         String answer = AnswerWriter.write(sdpSessionId, new OfferWriter.LocalTransport(transport.iceUfrag(),
                 transport.icePassword(), transport.fingerprintSha256(), transport.localCandidates()),
-                offer.answerSetup(), offer.answerSections(Direction.RECVONLY, section -> null));
+                offer.answerSetup(), offer.answerSections(section -> null));
         joined.startTransport(new WebRtcTransport.RemoteParameters(offer.offer().iceUfrag(),
                 offer.offer().icePassword(), offer.offer().fingerprint(), offer.localDtlsRole(),
                 offer.offer().candidates(), offer.localIceControlling()));

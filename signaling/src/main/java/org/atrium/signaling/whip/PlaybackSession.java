@@ -4,7 +4,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.atrium.signaling.sdp.AnswerWriter;
-import org.atrium.signaling.sdp.Direction;
 import org.atrium.signaling.sdp.OfferSection;
 import org.atrium.signaling.sdp.OfferWriter;
 import org.atrium.sfu.cc.CongestionFeedback;
@@ -74,7 +73,7 @@ final class PlaybackSession extends HttpMediaSession {
         String streamId = "atrium-" + id().substring(0, 8);
         String answer = AnswerWriter.write(sdpSessionId, new OfferWriter.LocalTransport(transport.iceUfrag(),
                 transport.icePassword(), transport.fingerprintSha256(), transport.localCandidates()),
-                offer.answerSetup(), offer.answerSections(Direction.SENDONLY, section -> {
+                offer.answerSetup(), offer.answerSections(section -> {
                     Stream stream = streams.get(section.kind());
                     return new OfferSection.SentTrack(streamId, section.kind().sdpName() + "-" + id().substring(0, 8),
                             stream.ssrc, streamId, stream.rtx ? stream.rtxSsrc : -1);
