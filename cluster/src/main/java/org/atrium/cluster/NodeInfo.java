@@ -1,0 +1,46 @@
+package org.atrium.cluster;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One node as the registry records it.
+ *
+ * @param id           the node's id: 1 to 64 of {@code A-Z a-z 0-9 . _ -} (it is part of Redis keys)
+ * @param signalingUrl where browsers reach its signaling (HTTP and WebSocket)
+ * @param mediaAddress its media address for participants, {@code HOST:PORT}
+ * @param linkAddress  its address for links from other nodes, {@code HOST:PORT}
+ * @param load         participants on the node when it last beat
+ */
+public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load) {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final int MAX_ADDRESS_LENGTH = 256;
+
+    public NodeInfo {
+        if (!isValidId(id)) {
+            throw new IllegalArgumentException("node id must be 1 to 64 of A-Z a-z 0-9 . _ -: " + id);
+        }
+        Objects.requireNonNull(signalingUrl, "signalingUrl");
+        requireAddress(mediaAddress, "mediaAddress");
+        requireAddress(linkAddress, "linkAddress");
+        if (load < 0) {
+            throw new IllegalArgumentException("load must not be negative: " + load);
+        }
+    }
+
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    private static void requireAddress(String address, String name) {
+        if (address == null || address.isEmpty() || address.length() > MAX_ADDRESS_LENGTH) {
+            throw new IllegalArgumentException(name + " must be 1 to " + MAX_ADDRESS_LENGTH + " characters: " + address);
+        }
+    }
+
+    public NodeInfo withLoad(int newLoad) {
+        return new NodeInfo(id, signalingUrl, mediaAddress, linkAddress, newLoad);
+    }
+}
