@@ -73,6 +73,8 @@ public final class NodeRegistry implements AutoCloseable {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile ScheduledFuture<?> beats;
     private volatile boolean reachable = true;
+    /** Until then (System.nanoTime) no node is declared dead: Redis has just returned. Scheduler thread only. */
+    private long noDeathsUntil;
 
     private NodeRegistry(ClusterConfig config, NodeInfo self, IntSupplier load, NodeListener listener) {
         this.config = config;
@@ -96,6 +98,7 @@ public final class NodeRegistry implements AutoCloseable {
                 .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .build());
         this.rooms = new RedisRoomDirectory(this);
+        this.noDeathsUntil = System.nanoTime();
     }
 
     /**
@@ -252,6 +255,9 @@ public final class NodeRegistry implements AutoCloseable {
                     stats.heartbeats.incrementAndGet();
                     if (!reachable) {
                         reachable = true;
+                        // A Redis that restarted empty lists only the nodes that beat since: give the
+                        // others one TTL to register again before any is declared dead.
+                        noDeathsUntil = System.nanoTime() + config.ttl().toNanos();
                         LOG.info("node {}: Redis reachable again, node registered", self.id());
                     }
                     update(nodes);
@@ -338,8 +344,9 @@ public final class NodeRegistry implements AutoCloseable {
         for (NodeInfo node : nodes) {
             now.put(node.id(), node);
         }
+        boolean mayDie = System.nanoTime() - noDeathsUntil >= 0;
         for (String id : List.copyOf(live.keySet())) {
-            if (!now.containsKey(id) && !id.equals(self.id())) {
+            if (mayDie && !now.containsKey(id) && !id.equals(self.id())) {
                 live.remove(id);
                 LOG.info("node {}: node {} is dead (its entry expired)", self.id(), id);
                 notify(() -> listener.onNodeDead(id));

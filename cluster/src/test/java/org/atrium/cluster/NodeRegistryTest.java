@@ -112,7 +112,14 @@ class NodeRegistryTest {
 
     @Test
     void theRegistryRegistersAgainAfterRedisWasStoppedAndRestarted() throws Exception {
-        a = ClusterTestSupport.start(redis, node("node-a", 1), new AtomicInteger(3), new NodeListener() { });
+        Map<String, Boolean> dead = new ConcurrentHashMap<>();
+        a = ClusterTestSupport.start(redis, node("node-a", 1), new AtomicInteger(3), new NodeListener() {
+            @Override
+            public void onNodeDead(String nodeId) {
+                dead.put(nodeId, true);
+            }
+        });
+        b = ClusterTestSupport.start(redis, node("node-b", 2), new AtomicInteger(), new NodeListener() { });
         get(a.rooms().add("lobby", "p1", "Ada", null));
         long failuresBefore = a.stats().redisFailures();
 
@@ -129,10 +136,12 @@ class NodeRegistryTest {
         redis.start(); // empty: it saved nothing
         await("node-a registered again", Duration.ofSeconds(5),
                 () -> "1".equals(redis.cli("EXISTS", "atrium:node:node-a")));
-        assertEquals(List.of("node-a"), ids(get(a.liveNodes())));
+        await("both nodes registered again", Duration.ofSeconds(3),
+                () -> ids(get(a.liveNodes())).equals(List.of("node-a", "node-b")));
         await("node-a's member back in its room", Duration.ofSeconds(3),
                 () -> get(a.rooms().members("lobby")).size() == 1);
         long beats = a.stats().heartbeats();
         await("heartbeats go on", Duration.ofSeconds(4), () -> a.stats().heartbeats() >= beats + 2);
+        assertEquals(Map.of(), dead, "no node declared dead because Redis restarted empty");
     }
 }
