@@ -205,10 +205,6 @@ public final class NodeRegistry implements AutoCloseable {
         }
     }
 
-    ClusterConfig config() {
-        return config;
-    }
-
     ScheduledExecutorService executor() {
         return executor;
     }
