@@ -42,9 +42,9 @@ trap surefire_summary EXIT
 #    puppeteer-core, installed before the browser step), nftables (loss injection, the lab's firewalls and
 #    NAT), ip, unshare, Prometheus with its promtool and the official Python client's text-format
 #    parser (the metrics tests scrape Atrium with them), coturn and certutil for the lab's
-#    TURN tests, Node.js with npm for the client SDK (type check and tests) and the face overlay's
-#    packages, scikit-image for the face overlay test's photo, and aiortc and GStreamer's webrtcbin
-#    for the interop tests.
+#    TURN tests, redis-server for the cluster tests, Node.js with npm for the client SDK (type
+#    check and tests) and the face overlay's packages, scikit-image for the face overlay test's
+#    photo, and aiortc and GStreamer's webrtcbin for the interop tests.
 # ---------------------------------------------------------------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -56,6 +56,8 @@ lean=()
 # coturn: the lab's external TURN server (the tests start their own turnserver, never the service);
 # certutil: the lab's browsers trust a test CA through an NSS database.
 [ -x /usr/bin/turnserver ] || lean+=(coturn)
+# redis-server: the cluster tests' Redis (they start their own on a loopback port, never the service).
+[ -x /usr/bin/redis-server ] || lean+=(redis-server)
 # Firefox ESR: the mixed-browser tests (Debian has no geckodriver; npm puppeteer-core drives it).
 [ -x /usr/bin/firefox-esr ] || lean+=(firefox-esr)
 [ -x /usr/bin/certutil ] || lean+=(libnss3-tools)
@@ -86,8 +88,8 @@ if [ "$(( ${#missing[@]} + ${#lean[@]} ))" -gt 0 ] && [ -z "${ATRIUM_SKIP_INSTAL
     step "installing ${missing[*]} ${lean[*]} (apt-get)"
     t=$(seconds)
     "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get update -q
-    # Packages with a service (prometheus, coturn) must not start it: the tests start their own,
-    # on loopback or the lab's addresses. policy-rc.d answering 101 tells Debian's maintainer scripts so.
+    # Packages with a service (prometheus, coturn, redis-server) must not start it: the tests start
+    # their own, on loopback or the lab's addresses. policy-rc.d answering 101 tells Debian's maintainer scripts so.
     made_policy=""
     if [ ! -e /usr/sbin/policy-rc.d ]; then
       printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null
