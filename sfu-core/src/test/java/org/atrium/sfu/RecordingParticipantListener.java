@@ -7,17 +7,17 @@ import java.util.concurrent.TimeUnit;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.room.LeaveReason;
-import org.atrium.sfu.room.Participant;
+import org.atrium.sfu.room.Member;
 import org.atrium.sfu.room.ParticipantListener;
 
 /** Records what the core tells one participant's signaling, for tests to wait on. */
 final class RecordingParticipantListener implements ParticipantListener {
 
     /** A participant that left, and why. */
-    record Departure(Participant participant, LeaveReason reason) {
+    record Departure(Member participant, LeaveReason reason) {
     }
 
-    private final BlockingQueue<Participant> joined = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Member> joined = new LinkedBlockingQueue<>();
     private final BlockingQueue<Departure> left = new LinkedBlockingQueue<>();
     private final BlockingQueue<Consumer> consumersAdded = new LinkedBlockingQueue<>();
     private final BlockingQueue<Consumer> consumersClosed = new LinkedBlockingQueue<>();
@@ -29,12 +29,12 @@ final class RecordingParticipantListener implements ParticipantListener {
     private final BlockingQueue<Producer> producersClosed = new LinkedBlockingQueue<>();
 
     @Override
-    public void onParticipantJoined(Participant other) {
+    public void onParticipantJoined(Member other) {
         joined.add(other);
     }
 
     @Override
-    public void onParticipantLeft(Participant other, LeaveReason reason) {
+    public void onParticipantLeft(Member other, LeaveReason reason) {
         left.add(new Departure(other, reason));
     }
 

@@ -1,7 +1,10 @@
 package org.atrium.sfu.room;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.atrium.sctp.DataChannelInfo;
 import org.atrium.sfu.data.DataChannels;
@@ -57,15 +60,49 @@ final class DataRelay {
                     deliver(member, channel, out);
                 }
             }
+            if (sender.admission().listed()) {
+                for (RoomLink link : room.links()) {
+                    link.data(channel, List.of(), out);
+                }
+            }
             return;
         }
         Set<String> unique = new LinkedHashSet<>(targets);
+        Map<RoomLink, List<String>> remote = new LinkedHashMap<>();
         for (String target : unique) {
             Participant member = room.member(target);
-            if (member == null || member == sender) {
+            RoomLink link = member == null && sender.admission().listed() ? room.linkOf(target) : null;
+            if (link != null) {
+                remote.computeIfAbsent(link, l -> new ArrayList<>()).add(target);
+            } else if (member == null || member == sender) {
                 refuse(sender, channel, DataDropReason.UNKNOWN_TARGET);
             } else {
                 deliver(member, channel, out);
+            }
+        }
+        // Once per node, naming that node's targets: the message crosses each link once.
+        for (Map.Entry<RoomLink, List<String>> entry : remote.entrySet()) {
+            entry.getKey().data(channel, entry.getValue(), out);
+        }
+    }
+
+    /**
+     * A message that came over a link from a member of another node, in its envelope: to the
+     * participants of this node it names (others are not here: dropped as unknown), or to all.
+     */
+    void deliverFromLink(DataChannelInfo channel, List<String> targets, byte[] envelope) {
+        if (targets.isEmpty()) {
+            for (Participant member : room.participants()) {
+                deliver(member, channel, envelope);
+            }
+            return;
+        }
+        for (String target : new LinkedHashSet<>(targets)) {
+            Participant member = room.member(target);
+            if (member == null) {
+                metrics.dropped(DataDropReason.UNKNOWN_TARGET);
+            } else {
+                deliver(member, channel, envelope);
             }
         }
     }

@@ -10,7 +10,9 @@ public enum LeaveReason {
     CONSENT_EXPIRED("consent-expired"),
     DTLS_FAILED("dtls-failed"),
     /** The server is stopping. */
-    SHUTDOWN("shutdown");
+    SHUTDOWN("shutdown"),
+    /** A member of another node: the link to that node closed, or the node was lost. */
+    NODE_LOST("node-lost");
 
     private final String wireName;
 

@@ -26,7 +26,7 @@ import org.atrium.sfu.util.LogContext;
  * <p>Consumers are a small array replaced on change and scanned on each RTCP packet: a
  * participant receives a handful of streams, and a scan beats hashing boxed SSRCs.
  */
-public final class Participant {
+public final class Participant implements Member {
 
     private final String id;
     private final Admission admission;
@@ -90,6 +90,7 @@ public final class Participant {
         WebRtcTransport create(LogContext context, WebRtcTransport.Listener listener) throws java.io.IOException;
     }
 
+    @Override
     public String id() {
         return id;
     }
@@ -98,8 +99,19 @@ public final class Participant {
         return lane;
     }
 
+    @Override
     public String displayName() {
         return admission.displayName();
+    }
+
+    @Override
+    public String identity() {
+        return admission.identity();
+    }
+
+    @Override
+    public boolean isListed() {
+        return admission.listed();
     }
 
     /** Its identity and grants, as it was admitted. */
@@ -281,16 +293,19 @@ public final class Participant {
     }
 
     /** What the track published in {@code mid} carries, or null when it was never described. */
+    @Override
     public TrackSource sourceOf(String mid) {
         return sources.get(mid);
     }
 
     /** Whether this participant has muted that source. */
+    @Override
     public boolean isMuted(TrackSource source) {
         return muted.contains(source);
     }
 
     /** The sources this participant has muted. */
+    @Override
     public java.util.Set<TrackSource> mutedSources() {
         return java.util.Set.copyOf(muted);
     }

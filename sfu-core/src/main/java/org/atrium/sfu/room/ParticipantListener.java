@@ -9,9 +9,11 @@ import org.atrium.sfu.media.Consumer;
  */
 public interface ParticipantListener {
 
-    void onParticipantJoined(Participant other);
+    /** A listed member joined the room, on this node or another. */
+    void onParticipantJoined(Member other);
 
-    void onParticipantLeft(Participant other, LeaveReason reason);
+    /** A listed member left the room, or its node was lost. */
+    void onParticipantLeft(Member other, LeaveReason reason);
 
     /**
      * A new stream for this participant to receive. It stays paused until

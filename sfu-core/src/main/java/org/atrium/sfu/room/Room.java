@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.atrium.rtp.codec.AudioLevel;
+import org.atrium.sctp.DataChannelInfo;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.media.Router;
 import org.atrium.sfu.media.RtpHeaderExtension;
@@ -32,6 +34,10 @@ public final class Room {
     private final RoomHost host;
     private final Router router;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
+    /** Members of other nodes, told of by relay links; their media arrives over those links. */
+    private final Map<String, RemoteMember> remoteMembers = new LinkedHashMap<>();
+    /** Links to the other nodes with members of this room, one per node. */
+    private final Map<String, RoomLink> links = new LinkedHashMap<>();
     private final DataRelay dataRelay;
     private final ActiveSpeakerDetector activeSpeaker = new ActiveSpeakerDetector();
     private final PublisherLayers publisherLayers = new PublisherLayers();
@@ -76,9 +82,28 @@ public final class Room {
         return router.capabilities();
     }
 
-    /** The member with this id, or null. */
+    /** The participant of this node with this id, or null. */
     public synchronized Participant member(String id) {
         return participants.get(id);
+    }
+
+    /** The member with this id, of this node or another, or null. */
+    public synchronized Member memberOf(String id) {
+        Participant local = participants.get(id);
+        return local != null ? local : remoteMembers.get(id);
+    }
+
+    /** Every member: this node's participants, then the members of other nodes. */
+    public synchronized List<Member> members() {
+        List<Member> members = new ArrayList<>(participants.size() + remoteMembers.size());
+        members.addAll(participants.values());
+        members.addAll(remoteMembers.values());
+        return members;
+    }
+
+    /** The members of other nodes. */
+    public synchronized List<RemoteMember> remoteMembers() {
+        return new ArrayList<>(remoteMembers.values());
     }
 
     /** A data-channel message from a member, to relay (see {@link DataRelay}). */
@@ -121,10 +146,18 @@ public final class Room {
             for (Participant other : others) {
                 other.listener().onParticipantJoined(participant);
             }
+            for (RoomLink link : links.values()) {
+                link.memberJoined(participant);
+            }
         }
         if (admission.maySubscribe()) {
             for (Participant other : others) {
                 for (Producer producer : other.producers()) {
+                    addConsumer(producer, participant);
+                }
+            }
+            for (RemoteMember member : remoteMembers.values()) {
+                for (Producer producer : member.producers()) {
                     addConsumer(producer, participant);
                 }
             }
@@ -153,10 +186,30 @@ public final class Room {
             for (Participant other : participants.values()) {
                 other.listener().onParticipantLeft(participant, reason);
             }
+            for (RoomLink link : links.values()) {
+                link.memberLeft(participant, reason);
+            }
         }
         if (participants.isEmpty()) {
             closed = true;
+            closeLinks();
             host.roomClosed(this);
+        }
+    }
+
+    /** The room is empty of this node's participants: the links and what came over them go. */
+    private void closeLinks() {
+        for (RemoteMember member : remoteMembers.values()) {
+            for (Producer producer : member.producers()) {
+                member.removeProducer(producer);
+                router.closeProducer(producer);
+            }
+        }
+        remoteMembers.clear();
+        List<RoomLink> closing = new ArrayList<>(links.values());
+        links.clear();
+        for (RoomLink link : closing) {
+            link.roomClosed();
         }
     }
 
@@ -168,6 +221,11 @@ public final class Room {
         for (Participant other : participants.values()) {
             if (other != owner) {
                 other.listener().onTrackMuted(owner.id(), source, mute);
+            }
+        }
+        if (owner.admission().listed()) {
+            for (RoomLink link : links.values()) {
+                link.muted(owner, source, mute);
             }
         }
     }
@@ -199,7 +257,13 @@ public final class Room {
         boolean layoutChanges = !ridsOf(existing).equals(rids);
         if (existing != null && existing.kind() == kind && layoutChanges && existing.reshape(rids, ssrc, rtxSsrc)) {
             // Announced as simulcast, answered as one stream (or the reverse) before any
-            // packet: the others keep negotiating the same track.
+            // packet: the others keep negotiating the same track; other nodes learn its new layers.
+            if (owner.admission().listed()) {
+                for (RoomLink link : links.values()) {
+                    link.trackClosed(owner, existing);
+                    link.trackPublished(owner, existing);
+                }
+            }
             if (ssrc != Producer.UNKNOWN_SSRC) {
                 logPublish(owner, kind, ssrc, mid);
             }
@@ -242,6 +306,11 @@ public final class Room {
         for (Participant other : participants.values()) {
             if (other != owner) {
                 other.listener().onProducerAdded(producer);
+            }
+        }
+        if (owner.admission().listed()) {
+            for (RoomLink link : links.values()) {
+                link.trackPublished(owner, producer);
             }
         }
         return producer;
@@ -289,6 +358,16 @@ public final class Room {
 
     private void closeProducer(Participant owner, Producer producer) {
         owner.removeProducer(producer);
+        closeRouting(owner, producer);
+        if (owner.admission().listed()) {
+            for (RoomLink link : links.values()) {
+                link.trackClosed(owner, producer);
+            }
+        }
+    }
+
+    /** Closes a producer's consumers and tells this node's participants (but its owner) it ended. */
+    private void closeRouting(Member owner, Producer producer) {
         for (Consumer consumer : router.closeProducer(producer)) {
             Participant receiver = participants.get(consumer.receiverId());
             if (receiver != null) {
@@ -308,6 +387,206 @@ public final class Room {
         }
     }
 
+    // ---- links to other nodes, and the members they tell of ----
+
+    /**
+     * Attaches the link to another node and tells it of every listed participant of this node
+     * and its tracks. Refused when the room is closed or has a link to that node already.
+     */
+    public synchronized void attachLink(RoomLink link) {
+        if (closed) {
+            throw new RoomException("room-closed", "room " + name + " is closing");
+        }
+        if (links.putIfAbsent(link.remoteNodeId(), link) != null) {
+            throw new RoomException("link-exists", "room " + name + " has a link to " + link.remoteNodeId());
+        }
+        for (Participant participant : participants.values()) {
+            if (participant.admission().listed()) {
+                link.memberJoined(participant);
+                for (Producer producer : participant.producers()) {
+                    link.trackPublished(participant, producer);
+                }
+                for (TrackSource source : participant.mutedSources()) {
+                    link.muted(participant, source, true);
+                }
+            }
+        }
+    }
+
+    /**
+     * Detaches a link: the members of its node leave this node's view of the room with their
+     * tracks ({@link LeaveReason#NODE_LOST}). Nothing when it is not attached.
+     */
+    public synchronized void detachLink(RoomLink link) {
+        if (!links.remove(link.remoteNodeId(), link)) {
+            return;
+        }
+        for (RemoteMember member : new ArrayList<>(remoteMembers.values())) {
+            if (member.nodeId().equals(link.remoteNodeId())) {
+                removeRemoteMember(link.remoteNodeId(), member.id(), LeaveReason.NODE_LOST);
+            }
+        }
+    }
+
+    /** The links attached, by remote node id. */
+    public synchronized List<RoomLink> links() {
+        return new ArrayList<>(links.values());
+    }
+
+    /**
+     * A member of another node joined; this node's participants are told. Refused when its id
+     * is that of a participant here, or of a member of a third node.
+     */
+    public synchronized RemoteMember addRemoteMember(String nodeId, String id, String displayName, String identity) {
+        requireLink(nodeId);
+        RemoteMember existing = remoteMembers.get(id);
+        if (existing != null) {
+            if (!existing.nodeId().equals(nodeId)) {
+                throw new RoomException("id-in-use", id + " is a member of node " + existing.nodeId());
+            }
+            return existing;
+        }
+        if (participants.containsKey(id)) {
+            throw new RoomException("id-in-use", id + " is a participant of this node");
+        }
+        RemoteMember member = new RemoteMember(id, displayName, identity, nodeId);
+        remoteMembers.put(id, member);
+        try (LogContext.Scope scope = new LogContext(name, id).open()) {
+            LOG.info("Member '{}' of node {} joined", displayName, nodeId);
+        }
+        for (Participant participant : participants.values()) {
+            participant.listener().onParticipantJoined(member);
+        }
+        return member;
+    }
+
+    /** A member of another node left, with its tracks; nothing when it is not here. */
+    public synchronized void removeRemoteMember(String nodeId, String id, LeaveReason reason) {
+        RemoteMember member = remoteMembers.get(id);
+        if (member == null || !member.nodeId().equals(nodeId)) {
+            return;
+        }
+        remoteMembers.remove(id);
+        for (Producer producer : member.producers()) {
+            closeRemoteProducer(member, producer);
+        }
+        try (LogContext.Scope scope = new LogContext(name, id).open()) {
+            LOG.info("Member of node {} left: {}", nodeId, reason.wireName());
+        }
+        for (Participant participant : participants.values()) {
+            participant.listener().onParticipantLeft(member, reason);
+        }
+    }
+
+    /**
+     * A track of another node's member, fed by the link: every participant of this node that
+     * subscribes gets a consumer of it, as of a local track. A track of the same id is replaced.
+     *
+     * @param upstream     the link, for NACKs and keyframe requests
+     * @param feedbackSsrc sender SSRC of that feedback on the link
+     */
+    public synchronized Producer publishRemote(String nodeId, String ownerId, RemoteTrack track, PacketSink upstream,
+            long feedbackSsrc) {
+        RemoteMember owner = remoteMember(nodeId, ownerId);
+        for (Producer existing : owner.producers()) {
+            if (existing.id().equals(track.producerId())) {
+                closeRemoteProducer(owner, existing);
+            }
+        }
+        List<String> rids = track.rids();
+        RemoteTrack.Layer first = track.layers().get(0);
+        Producer producer = new Producer(track.producerId(), owner.id(), track.mid(), track.kind(), first.ssrc(),
+                first.rtxSsrc() < 0 ? Producer.UNKNOWN_SSRC : first.rtxSsrc(), rids, upstream, feedbackSsrc,
+                host.keyframeIntervalNanos(), host.timers(), host.metrics(), router.capabilities(),
+                host.packetCache().packets(), host.packetCache().maxAge().toNanos());
+        if (!rids.isEmpty()) {
+            for (int i = 0; i < track.layers().size(); i++) {
+                RemoteTrack.Layer layer = track.layers().get(i);
+                producer.bindStream(producer.stream(i), layer.ssrc());
+                if (layer.rtxSsrc() >= 0) {
+                    producer.bindRtxStream(producer.stream(i), layer.rtxSsrc());
+                }
+            }
+        }
+        owner.describeTrack(track.mid(), track.source());
+        owner.addProducer(producer);
+        for (Participant participant : participants.values()) {
+            if (participant.admission().maySubscribe()) {
+                addConsumer(producer, participant);
+            }
+        }
+        for (Participant participant : participants.values()) {
+            participant.listener().onProducerAdded(producer);
+        }
+        return producer;
+    }
+
+    /** A track of another node's member ended; nothing when it is not here. */
+    public synchronized void closeRemoteTrack(String nodeId, String ownerId, String producerId) {
+        RemoteMember owner = remoteMembers.get(ownerId);
+        if (owner == null || !owner.nodeId().equals(nodeId)) {
+            return;
+        }
+        for (Producer producer : owner.producers()) {
+            if (producer.id().equals(producerId)) {
+                closeRemoteProducer(owner, producer);
+            }
+        }
+    }
+
+    /** Another node's member muted or unmuted a source; this node's participants are told of a change. */
+    public synchronized void setRemoteMuted(String nodeId, String ownerId, TrackSource source, boolean mute) {
+        RemoteMember owner = remoteMembers.get(ownerId);
+        if (owner == null || !owner.nodeId().equals(nodeId) || !owner.updateMuted(source, mute)) {
+            return;
+        }
+        for (Participant participant : participants.values()) {
+            participant.listener().onTrackMuted(owner.id(), source, mute);
+        }
+    }
+
+    /**
+     * A data-channel message from a member of another node, already in its envelope: to the
+     * participants of this node it names, or to all of them.
+     */
+    public void deliverRemoteData(DataChannelInfo channel, List<String> targets, byte[] envelope) {
+        dataRelay.deliverFromLink(channel, targets, envelope);
+    }
+
+    private void closeRemoteProducer(RemoteMember owner, Producer producer) {
+        owner.removeProducer(producer);
+        closeRouting(owner, producer);
+    }
+
+    private RemoteMember remoteMember(String nodeId, String id) {
+        RemoteMember member = remoteMembers.get(id);
+        if (member == null || !member.nodeId().equals(nodeId)) {
+            throw new RoomException("not-in-room", id + " is not a member of node " + nodeId + " in room " + name);
+        }
+        return member;
+    }
+
+    private void requireLink(String nodeId) {
+        if (closed || !links.containsKey(nodeId)) {
+            throw new RoomException("no-link", "room " + name + " has no link to node " + nodeId);
+        }
+    }
+
+    /** Where a data message for {@code targetId} goes: the link of its node, or null when it is not remote. */
+    synchronized RoomLink linkOf(String targetId) {
+        RemoteMember member = remoteMembers.get(targetId);
+        return member == null ? null : links.get(member.nodeId());
+    }
+
+    /** Samples the bitrates of the tracks that arrive over links; see {@link Participant#sampleBitrates}. */
+    synchronized void sampleRemoteBitrates(long nowNanos) {
+        for (RemoteMember member : remoteMembers.values()) {
+            for (Producer producer : member.producers()) {
+                producer.sampleBitrate(nowNanos);
+            }
+        }
+    }
+
     /** See {@link Participant#reserveSsrc()}. */
     synchronized long reserveSsrc(Participant receiver) {
         requireMember(receiver);
@@ -320,8 +599,7 @@ public final class Room {
     synchronized Consumer forward(Participant receiver, Producer producer, long ssrc, long rtxSsrc,
             Consumer continuing) {
         requireMember(receiver);
-        Participant owner = participants.get(producer.ownerId());
-        if (producer.isClosed() || owner == null || !owner.producers().contains(producer)) {
+        if (producer.isClosed() || !isPublished(producer)) {
             throw new RoomException("no-such-producer", producer.id() + " is not published in room " + name);
         }
         ExplicitForwarding forwarding = receiver.forwarding();
@@ -383,6 +661,15 @@ public final class Room {
         }
     }
 
+    private boolean isPublished(Producer producer) {
+        Participant owner = participants.get(producer.ownerId());
+        if (owner != null) {
+            return owner.producers().contains(producer);
+        }
+        RemoteMember remote = remoteMembers.get(producer.ownerId());
+        return remote != null && remote.producers().contains(producer);
+    }
+
     private void requireMember(Participant participant) {
         if (participant.isClosed() || participants.get(participant.id()) != participant) {
             throw new RoomException("not-in-room", participant.id() + " is not in room " + name);
@@ -404,7 +691,7 @@ public final class Room {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {
             String id = String.format("p%08x", random.nextInt());
-            if (!participants.containsKey(id)) {
+            if (!participants.containsKey(id) && !remoteMembers.containsKey(id)) {
                 return id;
             }
         }
@@ -422,6 +709,13 @@ public final class Room {
                 loudest = Math.min(loudest, producer.audioLevel(nowNanos));
             }
             levels.put(participant.id(), loudest);
+        }
+        for (RemoteMember member : remoteMembers.values()) {
+            int loudest = AudioLevel.SILENCE;
+            for (Producer producer : member.producers()) {
+                loudest = Math.min(loudest, producer.audioLevel(nowNanos));
+            }
+            levels.put(member.id(), loudest);
         }
         String speaker = activeSpeaker.update(levels, nowNanos);
         if (speaker != null) {
@@ -449,10 +743,18 @@ public final class Room {
         publisherLayers.update(nowNanos, members);
     }
 
-    /** Sends each participant's periodic RTCP that is due: reports and congestion feedback. */
+    /**
+     * Sends each participant's periodic RTCP that is due: reports and congestion feedback;
+     * and the NACKs due for tracks that arrive over links, which the links carry back.
+     */
     void sendPeriodicRtcp(long nowMicros) {
         for (Participant participant : participants()) {
             participant.sendPeriodicRtcp(nowMicros);
+        }
+        for (RemoteMember member : remoteMembers()) {
+            for (Producer producer : member.producers()) {
+                producer.sendNacks(nowMicros * 1000);
+            }
         }
     }
 

@@ -145,6 +145,7 @@ public final class Rooms {
             for (Participant participant : room.participants()) {
                 participant.sampleBitrates(nowNanos);
             }
+            room.sampleRemoteBitrates(nowNanos);
         }
     }
 

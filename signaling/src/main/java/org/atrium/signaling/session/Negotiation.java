@@ -26,6 +26,7 @@ import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.media.RtpCodec;
 import org.atrium.sfu.media.RtpHeaderExtension;
+import org.atrium.sfu.room.Member;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.RoomException;
 import org.atrium.sfu.room.TrackSource;
@@ -437,7 +438,7 @@ final class Negotiation {
                 sections.add(new OfferSection(slot.mid, slot.kind, Direction.SENDONLY,
                         new OfferSection.SentTrack(producer.ownerId(), producer.id(), consumer.ssrc(),
                                 producer.ownerId(), consumer.rtxSsrc())));
-                Participant owner = participant.room().member(producer.ownerId());
+                Member owner = participant.room().memberOf(producer.ownerId());
                 TrackSource source = owner == null ? null : owner.sourceOf(producer.mid());
                 boolean muted = source != null && owner.isMuted(source);
                 subscribe.add(MessageCodec.MidInfo.subscribe(slot.mid, slot.kind.sdpName(), producer.ownerId(),

@@ -20,6 +20,7 @@ import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.room.Admission;
 import org.atrium.sfu.room.LeaveReason;
+import org.atrium.sfu.room.Member;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.room.RoomException;
@@ -321,8 +322,8 @@ public final class SignalingSession implements ParticipantListener {
             }
         }
         List<MessageCodec.ParticipantInfo> others = new ArrayList<>();
-        for (Participant other : joined.room().participants()) {
-            if (other != joined && other.admission().listed()) {
+        for (Member other : joined.room().members()) {
+            if (other != joined && other.isListed()) {
                 others.add(infoOf(other));
             }
         }
@@ -352,9 +353,8 @@ public final class SignalingSession implements ParticipantListener {
         negotiation.start();
     }
 
-    private static MessageCodec.ParticipantInfo infoOf(Participant participant) {
-        return new MessageCodec.ParticipantInfo(participant.id(), participant.displayName(),
-                participant.admission().identity());
+    private static MessageCodec.ParticipantInfo infoOf(Member member) {
+        return new MessageCodec.ParticipantInfo(member.id(), member.displayName(), member.identity());
     }
 
     @Override
@@ -408,7 +408,7 @@ public final class SignalingSession implements ParticipantListener {
     // ---- core events, handed to the session's thread ----
 
     @Override
-    public void onParticipantJoined(Participant other) {
+    public void onParticipantJoined(Member other) {
         MessageCodec.ParticipantInfo info = infoOf(other);
         onSessionThread(() -> {
             if (!closed) {
@@ -418,7 +418,7 @@ public final class SignalingSession implements ParticipantListener {
     }
 
     @Override
-    public void onParticipantLeft(Participant other, LeaveReason reason) {
+    public void onParticipantLeft(Member other, LeaveReason reason) {
         String id = other.id();
         onSessionThread(() -> {
             if (!closed) {
@@ -503,6 +503,7 @@ public final class SignalingSession implements ParticipantListener {
             case DTLS_FAILED -> "The secure media handshake failed (DTLS)";
             case SHUTDOWN -> "The server is shutting down";
             case LEFT -> "Left the room";
+            case NODE_LOST -> "The server of this participant was lost";
         };
     }
 

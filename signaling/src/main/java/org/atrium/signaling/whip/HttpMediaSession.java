@@ -11,6 +11,7 @@ import org.atrium.signaling.sdp.CandidateParser;
 import org.atrium.signaling.sdp.SdpException;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.room.LeaveReason;
+import org.atrium.sfu.room.Member;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.transport.IceCandidate;
@@ -213,11 +214,11 @@ abstract class HttpMediaSession implements ParticipantListener {
     // Room events a WHIP or WHEP client has no message for.
 
     @Override
-    public void onParticipantJoined(Participant other) {
+    public void onParticipantJoined(Member other) {
     }
 
     @Override
-    public void onParticipantLeft(Participant other, LeaveReason reason) {
+    public void onParticipantLeft(Member other, LeaveReason reason) {
     }
 
     @Override

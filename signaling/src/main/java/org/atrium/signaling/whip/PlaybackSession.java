@@ -11,6 +11,7 @@ import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.room.LeaveReason;
+import org.atrium.sfu.room.Member;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.RoomException;
 import org.atrium.sfu.room.TrackSource;
@@ -196,7 +197,7 @@ final class PlaybackSession extends HttpMediaSession {
     }
 
     @Override
-    public void onParticipantLeft(Participant other, LeaveReason reason) {
+    public void onParticipantLeft(Member other, LeaveReason reason) {
         String left = other.id();
         onSessionThread(() -> {
             if (left.equals(target)) {

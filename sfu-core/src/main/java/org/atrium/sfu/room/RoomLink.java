@@ -1,0 +1,40 @@
+package org.atrium.sfu.room;
+
+import java.util.List;
+import org.atrium.sctp.DataChannelInfo;
+import org.atrium.sfu.media.Producer;
+
+/**
+ * A room's link to another node that has members of the same room: the room tells it what
+ * happens to this node's own members, for the other node to show them. Every method is
+ * called under the room's lock and must return at once (queue, never block or call back).
+ */
+public interface RoomLink {
+
+    /** The node at the other end. */
+    String remoteNodeId();
+
+    /** A listed participant of this node joined (or was here when the link was attached). */
+    void memberJoined(Participant member);
+
+    void memberLeft(Participant member, LeaveReason reason);
+
+    /** A participant of this node published a track (or had when the link was attached). */
+    void trackPublished(Participant owner, Producer producer);
+
+    /** A track of this node's participants ended. */
+    void trackClosed(Participant owner, Producer producer);
+
+    void muted(Participant owner, TrackSource source, boolean muted);
+
+    /**
+     * A data-channel message of a participant of this node, for members of the other node.
+     *
+     * @param targets  the ids it is for on that node, or empty for all of them
+     * @param envelope the message in the envelope receivers get, naming its sender
+     */
+    void data(DataChannelInfo channel, List<String> targets, byte[] envelope);
+
+    /** The room closed (its last participant of this node left): the link ends. */
+    void roomClosed();
+}
