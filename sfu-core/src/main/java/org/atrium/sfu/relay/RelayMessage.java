@@ -1,0 +1,162 @@
+package org.atrium.sfu.relay;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.room.TrackSource;
+
+/**
+ * An event one node tells another over the data channel of their relay link
+ * (docs/cluster.md, "Events across the link"). {@link RelayMessageCodec} gives the bytes of
+ * each and the limits of every field; the constructors only refuse nulls where a field has no
+ * "none", so that a decoder can build any message whose fields it has checked.
+ */
+public sealed interface RelayMessage {
+
+    /** The version of this protocol, the one {@link Hello} carries. */
+    int VERSION = 1;
+
+    /**
+     * The first message each side sends.
+     *
+     * @param version the protocol version the sender speaks, {@link #VERSION}
+     * @param nodeId  the sender's node id
+     * @param room    the room the link is for
+     */
+    record Hello(int version, String nodeId, String room) implements RelayMessage {
+        public Hello {
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /**
+     * A participant joined the room on the sending node.
+     *
+     * @param displayName the name shown to the others, or null
+     * @param identity    the identity its join token named, or null
+     */
+    record MemberJoined(String participantId, String displayName, String identity) implements RelayMessage {
+        public MemberJoined {
+            Objects.requireNonNull(participantId, "participantId");
+        }
+    }
+
+    /**
+     * A participant of the sending node left the room.
+     *
+     * @param reason a short wire name, such as {@code left} or {@code ice-failed}
+     */
+    record MemberLeft(String participantId, String reason) implements RelayMessage {
+        public MemberLeft {
+            Objects.requireNonNull(participantId, "participantId");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * A producer of the sending node's participant, which the sending node will send over the link.
+     *
+     * @param source what the track carries, or null when its participant never said
+     * @param layers its simulcast layers, lowest first, with their SSRCs on the link (1 to 3;
+     *               one without a rid for a track that is not simulcast)
+     */
+    record TrackPublished(String participantId, String producerId, String mid, MediaKind kind,
+                          TrackSource source, boolean muted, List<Layer> layers) implements RelayMessage {
+
+        public TrackPublished {
+            Objects.requireNonNull(participantId, "participantId");
+            Objects.requireNonNull(producerId, "producerId");
+            Objects.requireNonNull(mid, "mid");
+            Objects.requireNonNull(kind, "kind");
+            layers = List.copyOf(layers);
+        }
+
+        /**
+         * One layer of a producer as it crosses the link.
+         *
+         * @param rid     its RTP stream id, null for a track that is not simulcast
+         * @param ssrc    the sending node's SSRC for it on the link, 0 to 0xFFFFFFFF
+         * @param rtxSsrc the SSRC of its retransmissions on the link, or -1 when it has none
+         */
+        public record Layer(String rid, long ssrc, long rtxSsrc) {
+            public static final long NO_RTX = -1;
+        }
+    }
+
+    /** A producer of the sending node is gone; nothing more comes for its SSRCs. */
+    record TrackClosed(String producerId) implements RelayMessage {
+        public TrackClosed {
+            Objects.requireNonNull(producerId, "producerId");
+        }
+    }
+
+    /** A participant of the sending node muted or unmuted a source. */
+    record Muted(String participantId, TrackSource source, boolean muted) implements RelayMessage {
+        public Muted {
+            Objects.requireNonNull(participantId, "participantId");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /**
+     * The layers of a producer of the receiving node that the sending node's receivers need.
+     *
+     * @param layerMask bit i set: layer i (lowest first) is wanted; 0: none is
+     */
+    record LayerDemand(String producerId, int layerMask) implements RelayMessage {
+        public LayerDemand {
+            Objects.requireNonNull(producerId, "producerId");
+        }
+
+        public boolean wants(int layer) {
+            return (layerMask & (1 << layer)) != 0;
+        }
+    }
+
+    /**
+     * A data-channel message of a participant of the sending node, for the receiving node to
+     * deliver to its own participants in a {@link org.atrium.sfu.data.DataEnvelope}.
+     *
+     * @param targets the participant ids it is for, empty for every participant of the receiving node
+     * @param text    whether the sender marked the payload as text
+     * @param payload the message; the record holds this array, which nobody writes to afterwards
+     */
+    record Data(String senderId, List<String> targets, boolean text, byte[] payload) implements RelayMessage {
+
+        public Data {
+            Objects.requireNonNull(senderId, "senderId");
+            targets = List.copyOf(targets);
+            Objects.requireNonNull(payload, "payload");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Data d && senderId.equals(d.senderId) && targets.equals(d.targets)
+                    && text == d.text && Arrays.equals(payload, d.payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(senderId, targets, text, Arrays.hashCode(payload));
+        }
+
+        @Override
+        public String toString() {
+            return "Data[senderId=" + senderId + ", targets=" + targets + ", text=" + text
+                    + ", payload=" + payload.length + " bytes]";
+        }
+    }
+
+    /**
+     * The sending node closes the link.
+     *
+     * @param reason a short wire name, such as {@code shutdown} or {@code version}
+     */
+    record Bye(String reason) implements RelayMessage {
+        public Bye {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

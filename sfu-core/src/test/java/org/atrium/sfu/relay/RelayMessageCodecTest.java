@@ -1,0 +1,394 @@
+package org.atrium.sfu.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Named.named;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.atrium.sfu.media.MediaKind;
+import org.atrium.sfu.relay.RelayMessage.Bye;
+import org.atrium.sfu.relay.RelayMessage.Data;
+import org.atrium.sfu.relay.RelayMessage.Hello;
+import org.atrium.sfu.relay.RelayMessage.LayerDemand;
+import org.atrium.sfu.relay.RelayMessage.MemberJoined;
+import org.atrium.sfu.relay.RelayMessage.MemberLeft;
+import org.atrium.sfu.relay.RelayMessage.Muted;
+import org.atrium.sfu.relay.RelayMessage.TrackClosed;
+import org.atrium.sfu.relay.RelayMessage.TrackPublished;
+import org.atrium.sfu.relay.RelayMessage.TrackPublished.Layer;
+import org.atrium.sfu.relay.RelayMessageCodec.Decoded;
+import org.atrium.sfu.room.TrackSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The relay link's messages, on bytes written out from the format in RelayMessageCodec's Javadoc, and on broken ones. */
+class RelayMessageCodecTest {
+
+    private static byte[] hex(String text) {
+        return HexFormat.of().parseHex(text.replace(" ", "").replace("|", ""));
+    }
+
+    private static Decoded decode(byte[] message) {
+        return RelayMessageCodec.decode(message, 0, message.length);
+    }
+
+    private static String repeat(String hexByte, int times) {
+        return hexByte.repeat(times);
+    }
+
+    /** Each message type, its bytes field by field. */
+    static Stream<Arguments> messages() {
+        return Stream.of(
+                valid("hello", "01 | 01 | 06 6e6f64652d61 | 0005 6c6f626279",
+                        new Hello(1, "node-a", "lobby")),
+                valid("member joined, a name and no identity", "02 | 09 703161326233633464 | 0003 416461 | 0000",
+                        new MemberJoined("p1a2b3c4d", "Ada", null)),
+                valid("member joined, no name and a UTF-8 identity", "02 | 02 7031 | 0000 | 0002 c3a9",
+                        new MemberJoined("p1", null, "\u00e9")),
+                valid("member left", "03 | 09 703161326233633464 | 07 74696d656f7574",
+                        new MemberLeft("p1a2b3c4d", "timeout")),
+                valid("track published, audio, one layer without rid or RTX",
+                        "04 | 02 7031 | 04 70312d30 | 01 30 | 01 | 01 | 00 | 01 | 00 00 11223344",
+                        new TrackPublished("p1", "p1-0", "0", MediaKind.AUDIO, TrackSource.MICROPHONE, false,
+                                List.of(new Layer(null, 0x11223344L, -1)))),
+                valid("track published, muted camera, three layers",
+                        "04 | 02 7031 | 04 70312d31 | 01 31 | 02 | 02 | 01 | 03"
+                                + " | 01 71 01 01020304 05060708 | 01 68 00 aabbccdd | 01 66 01 ffffffff 00000000",
+                        new TrackPublished("p1", "p1-1", "1", MediaKind.VIDEO, TrackSource.CAMERA, true, List.of(
+                                new Layer("q", 0x01020304L, 0x05060708L),
+                                new Layer("h", 0xAABBCCDDL, -1),
+                                new Layer("f", 0xFFFFFFFFL, 0)))),
+                valid("track published, video of no source, RTX",
+                        "04 | 02 7031 | 04 70312d32 | 01 32 | 02 | 00 | 00 | 01 | 00 01 00000001 00000002",
+                        new TrackPublished("p1", "p1-2", "2", MediaKind.VIDEO, null, false,
+                                List.of(new Layer(null, 1, 2)))),
+                valid("track published, screen audio", "04 | 02 7031 | 01 61 | 01 33 | 01 | 04 | 00 | 01 | 00 00 00000000",
+                        new TrackPublished("p1", "a", "3", MediaKind.AUDIO, TrackSource.SCREEN_AUDIO, false,
+                                List.of(new Layer(null, 0, -1)))),
+                valid("track published, screen", "04 | 02 7031 | 01 61 | 01 34 | 02 | 03 | 00 | 01 | 00 00 00000000",
+                        new TrackPublished("p1", "a", "4", MediaKind.VIDEO, TrackSource.SCREEN, false,
+                                List.of(new Layer(null, 0, -1)))),
+                valid("track closed", "05 | 04 70312d30",
+                        new TrackClosed("p1-0")),
+                valid("muted, screen audio", "06 | 02 7031 | 04 | 01",
+                        new Muted("p1", TrackSource.SCREEN_AUDIO, true)),
+                valid("unmuted, camera", "06 | 02 7031 | 02 | 00",
+                        new Muted("p1", TrackSource.CAMERA, false)),
+                valid("layer demand, layers 0 and 2", "07 | 04 70312d31 | 05",
+                        new LayerDemand("p1-1", 0b101)),
+                valid("layer demand, none", "07 | 04 70312d31 | 00",
+                        new LayerDemand("p1-1", 0)),
+                valid("data, text to two", "08 | 01 | 02 7031 | 02 | 02 7032 | 02 7033 | 0002 | 6869",
+                        new Data("p1", List.of("p2", "p3"), true, new byte[] {'h', 'i'})),
+                valid("data, empty binary to everyone", "08 | 00 | 02 7031 | 00 | 0000",
+                        new Data("p1", List.of(), false, new byte[0])),
+                valid("bye", "09 | 08 73687574646f776e",
+                        new Bye("shutdown")));
+    }
+
+    private static Arguments valid(String name, String bytes, RelayMessage message) {
+        return Arguments.of(named(name, hex(bytes)), message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("messages")
+    void decodesToTheRecordAndEncodesToTheSameBytes(byte[] bytes, RelayMessage message) {
+        Decoded decoded = decode(bytes);
+        assertNull(decoded.error());
+        assertTrue(decoded.ok());
+        assertEquals(message, decoded.message());
+        assertArrayEquals(bytes, RelayMessageCodec.encode(message));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("messages")
+    void everyTruncationIsTruncated(byte[] bytes) {
+        for (int length = 0; length < bytes.length; length++) {
+            assertEquals(RelayMessageError.TRUNCATED, RelayMessageCodec.decode(bytes, 0, length).error(),
+                    "first " + length + " bytes");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("messages")
+    void aTrailingByteIsRefused(byte[] bytes) {
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+        Decoded decoded = decode(longer);
+        assertEquals(RelayMessageError.TRAILING_BYTES, decoded.error());
+        assertNull(decoded.message());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("messages")
+    void readsInsideALargerBuffer(byte[] bytes, RelayMessage message) {
+        byte[] buf = new byte[bytes.length + 7];
+        Arrays.fill(buf, (byte) 0xEE);
+        System.arraycopy(bytes, 0, buf, 3, bytes.length);
+        assertEquals(message, RelayMessageCodec.decode(buf, 3, bytes.length).message());
+    }
+
+    @Test
+    void everyUnknownTypeByte() {
+        for (int type = 0; type < 256; type++) {
+            if (type >= RelayMessageCodec.HELLO && type <= RelayMessageCodec.BYE) {
+                continue;
+            }
+            for (byte[] bytes : List.of(new byte[] {(byte) type}, new byte[] {(byte) type, 2, 'p', '1', 0, 0})) {
+                assertEquals(RelayMessageError.UNKNOWN_TYPE, decode(bytes).error(), "type " + type);
+            }
+        }
+    }
+
+    private static final String AUDIO_TRACK_HEAD = "04 02 7031 04 70312d30 01 30";
+    private static final String ONE_LAYER = "00 00 11223344";
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                bad("empty", "", RelayMessageError.TRUNCATED),
+                bad("hello, version 0", "01 00 06 6e6f64652d61 0005 6c6f626279", RelayMessageError.BAD_VERSION),
+                bad("hello, a space in the node id", "01 01 06 6e6f6465 20 61 0005 6c6f626279", RelayMessageError.BAD_TOKEN),
+                bad("hello, a node id in UTF-8", "01 01 02 c3a9 0005 6c6f626279", RelayMessageError.BAD_TOKEN),
+                bad("hello, a node id of 0 bytes", "01 01 00 0005 6c6f626279", RelayMessageError.BAD_LENGTH),
+                bad("hello, a node id of 65 bytes", "01 01 41" + repeat("61", 65) + "0005 6c6f626279",
+                        RelayMessageError.BAD_LENGTH),
+                bad("hello, a room of 0 bytes", "01 01 01 61 0000", RelayMessageError.BAD_LENGTH),
+                bad("hello, a room of 257 bytes", "01 01 01 61 0101" + repeat("61", 257), RelayMessageError.BAD_LENGTH),
+                bad("member joined, a participant id of 65 bytes", "02 41" + repeat("61", 65) + "0000 0000",
+                        RelayMessageError.BAD_LENGTH),
+                bad("member joined, a participant id of 0 bytes", "02 00 0000 0000", RelayMessageError.BAD_LENGTH),
+                bad("member joined, a lone continuation byte", "02 02 7031 0001 80 0000", RelayMessageError.BAD_UTF8),
+                bad("member joined, a lead byte then ASCII", "02 02 7031 0002 c328 0000", RelayMessageError.BAD_UTF8),
+                bad("member joined, an overlong '/'", "02 02 7031 0002 c0af 0000", RelayMessageError.BAD_UTF8),
+                bad("member joined, a UTF-8 surrogate", "02 02 7031 0000 0003 eda080", RelayMessageError.BAD_UTF8),
+                bad("member joined, past U+10FFFF", "02 02 7031 0000 0004 f4908080", RelayMessageError.BAD_UTF8),
+                bad("member joined, a UTF-8 sequence cut by its length", "02 02 7031 0001 c3 0000", RelayMessageError.BAD_UTF8),
+                bad("member joined, a display name of 513 bytes", "02 02 7031 0201" + repeat("61", 513) + "0000",
+                        RelayMessageError.BAD_LENGTH),
+                bad("member left, a '/' in the reason", "03 02 7031 03 612f62", RelayMessageError.BAD_TOKEN),
+                bad("member left, no reason", "03 02 7031 00", RelayMessageError.BAD_LENGTH),
+                bad("track published, producer id of 0 bytes", "04 02 7031 00 01 30 01 01 00 01" + ONE_LAYER,
+                        RelayMessageError.BAD_LENGTH),
+                bad("track published, mid of 0 bytes", "04 02 7031 04 70312d30 00 01 01 00 01" + ONE_LAYER,
+                        RelayMessageError.BAD_LENGTH),
+                bad("track published, kind 0", AUDIO_TRACK_HEAD + "00 01 00 01" + ONE_LAYER, RelayMessageError.UNKNOWN_KIND),
+                bad("track published, kind 3", AUDIO_TRACK_HEAD + "03 01 00 01" + ONE_LAYER, RelayMessageError.UNKNOWN_KIND),
+                bad("track published, source 5", AUDIO_TRACK_HEAD + "01 05 00 01" + ONE_LAYER, RelayMessageError.UNKNOWN_SOURCE),
+                bad("track published, source 0xff", AUDIO_TRACK_HEAD + "01 ff 00 01" + ONE_LAYER,
+                        RelayMessageError.UNKNOWN_SOURCE),
+                bad("track published, an audio camera", AUDIO_TRACK_HEAD + "01 02 00 01" + ONE_LAYER,
+                        RelayMessageError.SOURCE_KIND_MISMATCH),
+                bad("track published, a video microphone", AUDIO_TRACK_HEAD + "02 01 00 01" + ONE_LAYER,
+                        RelayMessageError.SOURCE_KIND_MISMATCH),
+                bad("track published, flag 0x02", AUDIO_TRACK_HEAD + "01 01 02 01" + ONE_LAYER,
+                        RelayMessageError.RESERVED_FLAGS),
+                bad("track published, flag 0x80", AUDIO_TRACK_HEAD + "01 01 80 01" + ONE_LAYER,
+                        RelayMessageError.RESERVED_FLAGS),
+                bad("track published, 0 layers", AUDIO_TRACK_HEAD + "01 01 00 00", RelayMessageError.BAD_LAYER_COUNT),
+                bad("track published, 4 layers", AUDIO_TRACK_HEAD + "01 01 00 04"
+                        + "01 61 00 00000001 01 62 00 00000002 01 63 00 00000003 01 64 00 00000004",
+                        RelayMessageError.BAD_LAYER_COUNT),
+                bad("track published, layer flag 0x02", AUDIO_TRACK_HEAD + "01 01 00 01 00 02 11223344",
+                        RelayMessageError.RESERVED_FLAGS),
+                bad("track published, two layers, one without rid", AUDIO_TRACK_HEAD + "02 02 00 02"
+                        + "01 71 00 00000001 00 00 00000002", RelayMessageError.BAD_LAYER_RIDS),
+                bad("track published, two layers, no rids", AUDIO_TRACK_HEAD + "02 02 00 02"
+                        + "00 00 00000001 00 00 00000002", RelayMessageError.BAD_LAYER_RIDS),
+                bad("track published, two layers, one rid twice", AUDIO_TRACK_HEAD + "02 02 00 02"
+                        + "01 71 00 00000001 01 71 00 00000002", RelayMessageError.BAD_LAYER_RIDS),
+                bad("track closed, producer id of 0 bytes", "05 00", RelayMessageError.BAD_LENGTH),
+                bad("muted, source 0", "06 02 7031 00 01", RelayMessageError.UNKNOWN_SOURCE),
+                bad("muted, source 5", "06 02 7031 05 01", RelayMessageError.UNKNOWN_SOURCE),
+                bad("muted, flags 0x03", "06 02 7031 01 03", RelayMessageError.RESERVED_FLAGS),
+                bad("layer demand, layer 3", "07 04 70312d31 08", RelayMessageError.RESERVED_FLAGS),
+                bad("layer demand, every bit", "07 04 70312d31 ff", RelayMessageError.RESERVED_FLAGS),
+                bad("data, flag 0x02", "08 02 02 7031 00 0000", RelayMessageError.RESERVED_FLAGS),
+                bad("data, a sender of 65 bytes", "08 00 41" + repeat("61", 65) + "00 0000", RelayMessageError.BAD_LENGTH),
+                bad("data, a target of 0 bytes", "08 00 02 7031 01 00 0000", RelayMessageError.BAD_LENGTH),
+                bad("data, a target count past the end", "08 00 02 7031 02 02 7032", RelayMessageError.TRUNCATED),
+                bad("data, a payload length past the end", "08 00 02 7031 00 0003 6869", RelayMessageError.TRUNCATED),
+                bad("data, a payload length short of the end", "08 00 02 7031 00 0001 6869",
+                        RelayMessageError.TRAILING_BYTES),
+                bad("bye, no reason", "09 00", RelayMessageError.BAD_LENGTH),
+                bad("bye, a newline in the reason", "09 03 610a62", RelayMessageError.BAD_TOKEN),
+                bad("bye, a reason of 65 bytes", "09 41" + repeat("61", 65), RelayMessageError.BAD_LENGTH));
+    }
+
+    private static Arguments bad(String name, String bytes, RelayMessageError error) {
+        return Arguments.of(named(name, hex(bytes)), error);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void refusedWithItsReason(byte[] bytes, RelayMessageError error) {
+        Decoded decoded = decode(bytes);
+        assertEquals(error, decoded.error());
+        assertNull(decoded.message());
+    }
+
+    @Test
+    void boundsOutsideTheBuffer() {
+        byte[] bye = hex("09 08 73687574646f776e");
+        assertEquals(RelayMessageError.OUT_OF_BOUNDS, RelayMessageCodec.decode(null, 0, 0).error());
+        assertEquals(RelayMessageError.OUT_OF_BOUNDS, RelayMessageCodec.decode(bye, -1, 2).error());
+        assertEquals(RelayMessageError.OUT_OF_BOUNDS, RelayMessageCodec.decode(bye, 0, -1).error());
+        assertEquals(RelayMessageError.OUT_OF_BOUNDS, RelayMessageCodec.decode(bye, 1, bye.length).error());
+        assertEquals(RelayMessageError.OUT_OF_BOUNDS, RelayMessageCodec.decode(bye, 2, Integer.MAX_VALUE).error());
+        assertEquals(RelayMessageError.TRUNCATED, RelayMessageCodec.decode(bye, bye.length, 0).error());
+    }
+
+    static Stream<Arguments> edges() {
+        byte[] largest = new byte[RelayMessageCodec.MAX_PAYLOAD_BYTES];
+        new Random(7).nextBytes(largest);
+        List<String> targets = new ArrayList<>();
+        for (int i = 0; i < RelayMessageCodec.MAX_TARGETS; i++) {
+            targets.add("p" + i);
+        }
+        String longestId = "\u00e9".repeat(32);
+        String token = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+        return Stream.of(
+                Arguments.of(named("empty payload", new Data("p1", List.of(), true, new byte[0]))),
+                Arguments.of(named("65 535-byte payload",
+                        new Data(longestId, List.of(longestId), false, largest))),
+                Arguments.of(named("255 targets", new Data("p1", targets, false, new byte[] {1}))),
+                Arguments.of(named("64-byte participant ids of 2-byte characters",
+                        new MemberJoined(longestId, "\ud83d\ude00".repeat(128), "x".repeat(512)))),
+                Arguments.of(named("null name and identity", new MemberJoined("p1", null, null))),
+                Arguments.of(named("empty-looking but present strings", new MemberJoined("p1", " ", "\u0000"))),
+                Arguments.of(named("hello with the longest node id and room",
+                        new Hello(255, token.substring(0, 64), "r".repeat(256)))),
+                Arguments.of(named("every token character",
+                        new MemberLeft("p1", token.substring(0, 64)))),
+                Arguments.of(named("bye with the last token characters", new Bye(token.substring(60)))),
+                Arguments.of(named("three layers with rids, SSRC 0xFFFFFFFF, 255-byte ids",
+                        new TrackPublished(longestId, "x".repeat(255), "m".repeat(255), MediaKind.VIDEO,
+                                TrackSource.SCREEN, true, List.of(
+                                        new Layer("r".repeat(255), 0xFFFFFFFFL, 0xFFFFFFFEL),
+                                        new Layer("1", 0, 0xFFFFFFFFL),
+                                        new Layer("2", 0xFFFFFFFFL, -1))))),
+                Arguments.of(named("one layer with a rid", new TrackPublished("p1", "p1-0", "0", MediaKind.VIDEO,
+                        TrackSource.CAMERA, false, List.of(new Layer("h", 5, -1))))),
+                Arguments.of(named("every layer", new LayerDemand("x".repeat(255), 0b111))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("edges")
+    void edgeValuesRoundTrip(RelayMessage message) {
+        byte[] bytes = RelayMessageCodec.encode(message);
+        Decoded decoded = decode(bytes);
+        assertEquals(message, decoded.message(), () -> String.valueOf(decoded.error()));
+        assertArrayEquals(bytes, RelayMessageCodec.encode(decoded.message()));
+    }
+
+    @Test
+    void theLargestDataMessageHasItsLengthField() {
+        byte[] bytes = RelayMessageCodec.encode(new Data("p1", List.of(), false, new byte[65_535]));
+        assertEquals(1 + 1 + 3 + 1 + 2 + 65_535, bytes.length);
+        assertEquals(0xFF, bytes[6] & 0xFF);
+        assertEquals(0xFF, bytes[7] & 0xFF);
+    }
+
+    static Stream<Arguments> unencodable() {
+        Layer one = new Layer(null, 1, -1);
+        return Stream.of(
+                Arguments.of(named("version 0", new Hello(0, "n", "r"))),
+                Arguments.of(named("version 256", new Hello(256, "n", "r"))),
+                Arguments.of(named("a node id with a space", new Hello(1, "node a", "r"))),
+                Arguments.of(named("a node id of 65 bytes", new Hello(1, "n".repeat(65), "r"))),
+                Arguments.of(named("an empty node id", new Hello(1, "", "r"))),
+                Arguments.of(named("a room of 257 bytes", new Hello(1, "n", "r".repeat(257)))),
+                Arguments.of(named("an empty room", new Hello(1, "n", ""))),
+                Arguments.of(named("a participant id of 65 bytes", new MemberJoined("p".repeat(65), null, null))),
+                Arguments.of(named("a participant id of 33 two-byte characters",
+                        new MemberJoined("\u00e9".repeat(33), null, null))),
+                Arguments.of(named("an empty display name", new MemberJoined("p1", "", null))),
+                Arguments.of(named("an empty identity", new MemberJoined("p1", null, ""))),
+                Arguments.of(named("a display name of 513 bytes", new MemberJoined("p1", "n".repeat(513), null))),
+                Arguments.of(named("a lone surrogate", new MemberJoined("p1", "\ud83d", null))),
+                Arguments.of(named("a reason with a space", new MemberLeft("p1", "timed out"))),
+                Arguments.of(named("no layer", new TrackPublished("p1", "p", "0", MediaKind.AUDIO, null, false, List.of()))),
+                Arguments.of(named("four layers", new TrackPublished("p1", "p", "0", MediaKind.VIDEO, null, false,
+                        List.of(new Layer("a", 1, -1), new Layer("b", 2, -1), new Layer("c", 3, -1), new Layer("d", 4, -1))))),
+                Arguments.of(named("two layers without rids", new TrackPublished("p1", "p", "0", MediaKind.VIDEO, null,
+                        false, List.of(one, one)))),
+                Arguments.of(named("an empty rid", new TrackPublished("p1", "p", "0", MediaKind.VIDEO, null, false,
+                        List.of(new Layer("", 1, -1))))),
+                Arguments.of(named("SSRC -1", new TrackPublished("p1", "p", "0", MediaKind.AUDIO, null, false,
+                        List.of(new Layer(null, -1, -1))))),
+                Arguments.of(named("SSRC 2^32", new TrackPublished("p1", "p", "0", MediaKind.AUDIO, null, false,
+                        List.of(new Layer(null, 0x1_0000_0000L, -1))))),
+                Arguments.of(named("RTX SSRC -2", new TrackPublished("p1", "p", "0", MediaKind.AUDIO, null, false,
+                        List.of(new Layer(null, 1, -2))))),
+                Arguments.of(named("a camera of audio", new TrackPublished("p1", "p", "0", MediaKind.AUDIO,
+                        TrackSource.CAMERA, false, List.of(one)))),
+                Arguments.of(named("a producer id of 256 bytes", new TrackClosed("p".repeat(256)))),
+                Arguments.of(named("an empty producer id", new TrackClosed(""))),
+                Arguments.of(named("layer 3 demanded", new LayerDemand("p", 0b1000))),
+                Arguments.of(named("a negative layer mask", new LayerDemand("p", -1))),
+                Arguments.of(named("256 targets", new Data("p1", java.util.Collections.nCopies(256, "p2"), false,
+                        new byte[0]))),
+                Arguments.of(named("an empty target", new Data("p1", List.of(""), false, new byte[0]))),
+                Arguments.of(named("a payload of 65 536 bytes", new Data("p1", List.of(), false, new byte[65_536]))),
+                Arguments.of(named("an empty reason", new Bye(""))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unencodable")
+    void encodingRefusesWhatCouldNotBeDecodedBack(RelayMessage message) {
+        assertThrows(IllegalArgumentException.class, () -> RelayMessageCodec.encode(message));
+    }
+
+    @Test
+    void dataRecordsCompareTheirPayloads() {
+        Data a = new Data("p1", List.of(), true, new byte[] {1, 2});
+        Data b = new Data("p1", List.of(), true, new byte[] {1, 2});
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertEquals("Data[senderId=p1, targets=[], text=true, payload=2 bytes]", a.toString());
+    }
+
+    /**
+     * Random bytes, half of them variations of valid messages so that they get past the type
+     * byte: decoding never throws, gives a message or a reason, and what it decodes encodes
+     * back to the same bytes (the format has one encoding per message).
+     */
+    @Test
+    void randomBytesNeverThrow() {
+        List<byte[]> seeds = messages().map(a -> (byte[]) ((org.junit.jupiter.api.Named<?>) a.get()[0]).getPayload())
+                .toList();
+        Random random = new Random(0x5EED);
+        int decoded = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] bytes;
+            if (random.nextBoolean()) {
+                bytes = new byte[random.nextInt(48)];
+                random.nextBytes(bytes);
+                if (bytes.length > 0 && random.nextBoolean()) {
+                    bytes[0] = (byte) (1 + random.nextInt(9));
+                }
+            } else {
+                byte[] seed = seeds.get(random.nextInt(seeds.size()));
+                bytes = Arrays.copyOf(seed, Math.max(0, seed.length + random.nextInt(5) - 2));
+                for (int flips = 1 + random.nextInt(3); flips > 0 && bytes.length > 0; flips--) {
+                    bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+                }
+            }
+            Decoded result = decode(bytes);
+            assertTrue(result.ok() == (result.error() == null), "message or reason, not both");
+            if (result.ok()) {
+                decoded++;
+                assertArrayEquals(bytes, RelayMessageCodec.encode(result.message()), result.message().toString());
+            }
+        }
+        assertTrue(decoded > 1_000, "only " + decoded + " inputs decoded: the loop does not reach the fields");
+    }
+}
