@@ -19,6 +19,8 @@ import org.atrium.sfu.room.LeaveReason;
 import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.ParticipantListener;
 import org.atrium.sfu.media.ForwardingLanes;
+import org.atrium.sfu.relay.RelayLinks;
+import org.atrium.sfu.stats.DataMetrics;
 import org.atrium.sfu.room.Rooms;
 import org.atrium.sfu.stats.SfuMetrics;
 import org.atrium.sfu.transport.TcpMediaPort;
@@ -45,6 +47,7 @@ public final class Sfu implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Rooms rooms;
     private final ForwardingLanes lanes;
+    private final RelayLinks relayLinks;
     private volatile boolean closed;
 
     /** A server whose meters are kept in a registry of its own, not exported. */
@@ -66,6 +69,8 @@ public final class Sfu implements AutoCloseable {
         this.rooms = new Rooms(this::newTransport, metrics, config.capabilities(),
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms(),
                 config.packetCache(), lanes);
+        this.relayLinks = new RelayLinks(this::newTransport, timers, metrics.relay(),
+                new DataMetrics(new SimpleMeterRegistry()));
         every(1000, "Timeout check", this::checkTimeouts);
         every(1000, "Bitrate sampling", () -> rooms.sampleBitrates(System.nanoTime()));
         bindGauges(registry);
@@ -152,6 +157,11 @@ public final class Sfu implements AutoCloseable {
         return rooms;
     }
 
+    /** The links of this server's rooms to other nodes of a cluster. */
+    public RelayLinks relayLinks() {
+        return relayLinks;
+    }
+
     public SfuConfig config() {
         return config;
     }
@@ -206,6 +216,7 @@ public final class Sfu implements AutoCloseable {
         for (Participant participant : rooms.participants()) {
             participant.transport().checkTimeouts(now, ice, consent);
         }
+        relayLinks.checkTimeouts(now, ice, consent);
     }
 
     /** True until shutdown begins: the media port is bound and joins are taken. */
@@ -217,6 +228,7 @@ public final class Sfu implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        relayLinks.close();
         rooms.closeAll(LeaveReason.SHUTDOWN);
         timers.shutdownNow();
         handshakes.shutdownNow();

@@ -94,6 +94,10 @@ final class RecordingParticipantListener implements ParticipantListener {
         return producersClosed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    Member nextParticipantJoined(Duration timeout) throws InterruptedException {
+        return joined.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     Departure nextParticipantLeft(Duration timeout) throws InterruptedException {
         return left.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -50,7 +50,20 @@ public final class Producer {
     // What forward() reads: the consumers without a lane, and the others by lane.
     private volatile Consumer[] inlineConsumers = new Consumer[0];
     private volatile LaneGroup[] laneGroups = new LaneGroup[0];
+    private volatile Tap[] taps = new Tap[0];
     private volatile boolean closed;
+
+    /**
+     * Sees every packet of every encoding, as forwarded, and the publisher's Sender Reports:
+     * a relay link that carries the whole track to another node. Called on the thread that
+     * forwards (the publisher's receive thread); must not block.
+     */
+    public interface Tap {
+        /** A packet of encoding {@code streamIndex}, in the publisher's numbering; the bytes are the caller's. */
+        void onPacket(int streamIndex, byte[] buf, int off, int len, long receivedNanos);
+
+        void onSenderReport(int streamIndex, long ntp, long rtpTimestamp);
+    }
 
     /**
      * A track sent as one stream.
@@ -274,6 +287,9 @@ public final class Producer {
             }
         }
         int index = stream.index();
+        for (Tap tap : taps) {
+            tap.onPacket(index, buf, off, len, receivedNanos);
+        }
         for (Consumer consumer : inlineConsumers) {
             consumer.send(index, buf, off, len, receivedNanos);
         }
@@ -437,6 +453,31 @@ public final class Producer {
         for (Consumer consumer : consumers) {
             consumer.onPublisherSenderReport(stream.index(), ntp, rtpTimestamp, nowNanos);
         }
+        for (Tap tap : taps) {
+            tap.onSenderReport(stream.index(), ntp, rtpTimestamp);
+        }
+    }
+
+    public synchronized void addTap(Tap tap) {
+        if (closed) {
+            return;
+        }
+        Tap[] next = java.util.Arrays.copyOf(taps, taps.length + 1);
+        next[taps.length] = tap;
+        taps = next;
+    }
+
+    public synchronized void removeTap(Tap tap) {
+        Tap[] current = taps;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == tap) {
+                Tap[] next = new Tap[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                taps = next;
+                return;
+            }
+        }
     }
 
     /** The smoothed audio level in -dBov (127 = silence); silence for video. */
@@ -485,6 +526,7 @@ public final class Producer {
         }
         synchronized (this) {
             consumers = new Consumer[0];
+            taps = new Tap[0];
             groupByLane();
         }
     }

@@ -117,15 +117,19 @@ public sealed interface RelayMessage {
 
     /**
      * A data-channel message of a participant of the sending node, for the receiving node to
-     * deliver to its own participants in a {@link org.atrium.sfu.data.DataEnvelope}.
+     * deliver to its own participants in a {@link org.atrium.sfu.data.DataEnvelope}, on their
+     * channel of the same kind.
      *
+     * @param channel the kind of channel it was sent on
      * @param targets the participant ids it is for, empty for every participant of the receiving node
      * @param text    whether the sender marked the payload as text
      * @param payload the message; the record holds this array, which nobody writes to afterwards
      */
-    record Data(String senderId, List<String> targets, boolean text, byte[] payload) implements RelayMessage {
+    record Data(Channel channel, String senderId, List<String> targets, boolean text, byte[] payload)
+            implements RelayMessage {
 
         public Data {
+            Objects.requireNonNull(channel, "channel");
             Objects.requireNonNull(senderId, "senderId");
             targets = List.copyOf(targets);
             Objects.requireNonNull(payload, "payload");
@@ -133,19 +137,47 @@ public sealed interface RelayMessage {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Data d && senderId.equals(d.senderId) && targets.equals(d.targets)
-                    && text == d.text && Arrays.equals(payload, d.payload);
+            return o instanceof Data d && channel.equals(d.channel) && senderId.equals(d.senderId)
+                    && targets.equals(d.targets) && text == d.text && Arrays.equals(payload, d.payload);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(senderId, targets, text, Arrays.hashCode(payload));
+            return Objects.hash(channel, senderId, targets, text, Arrays.hashCode(payload));
         }
 
         @Override
         public String toString() {
-            return "Data[senderId=" + senderId + ", targets=" + targets + ", text=" + text
+            return "Data[channel=" + channel + ", senderId=" + senderId + ", targets=" + targets + ", text=" + text
                     + ", payload=" + payload.length + " bytes]";
+        }
+    }
+
+    /**
+     * The kind of a data channel: what a receiver's channel must match for a message to travel
+     * on it (label, sub-protocol, and how reliable it is).
+     *
+     * @param maxRetransmits          -1 when not limited by retransmissions
+     * @param maxPacketLifeTimeMillis -1 when not limited by time (at most one of the two is set)
+     */
+    record Channel(String label, String protocol, boolean ordered, int maxRetransmits, int maxPacketLifeTimeMillis) {
+
+        public Channel {
+            Objects.requireNonNull(label, "label");
+            Objects.requireNonNull(protocol, "protocol");
+        }
+
+        /** The kind of a participant's channel. */
+        public static Channel of(org.atrium.sctp.DataChannelInfo info) {
+            org.atrium.sctp.ChannelOptions o = info.options();
+            return new Channel(info.label(), info.protocol(), o.ordered(), o.maxRetransmits(),
+                    o.maxPacketLifeTimeMillis());
+        }
+
+        /** A channel description of this kind, to deliver on (its stream id means nothing). */
+        public org.atrium.sctp.DataChannelInfo toInfo() {
+            return new org.atrium.sctp.DataChannelInfo(0, label, protocol, new org.atrium.sctp.ChannelOptions(ordered,
+                    maxRetransmits, maxPacketLifeTimeMillis, org.atrium.sctp.ChannelOptions.NORMAL_PRIORITY, -1));
         }
     }
 

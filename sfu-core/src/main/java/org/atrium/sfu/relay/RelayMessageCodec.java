@@ -42,14 +42,18 @@ import org.atrium.sfu.room.TrackSource;
  * 0x05  TrackClosed     producer id S8
  * 0x06  Muted           participant id PID | source u8 (1-4) | flags u8 (0x01 muted)
  * 0x07  LayerDemand     producer id S8 | layer mask u8 (bit i: layer i wanted; bits 3-7 reserved)
- * 0x08  Data            flags u8 (0x01 text) | sender id PID | target count u8 (0-255)
- *                       | targets PID ... | payload length u16 | payload
+ * 0x08  Data            flags u8 (0x01 text, 0x02 unordered, 0x04 max retransmits,
+ *                       0x08 max packet life time; not both) | label N16 | protocol N16
+ *                       | max retransmits u16 (only with 0x04) | max packet life time u16 (only with 0x08)
+ *                       | sender id PID | target count u8 (0-255) | targets PID ...
+ *                       | payload length u32 (0-262 144) | payload
  * 0x09  Bye             reason TOKEN
  *
  * u8 u16 u32   unsigned integers, big-endian
  * S8           a length L (1 byte, 1-255), then L bytes of UTF-8
  * N8           the same, but L = 0 is null (so an empty string cannot be sent)
- * S16, N16     the same with a 2-byte length; display name and identity: up to 512 bytes
+ * S16, N16     the same with a 2-byte length; display name and identity: up to 512 bytes;
+ *              a channel's label and protocol: up to 1024 bytes, null standing for empty
  * PID          S8 of 1-64 bytes: a participant id
  * TOKEN        S8 of 1-64 bytes of A-Z a-z 0-9 . _ -: a node id or a reason
  * kind         1 audio, 2 video
@@ -85,7 +89,13 @@ public final class RelayMessageCodec {
     public static final int MAX_SHORT_STRING_BYTES = 255;
     public static final int MAX_LAYERS = 3;
     public static final int MAX_TARGETS = 255;
-    public static final int MAX_PAYLOAD_BYTES = 65_535;
+    /** A data message's payload: 256 KiB, what the SFU takes from a participant (DataChannels.MAX_MESSAGE_SIZE). */
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+    public static final int MAX_CHANNEL_STRING_BYTES = 1024;
+    private static final int DATA_TEXT = 0x01;
+    private static final int DATA_UNORDERED = 0x02;
+    private static final int DATA_MAX_RETRANSMITS = 0x04;
+    private static final int DATA_MAX_LIFETIME = 0x08;
 
     private static final int FLAG = 0x01;
     private static final int KIND_AUDIO = 1;
@@ -247,24 +257,40 @@ public final class RelayMessageCodec {
     }
 
     private static Data data(Reader r) {
-        boolean text = r.flags() != 0;
+        int flags = r.u8();
+        if (r.error != null) {
+            return null;
+        }
+        if ((flags & ~(DATA_TEXT | DATA_UNORDERED | DATA_MAX_RETRANSMITS | DATA_MAX_LIFETIME)) != 0
+                || (flags & DATA_MAX_RETRANSMITS) != 0 && (flags & DATA_MAX_LIFETIME) != 0) {
+            return r.fail(RelayMessageError.RESERVED_FLAGS);
+        }
+        String label = r.string(2, MAX_CHANNEL_STRING_BYTES, true);
+        String protocol = r.string(2, MAX_CHANNEL_STRING_BYTES, true);
+        int maxRetransmits = (flags & DATA_MAX_RETRANSMITS) != 0 ? r.u16() : -1;
+        int maxLifetime = (flags & DATA_MAX_LIFETIME) != 0 ? r.u16() : -1;
         String senderId = r.participantId();
         int count = r.u8();
         List<String> targets = new ArrayList<>(r.error != null ? 0 : count);
         for (int i = 0; i < count && r.error == null; i++) {
             targets.add(r.participantId());
         }
-        int length = r.u16();
+        long length = r.u32();
         if (r.error != null) {
             return null;
+        }
+        if (length > MAX_PAYLOAD_BYTES) {
+            return r.fail(RelayMessageError.BAD_LENGTH);
         }
         if (length > r.end - r.at) {
             return r.fail(RelayMessageError.TRUNCATED);
         }
-        byte[] payload = new byte[length];
-        System.arraycopy(r.buf, r.at, payload, 0, length);
-        r.at += length;
-        return new Data(senderId, targets, text, payload);
+        byte[] payload = new byte[(int) length];
+        System.arraycopy(r.buf, r.at, payload, 0, payload.length);
+        r.at += payload.length;
+        RelayMessage.Channel channel = new RelayMessage.Channel(label == null ? "" : label,
+                protocol == null ? "" : protocol, (flags & DATA_UNORDERED) == 0, maxRetransmits, maxLifetime);
+        return new Data(channel, senderId, targets, (flags & DATA_TEXT) != 0, payload);
     }
 
     private static Bye bye(Reader r) {
@@ -317,14 +343,34 @@ public final class RelayMessageCodec {
             if (m.payload().length > MAX_PAYLOAD_BYTES) {
                 throw new IllegalArgumentException("payload of " + m.payload().length + " bytes");
             }
+            RelayMessage.Channel channel = m.channel();
+            if (channel.maxRetransmits() >= 0 && channel.maxPacketLifeTimeMillis() >= 0) {
+                throw new IllegalArgumentException("a channel limited by both retransmissions and time");
+            }
+            if (channel.maxRetransmits() > 0xFFFF || channel.maxPacketLifeTimeMillis() > 0xFFFF
+                    || channel.maxRetransmits() < -1 || channel.maxPacketLifeTimeMillis() < -1) {
+                throw new IllegalArgumentException("channel limits past 16 bits: " + channel);
+            }
+            int flags = (m.text() ? DATA_TEXT : 0) | (channel.ordered() ? 0 : DATA_UNORDERED)
+                    | (channel.maxRetransmits() >= 0 ? DATA_MAX_RETRANSMITS : 0)
+                    | (channel.maxPacketLifeTimeMillis() >= 0 ? DATA_MAX_LIFETIME : 0);
             w.u8(DATA);
-            w.u8(m.text() ? FLAG : 0);
+            w.u8(flags);
+            w.string(channel.label().isEmpty() ? null : channel.label(), 2, MAX_CHANNEL_STRING_BYTES, true, "label");
+            w.string(channel.protocol().isEmpty() ? null : channel.protocol(), 2, MAX_CHANNEL_STRING_BYTES, true,
+                    "protocol");
+            if (channel.maxRetransmits() >= 0) {
+                w.u16(channel.maxRetransmits());
+            }
+            if (channel.maxPacketLifeTimeMillis() >= 0) {
+                w.u16(channel.maxPacketLifeTimeMillis());
+            }
             w.participantId(m.senderId());
             w.u8(m.targets().size());
             for (String target : m.targets()) {
                 w.participantId(target);
             }
-            w.u16(m.payload().length);
+            w.u32(m.payload().length);
             w.out.writeBytes(m.payload());
         } else if (message instanceof Bye m) {
             w.u8(BYE);
@@ -541,6 +587,13 @@ public final class RelayMessageCodec {
         void u16(int v) {
             out.write(v >>> 8);
             out.write(v);
+        }
+
+        void u32(long v) {
+            out.write((int) (v >>> 24));
+            out.write((int) (v >>> 16));
+            out.write((int) (v >>> 8));
+            out.write((int) v);
         }
 
         void ssrc(long v) {

@@ -1,6 +1,7 @@
 package org.atrium.sfu.room;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,8 +62,10 @@ final class DataRelay {
                 }
             }
             if (sender.admission().listed()) {
-                for (RoomLink link : room.links()) {
-                    link.data(channel, List.of(), out);
+                List<RoomLink> links = room.links();
+                byte[] payload = links.isEmpty() ? null : Arrays.copyOfRange(message, payloadOffset, message.length);
+                for (RoomLink link : links) {
+                    link.data(sender, channel, (flags & DataEnvelope.FLAG_TEXT) != 0, List.of(), payload);
                 }
             }
             return;
@@ -81,16 +84,23 @@ final class DataRelay {
             }
         }
         // Once per node, naming that node's targets: the message crosses each link once.
-        for (Map.Entry<RoomLink, List<String>> entry : remote.entrySet()) {
-            entry.getKey().data(channel, entry.getValue(), out);
+        if (!remote.isEmpty()) {
+            byte[] payload = Arrays.copyOfRange(message, payloadOffset, message.length);
+            for (Map.Entry<RoomLink, List<String>> entry : remote.entrySet()) {
+                entry.getKey().data(sender, channel, (flags & DataEnvelope.FLAG_TEXT) != 0, entry.getValue(), payload);
+            }
         }
     }
 
     /**
-     * A message that came over a link from a member of another node, in its envelope: to the
-     * participants of this node it names (others are not here: dropped as unknown), or to all.
+     * A message that came over a link from a member of another node: in an envelope naming its
+     * sender, to the participants of this node it names (others are not here: dropped as
+     * unknown), or to all of them.
      */
-    void deliverFromLink(DataChannelInfo channel, List<String> targets, byte[] envelope) {
+    void deliverFromLink(DataChannelInfo channel, String senderId, boolean text, List<String> targets,
+            byte[] payload) {
+        byte[] envelope = DataEnvelope.fromSender(text ? DataEnvelope.FLAG_TEXT : 0, senderId, payload, 0,
+                payload.length);
         if (targets.isEmpty()) {
             for (Participant member : room.participants()) {
                 deliver(member, channel, envelope);

@@ -546,11 +546,16 @@ public final class Room {
     }
 
     /**
-     * A data-channel message from a member of another node, already in its envelope: to the
-     * participants of this node it names, or to all of them.
+     * A data-channel message from a member of another node: to the participants of this node
+     * it names, or to all of them, on their channels of the kind it was sent on.
      */
-    public void deliverRemoteData(DataChannelInfo channel, List<String> targets, byte[] envelope) {
-        dataRelay.deliverFromLink(channel, targets, envelope);
+    public void deliverRemoteData(String nodeId, DataChannelInfo channel, String senderId, boolean text,
+            List<String> targets, byte[] payload) {
+        Member sender = memberOf(senderId);
+        if (sender == null || !nodeId.equals(sender.nodeId())) {
+            throw new RoomException("not-in-room", senderId + " is not a member of node " + nodeId + " in room " + name);
+        }
+        dataRelay.deliverFromLink(channel, senderId, text, targets, payload);
     }
 
     private void closeRemoteProducer(RemoteMember owner, Producer producer) {

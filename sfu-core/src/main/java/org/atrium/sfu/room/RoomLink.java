@@ -30,10 +30,11 @@ public interface RoomLink {
     /**
      * A data-channel message of a participant of this node, for members of the other node.
      *
-     * @param targets  the ids it is for on that node, or empty for all of them
-     * @param envelope the message in the envelope receivers get, naming its sender
+     * @param channel the channel it was sent on: the receivers get it on theirs of that kind
+     * @param targets the ids it is for on that node, or empty for all of them
+     * @param payload the message without its envelope; the callee may keep the array
      */
-    void data(DataChannelInfo channel, List<String> targets, byte[] envelope);
+    void data(Participant sender, DataChannelInfo channel, boolean text, List<String> targets, byte[] payload);
 
     /** The room closed (its last participant of this node left): the link ends. */
     void roomClosed();

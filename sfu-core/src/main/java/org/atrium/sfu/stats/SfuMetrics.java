@@ -65,10 +65,12 @@ public final class SfuMetrics {
     private final io.micrometer.core.instrument.DistributionSummary receiverEstimates;
 
     private final DataMetrics data;
+    private final RelayMetrics relay;
 
     public SfuMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.data = new DataMetrics(registry);
+        this.relay = new RelayMetrics(registry);
         drops = new Counter[DropReason.values().length];
         for (DropReason reason : DropReason.values()) {
             drops[reason.ordinal()] = Counter.builder("atrium.dropped.packets")
@@ -151,6 +153,10 @@ public final class SfuMetrics {
     }
 
     /** The meters of data channels. */
+    public RelayMetrics relay() {
+        return relay;
+    }
+
     public DataMetrics data() {
         return data;
     }

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.atrium.sfu.media.MediaKind;
 import org.atrium.sfu.relay.RelayMessage.Bye;
+import org.atrium.sfu.relay.RelayMessage.Channel;
 import org.atrium.sfu.relay.RelayMessage.Data;
 import org.atrium.sfu.relay.RelayMessage.Hello;
 import org.atrium.sfu.relay.RelayMessage.LayerDemand;
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The relay link's messages, on bytes written out from the format in RelayMessageCodec's Javadoc, and on broken ones. */
 class RelayMessageCodecTest {
+
+    private static final Channel CHAT = new Channel("chat", "", true, -1, -1);
 
     private static byte[] hex(String text) {
         return HexFormat.of().parseHex(text.replace(" ", "").replace("|", ""));
@@ -88,10 +91,14 @@ class RelayMessageCodecTest {
                         new LayerDemand("p1-1", 0b101)),
                 valid("layer demand, none", "07 | 04 70312d31 | 00",
                         new LayerDemand("p1-1", 0)),
-                valid("data, text to two", "08 | 01 | 02 7031 | 02 | 02 7032 | 02 7033 | 0002 | 6869",
-                        new Data("p1", List.of("p2", "p3"), true, new byte[] {'h', 'i'})),
-                valid("data, empty binary to everyone", "08 | 00 | 02 7031 | 00 | 0000",
-                        new Data("p1", List.of(), false, new byte[0])),
+                valid("data, text to two on a reliable channel 'chat'",
+                        "08 | 01 | 0004 63686174 | 0000 | 02 7031 | 02 | 02 7032 | 02 7033 | 00000002 | 6869",
+                        new Data(CHAT, "p1", List.of("p2", "p3"), true, new byte[] {'h', 'i'})),
+                valid("data, empty binary to everyone on an unordered channel of 0 retransmits",
+                        "08 | 06 | 0000 | 0003 6a736f | 0000 | 02 7031 | 00 | 00000000",
+                        new Data(new Channel("", "jso", false, 0, -1), "p1", List.of(), false, new byte[0])),
+                valid("data on a channel of a 500 ms life time", "08 | 08 | 0001 78 | 0000 | 01f4 | 02 7031 | 00 | 00000001 | 2a",
+                        new Data(new Channel("x", "", true, -1, 500), "p1", List.of(), false, new byte[] {42})),
                 valid("bye", "09 | 08 73687574646f776e",
                         new Bye("shutdown")));
     }
@@ -211,12 +218,21 @@ class RelayMessageCodecTest {
                 bad("muted, flags 0x03", "06 02 7031 01 03", RelayMessageError.RESERVED_FLAGS),
                 bad("layer demand, layer 3", "07 04 70312d31 08", RelayMessageError.RESERVED_FLAGS),
                 bad("layer demand, every bit", "07 04 70312d31 ff", RelayMessageError.RESERVED_FLAGS),
-                bad("data, flag 0x02", "08 02 02 7031 00 0000", RelayMessageError.RESERVED_FLAGS),
-                bad("data, a sender of 65 bytes", "08 00 41" + repeat("61", 65) + "00 0000", RelayMessageError.BAD_LENGTH),
-                bad("data, a target of 0 bytes", "08 00 02 7031 01 00 0000", RelayMessageError.BAD_LENGTH),
-                bad("data, a target count past the end", "08 00 02 7031 02 02 7032", RelayMessageError.TRUNCATED),
-                bad("data, a payload length past the end", "08 00 02 7031 00 0003 6869", RelayMessageError.TRUNCATED),
-                bad("data, a payload length short of the end", "08 00 02 7031 00 0001 6869",
+                bad("data, flag 0x10", "08 10 0000 0000 02 7031 00 00000000", RelayMessageError.RESERVED_FLAGS),
+                bad("data, limited by retransmissions and time", "08 0c 0000 0000 0001 0001 02 7031 00 00000000",
+                        RelayMessageError.RESERVED_FLAGS),
+                bad("data, a label of 1025 bytes", "08 00 0401" + repeat("6c", 1025) + "0000 02 7031 00 00000000",
+                        RelayMessageError.BAD_LENGTH),
+                bad("data, a sender of 65 bytes", "08 00 0000 0000 41" + repeat("61", 65) + "00 00000000",
+                        RelayMessageError.BAD_LENGTH),
+                bad("data, a target of 0 bytes", "08 00 0000 0000 02 7031 01 00 00000000", RelayMessageError.BAD_LENGTH),
+                bad("data, a target count past the end", "08 00 0000 0000 02 7031 02 02 7032",
+                        RelayMessageError.TRUNCATED),
+                bad("data, a payload length past the end", "08 00 0000 0000 02 7031 00 00000003 6869",
+                        RelayMessageError.TRUNCATED),
+                bad("data, a payload length over 256 KiB", "08 00 0000 0000 02 7031 00 00040001 6869",
+                        RelayMessageError.BAD_LENGTH),
+                bad("data, a payload length short of the end", "08 00 0000 0000 02 7031 00 00000001 6869",
                         RelayMessageError.TRAILING_BYTES),
                 bad("bye, no reason", "09 00", RelayMessageError.BAD_LENGTH),
                 bad("bye, a newline in the reason", "09 03 610a62", RelayMessageError.BAD_TOKEN),
@@ -256,10 +272,13 @@ class RelayMessageCodecTest {
         String longestId = "\u00e9".repeat(32);
         String token = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
         return Stream.of(
-                Arguments.of(named("empty payload", new Data("p1", List.of(), true, new byte[0]))),
-                Arguments.of(named("65 535-byte payload",
-                        new Data(longestId, List.of(longestId), false, largest))),
-                Arguments.of(named("255 targets", new Data("p1", targets, false, new byte[] {1}))),
+                Arguments.of(named("empty payload", new Data(CHAT, "p1", List.of(), true, new byte[0]))),
+                Arguments.of(named("256 KiB payload",
+                        new Data(CHAT, longestId, List.of(longestId), false, largest))),
+                Arguments.of(named("255 targets", new Data(CHAT, "p1", targets, false, new byte[] {1}))),
+                Arguments.of(named("a 1024-byte label and protocol, 65 535 retransmits",
+                        new Data(new Channel("l".repeat(1024), "\u00e9".repeat(512), false, 65_535, -1), "p1",
+                                List.of(), true, new byte[] {1}))),
                 Arguments.of(named("64-byte participant ids of 2-byte characters",
                         new MemberJoined(longestId, "\ud83d\ude00".repeat(128), "x".repeat(512)))),
                 Arguments.of(named("null name and identity", new MemberJoined("p1", null, null))),
@@ -291,10 +310,11 @@ class RelayMessageCodecTest {
 
     @Test
     void theLargestDataMessageHasItsLengthField() {
-        byte[] bytes = RelayMessageCodec.encode(new Data("p1", List.of(), false, new byte[65_535]));
-        assertEquals(1 + 1 + 3 + 1 + 2 + 65_535, bytes.length);
-        assertEquals(0xFF, bytes[6] & 0xFF);
-        assertEquals(0xFF, bytes[7] & 0xFF);
+        byte[] bytes = RelayMessageCodec.encode(new Data(CHAT, "p1", List.of(), false, new byte[256 * 1024]));
+        // type, flags, label "chat", empty protocol, sender, no targets, u32 length 0x00040000
+        assertEquals(1 + 1 + 6 + 2 + 3 + 1 + 4 + 256 * 1024, bytes.length);
+        assertEquals(0x04, bytes[15] & 0xFF);
+        assertEquals(0x00, bytes[16] & 0xFF);
     }
 
     static Stream<Arguments> unencodable() {
@@ -334,10 +354,17 @@ class RelayMessageCodecTest {
                 Arguments.of(named("an empty producer id", new TrackClosed(""))),
                 Arguments.of(named("layer 3 demanded", new LayerDemand("p", 0b1000))),
                 Arguments.of(named("a negative layer mask", new LayerDemand("p", -1))),
-                Arguments.of(named("256 targets", new Data("p1", java.util.Collections.nCopies(256, "p2"), false,
+                Arguments.of(named("256 targets", new Data(CHAT, "p1", java.util.Collections.nCopies(256, "p2"), false,
                         new byte[0]))),
-                Arguments.of(named("an empty target", new Data("p1", List.of(""), false, new byte[0]))),
-                Arguments.of(named("a payload of 65 536 bytes", new Data("p1", List.of(), false, new byte[65_536]))),
+                Arguments.of(named("an empty target", new Data(CHAT, "p1", List.of(""), false, new byte[0]))),
+                Arguments.of(named("a payload over 256 KiB", new Data(CHAT, "p1", List.of(), false,
+                        new byte[256 * 1024 + 1]))),
+                Arguments.of(named("a channel limited both ways", new Data(new Channel("", "", true, 1, 1), "p1",
+                        List.of(), false, new byte[0]))),
+                Arguments.of(named("65 536 retransmits", new Data(new Channel("", "", true, 65_536, -1), "p1",
+                        List.of(), false, new byte[0]))),
+                Arguments.of(named("a label over 1024 bytes", new Data(new Channel("l".repeat(1025), "", true, -1, -1),
+                        "p1", List.of(), false, new byte[0]))),
                 Arguments.of(named("an empty reason", new Bye(""))));
     }
 
@@ -349,8 +376,8 @@ class RelayMessageCodecTest {
 
     @Test
     void dataRecordsCompareTheirPayloads() {
-        Data a = new Data("p1", List.of(), true, new byte[] {1, 2});
-        Data b = new Data("p1", List.of(), true, new byte[] {1, 2});
+        Data a = new Data(CHAT, "p1", List.of(), true, new byte[] {1, 2});
+        Data b = new Data(CHAT, "p1", List.of(), true, new byte[] {1, 2});
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
         assertEquals("Data[senderId=p1, targets=[], text=true, payload=2 bytes]", a.toString());
