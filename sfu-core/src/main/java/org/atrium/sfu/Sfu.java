@@ -69,8 +69,8 @@ public final class Sfu implements AutoCloseable {
         this.rooms = new Rooms(this::newTransport, metrics, config.capabilities(),
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms(),
                 config.packetCache(), lanes);
-        this.relayLinks = new RelayLinks(this::newTransport, timers, metrics.relay(),
-                new DataMetrics(new SimpleMeterRegistry()));
+        this.relayLinks = new RelayLinks(this::newTransport, rooms::room, config.capabilities(), timers,
+                metrics.relay(), new DataMetrics(new SimpleMeterRegistry()));
         every(1000, "Timeout check", this::checkTimeouts);
         every(1000, "Bitrate sampling", () -> rooms.sampleBitrates(System.nanoTime()));
         bindGauges(registry);

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two servers in one JVM, each with its own media port, linked for one room by a real relay
- * link (ICE, DTLS, SRTP and SCTP over loopback): members, tracks, media, feedback and data
- * of each node reach the other's participants, and each packet crosses the link once.
+ * Two servers in one JVM, each with its own media port, joined by a real relay link (ICE,
+ * DTLS, SRTP and SCTP over loopback, each server on its single media port): members, tracks,
+ * media, feedback and data of each node's rooms reach the other's participants, and each
+ * packet crosses the link once.
  */
 @Timeout(60)
 class RelayLinkTest {
@@ -60,15 +61,18 @@ class RelayLinkTest {
     private record Linked(RelayLink a, RelayLink b) {
     }
 
-    /** Links the room of node A (which asks) and node B, and waits until both said hello. */
+    /**
+     * Links node A (which asks) and node B, waits until both said hello, and opens the room on
+     * node A's side only: node B, which has members there too, opens it when it hears of it.
+     */
     private Linked link() throws Exception {
-        RelayLink a = nodeA.sfu().relayLinks().open(nodeA.sfu().rooms().room(ROOM), "node-a", "node-b", true,
-                (link, reason) -> closedA.add(reason));
-        RelayLink b = nodeB.sfu().relayLinks().open(nodeB.sfu().rooms().room(ROOM), "node-b", "node-a", false,
-                (link, reason) -> closedB.add(reason));
+        RelayLink a = nodeA.sfu().relayLinks().open("node-a", "node-b", true, (link, reason) -> closedA.add(reason));
+        RelayLink b = nodeB.sfu().relayLinks().open("node-b", "node-a", false, (link, reason) -> closedB.add(reason));
         a.start(b.localParameters());
         b.start(a.localParameters());
         await(() -> a.isEstablished() && b.isEstablished(), "link established");
+        a.openRoom(nodeA.sfu().rooms().room(ROOM));
+        await(() -> a.rooms().contains(ROOM) && b.rooms().contains(ROOM), "room open on both sides");
         return new Linked(a, b);
     }
 
@@ -253,20 +257,29 @@ class RelayLinkTest {
         String reasonB = closedB.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(reasonB, "node B's side closed too");
         assertTrue(reasonB.startsWith("closed-by-peer"), reasonB);
-        assertTrue(nodeB.sfu().rooms().room(ROOM).remoteMembers().isEmpty());
+        await(() -> nodeB.sfu().rooms().room(ROOM).remoteMembers().isEmpty(), "no member of node A left on B");
         assertTrue(nodeA.sfu().relayLinks().links().isEmpty());
     }
 
     @Test
-    void theLastParticipantLeavingARoomClosesItsLinks() throws Exception {
+    void theLastParticipantLeavingARoomTakesTheRoomOffTheLinkWhichServesTheOtherRooms() throws Exception {
         PeerInRoom alice = nodeA.connected(ROOM, "alice");
         PeerInRoom bob = nodeB.connected(ROOM, "bob");
-        link();
-        bob.listener().clear();
+        PeerInRoom erin = nodeA.connected("other", "erin");
+        PeerInRoom frank = nodeB.connected("other", "frank");
+        Linked linked = link();
+        linked.a().openRoom(nodeA.sfu().rooms().room("other"));
+        await(() -> linked.b().rooms().contains("other"), "second room open on node B");
+        Member erinOnB = frank.listener().nextParticipantJoined(WAIT);
+        assertNotNull(erinOnB);
+        assertEquals(erin.participant().id(), erinOnB.id());
+
         alice.close();
-        assertEquals("room-closed", closedA.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
-        assertNotNull(closedB.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
-        assertEquals(1, nodeB.sfu().rooms().room(ROOM).members().size());
+        await(() -> !linked.a().rooms().contains(ROOM) && !linked.b().rooms().contains(ROOM), "room off the link");
+        assertEquals(1, nodeB.sfu().rooms().room(ROOM).members().size(), "only bob left in node B's view");
+        assertTrue(linked.a().rooms().contains("other"));
+        assertNull(closedA.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS), "the link stays up");
+        assertEquals(2, nodeB.sfu().rooms().room("other").members().size());
     }
 
     /**
@@ -277,32 +290,38 @@ class RelayLinkTest {
     @Test
     void aWrongHelloClosesTheLinkAndMalformedMessagesAreDroppedAndCounted() throws Exception {
         nodeA.connected(ROOM, "alice");
-        RelayLink link = nodeA.sfu().relayLinks().open(nodeA.sfu().rooms().room(ROOM), "node-a", "node-b", true,
-                (l, reason) -> closedA.add(reason));
+        RelayLink link = nodeA.sfu().relayLinks().open("node-a", "node-b", true, (l, reason) -> closedA.add(reason));
         try (WebRtcPeer impostor = WebRtcPeer.create("impostor")) {
             connect(link, impostor);
             PeerDataChannels data = impostor.dataChannels();
             assertTrue(data.open("atrium-relay", ChannelOptions.reliable()) >= 0);
             assertTrue(data.awaitOpen("atrium-relay", WAIT));
-            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.Hello(1, "node-x", ROOM)));
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.Hello(1, "node-x")));
             assertEquals("bad-hello", closedA.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         }
 
-        RelayLink second = nodeA.sfu().relayLinks().open(nodeA.sfu().rooms().room(ROOM), "node-a", "node-b", true,
-                (l, reason) -> closedA.add(reason));
+        RelayLink second = nodeA.sfu().relayLinks().open("node-a", "node-b", true, (l, reason) -> closedA.add(reason));
         try (WebRtcPeer peer = WebRtcPeer.create("node-b")) {
             connect(second, peer);
             PeerDataChannels data = peer.dataChannels();
             assertTrue(data.open("atrium-relay", ChannelOptions.reliable()) >= 0);
             assertTrue(data.awaitOpen("atrium-relay", WAIT));
-            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.Hello(1, "node-b", ROOM)));
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.Hello(1, "node-b")));
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.RoomOpen(ROOM)));
+            await(() -> second.rooms().contains(ROOM), "the room open on the link");
             long before = relayOf(nodeA).drops(RelayMetrics.Drop.MALFORMED_MESSAGE);
+            long refusedBefore = relayOf(nodeA).drops(RelayMetrics.Drop.REFUSED_MESSAGE);
             data.send("atrium-relay", new byte[] {(byte) 0xEE, 1, 2, 3});
             data.send("atrium-relay", new byte[] {RelayMessageCodec.MEMBER_JOINED, 5, 'p'});
             data.sendText("atrium-relay", "not binary");
             await(() -> relayOf(nodeA).drops(RelayMetrics.Drop.MALFORMED_MESSAGE) - before == 3, "three drops");
+            // Well-formed but for a room not open here: refused, counted.
+            data.send("atrium-relay", RelayMessageCodec.encode(
+                    new RelayMessage.MemberJoined("elsewhere", "p-x", "x", null)));
+            await(() -> relayOf(nodeA).drops(RelayMetrics.Drop.REFUSED_MESSAGE) > refusedBefore, "refused");
             // A well-formed message still applies: the link is up.
-            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.MemberJoined("p-remote", "eve", null)));
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.MemberJoined(ROOM, "p-remote", "eve",
+                    null)));
             await(() -> nodeA.sfu().rooms().room(ROOM).memberOf("p-remote") != null, "eve on node A");
             assertTrue(second.isEstablished());
             assertNull(closedA.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS));

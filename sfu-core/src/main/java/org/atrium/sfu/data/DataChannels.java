@@ -122,6 +122,21 @@ public final class DataChannels {
         return System.nanoTime() / 1_000_000;
     }
 
+    /**
+     * Sends the association's INIT, for an association this side starts: a relay link's, where
+     * no browser will (a browser's association starts from its own INIT). Once.
+     */
+    public void connect() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            long now = nowMillis();
+            endpoint.connect(now);
+            afterCall(now);
+        }
+    }
+
     /** One SCTP packet from the participant (DTLS application data). */
     public void receive(byte[] packet, int offset, int length) {
         List<Received> batch;

@@ -14,8 +14,8 @@ import org.atrium.sfu.transport.WebRtcTransport;
  */
 final class InboundTracks {
 
-    /** One remote producer and its owner, as the link announced it. */
-    record Track(String ownerId, Producer producer) {
+    /** One remote producer, its room and its owner, as the link announced it. */
+    record Track(String room, String ownerId, Producer producer) {
     }
 
     private final WebRtcTransport transport;
@@ -28,16 +28,27 @@ final class InboundTracks {
         this.metrics = metrics;
     }
 
-    synchronized void add(String ownerId, Producer producer) {
+    synchronized void add(String room, String ownerId, Producer producer) {
         List<Track> next = new ArrayList<>(List.of(tracks));
-        next.add(new Track(ownerId, producer));
+        next.add(new Track(room, ownerId, producer));
         tracks = next.toArray(Track[]::new);
     }
 
-    /** Forgets a track by producer id, freeing its SSRCs' SRTP state; returns it, or null. */
-    synchronized Track remove(String producerId) {
+    /** Forgets every track of a room; returns them. */
+    synchronized List<Track> removeRoom(String room) {
+        List<Track> removed = new ArrayList<>();
         for (Track track : tracks) {
-            if (track.producer().id().equals(producerId)) {
+            if (track.room().equals(room)) {
+                removed.add(remove(room, track.producer().id()));
+            }
+        }
+        return removed;
+    }
+
+    /** Forgets a track by room and producer id, freeing its SSRCs' SRTP state; returns it, or null. */
+    synchronized Track remove(String room, String producerId) {
+        for (Track track : tracks) {
+            if (track.room().equals(room) && track.producer().id().equals(producerId)) {
                 List<Track> next = new ArrayList<>(List.of(tracks));
                 next.remove(track);
                 tracks = next.toArray(Track[]::new);
@@ -53,9 +64,9 @@ final class InboundTracks {
         return null;
     }
 
-    Track find(String producerId) {
+    Track find(String room, String producerId) {
         for (Track track : tracks) {
-            if (track.producer().id().equals(producerId)) {
+            if (track.room().equals(room) && track.producer().id().equals(producerId)) {
                 return track;
             }
         }

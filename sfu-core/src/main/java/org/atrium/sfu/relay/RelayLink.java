@@ -2,8 +2,12 @@ package org.atrium.sfu.relay;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -11,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.atrium.dtls.DtlsRole;
 import org.atrium.dtls.Fingerprint;
 import org.atrium.rtp.Fir;
@@ -23,15 +28,14 @@ import org.atrium.rtp.SenderReport;
 import org.atrium.sctp.ChannelOptions;
 import org.atrium.sctp.DataChannelInfo;
 import org.atrium.sfu.data.DataChannels;
+import org.atrium.sfu.data.DataDropReason;
+import org.atrium.sfu.media.MediaCapabilities;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.room.LeaveReason;
-import org.atrium.sfu.room.Participant;
 import org.atrium.sfu.room.RemoteTrack;
 import org.atrium.sfu.room.Room;
 import org.atrium.sfu.room.RoomException;
-import org.atrium.sfu.room.RoomLink;
-import org.atrium.sfu.room.TrackSource;
 import org.atrium.sfu.stats.DataMetrics;
 import org.atrium.sfu.stats.RelayMetrics;
 import org.atrium.sfu.transport.IceCandidate;
@@ -42,17 +46,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One room's link to another node that has members of the same room (docs/cluster.md, "The
- * relay between nodes"): an ICE, DTLS and SRTP transport on this node's media port, which
- * carries every track of this node's members once, and an SCTP data channel for events:
- * members, tracks, mutes and data-channel messages.
+ * This node's link to another node of the cluster (docs/cluster.md, "The relay between
+ * nodes"): an ICE, DTLS and SRTP transport on this node's media port, and an SCTP data
+ * channel for events. It serves every room both nodes have members of: a room is open on the
+ * link once each node said {@link RelayMessage.RoomOpen} for it, and from then on each node
+ * sends the other its members, tracks (every packet once), mutes and data-channel messages
+ * in that room ({@link RoomRelay}).
  *
  * <p>The link asks nothing of how its parameters reached the other node: the cluster layer
  * exchanges {@link #localParameters()} over an authenticated request, then calls
  * {@link #start}. The node that asked is the ICE controlling agent and the DTLS server, as the
  * SFU is towards a browser that answers its offer.
  */
-public final class RelayLink implements RoomLink {
+public final class RelayLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayLink.class);
 
@@ -92,8 +98,8 @@ public final class RelayLink implements RoomLink {
 
     private final String localNodeId;
     private final String remoteNodeId;
-    private final Room room;
     private final boolean initiator;
+    private final Function<String, Room> localRooms;
     private final ScheduledExecutorService timers;
     private final RelayMetrics metrics;
     private final DataMetrics dataMetrics;
@@ -110,6 +116,12 @@ public final class RelayLink implements RoomLink {
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledFuture<?> flusher;
+    /** Rooms this node opened on the link, by name; guarded by this. */
+    private final Map<String, RoomRelay> opened = new HashMap<>();
+    /** Rooms the other node opened; guarded by this. */
+    private final Set<String> openedByPeer = new HashSet<>();
+    /** Rooms open on both sides, attached to their room, by name; guarded by this. */
+    private final Map<String, RoomRelay> attached = new HashMap<>();
     private volatile DataChannels channels;
     private volatile boolean mediaReady;
     /** Set once the other node's hello arrived and matched; nothing else is taken before it. */
@@ -117,20 +129,20 @@ public final class RelayLink implements RoomLink {
     private final RtcpIterator rtcp = new RtcpIterator();
     private final int[] lostScratch = new int[256];
 
-    RelayLink(String localNodeId, String remoteNodeId, Room room, boolean initiator, TransportFactory transports,
-            ScheduledExecutorService timers, RelayMetrics metrics, DataMetrics dataMetrics, Listener listener)
-            throws IOException {
+    RelayLink(String localNodeId, String remoteNodeId, boolean initiator, Function<String, Room> localRooms,
+            MediaCapabilities capabilities, TransportFactory transports, ScheduledExecutorService timers,
+            RelayMetrics metrics, DataMetrics dataMetrics, Listener listener) throws IOException {
         this.localNodeId = localNodeId;
         this.remoteNodeId = remoteNodeId;
-        this.room = room;
         this.initiator = initiator;
+        this.localRooms = localRooms;
         this.timers = timers;
         this.metrics = metrics;
         this.dataMetrics = dataMetrics;
         this.listener = listener;
-        this.logContext = new LogContext(room.name(), "link-" + remoteNodeId);
+        this.logContext = new LogContext(null, "link-" + remoteNodeId);
         this.transport = transports.create(logContext, new TransportListener());
-        this.outbound = new OutboundTracks(transport, room.capabilities(), metrics);
+        this.outbound = new OutboundTracks(transport, capabilities, metrics);
         this.inbound = new InboundTracks(transport, metrics);
         this.upstream = new PacketSink() {
             @Override
@@ -143,32 +155,17 @@ public final class RelayLink implements RoomLink {
                 return transport.sendRtcp(buf, off, len);
             }
         };
-        queue(new RelayMessage.Hello(RelayMessage.VERSION, localNodeId, room.name()));
+        send(new RelayMessage.Hello(RelayMessage.VERSION, localNodeId));
         this.flusher = timers.scheduleWithFixedDelay(this::flushQuietly, FLUSH_PERIOD_MILLIS, FLUSH_PERIOD_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Attaches the link to its room, which tells it of this node's members and tracks. */
-    void attach() {
-        try {
-            room.attachLink(this);
-        } catch (RuntimeException e) {
-            close("room-closed");
-            throw e;
-        }
-    }
-
-    @Override
     public String remoteNodeId() {
         return remoteNodeId;
     }
 
     public String localNodeId() {
         return localNodeId;
-    }
-
-    public Room room() {
-        return room;
     }
 
     /** Whether this node asked for the link: it then controls ICE and is the DTLS server. */
@@ -181,10 +178,18 @@ public final class RelayLink implements RoomLink {
                 new Fingerprint("sha-256", transport.fingerprintSha256()), transport.localCandidates());
     }
 
-    /** Connects to the other node with its parameters, as its answer to the link request gave them. */
+    /** Connects to the other node with its parameters, as the link request or its answer gave them. */
     public void start(Parameters remote) {
-        transport.start(new WebRtcTransport.RemoteParameters(remote.iceUfrag(), remote.icePassword(),
-                remote.fingerprint(), initiator ? DtlsRole.SERVER : DtlsRole.CLIENT, remote.candidates(), initiator));
+        WebRtcTransport.RemoteParameters parameters = new WebRtcTransport.RemoteParameters(remote.iceUfrag(),
+                remote.icePassword(), remote.fingerprint(), initiator ? DtlsRole.SERVER : DtlsRole.CLIENT,
+                remote.candidates(), initiator);
+        if (initiator) {
+            // Servers wait to be checked: the node that asked checks first, as a browser would;
+            // the other answers, and its own checks follow as triggered checks.
+            transport.startTowardsServer(parameters);
+        } else {
+            transport.start(parameters);
+        }
     }
 
     public boolean isMediaReady() {
@@ -205,18 +210,117 @@ public final class RelayLink implements RoomLink {
         return transport;
     }
 
-    /** Tracks of this node sent over the link. */
+    /** Tracks of this node sent over the link, in every room. */
     public int outboundTrackCount() {
         return outbound.size();
+    }
+
+    /** The rooms open on both sides, by name. */
+    public synchronized Set<String> rooms() {
+        return Set.copyOf(attached.keySet());
+    }
+
+    OutboundTracks outbound() {
+        return outbound;
     }
 
     void checkTimeouts(long nowMillis, long iceTimeoutMillis, long consentTimeoutMillis) {
         transport.checkTimeouts(nowMillis, iceTimeoutMillis, consentTimeoutMillis);
     }
 
+    // ---- rooms ----
+
     /**
-     * Ends the link: the other node's members leave this node's view of the room, this node's
-     * tracks stop crossing. Tells the other node when the event channel is up. Idempotent.
+     * Opens a room of this node on the link: this node has members in it and wants the other
+     * node's. Once the other node opened it too, each tells the other of its members and
+     * tracks there. Nothing when it is open already.
+     */
+    public void openRoom(Room room) {
+        RoomRelay relay;
+        boolean attachNow;
+        synchronized (this) {
+            if (closed.get()) {
+                return;
+            }
+            RoomRelay existing = opened.get(room.name());
+            if (existing != null && existing.room() == room) {
+                return;
+            }
+            if (existing != null) {
+                detach(existing); // the name's earlier room closed and came back
+            }
+            relay = new RoomRelay(this, room);
+            opened.put(room.name(), relay);
+            attachNow = openedByPeer.contains(room.name());
+            send(new RelayMessage.RoomOpen(room.name()));
+        }
+        if (attachNow) {
+            attach(relay);
+        }
+    }
+
+    /** Closes a room on the link: this node's members there are gone, the other's are let go. */
+    public void closeRoom(String name) {
+        RoomRelay relay;
+        synchronized (this) {
+            relay = opened.remove(name);
+            if (relay == null) {
+                return;
+            }
+            send(new RelayMessage.RoomClosed(name));
+        }
+        detach(relay);
+    }
+
+    /** A room this node opened has closed (its last participant left). */
+    void onLocalRoomClosed(RoomRelay relay) {
+        synchronized (this) {
+            if (opened.get(relay.name()) != relay) {
+                return;
+            }
+            opened.remove(relay.name());
+            send(new RelayMessage.RoomClosed(relay.name()));
+        }
+        timers.execute(() -> detach(relay));
+    }
+
+    private void attach(RoomRelay relay) {
+        synchronized (this) {
+            if (closed.get() || opened.get(relay.name()) != relay || attached.containsKey(relay.name())) {
+                return;
+            }
+            attached.put(relay.name(), relay);
+        }
+        try {
+            relay.room().attachLink(relay);
+        } catch (RoomException e) {
+            // Closed in between: its closing tells the link.
+            synchronized (this) {
+                attached.remove(relay.name(), relay);
+            }
+        }
+    }
+
+    /** Takes a room off the link: the other node's members leave it here, this node's tracks stop crossing. */
+    private void detach(RoomRelay relay) {
+        synchronized (this) {
+            attached.remove(relay.name(), relay);
+        }
+        relay.room().detachLink(relay);
+        relay.stopSending();
+        for (InboundTracks.Track track : inbound.removeRoom(relay.name())) {
+            relay.room().closeRemoteTrack(remoteNodeId, track.ownerId(), track.producer().id());
+        }
+    }
+
+    /** The relay of a room open on both sides, or null. */
+    private synchronized RoomRelay attachedRoom(String name) {
+        return attached.get(name);
+    }
+
+    /**
+     * Ends the link: the other node's members leave this node's rooms, this node's tracks stop
+     * crossing. Tells the other node when the event channel is up. Idempotent.
      */
     public void close(String reason) {
         if (!closed.compareAndSet(false, true)) {
@@ -230,7 +334,15 @@ public final class RelayLink implements RoomLink {
         if (current != null && current.isConnected()) {
             current.deliver(EVENT_CHANNEL, RelayMessageCodec.encode(new RelayMessage.Bye(safeReason(reason))));
         }
-        room.detachLink(this);
+        List<RoomRelay> rooms;
+        synchronized (this) {
+            rooms = new ArrayList<>(opened.values());
+            opened.clear();
+            openedByPeer.clear();
+        }
+        for (RoomRelay relay : rooms) {
+            detach(relay);
+        }
         outbound.clear();
         inbound.clear();
         if (current != null) {
@@ -248,58 +360,10 @@ public final class RelayLink implements RoomLink {
         return cleaned.isEmpty() ? "closed" : cleaned.substring(0, Math.min(64, cleaned.length()));
     }
 
-    // ---- RoomLink: what happens to this node's members, told under the room's lock ----
-
-    @Override
-    public void memberJoined(Participant member) {
-        queue(new RelayMessage.MemberJoined(member.id(), member.displayName(), member.identity()));
-    }
-
-    @Override
-    public void memberLeft(Participant member, LeaveReason reason) {
-        queue(new RelayMessage.MemberLeft(member.id(), reason.wireName()));
-    }
-
-    @Override
-    public void trackPublished(Participant owner, Producer producer) {
-        OutboundTracks.Track track = outbound.add(producer);
-        List<RelayMessage.TrackPublished.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < track.ssrcs.length; i++) {
-            layers.add(new RelayMessage.TrackPublished.Layer(producer.stream(i).rid(), track.ssrcs[i],
-                    track.rtxSsrcs[i]));
-        }
-        TrackSource source = owner.sourceOf(producer.mid());
-        queue(new RelayMessage.TrackPublished(owner.id(), producer.id(), producer.mid(), producer.kind(), source,
-                source != null && owner.isMuted(source), layers));
-        // The other node's receivers need a keyframe to start: ask once the link carries it.
-        producer.requestKeyframe();
-    }
-
-    @Override
-    public void trackClosed(Participant owner, Producer producer) {
-        if (outbound.remove(producer) != null) {
-            queue(new RelayMessage.TrackClosed(producer.id()));
-        }
-    }
-
-    @Override
-    public void muted(Participant owner, TrackSource source, boolean muted) {
-        queue(new RelayMessage.Muted(owner.id(), source, muted));
-    }
-
-    @Override
-    public void data(Participant sender, DataChannelInfo channel, boolean text, List<String> targets, byte[] payload) {
-        queue(new RelayMessage.Data(RelayMessage.Channel.of(channel), sender.id(), targets, text, payload));
-    }
-
-    @Override
-    public void roomClosed() {
-        timers.execute(() -> close("room-closed"));
-    }
-
     // ---- events out: queued, sent on the timer thread once the channel is up ----
 
-    private void queue(RelayMessage message) {
+    /** Queues a message for the other node; called under the room's lock by {@link RoomRelay}, so it never blocks. */
+    void send(RelayMessage message) {
         if (closed.get()) {
             return;
         }
@@ -348,8 +412,8 @@ public final class RelayLink implements RoomLink {
         }
         byte[] message;
         while ((message = pending.peek()) != null) {
-            org.atrium.sfu.data.DataDropReason dropped = current.deliver(EVENT_CHANNEL, message);
-            if (dropped == org.atrium.sfu.data.DataDropReason.RECEIVER_NOT_CONNECTED) {
+            DataDropReason dropped = current.deliver(EVENT_CHANNEL, message);
+            if (dropped == DataDropReason.RECEIVER_NOT_CONNECTED) {
                 return; // the channel is opening: the next flush sends it
             }
             pending.poll();
@@ -399,7 +463,7 @@ public final class RelayLink implements RoomLink {
     private void apply(RelayMessage message) {
         if (!greeted) {
             if (message instanceof RelayMessage.Hello hello && hello.version() == RelayMessage.VERSION
-                    && hello.nodeId().equals(remoteNodeId) && hello.room().equals(room.name())) {
+                    && hello.nodeId().equals(remoteNodeId)) {
                 greeted = true;
                 return;
             }
@@ -407,48 +471,94 @@ public final class RelayLink implements RoomLink {
             timers.execute(() -> close("bad-hello"));
             return;
         }
+        if (message instanceof RelayMessage.RoomOpen open) {
+            onRoomOpenedByPeer(open.room());
+            return;
+        }
+        if (message instanceof RelayMessage.RoomClosed roomClosed) {
+            onRoomClosedByPeer(roomClosed.room());
+            return;
+        }
+        if (message instanceof RelayMessage.Bye bye) {
+            timers.execute(() -> close("closed-by-peer-" + bye.reason()));
+            return;
+        }
+        if (!(message instanceof RelayMessage.RoomScoped scoped)) {
+            metrics.dropped(RelayMetrics.Drop.REFUSED_MESSAGE); // a second hello
+            return;
+        }
+        RoomRelay relay = attachedRoom(scoped.room());
+        if (relay == null) {
+            // Not open here (any more): what the other node sent before it heard so.
+            metrics.dropped(RelayMetrics.Drop.REFUSED_MESSAGE);
+            return;
+        }
+        Room room = relay.room();
         if (message instanceof RelayMessage.MemberJoined joined) {
             room.addRemoteMember(remoteNodeId, joined.participantId(), joined.displayName(), joined.identity());
         } else if (message instanceof RelayMessage.MemberLeft left) {
             room.removeRemoteMember(remoteNodeId, left.participantId(), leaveReason(left.reason()));
         } else if (message instanceof RelayMessage.TrackPublished track) {
-            publish(track);
+            publish(room, track);
         } else if (message instanceof RelayMessage.TrackClosed track) {
-            InboundTracks.Track removed = inbound.remove(track.producerId());
+            InboundTracks.Track removed = inbound.remove(room.name(), track.producerId());
             if (removed != null) {
                 room.closeRemoteTrack(remoteNodeId, removed.ownerId(), track.producerId());
             }
         } else if (message instanceof RelayMessage.Muted muted) {
             room.setRemoteMuted(remoteNodeId, muted.participantId(), muted.source(), muted.muted());
         } else if (message instanceof RelayMessage.Data data) {
-            room.deliverRemoteData(remoteNodeId, data.channel().toInfo(), data.senderId(), data.text(),
-                    data.targets(), data.payload());
-        } else if (message instanceof RelayMessage.Bye bye) {
-            timers.execute(() -> close("closed-by-peer-" + bye.reason()));
-        } else if (message instanceof RelayMessage.Hello) {
-            metrics.dropped(RelayMetrics.Drop.REFUSED_MESSAGE);
+            room.deliverRemoteData(remoteNodeId, data.channel().toInfo(), data.senderId(), data.text(), data.targets(),
+                    data.payload());
         }
         // LayerDemand: every layer crosses the link for now; read once links send only what is asked.
     }
 
-    private void publish(RelayMessage.TrackPublished track) {
+    private void onRoomOpenedByPeer(String name) {
+        RoomRelay relay;
+        synchronized (this) {
+            openedByPeer.add(name);
+            relay = opened.get(name);
+        }
+        if (relay == null) {
+            // This node has members there but had not opened it yet: the other node's join came first.
+            Room local = localRooms.apply(name);
+            if (local != null) {
+                openRoom(local);
+            }
+            return;
+        }
+        attach(relay);
+    }
+
+    private void onRoomClosedByPeer(String name) {
+        RoomRelay relay;
+        synchronized (this) {
+            openedByPeer.remove(name);
+            relay = attached.get(name);
+        }
+        if (relay != null) {
+            detach(relay);
+        }
+    }
+
+    private void publish(Room room, RelayMessage.TrackPublished track) {
         List<RemoteTrack.Layer> layers = new ArrayList<>();
+        InboundTracks.Track previous = inbound.find(room.name(), track.producerId());
         for (RelayMessage.TrackPublished.Layer layer : track.layers()) {
-            if (inbound.usesSsrc(layer.ssrc()) || layer.rtxSsrc() >= 0 && inbound.usesSsrc(layer.rtxSsrc())) {
-                InboundTracks.Track same = inbound.find(track.producerId());
-                if (same == null) {
-                    throw new RoomException("ssrc-in-use", "ssrc " + layer.ssrc() + " is taken on the link");
-                }
+            boolean taken = inbound.usesSsrc(layer.ssrc()) || layer.rtxSsrc() >= 0 && inbound.usesSsrc(layer.rtxSsrc());
+            if (taken && previous == null) {
+                throw new RoomException("ssrc-in-use", "ssrc " + layer.ssrc() + " is taken on the link");
             }
             layers.add(new RemoteTrack.Layer(layer.rid(), layer.ssrc(), layer.rtxSsrc()));
         }
         RemoteTrack remote = new RemoteTrack(track.producerId(), track.mid(), track.kind(), track.source(), layers);
-        InboundTracks.Track previous = inbound.remove(track.producerId());
         if (previous != null) {
+            inbound.remove(room.name(), track.producerId());
             room.closeRemoteTrack(remoteNodeId, previous.ownerId(), track.producerId());
         }
         Producer producer = room.publishRemote(remoteNodeId, track.participantId(), remote, upstream, feedbackSsrc);
-        inbound.add(track.participantId(), producer);
+        inbound.add(room.name(), track.participantId(), producer);
         if (track.source() != null && track.muted()) {
             room.setRemoteMuted(remoteNodeId, track.participantId(), track.source(), true);
         }
@@ -468,8 +578,12 @@ public final class RelayLink implements RoomLink {
     private final class TransportListener implements WebRtcTransport.Listener {
         @Override
         public void onMediaReady() {
-            channels = new DataChannels(DataChannels.config(5000), transport.dtlsRole() == DtlsRole.CLIENT,
+            DataChannels made = new DataChannels(DataChannels.config(5000), transport.dtlsRole() == DtlsRole.CLIENT,
                     transport::sendDataPacket, timers, dataMetrics, new ChannelEvents());
+            channels = made;
+            if (!initiator) {
+                made.connect(); // the node that was asked starts the association, as a browser would
+            }
             mediaReady = true;
             metrics.linkUp();
             try (LogContext.Scope scope = logContext.open()) {
@@ -528,6 +642,6 @@ public final class RelayLink implements RoomLink {
 
     @Override
     public String toString() {
-        return "RelayLink[" + room.name() + " " + localNodeId + "->" + remoteNodeId + "]";
+        return "RelayLink[" + localNodeId + "->" + remoteNodeId + "]";
     }
 }

@@ -8,25 +8,47 @@ import org.atrium.sfu.room.TrackSource;
 
 /**
  * An event one node tells another over the data channel of their relay link
- * (docs/cluster.md, "Events across the link"). {@link RelayMessageCodec} gives the bytes of
- * each and the limits of every field; the constructors only refuse nulls where a field has no
- * "none", so that a decoder can build any message whose fields it has checked.
+ * (docs/cluster.md, "Events across the link"). One link joins a pair of nodes and carries every
+ * room they share: each event of a room names it ({@link RoomScoped}). {@link RelayMessageCodec}
+ * gives the bytes of each and the limits of every field; the constructors only refuse nulls where
+ * a field has no "none", so that a decoder can build any message whose fields it has checked.
  */
 public sealed interface RelayMessage {
 
     /** The version of this protocol, the one {@link Hello} carries. */
     int VERSION = 1;
 
+    /** A message about one room, for the receiver to hand to its side of that room. */
+    sealed interface RoomScoped extends RelayMessage {
+        /** The name of the room it is about. */
+        String room();
+    }
+
     /**
      * The first message each side sends.
      *
      * @param version the protocol version the sender speaks, {@link #VERSION}
      * @param nodeId  the sender's node id
-     * @param room    the room the link is for
      */
-    record Hello(int version, String nodeId, String room) implements RelayMessage {
+    record Hello(int version, String nodeId) implements RelayMessage {
         public Hello {
             Objects.requireNonNull(nodeId, "nodeId");
+        }
+    }
+
+    /**
+     * The sender has members of this room and wants the other node's: from now on each side tells
+     * the other of its members and tracks in it.
+     */
+    record RoomOpen(String room) implements RoomScoped {
+        public RoomOpen {
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /** The sender has no member of this room any more. */
+    record RoomClosed(String room) implements RoomScoped {
+        public RoomClosed {
             Objects.requireNonNull(room, "room");
         }
     }
@@ -37,8 +59,9 @@ public sealed interface RelayMessage {
      * @param displayName the name shown to the others, or null
      * @param identity    the identity its join token named, or null
      */
-    record MemberJoined(String participantId, String displayName, String identity) implements RelayMessage {
+    record MemberJoined(String room, String participantId, String displayName, String identity) implements RoomScoped {
         public MemberJoined {
+            Objects.requireNonNull(room, "room");
             Objects.requireNonNull(participantId, "participantId");
         }
     }
@@ -48,8 +71,9 @@ public sealed interface RelayMessage {
      *
      * @param reason a short wire name, such as {@code left} or {@code ice-failed}
      */
-    record MemberLeft(String participantId, String reason) implements RelayMessage {
+    record MemberLeft(String room, String participantId, String reason) implements RoomScoped {
         public MemberLeft {
+            Objects.requireNonNull(room, "room");
             Objects.requireNonNull(participantId, "participantId");
             Objects.requireNonNull(reason, "reason");
         }
@@ -62,10 +86,11 @@ public sealed interface RelayMessage {
      * @param layers its simulcast layers, lowest first, with their SSRCs on the link (1 to 3;
      *               one without a rid for a track that is not simulcast)
      */
-    record TrackPublished(String participantId, String producerId, String mid, MediaKind kind,
-                          TrackSource source, boolean muted, List<Layer> layers) implements RelayMessage {
+    record TrackPublished(String room, String participantId, String producerId, String mid, MediaKind kind,
+                          TrackSource source, boolean muted, List<Layer> layers) implements RoomScoped {
 
         public TrackPublished {
+            Objects.requireNonNull(room, "room");
             Objects.requireNonNull(participantId, "participantId");
             Objects.requireNonNull(producerId, "producerId");
             Objects.requireNonNull(mid, "mid");
@@ -86,15 +111,17 @@ public sealed interface RelayMessage {
     }
 
     /** A producer of the sending node is gone; nothing more comes for its SSRCs. */
-    record TrackClosed(String producerId) implements RelayMessage {
+    record TrackClosed(String room, String producerId) implements RoomScoped {
         public TrackClosed {
+            Objects.requireNonNull(room, "room");
             Objects.requireNonNull(producerId, "producerId");
         }
     }
 
     /** A participant of the sending node muted or unmuted a source. */
-    record Muted(String participantId, TrackSource source, boolean muted) implements RelayMessage {
+    record Muted(String room, String participantId, TrackSource source, boolean muted) implements RoomScoped {
         public Muted {
+            Objects.requireNonNull(room, "room");
             Objects.requireNonNull(participantId, "participantId");
             Objects.requireNonNull(source, "source");
         }
@@ -105,8 +132,9 @@ public sealed interface RelayMessage {
      *
      * @param layerMask bit i set: layer i (lowest first) is wanted; 0: none is
      */
-    record LayerDemand(String producerId, int layerMask) implements RelayMessage {
+    record LayerDemand(String room, String producerId, int layerMask) implements RoomScoped {
         public LayerDemand {
+            Objects.requireNonNull(room, "room");
             Objects.requireNonNull(producerId, "producerId");
         }
 
@@ -117,18 +145,19 @@ public sealed interface RelayMessage {
 
     /**
      * A data-channel message of a participant of the sending node, for the receiving node to
-     * deliver to its own participants in a {@link org.atrium.sfu.data.DataEnvelope}, on their
+     * deliver to its own participants of the room in a {@link org.atrium.sfu.data.DataEnvelope}, on their
      * channel of the same kind.
      *
      * @param channel the kind of channel it was sent on
-     * @param targets the participant ids it is for, empty for every participant of the receiving node
+     * @param targets the participant ids it is for, empty for every participant of the room on the receiving node
      * @param text    whether the sender marked the payload as text
      * @param payload the message; the record holds this array, which nobody writes to afterwards
      */
-    record Data(Channel channel, String senderId, List<String> targets, boolean text, byte[] payload)
-            implements RelayMessage {
+    record Data(String room, Channel channel, String senderId, List<String> targets, boolean text, byte[] payload)
+            implements RoomScoped {
 
         public Data {
+            Objects.requireNonNull(room, "room");
             Objects.requireNonNull(channel, "channel");
             Objects.requireNonNull(senderId, "senderId");
             targets = List.copyOf(targets);
@@ -137,19 +166,20 @@ public sealed interface RelayMessage {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Data d && channel.equals(d.channel) && senderId.equals(d.senderId)
-                    && targets.equals(d.targets) && text == d.text && Arrays.equals(payload, d.payload);
+            return o instanceof Data d && room.equals(d.room) && channel.equals(d.channel)
+                    && senderId.equals(d.senderId) && targets.equals(d.targets) && text == d.text
+                    && Arrays.equals(payload, d.payload);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, senderId, targets, text, Arrays.hashCode(payload));
+            return Objects.hash(room, channel, senderId, targets, text, Arrays.hashCode(payload));
         }
 
         @Override
         public String toString() {
-            return "Data[channel=" + channel + ", senderId=" + senderId + ", targets=" + targets + ", text=" + text
-                    + ", payload=" + payload.length + " bytes]";
+            return "Data[room=" + room + ", channel=" + channel + ", senderId=" + senderId + ", targets=" + targets
+                    + ", text=" + text + ", payload=" + payload.length + " bytes]";
         }
     }
 

@@ -20,6 +20,8 @@ import org.atrium.sfu.relay.RelayMessage.LayerDemand;
 import org.atrium.sfu.relay.RelayMessage.MemberJoined;
 import org.atrium.sfu.relay.RelayMessage.MemberLeft;
 import org.atrium.sfu.relay.RelayMessage.Muted;
+import org.atrium.sfu.relay.RelayMessage.RoomClosed;
+import org.atrium.sfu.relay.RelayMessage.RoomOpen;
 import org.atrium.sfu.relay.RelayMessage.TrackClosed;
 import org.atrium.sfu.relay.RelayMessage.TrackPublished;
 import org.atrium.sfu.relay.RelayMessage.TrackPublished.Layer;
@@ -27,33 +29,39 @@ import org.atrium.sfu.room.TrackSource;
 
 /**
  * The bytes of a {@link RelayMessage}: one message per binary message of the relay link's
- * data channel, which is reliable and ordered. No I/O: bytes in, messages out.
+ * data channel, which is reliable and ordered. One link carries every room its two nodes
+ * share; each message about a room names it right after the type byte. No I/O: bytes in,
+ * messages out.
  *
  * <pre>
  * type  message         fields, in this order, and nothing after them
  * ----  --------------  ------------------------------------------------------------------
- * 0x01  Hello           version u8 (1-255) | node id TOKEN | room S16 (1-256 bytes)
- * 0x02  MemberJoined    participant id PID | display name N16 | identity N16
- * 0x03  MemberLeft      participant id PID | reason TOKEN
- * 0x04  TrackPublished  participant id PID | producer id S8 | mid S8 | kind u8 | source u8
- *                       | flags u8 (0x01 muted) | layer count u8 (1-3)
+ * 0x01  Hello           version u8 (1-255) | node id TOKEN
+ * 0x02  MemberJoined    room ROOM | participant id PID | display name N16 | identity N16
+ * 0x03  MemberLeft      room ROOM | participant id PID | reason TOKEN
+ * 0x04  TrackPublished  room ROOM | participant id PID | producer id S8 | mid S8 | kind u8
+ *                       | source u8 | flags u8 (0x01 muted) | layer count u8 (1-3)
  *                       | each layer, lowest first: rid N8 | flags u8 (0x01 has RTX)
  *                         | SSRC u32 | RTX SSRC u32 (only with 0x01)
- * 0x05  TrackClosed     producer id S8
- * 0x06  Muted           participant id PID | source u8 (1-4) | flags u8 (0x01 muted)
- * 0x07  LayerDemand     producer id S8 | layer mask u8 (bit i: layer i wanted; bits 3-7 reserved)
- * 0x08  Data            flags u8 (0x01 text, 0x02 unordered, 0x04 max retransmits,
+ * 0x05  TrackClosed     room ROOM | producer id S8
+ * 0x06  Muted           room ROOM | participant id PID | source u8 (1-4) | flags u8 (0x01 muted)
+ * 0x07  LayerDemand     room ROOM | producer id S8
+ *                       | layer mask u8 (bit i: layer i wanted; bits 3-7 reserved)
+ * 0x08  Data            room ROOM | flags u8 (0x01 text, 0x02 unordered, 0x04 max retransmits,
  *                       0x08 max packet life time; not both) | label N16 | protocol N16
  *                       | max retransmits u16 (only with 0x04) | max packet life time u16 (only with 0x08)
  *                       | sender id PID | target count u8 (0-255) | targets PID ...
  *                       | payload length u32 (0-262 144) | payload
  * 0x09  Bye             reason TOKEN
+ * 0x0A  RoomOpen        room ROOM
+ * 0x0B  RoomClosed      room ROOM
  *
  * u8 u16 u32   unsigned integers, big-endian
  * S8           a length L (1 byte, 1-255), then L bytes of UTF-8
  * N8           the same, but L = 0 is null (so an empty string cannot be sent)
  * S16, N16     the same with a 2-byte length; display name and identity: up to 512 bytes;
  *              a channel's label and protocol: up to 1024 bytes, null standing for empty
+ * ROOM         S16 of 1-256 bytes: a room name
  * PID          S8 of 1-64 bytes: a participant id
  * TOKEN        S8 of 1-64 bytes of A-Z a-z 0-9 . _ -: a node id or a reason
  * kind         1 audio, 2 video
@@ -62,7 +70,7 @@ import org.atrium.sfu.room.TrackSource;
  * </pre>
  *
  * Several layers of one track each carry a rid of their own; a single layer may carry none.
- * Reserved flag bits are 0. Type 0x00 and 0x0A-0xFF are reserved. The hello keeps this layout
+ * Reserved flag bits are 0. Type 0x00 and 0x0C-0xFF are reserved. The hello keeps this layout
  * in every version, so that a node can read the other's version and say {@code bye} when it
  * does not speak it.
  *
@@ -81,6 +89,8 @@ public final class RelayMessageCodec {
     public static final int LAYER_DEMAND = 0x07;
     public static final int DATA = 0x08;
     public static final int BYE = 0x09;
+    public static final int ROOM_OPEN = 0x0A;
+    public static final int ROOM_CLOSED = 0x0B;
 
     public static final int MAX_PARTICIPANT_ID_BYTES = 64;
     public static final int MAX_TOKEN_BYTES = 64;
@@ -142,6 +152,8 @@ public final class RelayMessageCodec {
             case LAYER_DEMAND -> layerDemand(r);
             case DATA -> data(r);
             case BYE -> bye(r);
+            case ROOM_OPEN -> roomOpen(r);
+            case ROOM_CLOSED -> roomClosed(r);
             default -> r.fail(RelayMessageError.UNKNOWN_TYPE);
         };
         if (r.error == null && r.at != r.end) {
@@ -156,24 +168,36 @@ public final class RelayMessageCodec {
             return r.fail(RelayMessageError.BAD_VERSION);
         }
         String nodeId = r.token();
-        String room = r.string(2, MAX_ROOM_BYTES, false);
-        return r.error != null ? null : new Hello(version, nodeId, room);
+        return r.error != null ? null : new Hello(version, nodeId);
+    }
+
+    private static RoomOpen roomOpen(Reader r) {
+        String room = r.room();
+        return r.error != null ? null : new RoomOpen(room);
+    }
+
+    private static RoomClosed roomClosed(Reader r) {
+        String room = r.room();
+        return r.error != null ? null : new RoomClosed(room);
     }
 
     private static MemberJoined memberJoined(Reader r) {
+        String room = r.room();
         String participantId = r.participantId();
         String displayName = r.string(2, MAX_NAME_BYTES, true);
         String identity = r.string(2, MAX_NAME_BYTES, true);
-        return r.error != null ? null : new MemberJoined(participantId, displayName, identity);
+        return r.error != null ? null : new MemberJoined(room, participantId, displayName, identity);
     }
 
     private static MemberLeft memberLeft(Reader r) {
+        String room = r.room();
         String participantId = r.participantId();
         String reason = r.token();
-        return r.error != null ? null : new MemberLeft(participantId, reason);
+        return r.error != null ? null : new MemberLeft(room, participantId, reason);
     }
 
     private static TrackPublished trackPublished(Reader r) {
+        String room = r.room();
         String participantId = r.participantId();
         String producerId = r.string(1, MAX_SHORT_STRING_BYTES, false);
         String mid = r.string(1, MAX_SHORT_STRING_BYTES, false);
@@ -222,15 +246,17 @@ public final class RelayMessageCodec {
         if (!ridsValid(layers)) {
             return r.fail(RelayMessageError.BAD_LAYER_RIDS);
         }
-        return new TrackPublished(participantId, producerId, mid, kind, source, flags != 0, layers);
+        return new TrackPublished(room, participantId, producerId, mid, kind, source, flags != 0, layers);
     }
 
     private static TrackClosed trackClosed(Reader r) {
+        String room = r.room();
         String producerId = r.string(1, MAX_SHORT_STRING_BYTES, false);
-        return r.error != null ? null : new TrackClosed(producerId);
+        return r.error != null ? null : new TrackClosed(room, producerId);
     }
 
     private static Muted muted(Reader r) {
+        String room = r.room();
         String participantId = r.participantId();
         int sourceCode = r.u8();
         if (r.error != null) {
@@ -241,10 +267,11 @@ public final class RelayMessageCodec {
             return r.fail(RelayMessageError.UNKNOWN_SOURCE);
         }
         int flags = r.flags();
-        return r.error != null ? null : new Muted(participantId, source, flags != 0);
+        return r.error != null ? null : new Muted(room, participantId, source, flags != 0);
     }
 
     private static LayerDemand layerDemand(Reader r) {
+        String room = r.room();
         String producerId = r.string(1, MAX_SHORT_STRING_BYTES, false);
         int mask = r.u8();
         if (r.error != null) {
@@ -253,10 +280,11 @@ public final class RelayMessageCodec {
         if ((mask & ~layerBits()) != 0) {
             return r.fail(RelayMessageError.RESERVED_FLAGS);
         }
-        return new LayerDemand(producerId, mask);
+        return new LayerDemand(room, producerId, mask);
     }
 
     private static Data data(Reader r) {
+        String room = r.room();
         int flags = r.u8();
         if (r.error != null) {
             return null;
@@ -290,7 +318,7 @@ public final class RelayMessageCodec {
         r.at += payload.length;
         RelayMessage.Channel channel = new RelayMessage.Channel(label == null ? "" : label,
                 protocol == null ? "" : protocol, (flags & DATA_UNORDERED) == 0, maxRetransmits, maxLifetime);
-        return new Data(channel, senderId, targets, (flags & DATA_TEXT) != 0, payload);
+        return new Data(room, channel, senderId, targets, (flags & DATA_TEXT) != 0, payload);
     }
 
     private static Bye bye(Reader r) {
@@ -309,23 +337,32 @@ public final class RelayMessageCodec {
             w.u8(HELLO);
             w.u8(m.version());
             w.token(m.nodeId(), "node id");
-            w.string(m.room(), 2, MAX_ROOM_BYTES, false, "room");
+        } else if (message instanceof RoomOpen m) {
+            w.u8(ROOM_OPEN);
+            w.room(m.room());
+        } else if (message instanceof RoomClosed m) {
+            w.u8(ROOM_CLOSED);
+            w.room(m.room());
         } else if (message instanceof MemberJoined m) {
             w.u8(MEMBER_JOINED);
+            w.room(m.room());
             w.participantId(m.participantId());
             w.string(m.displayName(), 2, MAX_NAME_BYTES, true, "display name");
             w.string(m.identity(), 2, MAX_NAME_BYTES, true, "identity");
         } else if (message instanceof MemberLeft m) {
             w.u8(MEMBER_LEFT);
+            w.room(m.room());
             w.participantId(m.participantId());
             w.token(m.reason(), "reason");
         } else if (message instanceof TrackPublished m) {
             trackPublished(w, m);
         } else if (message instanceof TrackClosed m) {
             w.u8(TRACK_CLOSED);
+            w.room(m.room());
             w.string(m.producerId(), 1, MAX_SHORT_STRING_BYTES, false, "producer id");
         } else if (message instanceof Muted m) {
             w.u8(MUTED);
+            w.room(m.room());
             w.participantId(m.participantId());
             w.u8(sourceCode(m.source()));
             w.u8(m.muted() ? FLAG : 0);
@@ -334,6 +371,7 @@ public final class RelayMessageCodec {
                 throw new IllegalArgumentException("layer mask " + m.layerMask() + " names a layer past " + MAX_LAYERS);
             }
             w.u8(LAYER_DEMAND);
+            w.room(m.room());
             w.string(m.producerId(), 1, MAX_SHORT_STRING_BYTES, false, "producer id");
             w.u8(m.layerMask());
         } else if (message instanceof Data m) {
@@ -355,6 +393,7 @@ public final class RelayMessageCodec {
                     | (channel.maxRetransmits() >= 0 ? DATA_MAX_RETRANSMITS : 0)
                     | (channel.maxPacketLifeTimeMillis() >= 0 ? DATA_MAX_LIFETIME : 0);
             w.u8(DATA);
+            w.room(m.room());
             w.u8(flags);
             w.string(channel.label().isEmpty() ? null : channel.label(), 2, MAX_CHANNEL_STRING_BYTES, true, "label");
             w.string(channel.protocol().isEmpty() ? null : channel.protocol(), 2, MAX_CHANNEL_STRING_BYTES, true,
@@ -391,6 +430,7 @@ public final class RelayMessageCodec {
             throw new IllegalArgumentException("source " + m.source().wireName() + " of a " + m.kind().sdpName() + " track");
         }
         w.u8(TRACK_PUBLISHED);
+        w.room(m.room());
         w.participantId(m.participantId());
         w.string(m.producerId(), 1, MAX_SHORT_STRING_BYTES, false, "producer id");
         w.string(m.mid(), 1, MAX_SHORT_STRING_BYTES, false, "mid");
@@ -523,6 +563,10 @@ public final class RelayMessageCodec {
             return v & FLAG;
         }
 
+        String room() {
+            return string(2, MAX_ROOM_BYTES, false);
+        }
+
         String participantId() {
             return string(1, MAX_PARTICIPANT_ID_BYTES, false);
         }
@@ -604,6 +648,10 @@ public final class RelayMessageCodec {
             out.write((int) (v >>> 16));
             out.write((int) (v >>> 8));
             out.write((int) v);
+        }
+
+        void room(String room) {
+            string(room, 2, MAX_ROOM_BYTES, false, "room");
         }
 
         void participantId(String id) {

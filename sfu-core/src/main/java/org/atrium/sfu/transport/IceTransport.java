@@ -156,6 +156,22 @@ final class IceTransport implements BufferHandler {
         return started.get();
     }
 
+    /**
+     * Lets this session send checks to the remote UDP candidates before any check came from
+     * them: for a link to another server, which like this one waits to be checked first.
+     * Call before {@link #start}.
+     */
+    void openTo(List<IceCandidate> remoteCandidates) {
+        for (IceCandidate candidate : remoteCandidates) {
+            if ("udp".equals(candidate.protocol()) && candidate.component() == 1) {
+                InetSocketAddress remote = new InetSocketAddress(candidate.address(), candidate.port());
+                if (!remote.isUnresolved()) {
+                    port.harvester().openTo(remote, agent.getLocalUfrag());
+                }
+            }
+        }
+    }
+
     /** The agent's role now: a role conflict (RFC 8445 7.3.1.1) may have switched it since start. */
     boolean isControlling() {
         return agent.isControlling();

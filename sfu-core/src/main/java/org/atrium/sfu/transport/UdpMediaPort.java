@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.harvest.AbstractUdpListener;
-import org.ice4j.ice.harvest.SinglePortUdpHarvester;
 
 /**
  * The one UDP port that carries every participant's ICE, DTLS, RTP and RTCP.
@@ -27,7 +26,7 @@ public final class UdpMediaPort implements AutoCloseable {
     private static final String CONSENT_INTERVAL_PROPERTY = "ice4j.consent-freshness.interval";
     private static final String AWS_HARVESTER_PROPERTY = "ice4j.harvest.mapping.aws.enabled";
 
-    private final SinglePortUdpHarvester harvester;
+    private final MediaPortHarvester harvester;
     private final InetSocketAddress localAddress;
     private final List<IceCandidate> candidates;
     private final AtomicInteger sessions = new AtomicInteger();
@@ -49,7 +48,7 @@ public final class UdpMediaPort implements AutoCloseable {
                     "the media port needs a concrete bind address, not " + bindAddress.getHostAddress());
         }
         configureIce4j();
-        harvester = new SinglePortUdpHarvester(new TransportAddress(bindAddress, port, Transport.UDP));
+        harvester = new MediaPortHarvester(new TransportAddress(bindAddress, port, Transport.UDP));
         TransportAddress bound = harvester.getLocalAddress();
         localAddress = new InetSocketAddress(bound.getAddress(), bound.getPort());
 
@@ -87,7 +86,7 @@ public final class UdpMediaPort implements AutoCloseable {
         AbstractUdpListener.BYTES_TO_LEAVE_AT_END_OF_PACKET = TAIL_ROOM;
     }
 
-    SinglePortUdpHarvester harvester() {
+    MediaPortHarvester harvester() {
         return harvester;
     }
 

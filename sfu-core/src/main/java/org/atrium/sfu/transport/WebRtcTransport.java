@@ -219,6 +219,18 @@ public final class WebRtcTransport {
     }
 
     /**
+     * Starts as {@link #start} towards another server, which sends no check before it is
+     * checked: the media port first lets this session reach the remote candidates.
+     */
+    public void startTowardsServer(RemoteParameters remote) {
+        if (closed || dtls != null) {
+            return;
+        }
+        ice.openTo(remote.candidates());
+        start(remote);
+    }
+
+    /**
      * An ICE restart (RFC 8445 9, RFC 8839 4.4.1.1.1): a new ICE agent on the same ports, with
      * new local credentials ({@link #iceUfrag()} and {@link #icePassword()} say which) and the
      * remote side's new ones; DTLS and SRTP carry on over the pair it selects, in the same
