@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * @param mediaAddress its media address for participants, {@code HOST:PORT}
  * @param linkAddress  its address for links from other nodes, {@code HOST:PORT}
  * @param load         participants on the node when it last beat
+ * @param capacity     participants the node takes before a room spills onto another node; 0 for no limit
  */
-public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load) {
+public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load, int capacity) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final int MAX_ADDRESS_LENGTH = 256;
@@ -28,6 +29,19 @@ public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String 
         if (load < 0) {
             throw new IllegalArgumentException("load must not be negative: " + load);
         }
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+        }
+    }
+
+    /** A node without a participant limit. */
+    public NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load) {
+        this(id, signalingUrl, mediaAddress, linkAddress, load, 0);
+    }
+
+    /** Whether the node takes another participant: it has no limit, or is under it. */
+    public boolean hasRoom() {
+        return capacity == 0 || load < capacity;
     }
 
     public static boolean isValidId(String id) {
@@ -41,6 +55,6 @@ public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String 
     }
 
     public NodeInfo withLoad(int newLoad) {
-        return new NodeInfo(id, signalingUrl, mediaAddress, linkAddress, newLoad);
+        return new NodeInfo(id, signalingUrl, mediaAddress, linkAddress, newLoad, capacity);
     }
 }

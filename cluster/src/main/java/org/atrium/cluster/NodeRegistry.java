@@ -73,6 +73,8 @@ public final class NodeRegistry implements AutoCloseable {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile ScheduledFuture<?> beats;
     private volatile boolean reachable = true;
+    /** The live nodes as the last successful beat listed them, this one first. */
+    private volatile List<NodeInfo> known = List.of();
     /** Until then (System.nanoTime) no node is declared dead: Redis has just returned. Scheduler thread only. */
     private long noDeathsUntil;
 
@@ -134,6 +136,19 @@ public final class NodeRegistry implements AutoCloseable {
 
     public ClusterStats stats() {
         return stats;
+    }
+
+    /** Whether the last heartbeat reached Redis. */
+    public boolean isReachable() {
+        return reachable;
+    }
+
+    /**
+     * The live nodes as the last heartbeat that reached Redis listed them, this node first;
+     * no Redis command, so it may be one beat old (older while Redis is away).
+     */
+    public List<NodeInfo> knownNodes() {
+        return known;
     }
 
     /** The room directory of this node, refreshed by this registry's heartbeat. */
@@ -353,6 +368,14 @@ public final class NodeRegistry implements AutoCloseable {
                 notify(() -> listener.onNodeUp(node));
             }
         }
+        List<NodeInfo> ordered = new ArrayList<>(live.size());
+        NodeInfo me = live.get(self.id());
+        if (me != null) {
+            ordered.add(me);
+        }
+        live.values().stream().filter(n -> !n.id().equals(self.id()))
+                .sorted(java.util.Comparator.comparing(NodeInfo::id)).forEach(ordered::add);
+        known = List.copyOf(ordered);
     }
 
     private void notify(Runnable call) {

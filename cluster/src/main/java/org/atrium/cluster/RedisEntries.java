@@ -16,7 +16,8 @@ import org.atrium.sfu.cluster.RoomMember;
  *
  * <pre>
  * atrium:nodes          sorted set: node id, scored by its last beat (ms, the node's clock)
- * atrium:node:{id}      hash: url, media, link, load           TTL: ClusterConfig.ttl
+ * atrium:node:{id}      hash: url, media, link, load, capacity TTL: ClusterConfig.ttl
+ *                       (capacity: 0 or absent for no limit)
  * atrium:room:{name}    hash: participant id -> member value    TTL: ClusterConfig.ttl
  * member value          "1 " NODE " " DISPLAY-NAME " " IDENTITY, each URL-encoded, "-" for null
  * </pre>
@@ -64,6 +65,7 @@ final class RedisEntries {
         fields.put("media", node.mediaAddress());
         fields.put("link", node.linkAddress());
         fields.put("load", Integer.toString(node.load()));
+        fields.put("capacity", Integer.toString(node.capacity()));
         return fields;
     }
 
@@ -100,7 +102,19 @@ final class RedisEntries {
         if (parsedLoad < 0) {
             return Parsed.bad("load is negative");
         }
-        return Parsed.ok(new NodeInfo(id, signalingUrl, media, link, parsedLoad));
+        int parsedCapacity = 0;
+        String capacity = fields.get("capacity");
+        if (capacity != null) {
+            try {
+                parsedCapacity = Integer.parseInt(capacity);
+            } catch (NumberFormatException e) {
+                return Parsed.bad("capacity is not an integer");
+            }
+            if (parsedCapacity < 0) {
+                return Parsed.bad("capacity is negative");
+            }
+        }
+        return Parsed.ok(new NodeInfo(id, signalingUrl, media, link, parsedLoad, parsedCapacity));
     }
 
     static String memberValue(RoomMember member) {

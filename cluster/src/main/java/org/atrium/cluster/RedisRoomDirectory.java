@@ -1,5 +1,7 @@
 package org.atrium.cluster;
 
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,6 +87,46 @@ public final class RedisRoomDirectory implements RoomDirectory {
                         throw NodeRegistry.unavailable("listing room " + room, error);
                     }
                     return members;
+                }, registry.executor());
+    }
+
+    /**
+     * The names of the rooms that have members anywhere in the cluster, sorted, at most
+     * {@code max} of them (a SCAN of the room keys, so never blocking Redis).
+     */
+    public CompletionStage<List<String>> roomNames(int max) {
+        RedisAsyncCommands<String, String> commands = registry.commands();
+        CompletableFuture<List<String>> names = new CompletableFuture<>();
+        scan(commands, ScanCursor.INITIAL, new java.util.TreeSet<>(), max, names, 0);
+        return names.handleAsync((list, error) -> {
+            if (error != null) {
+                throw NodeRegistry.unavailable("listing rooms", error);
+            }
+            return list;
+        }, registry.executor());
+    }
+
+    private static final int MAX_SCAN_CALLS = 1000;
+
+    private void scan(RedisAsyncCommands<String, String> commands, ScanCursor cursor, java.util.TreeSet<String> found,
+            int max, CompletableFuture<List<String>> result, int calls) {
+        commands.scan(cursor, ScanArgs.Builder.matches(RedisEntries.ROOM_PREFIX + "*").limit(100))
+                .whenCompleteAsync((page, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                        return;
+                    }
+                    for (String key : page.getKeys()) {
+                        String room = key.substring(RedisEntries.ROOM_PREFIX.length());
+                        if (found.size() < max && RedisEntries.isValidRoomName(room)) {
+                            found.add(room);
+                        }
+                    }
+                    if (page.isFinished() || found.size() >= max || calls + 1 >= MAX_SCAN_CALLS) {
+                        result.complete(List.copyOf(found));
+                    } else {
+                        scan(commands, page, found, max, result, calls + 1);
+                    }
                 }, registry.executor());
     }
 
