@@ -17,6 +17,8 @@ import org.atrium.signaling.admin.AdminAccess;
 import org.atrium.signaling.admin.ServerMetrics;
 import org.atrium.signaling.auth.EcPemKeys;
 import org.atrium.signaling.auth.JoinTokenVerifier;
+import org.atrium.signaling.cluster.ClusterNode;
+import org.atrium.signaling.cluster.ClusterSettings;
 import org.atrium.signaling.http.SignalingServer;
 import org.atrium.signaling.turn.EmbeddedTurn;
 import org.atrium.sfu.Sfu;
@@ -29,6 +31,8 @@ public final class AtriumServer implements AutoCloseable {
     private final Sfu sfu;
     private final EmbeddedTurn turn;
     private final SignalingServer signaling;
+    /** This node in a cluster; null when it runs alone. */
+    private final ClusterNode cluster;
 
     public AtriumServer(ServerConfig config) throws IOException {
         metrics = new ServerMetrics();
@@ -48,16 +52,33 @@ public final class AtriumServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
+        cluster = config.cluster() == null ? null : new ClusterNode(config.cluster(), sfu.rooms(), metrics.registry());
         try {
             signaling = new SignalingServer(new InetSocketAddress(config.httpHost(), config.httpPort()),
                     certificate == null ? null : certificate.nettyContext(), sfu, metrics,
                     new AdminAccess(config.adminToken(), config.metricsNeedToken()), joinTokens(config),
-                    config.limits(), turn.iceServers());
+                    config.limits(), turn.iceServers(), cluster);
         } catch (IOException | RuntimeException e) {
             turn.close();
             sfu.close();
             metrics.close();
             throw e;
+        }
+        if (cluster != null) {
+            try {
+                // Once bound: the HTTP port is known, for this node's URL in the registry.
+                InetSocketAddress media = sfu.mediaAddress();
+                cluster.start(ClusterSettings.derivedUrl(config.httpHost(), signaling.localAddress().getPort(),
+                        certificate != null), media.getHostString() + ":" + media.getPort());
+            } catch (IOException | RuntimeException e) {
+                sfu.rooms().stopAcceptingJoins();
+                sfu.rooms().closeAll(LeaveReason.SHUTDOWN);
+                signaling.close();
+                turn.close();
+                sfu.close();
+                metrics.close();
+                throw e;
+            }
         }
     }
 
@@ -116,16 +137,26 @@ public final class AtriumServer implements AutoCloseable {
     /**
      * Stops in the order that tells clients: joins are refused from now on (and
      * /health/ready turns 503), participants are removed (each client gets an error with
-     * code {@code shutdown} and a close frame), then the HTTP server stops, then the media
-     * port is released.
+     * code {@code shutdown} and a close frame), then a node of a cluster leaves it (its
+     * entries are removed from Redis), then the HTTP server stops, then the media port is
+     * released.
      */
     @Override
     public void close() {
         sfu.rooms().stopAcceptingJoins();
         sfu.rooms().closeAll(LeaveReason.SHUTDOWN);
+        if (cluster != null) {
+            // After the rooms: their members are gone from the directory, then the node's entry goes.
+            cluster.close();
+        }
         signaling.close();
         turn.close();
         sfu.close();
         metrics.close();
+    }
+
+    /** This node in a cluster; null when it runs alone. */
+    public ClusterNode cluster() {
+        return cluster;
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.atrium.sfu.SfuConfig;
+import org.atrium.signaling.cluster.ClusterSettings;
 import org.atrium.signaling.turn.TurnSettings;
 
 /**
@@ -30,10 +31,11 @@ import org.atrium.signaling.turn.TurnSettings;
  *     (ES256), or null; with neither, joins need no token
  * @param limits what a connection, a participant and the server may ask of signaling
  * @param turn the embedded TURN server, external TURN servers, and the credentials clients get
+ * @param cluster how this node takes part in a cluster (docs/cluster.md), or null when it runs alone
  */
 public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
         SfuConfig sfu, String adminToken, boolean metricsNeedToken, String logFormat, String jwtSecret,
-        Path jwtPublicKey, SignalingLimits limits, TurnSettings turn) {
+        Path jwtPublicKey, SignalingLimits limits, TurnSettings turn, ClusterSettings cluster) {
 
     /** Shortest HS256 secret: RFC 7518 3.2 wants a key at least as long as the hash. */
     public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -53,35 +55,41 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
     public ServerConfig(String httpHost, int httpPort, Path tlsCertificate, Path tlsKey, boolean tlsSelfSigned,
             SfuConfig sfu) {
         this(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, null, false, "text", null, null,
-                SignalingLimits.defaults(), TurnSettings.off());
+                SignalingLimits.defaults(), TurnSettings.off(), null);
     }
 
     /** The same settings serving HTTPS (and TURN over TLS) with this PEM chain and PKCS#8 key. */
     public ServerConfig withTls(Path certificate, Path key) {
         return new ServerConfig(httpHost, httpPort, certificate, key, false, sfu, adminToken, metricsNeedToken,
-                logFormat, jwtSecret, jwtPublicKey, limits, turn);
+                logFormat, jwtSecret, jwtPublicKey, limits, turn, cluster);
     }
 
     public ServerConfig withTurn(TurnSettings newTurn) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
-                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, limits, newTurn);
+                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, limits, newTurn, cluster);
     }
 
     /** The same settings with an admin token (null for none). */
     public ServerConfig withAdminToken(String token, boolean protectMetrics) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, token, protectMetrics,
-                logFormat, jwtSecret, jwtPublicKey, limits, turn);
+                logFormat, jwtSecret, jwtPublicKey, limits, turn, cluster);
     }
 
     /** The same settings with join token keys (each may be null; both null: no tokens). */
     public ServerConfig withJoinTokens(String secret, Path publicKey) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
-                metricsNeedToken, logFormat, secret, publicKey, limits, turn);
+                metricsNeedToken, logFormat, secret, publicKey, limits, turn, cluster);
     }
 
     public ServerConfig withLimits(SignalingLimits newLimits) {
         return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
-                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, newLimits, turn);
+                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, newLimits, turn, cluster);
+    }
+
+    /** The same settings as a node of a cluster (null: alone). */
+    public ServerConfig withCluster(ClusterSettings newCluster) {
+        return new ServerConfig(httpHost, httpPort, tlsCertificate, tlsKey, tlsSelfSigned, sfu, adminToken,
+                metricsNeedToken, logFormat, jwtSecret, jwtPublicKey, limits, turn, newCluster);
     }
 
     /** True when joins need a signed token. */
@@ -95,7 +103,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         return "ServerConfig[http=" + httpHost + ":" + httpPort + ", tls=" + (tlsCertificate != null || tlsSelfSigned)
                 + ", sfu=" + sfu + ", adminToken=" + (adminToken == null ? "none" : "set") + ", metricsNeedToken="
                 + metricsNeedToken + ", logFormat=" + logFormat + ", jwtSecret=" + (jwtSecret == null ? "none" : "set")
-                + ", jwtPublicKey=" + jwtPublicKey + ", limits=" + limits + ", turn=" + turn + "]";
+                + ", jwtPublicKey=" + jwtPublicKey + ", limits=" + limits + ", turn=" + turn + ", cluster="
+                + (cluster == null ? "none" : cluster) + "]";
     }
 
     public static final String USAGE = """
@@ -172,6 +181,17 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                                      (ATRIUM_TURN_EXTERNAL_URLS, e.g. turn:turn.example.org:3478?transport=udp)
               --turn-external-secret SECRET  their static-auth-secret
                                      (ATRIUM_TURN_EXTERNAL_SECRET, default: --turn-secret)
+              --redis URI            join a cluster whose shared state is in this Redis:
+                                     redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss://..
+                                     for TLS (ATRIUM_REDIS, default none: the node is alone)
+              --node-id ID           this node's id in the cluster, 1 to 64 of A-Z a-z 0-9 . _ -
+                                     (ATRIUM_NODE_ID, default: host name "-" media port)
+              --cluster-secret S     shared by every node of the cluster, at least 32 bytes;
+                                     required with --redis            (ATRIUM_CLUSTER_SECRET)
+              --public-url URL       this node's signaling URL as other nodes hand it out
+                                     (ATRIUM_PUBLIC_URL, default: http(s)://HTTP-HOST:HTTP-PORT)
+              --node-max-participants N  participants this node takes before a room spills onto
+                                     another node (ATRIUM_NODE_MAX_PARTICIPANTS, default no limit)
               --help                 this text
             """;
 
@@ -192,7 +212,8 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 "max-message-bytes", "max-frame-bytes", "max-inbound-bitrate", "max-inbound-packet-rate", "reconnect-grace",
                 "forwarding-threads", "turn-port", "turn-tls-port", "turn-address", "turn-host", "turn-relay-ports",
                 "turn-secret", "turn-credential-lifetime", "turn-quota", "turn-max-allocations", "turn-open-relay",
-                "turn-external-urls", "turn-external-secret")) {
+                "turn-external-urls", "turn-external-secret", "redis", "node-id", "cluster-secret", "public-url",
+                "node-max-participants")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -254,6 +275,11 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         long cacheAgeMillis = sfu.packetCache().maxAge().toMillis();
         long keyframeMillis = sfu.keyframeMinInterval().toMillis();
         TurnFlags turnFlags = new TurnFlags();
+        String redis = null;
+        String nodeId = null;
+        String clusterSecret = null;
+        java.net.URI publicUrl = null;
+        int nodeMaxParticipants = 0;
         for (Map.Entry<String, String> entry : values.entrySet()) {
             String value = entry.getValue();
             switch (entry.getKey()) {
@@ -297,6 +323,11 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "max-pending-joins" -> maxPendingJoins = positive(value, "--max-pending-joins");
                 case "max-message-bytes" -> maxMessageBytes = positive(value, "--max-message-bytes");
                 case "max-frame-bytes" -> maxFrameBytes = positive(value, "--max-frame-bytes");
+                case "redis" -> redis = value.isEmpty() ? null : value;
+                case "node-id" -> nodeId = value.isEmpty() ? null : value;
+                case "cluster-secret" -> clusterSecret = value.isEmpty() ? null : value;
+                case "public-url" -> publicUrl = value.isEmpty() ? null : url(value, "--public-url");
+                case "node-max-participants" -> nodeMaxParticipants = positive(value, "--node-max-participants");
                 case "help" -> throw new HelpRequested();
                 case "turn-port", "turn-tls-port", "turn-address", "turn-host", "turn-relay-ports", "turn-secret",
                         "turn-credential-lifetime", "turn-quota", "turn-max-allocations", "turn-open-relay",
@@ -306,6 +337,14 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         }
         if (metricsNeedToken && adminToken == null) {
             throw new IllegalArgumentException("--metrics-need-token needs --admin-token");
+        }
+        ClusterSettings cluster = null;
+        if (redis != null) {
+            cluster = new ClusterSettings(redis, nodeId != null ? nodeId : ClusterSettings.defaultNodeId(mediaPort),
+                    clusterSecret, publicUrl, nodeMaxParticipants);
+        } else if (nodeId != null || clusterSecret != null || publicUrl != null || nodeMaxParticipants != 0) {
+            throw new IllegalArgumentException(
+                    "--node-id, --cluster-secret, --public-url and --node-max-participants need --redis");
         }
         if ((cert == null) != (key == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -336,13 +375,21 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         limits = new SignalingLimits(maxTracks, messageRate, messageBurst, maxPendingJoins, maxMessageBytes,
                 maxFrameBytes, java.time.Duration.ofSeconds(reconnectGraceSeconds));
         return new ServerConfig(httpHost, httpPort, cert, key, selfSigned, sfu, adminToken, metricsNeedToken,
-                logFormat, jwtSecret, jwtPublicKey, limits, turnFlags.settings(mediaAddress));
+                logFormat, jwtSecret, jwtPublicKey, limits, turnFlags.settings(mediaAddress), cluster);
     }
 
     /** Thrown for --help. */
     public static final class HelpRequested extends RuntimeException {
         HelpRequested() {
             super("help");
+        }
+    }
+
+    private static java.net.URI url(String value, String flag) {
+        try {
+            return new java.net.URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(flag + " must be a URL, not '" + value + "'");
         }
     }
 

@@ -53,12 +53,26 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         String path = new QueryStringDecoder(request.uri()).path();
         boolean get = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
         if (AdminEndpoints.handles(path)) {
-            AdminEndpoints.Response response = get
-                    ? admin.get(path, request.headers().get(HttpHeaderNames.ACCEPT),
-                            request.headers().get(HttpHeaderNames.AUTHORIZATION))
-                    : admin.methodNotAllowed();
-            respond(ctx, request, HttpResponseStatus.valueOf(response.status()), response.contentType(),
-                    response.body());
+            if (!get) {
+                AdminEndpoints.Response response = admin.methodNotAllowed();
+                respond(ctx, request, HttpResponseStatus.valueOf(response.status()), response.contentType(),
+                        response.body());
+                return;
+            }
+            // On a node of a cluster the room documents wait for Redis: answered when it did, off this thread.
+            boolean head = request.method() == HttpMethod.HEAD;
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            admin.getAsync(path, request.headers().get(HttpHeaderNames.ACCEPT),
+                    request.headers().get(HttpHeaderNames.AUTHORIZATION)).whenComplete((response, failure) -> {
+                        if (failure != null) {
+                            respond(ctx, head, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                    "text/plain; charset=utf-8",
+                                    ("The server failed: " + failure + "\n").getBytes(StandardCharsets.UTF_8));
+                        } else {
+                            respond(ctx, head, keepAlive, HttpResponseStatus.valueOf(response.status()),
+                                    response.contentType(), response.body());
+                        }
+                    });
             return;
         }
         if (WhipEndpoints.handles(path)) {
@@ -163,7 +177,11 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String contentType, byte[] body) {
-        boolean head = request.method() == HttpMethod.HEAD;
+        respond(ctx, request.method() == HttpMethod.HEAD, HttpUtil.isKeepAlive(request), status, contentType, body);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean head, boolean keepAlive, HttpResponseStatus status,
+            String contentType, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -173,7 +191,6 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (status == HttpResponseStatus.UNAUTHORIZED) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }

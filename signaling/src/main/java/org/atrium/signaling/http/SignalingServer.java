@@ -23,6 +23,8 @@ import org.atrium.signaling.admin.AdminAccess;
 import org.atrium.signaling.admin.AdminEndpoints;
 import org.atrium.signaling.admin.ServerMetrics;
 import org.atrium.signaling.auth.JoinTokenVerifier;
+import org.atrium.signaling.cluster.ClusterMembership;
+import org.atrium.signaling.cluster.ClusterNode;
 import org.atrium.signaling.limits.PendingJoinLimit;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.session.SessionRegistry;
@@ -52,9 +54,17 @@ public final class SignalingServer implements AutoCloseable {
     public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu, ServerMetrics metrics,
             AdminAccess access, JoinTokenVerifier tokens, SignalingLimits limits, IceServers iceServers)
             throws IOException {
+        this(address, ssl, sfu, metrics, access, tokens, limits, iceServers, null);
+    }
+
+    /** @param cluster this node in a cluster, or null when it runs alone */
+    public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu, ServerMetrics metrics,
+            AdminAccess access, JoinTokenVerifier tokens, SignalingLimits limits, IceServers iceServers,
+            ClusterNode cluster) throws IOException {
         SessionRules rules = new SessionRules(tokens, new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
-                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), iceServers);
-        AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access);
+                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), iceServers,
+                cluster == null ? ClusterMembership.local() : cluster.membership(), cluster);
+        AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access, cluster);
         WhipEndpoints whip = new WhipEndpoints(sfu, rules, metrics.registry());
         StaticFiles files = StaticFiles.load("index.html", "room.html", "landing.js", "room.css")
                 .loadDirectory("room")

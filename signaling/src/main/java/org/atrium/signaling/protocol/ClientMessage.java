@@ -3,8 +3,16 @@ package org.atrium.signaling.protocol;
 /** A message from a client, as described in docs/signaling.md. */
 public sealed interface ClientMessage {
 
-    /** @param token the join token, or null when the client sent none */
-    record Join(String room, String name, String token) implements ClientMessage {
+    /**
+     * @param token the join token, or null when the client sent none
+     * @param noRedirect the client follows a {@code redirect}: a node of a cluster joins it
+     *     where it is unless that node is full, so that a join never goes round in circles
+     */
+    record Join(String room, String name, String token, boolean noRedirect) implements ClientMessage {
+
+        public Join(String room, String name, String token) {
+            this(room, name, token, false);
+        }
     }
 
     record Answer(int version, String sdp) implements ClientMessage {

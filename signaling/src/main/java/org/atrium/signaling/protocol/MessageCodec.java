@@ -89,7 +89,15 @@ public final class MessageCodec {
             }
             token = tokenNode.asText();
         }
-        return new ClientMessage.Join(room, name, token);
+        JsonNode noRedirectNode = root.get("noRedirect");
+        boolean noRedirect = false;
+        if (noRedirectNode != null && !noRedirectNode.isNull()) {
+            if (!noRedirectNode.isBoolean()) {
+                throw new ProtocolException("bad-request", "Field 'noRedirect' must be a boolean");
+            }
+            noRedirect = noRedirectNode.asBoolean();
+        }
+        return new ClientMessage.Join(room, name, token, noRedirect);
     }
 
     /** Largest video size a client may state, in device pixels: 8K and then some. */
@@ -203,6 +211,19 @@ public final class MessageCodec {
      */
     public String joined(String room, ParticipantInfo self, List<ParticipantInfo> others, String resumeToken,
             List<IceServer> iceServers) {
+        return joined(room, self, others, resumeToken, iceServers, null);
+    }
+
+    /** A node of a cluster: its id and signaling URL, as {@code joined} lists it. */
+    public record NodeLink(String id, String url) {
+    }
+
+    /**
+     * @param nodes the live nodes of the cluster, this one first; null on a node alone (the
+     *     field is left out)
+     */
+    public String joined(String room, ParticipantInfo self, List<ParticipantInfo> others, String resumeToken,
+            List<IceServer> iceServers, List<NodeLink> nodes) {
         ObjectNode message = message("joined");
         message.put("room", room);
         message.put("participantId", self.id());
@@ -223,6 +244,25 @@ public final class MessageCodec {
             entry.put("username", server.username());
             entry.put("credential", server.credential());
         }
+        if (nodes != null) {
+            ArrayNode nodeList = message.putArray("nodes");
+            for (NodeLink node : nodes) {
+                nodeList.addObject().put("id", node.id()).put("url", node.url());
+            }
+        }
+        return write(message);
+    }
+
+    /**
+     * Join elsewhere: another node of the cluster holds the room (or has room for it).
+     *
+     * @param url the WebSocket URL to join on, with {@code "noRedirect": true}
+     */
+    public String redirect(String url, String nodeId, String room) {
+        ObjectNode message = message("redirect");
+        message.put("url", url);
+        message.put("node", nodeId);
+        message.put("room", room);
         return write(message);
     }
 

@@ -187,6 +187,7 @@ abstract class HttpMediaSession implements ParticipantListener {
 
     @Override
     public void onClosed(LeaveReason reason) {
+        sessions.closed(this);
         try {
             executor.execute(() -> close(reason));
         } catch (RejectedExecutionException e) {

@@ -2,11 +2,22 @@ package org.atrium.signaling.whip;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.atrium.signaling.cluster.ClusterMembership;
 
 /** The WHIP and WHEP sessions in progress, by the id in their URL. */
 final class HttpMediaSessions {
 
     private final ConcurrentMap<String, HttpMediaSession> byId = new ConcurrentHashMap<>();
+    private final ClusterMembership membership;
+
+    HttpMediaSessions(ClusterMembership membership) {
+        this.membership = membership;
+    }
+
+    /** The core closed a session's participant: it leaves the room directory. Any thread. */
+    void closed(HttpMediaSession session) {
+        membership.left(session);
+    }
 
     void add(HttpMediaSession session) {
         byId.put(session.id(), session);

@@ -50,7 +50,7 @@ public final class WhipEndpoints {
 
     private final Sfu sfu;
     private final SessionRules rules;
-    private final HttpMediaSessions sessions = new HttpMediaSessions();
+    private final HttpMediaSessions sessions;
     private final MeterRegistry registry;
 
     /** @param registry where {@code atrium_http_media_sessions} and {@code atrium_http_media_requests_total} go */
@@ -58,6 +58,7 @@ public final class WhipEndpoints {
         this.sfu = sfu;
         this.rules = rules;
         this.registry = registry;
+        this.sessions = new HttpMediaSessions(rules.membership());
         for (HttpMediaSession.Protocol protocol : HttpMediaSession.Protocol.values()) {
             Gauge.builder("atrium.http.media.sessions", sessions, live -> live.count(protocol))
                     .tag("protocol", protocol.wireName())
@@ -237,7 +238,7 @@ public final class WhipEndpoints {
 
     private Participant join(String room, Admission admission, HttpMediaSession session) throws HttpError {
         try {
-            return rules.pendingJoins().admit(() -> sfu.join(room, admission, session));
+            return rules.membership().join(sfu, rules.pendingJoins(), room, admission, session);
         } catch (RoomException e) {
             // Full rooms, the room or server limits, and a server shutting down: try later or elsewhere.
             throw new HttpError(503, e.getMessage());

@@ -1,0 +1,215 @@
+package org.atrium.signaling.cluster;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.atrium.cluster.ClusterConfig;
+import org.atrium.cluster.NodeInfo;
+import org.atrium.cluster.NodeListener;
+import org.atrium.cluster.NodeRegistry;
+import org.atrium.cluster.RedisRoomDirectory;
+import org.atrium.sfu.cluster.RoomMember;
+import org.atrium.sfu.room.Rooms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node in a cluster, as signaling sees it: its registration in Redis, where joins go
+ * ({@link Placement}), the nodes a client is told of, the members of other nodes for the
+ * stats API, and the cluster's meters.
+ *
+ * <p>Created before the HTTP server (whose sessions need it) and {@linkplain #start started}
+ * once that is bound, when this node's URL is known.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** Most rooms the stats API lists from Redis. */
+    static final int MAX_LISTED_ROOMS = 1000;
+
+    private final ClusterSettings settings;
+    private final ClusterConfig config;
+    private final Rooms rooms;
+    private final ClusterMembership membership = ClusterMembership.pending();
+    private final Counter redirects;
+    private volatile NodeRegistry registry;
+
+    public ClusterNode(ClusterSettings settings, Rooms rooms, MeterRegistry meters) {
+        this.settings = settings;
+        this.config = settings.clusterConfig();
+        this.rooms = rooms;
+        this.redirects = Counter.builder("atrium.cluster.redirects")
+                .description("Joins sent to another node of the cluster").register(meters);
+        Gauge.builder("atrium.cluster.nodes", this, node -> node.liveNodes().size())
+                .description("Live nodes of the cluster this node sees, itself included").register(meters);
+        Gauge.builder("atrium.cluster.redis.up", this, node -> node.isRedisUp() ? 1 : 0)
+                .description("1 while the last heartbeat reached the cluster's Redis, else 0").register(meters);
+        FunctionCounter.builder("atrium.cluster.heartbeats", this,
+                        node -> node.registry == null ? 0 : node.registry.stats().heartbeats())
+                .description("Heartbeats of this node that reached Redis").register(meters);
+        FunctionCounter.builder("atrium.cluster.redis.failures", this,
+                        node -> node.registry == null ? 0 : node.registry.stats().redisFailures())
+                .description("Redis commands and heartbeats that failed (unreachable, timed out, refused)")
+                .register(meters);
+        FunctionCounter.builder("atrium.cluster.malformed.entries", this,
+                        node -> node.registry == null ? 0 : node.registry.stats().malformedEntries())
+                .description("Redis entries of the wrong shape, each skipped").register(meters);
+    }
+
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    public ClusterMembership membership() {
+        return membership;
+    }
+
+    /**
+     * Registers this node in Redis and waits (at most the command timeout and a beat) for the
+     * first heartbeat to get there.
+     *
+     * @param url          this node's signaling URL, when {@code --public-url} did not give one
+     * @param mediaAddress this node's media address, {@code HOST:PORT}
+     * @throws IOException when Redis cannot be reached
+     */
+    public void start(URI url, String mediaAddress) throws IOException {
+        URI publicUrl = settings.publicUrl() != null ? settings.publicUrl() : url;
+        NodeInfo self = new NodeInfo(settings.nodeId(), publicUrl, mediaAddress, mediaAddress, 0,
+                settings.maxParticipants());
+        long wait = config.commandTimeout().plus(config.heartbeat()).toMillis();
+        try {
+            registry = NodeRegistry.start(config, self, rooms::participantCount, new NodeListener() {
+            }).toCompletableFuture().get(wait, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IOException("cannot reach the cluster's Redis at " + config.redis().getHost() + ":"
+                    + config.redis().getPort() + " (--redis): " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while registering in Redis", e);
+        }
+        membership.attach(registry.rooms(), rooms);
+        LOG.info("Node {} registered in the cluster at {} as {}", self.id(), config.redis().getHost() + ":"
+                + config.redis().getPort(), publicUrl);
+    }
+
+    public boolean isRedisUp() {
+        NodeRegistry r = registry;
+        return r != null && r.isReachable();
+    }
+
+    /** The live nodes as last seen, this one first; just this one before the first beat. */
+    public List<NodeInfo> liveNodes() {
+        NodeRegistry r = registry;
+        return r == null ? List.of() : r.knownNodes();
+    }
+
+    /** This node with its load now, and its limit. */
+    private NodeInfo selfNow() {
+        NodeRegistry r = registry;
+        return r.self().withLoad(rooms.participantCount());
+    }
+
+    /**
+     * Where a join for {@code room} goes. Never fails and never waits longer than the Redis
+     * command timeout: without an answer from Redis the join stays on this node.
+     */
+    public CompletionStage<Placement.Decision> place(String room, boolean noRedirect) {
+        NodeRegistry r = registry;
+        if (r == null) {
+            return CompletableFuture.completedFuture(Placement.LOCAL);
+        }
+        NodeInfo self = selfNow();
+        if (noRedirect && self.hasRoom()) {
+            return CompletableFuture.completedFuture(Placement.LOCAL);
+        }
+        if (!r.isReachable()) {
+            LOG.info("Redis unreachable: room {} is joined on this node without looking for its other members", room);
+            return CompletableFuture.completedFuture(Placement.LOCAL);
+        }
+        Duration bound = config.commandTimeout().plusMillis(500);
+        return r.rooms().members(room).toCompletableFuture()
+                .orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((members, error) -> {
+                    if (error != null) {
+                        LOG.info("Room {} joined on this node: its members could not be read from Redis ({})", room,
+                                error.toString());
+                        return Placement.LOCAL;
+                    }
+                    Placement.Decision decision = Placement.decide(selfNow(), r.knownNodes(), members, noRedirect);
+                    if (decision instanceof Placement.Redirect) {
+                        redirects.increment();
+                    }
+                    return decision;
+                });
+    }
+
+    /** The WebSocket URL of a node's signaling: its URL with ws or wss and {@code /ws} appended to its path. */
+    public static String webSocketUrl(URI signalingUrl) {
+        String scheme = "https".equals(signalingUrl.getScheme()) ? "wss" : "ws";
+        String path = signalingUrl.getRawPath() == null ? "" : signalingUrl.getRawPath();
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return scheme + "://" + signalingUrl.getRawAuthority() + path + "/ws";
+    }
+
+    /**
+     * The members of every room of the cluster that Redis lists (at most 1000 rooms), by room
+     * name, sorted; each room's list as the directory has it (entries of the wrong shape left out).
+     */
+    public CompletionStage<Map<String, List<RoomMember>>> allMembers() {
+        NodeRegistry r = registry;
+        if (r == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not registered"));
+        }
+        RedisRoomDirectory directory = r.rooms();
+        return directory.roomNames(MAX_LISTED_ROOMS).thenCompose(names -> {
+            List<CompletableFuture<List<RoomMember>>> lists = new ArrayList<>(names.size());
+            for (String name : names) {
+                lists.add(directory.members(name).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(lists.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                Map<String, List<RoomMember>> byRoom = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    List<RoomMember> members = lists.get(i).join();
+                    if (!members.isEmpty()) {
+                        byRoom.put(names.get(i), members);
+                    }
+                }
+                return byRoom;
+            });
+        });
+    }
+
+    /** The members of one room on every live node. */
+    public CompletionStage<List<RoomMember>> members(String room) {
+        NodeRegistry r = registry;
+        if (r == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not registered"));
+        }
+        return r.rooms().members(room);
+    }
+
+    /** Leaves the cluster: this node's entries are removed from Redis. Call after the rooms closed. */
+    @Override
+    public void close() {
+        NodeRegistry r = registry;
+        if (r != null) {
+            r.close();
+        }
+    }
+}
