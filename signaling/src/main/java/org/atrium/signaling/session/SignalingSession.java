@@ -10,7 +10,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.atrium.signaling.admin.SignalingMetrics;
+import org.atrium.cluster.NodeInfo;
 import org.atrium.signaling.auth.JoinGrant;
+import org.atrium.signaling.cluster.ClusterNode;
+import org.atrium.signaling.cluster.Placement;
 import org.atrium.signaling.protocol.ClientMessage;
 import org.atrium.signaling.protocol.MessageCodec;
 import org.atrium.signaling.protocol.ProtocolException;
@@ -60,6 +63,8 @@ public final class SignalingSession implements ParticipantListener {
     /** The offers and answers, from the join on. */
     private Negotiation negotiation;
     private boolean closed;
+    /** A join waits for the cluster to say where the room is. */
+    private boolean placing;
 
     /** A session of a server without join tokens and with the default limits. */
     public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out, SignalingMetrics metrics) {
@@ -301,13 +306,55 @@ public final class SignalingSession implements ParticipantListener {
         if (participant != null) {
             throw new ProtocolException("already-joined", "Already joined room " + participant.room().name());
         }
+        if (placing) {
+            throw new ProtocolException("already-joined", "A join is already under way");
+        }
         JoinGrant granted = rules.tokens().verify(join.token(), join.room());
+        ClusterNode cluster = rules.cluster();
+        if (cluster == null) {
+            joinHere(join, granted);
+            return;
+        }
+        // Where the room is, from Redis: the answer comes on another thread, and is handled on this one.
+        placing = true;
+        cluster.place(join.room(), join.noRedirect()).whenComplete((decision, error) -> onSessionThread(() -> {
+            placing = false;
+            if (closed) {
+                return;
+            }
+            try (LogContext.Scope scope = logContext().open()) {
+                onPlaced(join, granted, error != null ? new Placement.Local() : decision);
+            } catch (ProtocolException e) {
+                sendError(e.code(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("Join failed", e);
+                sendError("internal", "The server failed to handle the message: " + e);
+            }
+        }));
+    }
+
+    private void onPlaced(ClientMessage.Join join, JoinGrant granted, Placement.Decision decision)
+            throws ProtocolException {
+        if (decision instanceof Placement.Redirect redirect) {
+            LOG.info("Join of room {} sent to node {}", join.room(), redirect.node().id());
+            send("redirect", codec.redirect(ClusterNode.webSocketUrl(redirect.node().signalingUrl()),
+                    redirect.node().id(), join.room()));
+            closed = true;
+            out.close();
+        } else if (decision instanceof Placement.Full) {
+            throw new ProtocolException("cluster-full", "Every node of the cluster is at its participant limit");
+        } else {
+            joinHere(join, granted);
+        }
+    }
+
+    private void joinHere(ClientMessage.Join join, JoinGrant granted) throws ProtocolException {
         String name = granted.name() != null ? granted.name() : join.name();
         Admission admission = new Admission(name, granted.identity(), granted.publish(), granted.subscribe(),
                 granted.data());
         Participant joined;
         try {
-            joined = rules.pendingJoins().admit(() -> sfu.join(join.room(), admission, this));
+            joined = rules.membership().join(sfu, rules.pendingJoins(), join.room(), admission, this);
         } catch (RoomException e) {
             throw new ProtocolException(e.code(), e.getMessage());
         } catch (IOException e) {
@@ -329,7 +376,7 @@ public final class SignalingSession implements ParticipantListener {
         }
         resumeToken = rules.sessions().register(this);
         send("joined", codec.joined(join.room(), infoOf(joined), others, resumeToken,
-                rules.iceServers().forParticipant(joined.id())));
+                rules.iceServers().forParticipant(joined.id()), nodes()));
         String speaker = joined.room().activeSpeaker();
         if (speaker != null) {
             send("active-speaker", codec.activeSpeaker(speaker));
@@ -351,6 +398,19 @@ public final class SignalingSession implements ParticipantListener {
             }
         });
         negotiation.start();
+    }
+
+    /** The live nodes of the cluster for {@code joined}, this one first; null on a node alone. */
+    private List<MessageCodec.NodeLink> nodes() {
+        ClusterNode cluster = rules.cluster();
+        if (cluster == null) {
+            return null;
+        }
+        List<MessageCodec.NodeLink> nodes = new ArrayList<>();
+        for (NodeInfo node : cluster.liveNodes()) {
+            nodes.add(new MessageCodec.NodeLink(node.id(), node.signalingUrl().toString()));
+        }
+        return nodes;
     }
 
     private static MessageCodec.ParticipantInfo infoOf(Member member) {
@@ -465,6 +525,7 @@ public final class SignalingSession implements ParticipantListener {
 
     @Override
     public void onClosed(LeaveReason reason) {
+        rules.membership().left(this);
         onSessionThread(() -> {
             if (closed) {
                 return;
