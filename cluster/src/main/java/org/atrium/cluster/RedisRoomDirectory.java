@@ -91,8 +91,8 @@ public final class RedisRoomDirectory implements RoomDirectory {
     }
 
     /**
-     * The names of the rooms that have members anywhere in the cluster, sorted, at most
-     * {@code max} of them (a SCAN of the room keys, so never blocking Redis).
+     * The names of the rooms that have members anywhere in the cluster, sorted; at most
+     * {@code max} of them, the first that a SCAN of the room keys met (SCAN never blocks Redis).
      */
     public CompletionStage<List<String>> roomNames(int max) {
         RedisAsyncCommands<String, String> commands = registry.commands();

@@ -18,6 +18,24 @@ class RedisEntriesTest {
     void aNodeRoundTrips() {
         NodeInfo node = new NodeInfo("n1", URI.create("https://sfu1.example.org"), "10.0.0.1:10000", "10.0.0.1:11000", 12);
         assertEquals(node, RedisEntries.parseNode("n1", RedisEntries.nodeFields(node)).value());
+        NodeInfo limited = new NodeInfo("n2", URI.create("http://x"), "m:1", "l:1", 3, 50);
+        assertEquals(limited, RedisEntries.parseNode("n2", RedisEntries.nodeFields(limited)).value());
+    }
+
+    @Test
+    void aNodeWithoutCapacityHasNoLimit() {
+        NodeInfo node = RedisEntries.parseNode("n1", Map.of("url", "http://x", "media", "m:1", "link", "l:1",
+                "load", "7")).value();
+        assertEquals(0, node.capacity());
+        assertEquals(true, node.hasRoom());
+        assertEquals(false, new NodeInfo("n", URI.create("http://x"), "m:1", "l:1", 7, 7).hasRoom());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"many", "-1", "''"})
+    void aBadCapacityRejectsTheNode(String capacity) {
+        assertRejected(RedisEntries.parseNode("n1", Map.of("url", "http://x", "media", "m:1", "link", "l:1",
+                "load", "0", "capacity", capacity)));
     }
 
     @ParameterizedTest(name = "{0}")

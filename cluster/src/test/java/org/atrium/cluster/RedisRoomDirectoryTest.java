@@ -60,6 +60,27 @@ class RedisRoomDirectoryTest {
     }
 
     @Test
+    void roomNamesListEveryRoomWithMembersOnAnyNode() throws Exception {
+        get(a.rooms().add("lobby", "ada", "Ada", null));
+        get(b.rooms().add("other", "bob", "Bob", null));
+        assertEquals(List.of("lobby", "other"), get(a.rooms().roomNames(100)));
+        assertEquals(1, get(b.rooms().roomNames(1)).size());
+        get(b.rooms().remove("other", "bob"));
+        assertEquals(List.of("lobby"), get(b.rooms().roomNames(100)));
+    }
+
+    @Test
+    void knownNodesListThisNodeFirstAndFollowReachability() throws Exception {
+        await("both nodes known", Duration.ofSeconds(5), () -> b.knownNodes().size() == 2);
+        assertEquals("node-b", b.knownNodes().get(0).id());
+        assertTrue(b.isReachable());
+        redis.stop();
+        await("Redis seen away", Duration.ofSeconds(5), () -> !b.isReachable());
+        redis.start();
+        await("Redis seen back", Duration.ofSeconds(5), () -> b.isReachable());
+    }
+
+    @Test
     void membersOfADeadNodeAreLeftOutAndRemoved() throws Exception {
         get(a.rooms().add("lobby", "ada", "Ada", null));
         get(b.rooms().add("lobby", "bob", "Bob", null));

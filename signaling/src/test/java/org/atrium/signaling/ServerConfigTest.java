@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.atrium.sfu.SfuConfig;
+import org.atrium.signaling.cluster.ClusterSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ServerConfigTest {
@@ -173,5 +175,60 @@ class ServerConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.from(Map.of(), new String[] {flag}));
         assertTrue(e.getMessage().contains("turn") || e.getMessage().contains("TURN"), e.getMessage());
+    }
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void withoutRedisTheNodeIsAlone() {
+        assertEquals(null, ServerConfig.from(Map.of(), new String[0]).cluster());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(Map.of(), new String[] {"--node-id", "a"}));
+        assertTrue(e.getMessage().contains("need --redis"), e.getMessage());
+    }
+
+    @Test
+    void clusterSettingsComeFromEnvironmentOrFlags() {
+        ServerConfig config = ServerConfig.from(Map.of("ATRIUM_REDIS", "redis://:pw@10.0.0.5:6380",
+                "ATRIUM_CLUSTER_SECRET", SECRET, "ATRIUM_NODE_MAX_PARTICIPANTS", "200"),
+                new String[] {"--node-id", "sfu-1.eu", "--public-url", "https://sfu1.example.org"});
+        ClusterSettings cluster = config.cluster();
+        assertEquals("redis://:pw@10.0.0.5:6380", cluster.redis());
+        assertEquals("sfu-1.eu", cluster.nodeId());
+        assertEquals(java.net.URI.create("https://sfu1.example.org"), cluster.publicUrl());
+        assertEquals(200, cluster.maxParticipants());
+        assertTrue(!config.toString().contains("pw") && !config.toString().contains(SECRET), config.toString());
+    }
+
+    @Test
+    void theDefaultNodeIdIsTheHostNameAndMediaPortMadeValid() {
+        ServerConfig config = ServerConfig.from(Map.of(), new String[] {"--redis", "redis://127.0.0.1:6379",
+                "--cluster-secret", SECRET, "--media-port", "10002"});
+        assertTrue(config.cluster().nodeId().endsWith("-10002"), config.cluster().nodeId());
+        assertTrue(org.atrium.cluster.NodeInfo.isValidId(config.cluster().nodeId()));
+        assertEquals(0, config.cluster().maxParticipants(), "no limit");
+        assertEquals(null, config.cluster().publicUrl(), "derived from the listener at start");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            --redis=redis://127.0.0.1:6379                                              | --cluster-secret
+            --redis=redis://127.0.0.1:6379 --cluster-secret=short                       | at least 32 bytes
+            --redis=notauri:// --cluster-secret=0123456789abcdef0123456789abcdef        | --redis
+            --redis=redis://h:1 --cluster-secret=0123456789abcdef0123456789abcdef --node-id=a/b | --node-id
+            --redis=redis://h:1 --cluster-secret=0123456789abcdef0123456789abcdef --public-url=ftp://x | --public-url
+            --redis=redis://h:1 --cluster-secret=0123456789abcdef0123456789abcdef --node-max-participants=0 | --node-max-participants
+            """)
+    void badClusterSettingsAreRefusedWithTheFlagNamed(String args, String named) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(Map.of(), args.trim().split(" ")));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"host.example.org, 10000, host.example.org-10000", "'my host!', 10000, my-host--10000",
+            "'', 0, atrium-0"})
+    void nodeIdsAreSanitised(String host, int port, String expected) {
+        assertEquals(expected, ClusterSettings.sanitisedNodeId(host, port));
     }
 }

@@ -70,7 +70,8 @@ public record ClusterSettings(String redis, String nodeId, String secret, URI pu
         return sanitisedNodeId(host, mediaPort);
     }
 
-    static String sanitisedNodeId(String host, int mediaPort) {
+    /** {@code host} with what a node id may not hold replaced by "-", cut to fit, then "-" and the port. */
+    public static String sanitisedNodeId(String host, int mediaPort) {
         String suffix = "-" + mediaPort;
         String base = host == null ? "" : host.replaceAll("[^A-Za-z0-9._-]", "-");
         if (base.isEmpty()) {
