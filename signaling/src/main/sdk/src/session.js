@@ -1,7 +1,7 @@
-// The signaling connection (docs/signaling.md "Transport", "join", "resume"): one
-// WebSocket at a time, messages handled one after the other in arrival order, `resume`
-// after a dropped connection within the server's grace, and a fresh `join` with backoff
-// when the session is gone.
+// The signaling connection (docs/signaling.md "Transport", "join", "resume", "redirect"):
+// one WebSocket at a time, messages handled one after the other in arrival order, `resume`
+// after a dropped connection within the server's grace, a fresh `join` with backoff when
+// the session is gone, and the join taken to another node of a cluster when told to.
 
 /** Refusals that another try would only repeat: the client stays disconnected. */
 export const FINAL_ERRORS = new Set(['room-full', 'too-many-rooms', 'unauthorized', 'token-expired',
@@ -13,6 +13,8 @@ export const RETRY_ERRORS = new Set(['server-busy', 'internal']);
 const OPEN = 1;
 const CLOSE_ABNORMAL = 1006; // the connection ended without a close frame
 const CLOSE_POLICY = 1008; // over the rate limit: do not come back at once
+/** Redirects followed without a join in between; more means the nodes disagree, and the client stops. */
+const MAX_REDIRECTS = 3;
 
 /** Waits 1 s, then 2, 4, ... up to the maximum, each within +-25 % so that a room's clients spread out. */
 export class Backoff {
@@ -64,6 +66,10 @@ export class Session {
   #generation = 0;
   /** @type {Promise<void>} */
   #queue = Promise.resolve();
+  /** redirects followed since the last join */
+  #redirects = 0;
+  /** the next join follows a redirect: the node takes it (docs/signaling.md "redirect") */
+  #noRedirect = false;
 
   /**
    * @param {object} options
@@ -157,7 +163,7 @@ export class Session {
     this.#droppedAt = null;
     this.#generation++;
     this.hooks.newPeer();
-    this.send({ type: 'join', ...this.joinMessage() });
+    this.send({ type: 'join', ...this.joinMessage(), ...(this.#noRedirect ? { noRedirect: true } : {}) });
   }
 
   /** @param {Record<string, any>} msg */
@@ -171,6 +177,9 @@ export class Session {
         this.#resuming = false;
         this.#joined();
         break;
+      case 'redirect':
+        this.#redirect(msg);
+        return;
       case 'error':
         if (msg.code === 'unknown-session' && this.#resuming) {
           // The grace passed or the server restarted; the connection takes a fresh join.
@@ -195,7 +204,30 @@ export class Session {
     await this.hooks.message(msg);
   }
 
+  /**
+   * Another node of the cluster takes the join: connect there and join with `noRedirect`.
+   * Resumes and later joins go there too. A redirect from wss to ws is refused.
+   * @param {Record<string, any>} msg
+   */
+  #redirect(msg) {
+    const url = typeof msg.url === 'string' ? msg.url : '';
+    const valid = /^wss?:\/\/[^/]/.test(url) && !(this.url.startsWith('wss:') && url.startsWith('ws:'));
+    if (!valid || this.#redirects >= MAX_REDIRECTS) {
+      this.#end(valid ? 'too many redirects' : `bad redirect to '${url}'`);
+      return;
+    }
+    this.#redirects++;
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws && ws.readyState <= OPEN) ws.close(1000, 'redirect');
+    this.url = url;
+    this.#noRedirect = true;
+    this.#open(false);
+  }
+
   #joined() {
+    this.#redirects = 0;
+    this.#noRedirect = false;
     this.#joinedOnSocket = true;
     this.#droppedAt = null;
     this.#lastError = null;

@@ -296,6 +296,37 @@ describe('AtriumClient', () => {
       { participantId: BOB.id, reason: 'disconnected' });
   });
 
+  it('follows a redirect: joins on the other node with noRedirect, and resumes there', async () => {
+    const other = await FakeServer.start();
+    try {
+      const joining = client.join();
+      const { connection } = await server.accept('join');
+      connection.send({ type: 'redirect', url: other.url, node: 'node2', room: 'demo' });
+      const { connection: there, first } = await other.accept('join');
+      assert.deepEqual(first, { type: 'join', room: 'demo', name: 'Alice', token: 'jwt', noRedirect: true });
+      there.send(joinedMessage('p1'));
+      await joining;
+      assert.equal(client.state, 'connected');
+      there.drop();
+      const { first: resume } = await other.accept('resume');
+      assert.equal(resume.token, 'token-of-p1');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('stops after three redirects in a row without a join', async () => {
+    const joining = client.join();
+    for (let i = 0; i < 3; i++) {
+      const { connection } = await server.accept('join');
+      connection.send({ type: 'redirect', url: server.url });
+    }
+    const { connection } = await server.accept('join');
+    connection.send({ type: 'redirect', url: server.url });
+    await assert.rejects(joining);
+    assert.equal(client.state, 'disconnected');
+  });
+
   it('joins again with backoff after the server closed the connection', async () => {
     const { connection } = await joinAsAlice();
     connection.socket.close(1000, 'shutdown');
