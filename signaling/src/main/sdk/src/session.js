@@ -8,7 +8,7 @@ export const FINAL_ERRORS = new Set(['room-full', 'too-many-rooms', 'unauthorize
   'wrong-room', 'forbidden', 'bad-request', 'already-joined']);
 
 /** Refusals of a join that pass: the client tries again later, with backoff. */
-export const RETRY_ERRORS = new Set(['server-busy', 'internal']);
+export const RETRY_ERRORS = new Set(['server-busy', 'internal', 'cluster-full']);
 
 const OPEN = 1;
 const CLOSE_ABNORMAL = 1006; // the connection ended without a close frame
