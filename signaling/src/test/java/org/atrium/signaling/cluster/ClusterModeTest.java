@@ -155,6 +155,33 @@ class ClusterModeTest {
     }
 
     @Test
+    void aNodeDoesNotStartWhenRedisIsUnreachable() throws Exception {
+        assumeTrue(RedisServerProcess.available(), "redis-server missing");
+        redis = new RedisServerProcess(); // a free port, nothing listening on it
+        long start = System.nanoTime();
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> node("node1", 0));
+        assertTrue(e.getMessage().contains("cannot reach the cluster's Redis at 127.0.0.1:" + redis.port()),
+                e.getMessage());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "gave up within the command timeout");
+    }
+
+    @Test
+    void aNodeAloneListsNoNodes() throws Exception {
+        try (org.atrium.signaling.TestServer alone = org.atrium.signaling.TestServer.start()) {
+            SignalingClient client = connect(alone.webSocket());
+            client.send("{\"type\":\"join\",\"room\":\"demo\",\"name\":\"Ada\"}");
+            JsonNode joined = client.await("joined", WAIT);
+            assertTrue(joined.path("nodes").isMissingNode(), joined.toString());
+            JsonNode rooms = JSON.readTree(HTTP.send(HttpRequest.newBuilder(alone.http("/api/rooms")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertTrue(rooms.path("node").isMissingNode() && room(rooms, "demo").path("members").isMissingNode(),
+                    rooms.toString());
+            client.close();
+        }
+    }
+
+    @Test
     void bothNodesRegisterAndJoinedListsThemThisOneFirst() throws Exception {
         startCluster(0);
         JsonNode joined = join(node2, "demo", "Ada");
