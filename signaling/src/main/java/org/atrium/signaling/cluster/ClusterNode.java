@@ -133,8 +133,9 @@ public final class ClusterNode implements AutoCloseable {
             return CompletableFuture.completedFuture(Placement.LOCAL);
         }
         NodeInfo self = selfNow();
-        if (noRedirect && self.hasRoom()) {
-            return CompletableFuture.completedFuture(Placement.LOCAL);
+        if (noRedirect) {
+            // Where the room is does not matter to a client that follows a redirect: no lookup.
+            return CompletableFuture.completedFuture(Placement.decide(self, List.of(), List.of(), true));
         }
         if (!r.isReachable()) {
             LOG.info("Redis unreachable: room {} is joined on this node without looking for its other members", room);

@@ -23,6 +23,10 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.Join("a.b-c_d", "guest", null), codec.parse("{\"type\":\"join\",\"room\":\"a.b-c_d\"}"));
         assertEquals(new ClientMessage.Join("r", "guest", "a.b.c"),
                 codec.parse("{\"type\":\"join\",\"room\":\"r\",\"token\":\"a.b.c\"}"));
+        assertEquals(new ClientMessage.Join("r", "guest", null, true),
+                codec.parse("{\"type\":\"join\",\"room\":\"r\",\"noRedirect\":true}"));
+        assertEquals(new ClientMessage.Join("r", "guest", null, false),
+                codec.parse("{\"type\":\"join\",\"room\":\"r\",\"noRedirect\":null}"));
         assertEquals(new ClientMessage.Answer(3, "v=0\r\n"),
                 codec.parse("{\"type\":\"answer\",\"version\":3,\"sdp\":\"v=0\\r\\n\"}"));
         assertEquals(new ClientMessage.Candidate("candidate:1 1 udp 1 127.0.0.1 9 typ host", "0"),
@@ -132,5 +136,26 @@ class MessageCodecTest {
         assertEquals("bad-json", error.path("code").asText());
         JsonNode left = json.readTree(codec.participantLeft("p2", "ice-failed"));
         assertEquals("ice-failed", left.path("reason").asText());
+    }
+
+    @Test
+    void refusesANoRedirectThatIsNotABoolean() {
+        ProtocolException e = org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class,
+                () -> codec.parse("{\"type\":\"join\",\"room\":\"r\",\"noRedirect\":\"yes\"}"));
+        assertEquals("bad-request", e.code());
+    }
+
+    @Test
+    void writesRedirectAndTheNodesOfJoined() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.readTree("{\"type\":\"redirect\",\"url\":\"wss://sfu2.example.org/ws\",\"node\":\"sfu-2\","
+                + "\"room\":\"demo\"}"), json.readTree(codec.redirect("wss://sfu2.example.org/ws", "sfu-2", "demo")));
+        String joined = codec.joined("demo", new MessageCodec.ParticipantInfo("p1", "Ada", null), java.util.List.of(),
+                "t", java.util.List.of(), java.util.List.of(new MessageCodec.NodeLink("sfu-1", "https://sfu1.example.org")));
+        assertEquals(json.readTree("[{\"id\":\"sfu-1\",\"url\":\"https://sfu1.example.org\"}]"),
+                json.readTree(joined).path("nodes"));
+        String alone = codec.joined("demo", new MessageCodec.ParticipantInfo("p1", "Ada", null), java.util.List.of(),
+                "t", java.util.List.of());
+        assertEquals(true, json.readTree(alone).path("nodes").isMissingNode());
     }
 }
