@@ -90,14 +90,19 @@ public final class ClusterNode implements AutoCloseable {
         NodeInfo self = new NodeInfo(settings.nodeId(), publicUrl, mediaAddress, mediaAddress, 0,
                 settings.maxParticipants());
         long wait = config.commandTimeout().plus(config.heartbeat()).toMillis();
+        CompletableFuture<NodeRegistry> starting = NodeRegistry.start(config, self, rooms::participantCount,
+                new NodeListener() {
+                }).toCompletableFuture();
         try {
-            registry = NodeRegistry.start(config, self, rooms::participantCount, new NodeListener() {
-            }).toCompletableFuture().get(wait, TimeUnit.MILLISECONDS);
+            registry = starting.get(wait, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            // Given up on: a registry that still comes up later is closed at once.
+            starting.thenAcceptAsync(NodeRegistry::close); // off the registry's thread: close() waits for it
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IOException("cannot reach the cluster's Redis at " + config.redis().getHost() + ":"
                     + config.redis().getPort() + " (--redis): " + cause, cause);
         } catch (InterruptedException e) {
+            starting.thenAcceptAsync(NodeRegistry::close);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while registering in Redis", e);
         }
