@@ -52,7 +52,7 @@ public final class AtriumServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        cluster = config.cluster() == null ? null : new ClusterNode(config.cluster(), sfu.rooms(), metrics.registry());
+        cluster = config.cluster() == null ? null : new ClusterNode(config.cluster(), sfu, metrics.registry());
         try {
             signaling = new SignalingServer(new InetSocketAddress(config.httpHost(), config.httpPort()),
                     certificate == null ? null : certificate.nettyContext(), sfu, metrics,

@@ -32,6 +32,8 @@ public final class ClusterMembership {
     /** Who each session's participant is, to remove it when its listener hears it closed. */
     private final Map<ParticipantListener, Participant> members = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+    /** Told of each listed participant's room as it joins (the relay links); may be null. */
+    private volatile java.util.function.Consumer<String> joined;
 
     private ClusterMembership(RoomDirectory directory) {
         this.directory = directory;
@@ -94,6 +96,11 @@ public final class ClusterMembership {
         }
     }
 
+    /** Who hears of each listed participant's room once it is recorded. */
+    void onJoined(java.util.function.Consumer<String> listener) {
+        joined = listener;
+    }
+
     /** Takes the directory of the registered node and records the members that joined before. */
     void attach(RoomDirectory registered, Rooms rooms) {
         directory = registered;
@@ -115,6 +122,11 @@ public final class ClusterMembership {
                     .whenComplete((v, error) -> {
                         if (error != null) {
                             failed("add", room, participant.id(), error);
+                            return;
+                        }
+                        java.util.function.Consumer<String> listener = joined;
+                        if (listener != null) {
+                            listener.accept(room);
                         }
                     });
         } catch (RuntimeException e) {

@@ -22,6 +22,7 @@ import org.atrium.cluster.NodeListener;
 import org.atrium.cluster.NodeRegistry;
 import org.atrium.cluster.RedisRoomDirectory;
 import org.atrium.sfu.cluster.RoomMember;
+import org.atrium.sfu.Sfu;
 import org.atrium.sfu.room.Rooms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +43,21 @@ public final class ClusterNode implements AutoCloseable {
 
     private final ClusterSettings settings;
     private final ClusterConfig config;
+    private final Sfu sfu;
     private final Rooms rooms;
+    private final MeterRegistry meters;
     private final ClusterMembership membership = ClusterMembership.pending();
     private final Counter redirects;
     private volatile NodeRegistry registry;
+    /** Null before start. */
+    private volatile ClusterLinks links;
 
-    public ClusterNode(ClusterSettings settings, Rooms rooms, MeterRegistry meters) {
+    public ClusterNode(ClusterSettings settings, Sfu sfu, MeterRegistry meters) {
         this.settings = settings;
         this.config = settings.clusterConfig();
-        this.rooms = rooms;
+        this.sfu = sfu;
+        this.rooms = sfu.rooms();
+        this.meters = meters;
         this.redirects = Counter.builder("atrium.cluster.redirects")
                 .description("Joins sent to another node of the cluster").register(meters);
         Gauge.builder("atrium.cluster.nodes", this, node -> node.liveNodes().size())
@@ -92,6 +99,13 @@ public final class ClusterNode implements AutoCloseable {
         long wait = config.commandTimeout().plus(config.heartbeat()).toMillis();
         CompletableFuture<NodeRegistry> starting = NodeRegistry.start(config, self, rooms::participantCount,
                 new NodeListener() {
+                    @Override
+                    public void onNodeDead(String nodeId) {
+                        ClusterLinks current = links;
+                        if (current != null) {
+                            current.nodeDead(nodeId);
+                        }
+                    }
                 }).toCompletableFuture();
         try {
             registry = starting.get(wait, TimeUnit.MILLISECONDS);
@@ -106,6 +120,10 @@ public final class ClusterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while registering in Redis", e);
         }
+        ClusterLinks made = new ClusterLinks(settings.nodeId(), settings.secret(), sfu, registry, meters);
+        links = made;
+        membership.onJoined(made::roomJoined);
+        made.start();
         membership.attach(registry.rooms(), rooms);
         LOG.info("Node {} registered in the cluster at {} as {}", self.id(), config.redis().getHost() + ":"
                 + config.redis().getPort(), publicUrl);
@@ -210,9 +228,28 @@ public final class ClusterNode implements AutoCloseable {
         return r.rooms().members(room);
     }
 
-    /** Leaves the cluster: this node's entries are removed from Redis. Call after the rooms closed. */
+    /**
+     * Another node asks for a relay link ({@code POST /cluster/links}); 503 before this node
+     * registered.
+     */
+    public CompletionStage<ClusterLinks.Answer> acceptLink(byte[] body) {
+        ClusterLinks current = links;
+        if (current == null) {
+            return CompletableFuture.completedFuture(ClusterLinks.Answer.refused(503, "Not in the cluster yet"));
+        }
+        return current.accept(body);
+    }
+
+    /**
+     * Leaves the cluster: the links stop, then this node's entries are removed from Redis.
+     * Call after the rooms closed.
+     */
     @Override
     public void close() {
+        ClusterLinks current = links;
+        if (current != null) {
+            current.close();
+        }
         NodeRegistry r = registry;
         if (r != null) {
             r.close();

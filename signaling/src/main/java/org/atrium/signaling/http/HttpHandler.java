@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import org.atrium.signaling.admin.AdminEndpoints;
+import org.atrium.signaling.cluster.ClusterNode;
 import org.atrium.signaling.whip.WhipEndpoints;
 
 /**
@@ -31,16 +32,21 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final StaticFiles files;
     private final BooleanSupplier ready;
     private final AdminEndpoints admin;
+    private static final String CLUSTER_LINKS = "/cluster/links";
     private final WhipEndpoints whip;
+    /** This node in a cluster, for other nodes' link requests; null when it runs alone. */
+    private final ClusterNode cluster;
 
     /**
      * @param ready whether the server accepts joins (for /health/ready)
      */
-    public HttpHandler(StaticFiles files, BooleanSupplier ready, AdminEndpoints admin, WhipEndpoints whip) {
+    public HttpHandler(StaticFiles files, BooleanSupplier ready, AdminEndpoints admin, WhipEndpoints whip,
+            ClusterNode cluster) {
         this.files = files;
         this.ready = ready;
         this.admin = admin;
         this.whip = whip;
+        this.cluster = cluster;
     }
 
     @Override
@@ -77,6 +83,10 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (WhipEndpoints.handles(path)) {
             onWhip(ctx, request, path);
+            return;
+        }
+        if (path.equals(CLUSTER_LINKS) && cluster != null) {
+            onLinkRequest(ctx, request);
             return;
         }
         if (!get) {
@@ -166,6 +176,27 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             var future = ctx.writeAndFlush(reply);
             if (!keepAlive) {
                 future.addListener(ChannelFutureListener.CLOSE);
+            }
+        });
+    }
+
+    /** Another node of the cluster asks for a relay link (docs/cluster.md, "Authentication"). */
+    private void onLinkRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.method() != HttpMethod.POST) {
+            respond(ctx, false, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                    "Only POST\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] body = new byte[request.content().readableBytes()];
+        request.content().getBytes(request.content().readerIndex(), body);
+        cluster.acceptLink(body).whenComplete((answer, failure) -> {
+            if (failure != null) {
+                respond(ctx, false, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                        ("The server failed: " + failure + "\n").getBytes(StandardCharsets.UTF_8));
+            } else {
+                respond(ctx, false, keepAlive, HttpResponseStatus.valueOf(answer.status()), answer.contentType(),
+                        answer.body());
             }
         });
     }

@@ -99,7 +99,8 @@ public final class SignalingServer implements AutoCloseable {
                         pipeline.addLast(new WebSocketServerProtocolHandler(wsConfig));
                         pipeline.addLast(new WebSocketFrameAggregator(limits.maxFrameBytes()));
                         pipeline.addLast(new WebSocketHandler(sfu, codec, metrics.signaling(), rules, limits));
-                        pipeline.addLast(new HttpHandler(files, () -> accepting && sfu.isOpen(), admin, whip));
+                        pipeline.addLast(new HttpHandler(files, () -> accepting && sfu.isOpen(), admin, whip,
+                                rules.cluster()));
                     }
                 });
         try {
