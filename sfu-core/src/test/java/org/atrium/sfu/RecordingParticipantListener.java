@@ -27,6 +27,7 @@ final class RecordingParticipantListener implements ParticipantListener {
     private final BlockingQueue<String> dataRefusals = new LinkedBlockingQueue<>();
     private final BlockingQueue<Producer> producersAdded = new LinkedBlockingQueue<>();
     private final BlockingQueue<Producer> producersClosed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<java.util.Map<String, Boolean>> publishLayers = new LinkedBlockingQueue<>();
 
     @Override
     public void onParticipantJoined(Member other) {
@@ -56,6 +57,16 @@ final class RecordingParticipantListener implements ParticipantListener {
     @Override
     public void onProducerClosed(Producer producer) {
         producersClosed.add(producer);
+    }
+
+    @Override
+    public void onPublishLayers(Producer producer, java.util.Map<String, Boolean> active) {
+        publishLayers.add(active);
+    }
+
+    /** The next encodings-on state told to this participant as a publisher, by RID. */
+    java.util.Map<String, Boolean> nextPublishLayers(Duration timeout) throws InterruptedException {
+        return publishLayers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

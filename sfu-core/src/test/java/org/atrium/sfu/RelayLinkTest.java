@@ -328,6 +328,75 @@ class RelayLinkTest {
         }
     }
 
+    /**
+     * A stand-in for node B asks for the lowest encoding of alice's simulcast camera only: only
+     * that one crosses the link, a wider demand later brings the next one back with a keyframe
+     * request, and alice is told to stop encoding what no one needs.
+     */
+    @Test
+    void onlyTheEncodingsTheOtherNodeNeedsCrossTheLinkAndThePublisherHearsOfIt() throws Exception {
+        PeerInRoom alice = nodeA.connected(ROOM, "alice");
+        org.atrium.sfu.media.Producer video = alice.participant().publishSimulcast("0", MediaKind.VIDEO,
+                List.of("q", "h", "f"));
+        long[] ssrcs = {0x100, 0x200, 0x300};
+        for (int i = 0; i < 3; i++) {
+            video.bindStream(video.stream(i), ssrcs[i]);
+        }
+        RelayLink link = nodeA.sfu().relayLinks().open("node-a", "node-b", true, (l, reason) -> closedA.add(reason));
+        try (WebRtcPeer nodeBStandIn = WebRtcPeer.create("node-b")) {
+            connect(link, nodeBStandIn);
+            PeerDataChannels data = nodeBStandIn.dataChannels();
+            data.readEnvelopes(false);
+            assertTrue(data.open("atrium-relay", ChannelOptions.reliable()) >= 0);
+            assertTrue(data.awaitOpen("atrium-relay", WAIT));
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.Hello(1, "node-b")));
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.RoomOpen(ROOM)));
+            RelayMessage.TrackPublished track = null;
+            while (track == null) {
+                PeerDataChannels.Message message = data.poll(WAIT);
+                assertNotNull(message, "no track announced");
+                RelayMessage decoded = RelayMessageCodec.decode(message.payload(), 0, message.payload().length).message();
+                if (decoded instanceof RelayMessage.TrackPublished published) {
+                    track = published;
+                }
+            }
+            assertEquals(video.id(), track.producerId());
+            assertEquals(List.of("q", "h", "f"), track.layers().stream().map(RelayMessage.TrackPublished.Layer::rid)
+                    .toList());
+
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.LayerDemand(ROOM, video.id(), 0b001)));
+            await(() -> link.outboundTrackCount() == 1, "track on the link");
+            Thread.sleep(300); // the demand applies on node A's DTLS thread
+            nodeBStandIn.clearReceived();
+            for (int i = 0; i < 10; i++) {
+                for (int layer = 0; layer < 3; layer++) {
+                    alice.peer().sendRtp(vp8(ssrcs[layer], 500 + i, i));
+                }
+            }
+            int received = 0;
+            for (byte[] packet = nodeBStandIn.pollRtp(Duration.ofSeconds(1)); packet != null;
+                    packet = nodeBStandIn.pollRtp(QUIET)) {
+                assertEquals(track.layers().get(0).ssrc(), RtpPacket.ssrc(packet, 0), "only the lowest encoding");
+                received++;
+            }
+            assertEquals(10, received);
+
+            // Wanted again: encoding 1 crosses, and alice is asked for a keyframe of it.
+            alice.peer().clearReceived();
+            data.send("atrium-relay", RelayMessageCodec.encode(new RelayMessage.LayerDemand(ROOM, video.id(), 0b011)));
+            SfuFixture.awaitRtcp(alice.peer(), WAIT, "a keyframe request for encoding 1",
+                    (b, off, len) -> Pli.is(b, off, len) && RtcpFeedback.mediaSsrc(b, off) == ssrcs[1]);
+
+            // The top encoding: no receiver here, and node B does not need it: alice stops it.
+            long now = System.nanoTime();
+            nodeA.sfu().rooms().allocateBandwidth(now);
+            nodeA.sfu().rooms().allocateBandwidth(now + 6_000_000_000L);
+            java.util.Map<String, Boolean> layers = alice.listener().nextPublishLayers(WAIT);
+            assertNotNull(layers, "alice told which encodings to send");
+            assertEquals(java.util.Map.of("q", true, "h", true, "f", false), layers);
+        }
+    }
+
     /** Connects a peer to the link as the other node would: controlled ICE agent, DTLS client. */
     private static void connect(RelayLink link, WebRtcPeer peer) throws Exception {
         assertSame(WebRtcPeer.Roles.ANSWERER.dtlsRole(), peer.roles().dtlsRole());

@@ -85,6 +85,8 @@ public final class PeerDataChannels implements AutoCloseable {
     private final boolean ownTimers;
     private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private volatile MessageListener listener;
+    /** Whether binary messages are read as the SFU's envelope (a participant's view); false: as they came. */
+    private volatile boolean envelopes = true;
     /** Our own channels by label (the latest opened), and those the SFU opened toward us. Under the lock. */
     private final Map<String, Integer> ownByLabel = new HashMap<>();
     private final Map<String, Integer> peersByLabel = new HashMap<>();
@@ -188,6 +190,14 @@ public final class PeerDataChannels implements AutoCloseable {
             }
         }
         handOn(batch);
+    }
+
+    /**
+     * Takes binary messages as they came, without reading the SFU's envelope from them: the view
+     * of a peer that is not a participant (a stand-in for another node on a relay link).
+     */
+    public void readEnvelopes(boolean read) {
+        envelopes = read;
     }
 
     /** Hands received messages to the listener from now on instead of the queue; null for the queue. */
@@ -484,7 +494,7 @@ public final class PeerDataChannels implements AutoCloseable {
         public void onMessage(int streamId, boolean binary, byte[] message) {
             DataChannelInfo channel = endpoint.channel(streamId);
             String label = channel == null ? "" : channel.label();
-            DataEnvelope.Incoming envelope = binary ? DataEnvelope.read(message) : null;
+            DataEnvelope.Incoming envelope = binary && envelopes ? DataEnvelope.read(message) : null;
             Message m;
             if (envelope != null && envelope.targets().size() == 1) {
                 m = new Message(label, streamId, envelope.targets().get(0), envelope.text(),

@@ -51,6 +51,8 @@ final class OutboundTracks {
         private final int[] rtxSequences;
         private final long[] packets;
         private final long[] octets;
+        /** The encodings the other node needs (bit i: encoding i); all until it says otherwise. */
+        private volatile int wanted = -1;
 
         private Track(Producer producer, long[] ssrcs, long[] rtxSsrcs) {
             this.producer = producer;
@@ -67,7 +69,8 @@ final class OutboundTracks {
 
         @Override
         public void onPacket(int streamIndex, byte[] buf, int off, int len, long receivedNanos) {
-            if (!transport.isMediaReady() || len > Consumer.MAX_PACKET || streamIndex >= ssrcs.length) {
+            if (!transport.isMediaReady() || len > Consumer.MAX_PACKET || streamIndex >= ssrcs.length
+                    || (wanted >>> streamIndex & 1) == 0) {
                 return;
             }
             byte[] out = SCRATCH.get();
@@ -174,6 +177,23 @@ final class OutboundTracks {
             }
         }
         return track;
+    }
+
+    /** Sends only the encodings of {@code mask} of a producer (bit i: encoding i). */
+    void setWanted(Producer producer, int mask) {
+        Track track = find(producer);
+        if (track != null) {
+            int before = track.wanted;
+            track.wanted = mask;
+            if ((mask & ~before) != 0) {
+                // An encoding starts crossing again: the other node's receivers need it from a keyframe.
+                for (int i = 0; i < track.ssrcs.length; i++) {
+                    if ((mask >>> i & 1) != 0 && (before >>> i & 1) == 0) {
+                        producer.requestKeyframe(i);
+                    }
+                }
+            }
+        }
     }
 
     /** Stops sending everything: the link is closing. */

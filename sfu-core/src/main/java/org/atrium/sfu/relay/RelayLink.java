@@ -510,8 +510,9 @@ public final class RelayLink {
         } else if (message instanceof RelayMessage.Data data) {
             room.deliverRemoteData(remoteNodeId, data.channel().toInfo(), data.senderId(), data.text(), data.targets(),
                     data.payload());
+        } else if (message instanceof RelayMessage.LayerDemand demand) {
+            relay.onLayerDemand(demand.producerId(), demand.layerMask());
         }
-        // LayerDemand: every layer crosses the link for now; read once links send only what is asked.
     }
 
     private void onRoomOpenedByPeer(String name) {

@@ -2,6 +2,8 @@ package org.atrium.sfu.relay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.atrium.sctp.DataChannelInfo;
 import org.atrium.sfu.media.Producer;
 import org.atrium.sfu.room.LeaveReason;
@@ -21,6 +23,8 @@ final class RoomRelay implements RoomLink {
     private final Room room;
     /** This node's producers it sends over the link; guarded by the room's lock (RoomLink calls). */
     private final List<Producer> sent = new ArrayList<>();
+    /** The highest encoding the other node needs of each of this node's simulcast tracks, by producer id. */
+    private final Map<String, Integer> demanded = new ConcurrentHashMap<>();
 
     RoomRelay(RelayLink link, Room room) {
         this.link = link;
@@ -71,6 +75,7 @@ final class RoomRelay implements RoomLink {
     @Override
     public void trackClosed(Participant owner, Producer producer) {
         sent.remove(producer);
+        demanded.remove(producer.id());
         if (link.outbound().remove(producer) != null) {
             link.send(new RelayMessage.TrackClosed(name(), producer.id()));
         }
@@ -89,6 +94,37 @@ final class RoomRelay implements RoomLink {
     @Override
     public void roomClosed() {
         link.onLocalRoomClosed(this);
+    }
+
+    @Override
+    public void layerDemand(Producer remoteProducer, int mask) {
+        link.send(new RelayMessage.LayerDemand(name(), remoteProducer.id(), mask));
+    }
+
+    @Override
+    public Map<String, Integer> demandedLayers() {
+        return Map.copyOf(demanded);
+    }
+
+    /**
+     * The other node says which encodings of one of this node's tracks its receivers need:
+     * only those cross the link from now on, and the publisher is asked for no others that
+     * no receiver here needs either.
+     */
+    void onLayerDemand(String producerId, int mask) {
+        Producer producer = null;
+        synchronized (room) {
+            for (Producer candidate : sent) {
+                if (candidate.id().equals(producerId)) {
+                    producer = candidate;
+                }
+            }
+        }
+        if (producer == null) {
+            return;
+        }
+        demanded.put(producerId, 31 - Integer.numberOfLeadingZeros(mask));
+        link.outbound().setWanted(producer, mask);
     }
 
     /** Stops sending this room's tracks: the room or the link closed, or the other node left the room. */

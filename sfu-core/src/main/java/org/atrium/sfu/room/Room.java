@@ -737,15 +737,19 @@ public final class Room {
      */
     void allocateBandwidth(long nowNanos) {
         List<Participant> members;
+        List<RemoteMember> remote;
+        List<RoomLink> linked;
         String speaker;
         synchronized (this) {
             members = new ArrayList<>(participants.values());
+            remote = new ArrayList<>(remoteMembers.values());
+            linked = new ArrayList<>(links.values());
             speaker = activeSpeaker.dominantSpeaker();
         }
         for (Participant participant : members) {
             participant.allocateDownlink(nowNanos, speaker);
         }
-        publisherLayers.update(nowNanos, members);
+        publisherLayers.update(nowNanos, members, remote, linked);
     }
 
     /**

@@ -38,4 +38,19 @@ public interface RoomLink {
 
     /** The room closed (its last participant of this node left): the link ends. */
     void roomClosed();
+
+    /**
+     * Which encodings of a simulcast track of the other node this node's receivers need now
+     * (bit i: encoding i), for the other node to send only those; told when it changes.
+     */
+    default void layerDemand(Producer remoteProducer, int mask) {
+    }
+
+    /**
+     * Which encodings of this node's simulcast tracks the other node's receivers need: the
+     * highest needed, by producer id; a track it has not said anything of needs every encoding.
+     */
+    default java.util.Map<String, Integer> demandedLayers() {
+        return java.util.Map.of();
+    }
 }
