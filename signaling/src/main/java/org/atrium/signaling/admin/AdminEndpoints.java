@@ -30,6 +30,7 @@ public final class AdminEndpoints {
     private final AdminAccess access;
     private final ObjectMapper mapper = new ObjectMapper();
     private final RoomStatsJson stats = new RoomStatsJson(mapper);
+    private final ClusterJson clusterJson = new ClusterJson(mapper);
     /** This node in a cluster; null when it runs alone. */
     private final ClusterNode cluster;
 
@@ -86,6 +87,12 @@ public final class AdminEndpoints {
                 return error(404, "no-such-room", "There is no room '" + name + "' on this server");
             }
             return ok(stats.room(room));
+        }
+        if (path.equals("/api/cluster")) {
+            if (cluster == null) {
+                return error(404, "not-clustered", "This server runs alone (no --redis)");
+            }
+            return ok(clusterJson.describe(cluster, cluster.relayLinks()));
         }
         return error(404, "not-found", "No such endpoint: " + path);
     }

@@ -40,6 +40,8 @@ public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /** Most rooms the stats API lists from Redis. */
     static final int MAX_LISTED_ROOMS = 1000;
+    /** How long a node waits at start for its first heartbeat to reach Redis. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final ClusterSettings settings;
     private final ClusterConfig config;
@@ -96,7 +98,9 @@ public final class ClusterNode implements AutoCloseable {
         URI publicUrl = settings.publicUrl() != null ? settings.publicUrl() : url;
         NodeInfo self = new NodeInfo(settings.nodeId(), publicUrl, mediaAddress, mediaAddress, 0,
                 settings.maxParticipants());
-        long wait = config.commandTimeout().plus(config.heartbeat()).toMillis();
+        // The first connection loads Lettuce and Netty's classes: on a busy machine that alone takes
+        // seconds, so the start waits longer than a command may.
+        long wait = Math.max(START_TIMEOUT.toMillis(), config.commandTimeout().plus(config.heartbeat()).toMillis());
         CompletableFuture<NodeRegistry> starting = NodeRegistry.start(config, self, rooms::participantCount,
                 new NodeListener() {
                     @Override
@@ -226,6 +230,11 @@ public final class ClusterNode implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("not registered"));
         }
         return r.rooms().members(room);
+    }
+
+    /** This node's relay links to the other nodes. */
+    public List<org.atrium.sfu.relay.RelayLink> relayLinks() {
+        return sfu.relayLinks().links();
     }
 
     /**

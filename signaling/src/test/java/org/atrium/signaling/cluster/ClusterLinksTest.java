@@ -156,6 +156,17 @@ class ClusterLinksTest {
         awaitTrue("one link up on each node", () -> metric(node1, "atrium_relay_links") == 1.0
                 && metric(node2, "atrium_relay_links") == 1.0);
 
+        // The admin view of the cluster: both nodes, and the link with its room.
+        JsonNode view = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(
+                http(node1, "/api/cluster")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals("node1", view.path("node").asText());
+        assertEquals(2, view.path("nodes").size());
+        JsonNode link = view.path("links").path(0);
+        assertEquals("node2", link.path("node").asText(), view.toString());
+        assertTrue(link.path("initiator").asBoolean());
+        assertTrue(link.path("established").asBoolean());
+        assertEquals("demo", link.path("rooms").path(0).asText(), view.toString());
+
         // A second room of the same two nodes rides the same link.
         join(node1, "second", "Cy");
         join(node2, "second", "Di");

@@ -163,7 +163,7 @@ class ClusterModeTest {
                 () -> node("node1", 0));
         assertTrue(e.getMessage().contains("cannot reach the cluster's Redis at 127.0.0.1:" + redis.port()),
                 e.getMessage());
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "gave up within the command timeout");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "gave up instead of waiting on");
     }
 
     @Test
