@@ -182,6 +182,38 @@ class ClusterLinksTest {
         awaitTrue("Bob gone from node1's room", () -> remoteMember(node1, "demo", "Bob") == null);
     }
 
+    /**
+     * Redis stops for a while: the link of a room that spans both nodes carries on, a join made
+     * meanwhile is taken where it lands, and its room is linked to the other node's part once
+     * Redis is back.
+     */
+    @Test
+    void linksCarryOnThroughARedisOutageAndJoinsMadeMeanwhileAreLinkedWhenItReturns() throws Exception {
+        startCluster();
+        join(node1, "demo", "Ada");
+        SignalingClient bob = join(node2, "demo", "Bob");
+        awaitTrue("node2 shows Ada", () -> remoteMember(node2, "demo", "Ada") != null);
+        RelayLink link = node1.sfu().relayLinks().link("node2");
+        assertNotNull(link);
+
+        redis.stop();
+        awaitTrue("both see Redis down", () -> !node1.cluster().isRedisUp() && !node2.cluster().isRedisUp());
+        join(node1, "later", "Cy");
+        SignalingClient di = join(node2, "later", "Di");
+        Thread.sleep(3000); // beyond a TTL: no node is declared dead while Redis is away
+        assertTrue(link.isEstablished(), "the link carried on");
+        assertNotNull(remoteMember(node2, "demo", "Ada"), "Ada still shown on node2");
+        assertTrue(remoteMember(node2, "later", "Cy") == null, "no directory, no linking of the new room");
+
+        redis.start();
+        awaitTrue("node2 shows Cy once Redis is back", () -> remoteMember(node2, "later", "Cy") != null);
+        JsonNode joined = di.await("participant-joined", WAIT);
+        assertEquals("Cy", joined.path("participant").path("name").asText());
+        assertTrue(link == node1.sfu().relayLinks().link("node2"), "the same link took the new room");
+        assertNotNull(remoteMember(node2, "demo", "Ada"));
+        assertTrue(bob.isOpen());
+    }
+
     @Test
     void linkRequestsWithoutTheClusterSecretOrMalformedAreRefused() throws Exception {
         startCluster();
