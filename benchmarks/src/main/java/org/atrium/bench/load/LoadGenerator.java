@@ -3,6 +3,7 @@ package org.atrium.bench.load;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,6 +66,9 @@ public final class LoadGenerator {
                         + System.getProperty("os.arch")));
         report.put("loadAverageBefore", loadAverage());
         report.put("load", options.describe());
+        if (options.cluster()) {
+            report.put("nodes", options.webSocketUris().stream().map(URI::toString).toList());
+        }
         switch (options.mode()) {
             case RUN -> {
                 results.add(fixedRun(new SfuLoad(options)));
@@ -110,6 +114,9 @@ public final class LoadGenerator {
             WindowResult result = measure(load, options.durationSeconds());
             if (load instanceof SfuLoad sfu) {
                 report.put("sfuJoinFailures", sfu.failures());
+                if (options.cluster()) {
+                    report.put("sfuParticipantsPerNode", sfu.joinsPerNode());
+                }
                 long[] feedback = sfu.feedbackReceivedByPublishers();
                 report.put("sfuKeyframeRequestsReceivedByPublishers", feedback[0]);
                 report.put("sfuNacksReceivedByPublishers", feedback[1]);
@@ -164,6 +171,9 @@ public final class LoadGenerator {
         summary.put("lastGoodSubscribersPerRoom", lastGood == null ? 0 : lastGood.subscribers() / options.rooms());
         summary.put("lastGood", lastGood == null ? null : lastGood.toJson());
         summary.put("steps", steps.size());
+        if (options.cluster() && load instanceof SfuLoad sfu) {
+            summary.put("participantsPerNode", sfu.joinsPerNode());
+        }
         capacity.put(load.target(), summary);
         return lastGood;
     }
@@ -179,7 +189,7 @@ public final class LoadGenerator {
             }
             LoadSnapshot now = load.snapshot();
             out.println(ResultTable.progress(second, WindowResult.between(load.target(), previous, now),
-                    options.dataRate() > 0));
+                    options.dataRate() > 0, options.cluster() && load instanceof SfuLoad));
             previous = now;
         }
         return WindowResult.between(load.target(), start, previous);

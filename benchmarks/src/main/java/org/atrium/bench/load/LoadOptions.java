@@ -1,6 +1,7 @@
 package org.atrium.bench.load;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,15 +14,18 @@ import java.util.stream.Collectors;
  * The load generator's settings, from command-line flags. Everything is bounded: counts,
  * rates and times have upper limits, and targets must be on loopback.
  */
-record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publishers, int subscribers,
-        boolean audio, boolean video, int videoKbps, int frameRate, int durationSeconds, int rampUpSeconds,
-        Path output, long serverPid, boolean baseline, int step, int maxSubscribers, int stepSeconds,
+record LoadOptions(Mode mode, List<URI> webSocketUris, List<URI> httpUris, int rooms, int publishers,
+        int subscribers, boolean audio, boolean video, int videoKbps, int frameRate, int durationSeconds,
+        int rampUpSeconds, Path output, List<Long> serverPids, boolean baseline, int step, int maxSubscribers, int stepSeconds,
         double maxLossPercent, double maxP99Ms, String roomPrefix, int settleSeconds, boolean simulcast,
         List<Integer> simulcastKbps, int dataRate, int dataSize) {
 
     enum Mode { RUN, CAPACITY, RELAY }
 
     static final int MAX_PARTICIPANTS = 2000;
+
+    /** Nodes of a cluster that one run may target. */
+    static final int MAX_NODES = 16;
 
     static final String USAGE = """
             Usage: java -cp signaling/target/atrium.jar:benchmarks/target/classes \\
@@ -30,8 +34,13 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
               --mode MODE            run (fixed load, default), capacity (add subscribers step by
                                      step until loss or delay exceeds the limits), relay (the raw
                                      UDP relay baseline alone)
-              --url WS_URL           signaling WebSocket            (default ws://127.0.0.1:8080/ws)
-              --http HTTP_URL        server's HTTP base for /metrics (default: from --url)
+              --url WS_URL[,WS_URL...]
+                                     signaling WebSocket of each node (default
+                                     ws://127.0.0.1:8080/ws); with several, member k of room r
+                                     joins node (r + k) mod N (publishers first, then
+                                     subscribers) with "noRedirect": true
+              --http URL[,URL...]    each node's HTTP base for /metrics, one per --url
+                                     (default: from each --url)
               --rooms N              rooms                          (default 1, 1-100)
               --publishers N         publishers per room            (default 2)
               --subscribers N        subscribers per room (only receive; default 8)
@@ -46,8 +55,10 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
               --duration S           measured seconds of a run      (default 30, 1-3600)
               --ramp-up S            spread the joins over S seconds (default 5, 0-600)
               --output FILE          JSON result                    (default load-result.json)
-              --server-pid PID       read the server's CPU from /proc/PID/stat (else from
-                                     /metrics process_cpu_seconds_total)
+              --server-pid PID[,PID...]
+                                     read each node's CPU from /proc/PID/stat, one PID per
+                                     --url, summed (else process_cpu_seconds_total from each
+                                     node's /metrics, summed)
               --baseline             also run the raw UDP relay at the same load(s), for the ratio
               --step N               capacity: subscribers per room added per step (default 8)
               --max-subscribers N    capacity: stop at this many subscribers per room (default 200)
@@ -98,12 +109,14 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
             case "relay" -> Mode.RELAY;
             default -> throw new IllegalArgumentException("--mode is run, capacity or relay");
         };
-        URI ws = Loopback.requireLoopback(URI.create(values.getOrDefault("--url", "ws://127.0.0.1:8080/ws")));
-        if (!"ws".equals(ws.getScheme())) {
-            throw new IllegalArgumentException("--url must be a ws:// URL");
+        List<URI> ws = urls(values.getOrDefault("--url", "ws://127.0.0.1:8080/ws"), "--url", "ws");
+        List<URI> http = values.containsKey("--http")
+                ? urls(values.get("--http"), "--http", "http")
+                : ws.stream().map(uri -> URI.create("http://" + uri.getHost() + ":" + uri.getPort())).toList();
+        if (http.size() != ws.size()) {
+            throw new IllegalArgumentException("--http needs one URL per --url: " + http.size() + " for " + ws.size());
         }
-        URI http = Loopback.requireLoopback(URI.create(values.getOrDefault("--http",
-                "http://" + ws.getHost() + ":" + ws.getPort())));
+        List<Long> pids = pids(values.get("--server-pid"), ws.size());
         String media = values.getOrDefault("--media", "audio+video");
         if (!Set.of("audio+video", "audio", "video").contains(media)) {
             throw new IllegalArgumentException("--media is audio+video, audio or video");
@@ -122,7 +135,7 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
                 integer(values, "--duration", 30, 1, 3600),
                 integer(values, "--ramp-up", 5, 0, 600),
                 Path.of(values.getOrDefault("--output", "load-result.json")),
-                integer(values, "--server-pid", 0, 0, Integer.MAX_VALUE),
+                pids,
                 values.containsKey("--baseline"),
                 integer(values, "--step", 8, 1, 1000),
                 integer(values, "--max-subscribers", 200, 1, 1000),
@@ -144,6 +157,11 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
             throw new IllegalArgumentException("--room-prefix: 1-40 of A-Z a-z 0-9 _ - .");
         }
         return options;
+    }
+
+    /** More than one node: joins carry {@code "noRedirect": true} and go round the nodes. */
+    boolean cluster() {
+        return webSocketUris.size() > 1;
     }
 
     String describe() {
@@ -171,6 +189,51 @@ record LoadOptions(Mode mode, URI webSocketUri, URI httpUri, int rooms, int publ
             kbps.add(integer(Map.of("--simulcast-kbps", field.trim()), "--simulcast-kbps", 0, 30, 20_000));
         }
         return List.copyOf(kbps);
+    }
+
+    /**
+     * A comma-separated list of 1 to {@link #MAX_NODES} URLs, each of {@code scheme} and on
+     * loopback. The same URL may come twice (the same node twice, as in tests).
+     */
+    static List<URI> urls(String text, String flag, String scheme) {
+        String[] fields = text.split(",", -1);
+        if (fields.length > MAX_NODES) {
+            throw new IllegalArgumentException(flag + ": at most " + MAX_NODES + " nodes, not " + fields.length);
+        }
+        List<URI> uris = new ArrayList<>();
+        for (String field : fields) {
+            URI uri;
+            try {
+                uri = new URI(field.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(flag + ": not a URL: " + field);
+            }
+            if (!scheme.equals(uri.getScheme())) {
+                throw new IllegalArgumentException(flag + ": every URL must be " + scheme + "://, not " + field);
+            }
+            if (uri.getPort() < 0) {
+                throw new IllegalArgumentException(flag + ": a port is needed in " + field);
+            }
+            uris.add(Loopback.requireLoopback(uri));
+        }
+        return List.copyOf(uris);
+    }
+
+    /** No pids (an empty list: CPU from /metrics), or one per node, each 1 to 2^31-1. */
+    static List<Long> pids(String text, int nodes) {
+        if (text == null) {
+            return List.of();
+        }
+        String[] fields = text.split(",", -1);
+        if (fields.length != nodes) {
+            throw new IllegalArgumentException("--server-pid needs one PID per --url: " + fields.length
+                    + " for " + nodes);
+        }
+        List<Long> pids = new ArrayList<>();
+        for (String field : fields) {
+            pids.add((long) integer(Map.of("--server-pid", field.trim()), "--server-pid", 0, 1, Integer.MAX_VALUE));
+        }
+        return List.copyOf(pids);
     }
 
     private static int integer(Map<String, String> values, String flag, int fallback, int min, int max) {

@@ -3,13 +3,15 @@ package org.atrium.bench.load;
 /**
  * Cumulative counters of a whole load (all publishers and receivers, and the server) at
  * one instant; the difference of two is a {@link WindowResult}. The data fields count
- * data-channel messages ({@link DataTraffic}); zero without them.
+ * data-channel messages ({@link DataTraffic}); zero without them. {@code serverForwarded} and
+ * {@code serverRelayed} are the servers' own counts, summed over the nodes: packets sent to
+ * receivers and packets sent to other nodes over relay links; -1 when not known.
  */
 record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPackets, long sentBytes,
         long keyframesSent, long receivedPackets, long receivedBytes, long expectedPackets, long lostPackets,
         long retransmittedPackets, long ignoredPackets, long nacksSent, long plisSent, long undecryptable,
         long maxDelayMicros, double jitterMillisMean, long[] delayCounts, double serverCpuSeconds,
-        long serverForwarded, long dataSent, long dataSendRefused, long dataReceived, long dataReceivedBytes,
+        long serverForwarded, long serverRelayed, long dataSent, long dataSendRefused, long dataReceived, long dataReceivedBytes,
         long dataExpected, long dataLost, long dataMaxDelayMicros, long[] dataDelayCounts) {
 
     /** Sums the parts of a snapshot. Fields are public to the package for the parts to add to. */
@@ -34,6 +36,7 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
         final long[] delayCounts = new long[DelayHistogram.BUCKETS];
         double serverCpuSeconds = Double.NaN;
         long serverForwarded = -1;
+        long serverRelayed = -1;
         long dataSent;
         long dataSendRefused;
         long dataReceived;
@@ -56,7 +59,7 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
                     keyframesSent, receivedPackets, receivedBytes, expectedPackets, lostPackets, retransmittedPackets,
                     ignoredPackets, nacksSent, plisSent, undecryptable, maxDelayMicros,
                     jitterStreams == 0 ? 0 : jitterMillisSum / jitterStreams, delayCounts, serverCpuSeconds,
-                    serverForwarded, dataSent, dataSendRefused, dataReceived, dataReceivedBytes, dataExpected, dataLost,
+                    serverForwarded, serverRelayed, dataSent, dataSendRefused, dataReceived, dataReceivedBytes, dataExpected, dataLost,
                     dataMaxDelayMicros, dataDelayCounts);
         }
     }

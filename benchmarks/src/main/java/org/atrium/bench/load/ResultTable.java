@@ -5,15 +5,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Prints results as a fixed-width table, and the once-a-second progress line; with data
+ * Prints results as a fixed-width table, and the once-a-second progress line. {@code srv pps}
+ * and {@code srv relay pps} are the servers' own counts summed over the nodes: packets
+ * forwarded to receivers, and packets sent to other nodes over relay links ("-" for the raw
+ * relay). With data
  * channels on, data columns follow: messages sent and received in the window, messages lost,
  * and the delivery delay's p50 and p99.
  */
 final class ResultTable {
 
     private static final String HEADER = String.format(Locale.ROOT,
-            "%-6s %5s %5s %9s %9s %8s %8s %7s %8s %8s %8s %7s %7s %8s",
-            "target", "pubs", "subs", "fwd pps", "srv pps", "in Mb/s", "out Mb/s", "loss %", "p50 ms", "p99 ms",
+            "%-6s %5s %5s %9s %9s %13s %8s %8s %7s %8s %8s %8s %7s %7s %8s",
+            "target", "pubs", "subs", "fwd pps", "srv pps", "srv relay pps", "in Mb/s", "out Mb/s", "loss %", "p50 ms", "p99 ms",
             "p99.9 ms", "jit ms", "cpu %", "us/pkt");
 
     private static final String DATA_HEADER = String.format(Locale.ROOT, " %8s %8s %6s %8s %8s",
@@ -38,17 +41,22 @@ final class ResultTable {
     }
 
     static String row(WindowResult r) {
-        return String.format(Locale.ROOT, "%-6s %5d %5d %9.0f %9.0f %8.2f %8.2f %7.3f %8.2f %8.2f %8.2f %7.2f %7.1f %8.2f",
+        return String.format(Locale.ROOT,
+                "%-6s %5d %5d %9.0f %9.0f %13s %8.2f %8.2f %7.3f %8.2f %8.2f %8.2f %7.2f %7.1f %8.2f",
                 r.target(), r.publishers(), r.subscribers(), r.forwardedPps(), r.serverForwardedPps(),
+                Double.isNaN(r.relayedPps()) ? "-" : String.format(Locale.ROOT, "%.0f", r.relayedPps()),
                 r.bitrateInMbps(), r.bitrateOutMbps(), r.lossPercent(), r.delayP50Ms(), r.delayP99Ms(),
                 r.delayP999Ms(), r.jitterMs(), r.serverCpuPercent(), r.cpuMicrosPerPacket());
     }
 
-    static String progress(int second, WindowResult r, boolean data) {
+    /** With {@code relay} (several nodes), the packets/s the nodes relayed to each other follow the CPU. */
+    static String progress(int second, WindowResult r, boolean data, boolean relay) {
+        String line = relay ? progress(second, r) + String.format(Locale.ROOT, " relay=%.0f pps", r.relayedPps())
+                : progress(second, r);
         if (!data) {
-            return progress(second, r);
+            return line;
         }
-        return progress(second, r) + String.format(Locale.ROOT, " data sent=%d rcvd=%d lost=%d p50=%.2f ms p99=%.2f ms",
+        return line + String.format(Locale.ROOT, " data sent=%d rcvd=%d lost=%d p50=%.2f ms p99=%.2f ms",
                 r.dataSent(), r.dataReceived(), r.dataLost(), r.dataDelayP50Ms(), r.dataDelayP99Ms());
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The load against an Atrium server: synthetic participants in rooms, publishers sending
@@ -35,11 +36,13 @@ final class SfuLoad implements Load {
     private final ScheduledExecutorService dataThreads;
     private final List<SfuParticipant> participants = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final AtomicIntegerArray joinsPerNode;
     private int subscribersPerRoom;
 
     SfuLoad(LoadOptions options) {
         this.options = options;
-        this.probe = new ServerProbe(client, options.httpUri(), options.serverPid());
+        this.probe = new ServerProbe(client, options.httpUris(), options.serverPids());
+        this.joinsPerNode = new AtomicIntegerArray(options.webSocketUris().size());
         reporter.scheduleAtFixedRate(this::sendReports, REPORT_INTERVAL_MILLIS, REPORT_INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
         if (options.dataRate() > 0) {
@@ -64,10 +67,10 @@ final class SfuLoad implements Load {
         List<Joining> joins = new ArrayList<>();
         for (int room = 0; room < options.rooms(); room++) {
             for (int p = 0; p < options.publishers(); p++) {
-                joins.add(new Joining(room, "pub" + p, new SfuParticipant.Role(options.audio(), options.video())));
+                joins.add(new Joining(room, p, "pub" + p, new SfuParticipant.Role(options.audio(), options.video())));
             }
             for (int s = 0; s < options.subscribers(); s++) {
-                joins.add(new Joining(room, "sub" + s, SfuParticipant.Role.SUBSCRIBER));
+                joins.add(new Joining(room, options.publishers() + s, "sub" + s, SfuParticipant.Role.SUBSCRIBER));
             }
         }
         joinAll(joins, options.rampUpSeconds());
@@ -79,7 +82,7 @@ final class SfuLoad implements Load {
         List<Joining> joins = new ArrayList<>();
         for (int room = 0; room < options.rooms(); room++) {
             for (int s = subscribersPerRoom; s < perRoom; s++) {
-                joins.add(new Joining(room, "sub" + s, SfuParticipant.Role.SUBSCRIBER));
+                joins.add(new Joining(room, options.publishers() + s, "sub" + s, SfuParticipant.Role.SUBSCRIBER));
             }
         }
         joinAll(joins, 0);
@@ -91,7 +94,17 @@ final class SfuLoad implements Load {
         return subscribersPerRoom;
     }
 
-    private record Joining(int room, String name, SfuParticipant.Role role) {
+    /** Participants sent to each node (index of {@code --url}) so far, joined or not. */
+    List<Integer> joinsPerNode() {
+        List<Integer> counts = new ArrayList<>();
+        for (int i = 0; i < joinsPerNode.length(); i++) {
+            counts.add(joinsPerNode.get(i));
+        }
+        return counts;
+    }
+
+    /** The {@code member}-th participant of {@code room} in join order, publishers first. */
+    private record Joining(int room, int member, String name, SfuParticipant.Role role) {
     }
 
     /** Joins over {@code rampUpSeconds}, then waits for each; a participant that fails is closed and noted. */
@@ -106,9 +119,11 @@ final class SfuLoad implements Load {
             }
             Joining join = joins.get(i);
             String room = options.roomPrefix() + "-" + join.room();
+            int node = NodeSpread.nodeOf(join.room(), join.member(), options.webSocketUris().size());
+            joinsPerNode.incrementAndGet(node);
             try {
-                joined.add(SfuParticipant.join(room, join.name(), join.role(), pacer, options, client,
-                        dataThreads));
+                joined.add(SfuParticipant.join(options.webSocketUris().get(node), room, join.name(), join.role(),
+                        pacer, options, client, dataThreads));
             } catch (Exception e) {
                 failures.add(room + "/" + join.name() + ": " + e);
             }

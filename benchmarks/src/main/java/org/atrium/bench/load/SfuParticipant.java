@@ -1,7 +1,9 @@
 package org.atrium.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,8 +80,8 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     private volatile long plisReceived;
     private volatile long nacksReceived;
 
-    private SfuParticipant(String name, Role role, Pacer pacer, LoadOptions options, HttpClient client,
-            ScheduledExecutorService dataTimers) throws Exception {
+    private SfuParticipant(URI webSocketUri, String name, Role role, Pacer pacer, LoadOptions options,
+            HttpClient client, ScheduledExecutorService dataTimers) throws Exception {
         this.name = name;
         this.role = role;
         this.pacer = pacer;
@@ -94,7 +96,7 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         this.peer = WebRtcPeer.create(name, InetAddress.getLoopbackAddress(), this);
         SignalingConnection connection;
         try {
-            connection = new SignalingConnection(client, options.webSocketUri(), this::onMessage);
+            connection = new SignalingConnection(client, webSocketUri, this::onMessage);
         } catch (Exception e) {
             peer.close();
             throw e;
@@ -103,15 +105,28 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
     }
 
     /**
-     * Opens the WebSocket and sends {@code join}; the rest happens as the server's messages arrive.
+     * Opens the WebSocket to one node and sends {@code join}; the rest happens as the server's
+     * messages arrive.
      *
+     * @param webSocketUri the node's signaling WebSocket, one of {@code --url}
      * @param dataTimers runs the data channels' timers when {@code --data-rate} is on, else null
      */
-    static SfuParticipant join(String room, String name, Role role, Pacer pacer, LoadOptions options,
-            HttpClient client, ScheduledExecutorService dataTimers) throws Exception {
-        SfuParticipant participant = new SfuParticipant(name, role, pacer, options, client, dataTimers);
-        participant.signaling.send(participant.signaling.message("join").put("room", room).put("name", name));
+    static SfuParticipant join(URI webSocketUri, String room, String name, Role role, Pacer pacer,
+            LoadOptions options, HttpClient client, ScheduledExecutorService dataTimers) throws Exception {
+        SfuParticipant participant = new SfuParticipant(webSocketUri, name, role, pacer, options, client,
+                dataTimers);
+        participant.signaling.send(joinMessage(room, name, options.cluster()));
         return participant;
+    }
+
+    /**
+     * The {@code join} message; in a cluster with {@code "noRedirect": true}, so that the node
+     * the load generator chose takes the participant even when placement would send it elsewhere.
+     */
+    static ObjectNode joinMessage(String room, String name, boolean cluster) {
+        ObjectNode join = SignalingConnection.JSON.createObjectNode().put("type", "join").put("room", room)
+                .put("name", name);
+        return cluster ? join.put("noRedirect", true) : join;
     }
 
     String name() {
@@ -195,6 +210,9 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         switch (message.path("type").asText()) {
             case "offer" -> onOffer(message);
             case "error" -> lastError = message.path("code").asText() + ": " + message.path("message").asText();
+            // Only a join without noRedirect (a single --url, a node of a cluster) can be redirected.
+            case "redirect" -> lastError = "redirected to node " + message.path("node").asText() + " at "
+                    + message.path("url").asText() + " (give every node in --url)";
             default -> {
                 // joined, participant-joined/left, active-speaker: nothing to do for a synthetic client.
             }

@@ -9,16 +9,21 @@ import java.util.Map;
  *
  * @param forwardedPps RTP packets received by all subscribers per second (what the SFU
  *     forwarded and delivered)
- * @param serverForwardedPps the server's own count ({@code atrium_forwarded_packets_total})
- * @param cpuMicrosPerPacket server CPU time per forwarded packet (per received packet when
- *     the server's count is not available)
+ * @param serverForwardedPps the server's own count ({@code atrium_forwarded_packets_total}),
+ *     summed over the nodes of a cluster
+ * @param relayedPps packets the nodes sent each other over relay links
+ *     ({@code atrium_relay_packets_total{direction="sent"}} summed over the nodes); 0 on a
+ *     single node, NaN when not known (the raw relay)
+ * @param serverCpuPercent CPU time of the server (of all its nodes) per second of the window
+ * @param cpuMicrosPerPacket server CPU time (all nodes) per forwarded packet (per received
+ *     packet when the server's count is not available); relayed packets are not counted
  * @param dataSent data-channel messages sent in the window (each for the whole room)
  * @param dataReceived data-channel messages received by all participants in the window
  * @param dataLost gaps in each sender's sequence at each receiver: messages the SFU dropped
  * @param dataSendRefused messages the sender's association did not queue (its buffer full)
  */
 record WindowResult(String target, double seconds, int publishers, int subscribers, double sentPps,
-        double forwardedPps, double serverForwardedPps, double bitrateInMbps, double bitrateOutMbps,
+        double forwardedPps, double serverForwardedPps, double relayedPps, double bitrateInMbps, double bitrateOutMbps,
         double lossPercent, double delayP50Ms, double delayP99Ms, double delayP999Ms, double delayMaxMs,
         double jitterMs, long retransmitted, long nacksSent, long plisSent, long keyframesSent, long undecryptable,
         double serverCpuPercent, double cpuMicrosPerPacket, long dataSent, long dataReceived, long dataLost,
@@ -41,10 +46,12 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         double cpuSeconds = end.serverCpuSeconds() - start.serverCpuSeconds();
         double serverForwarded = end.serverForwarded() >= 0 && start.serverForwarded() >= 0
                 ? end.serverForwarded() - start.serverForwarded() : Double.NaN;
+        double relayed = end.serverRelayed() >= 0 && start.serverRelayed() >= 0
+                ? end.serverRelayed() - start.serverRelayed() : Double.NaN;
         double perPacket = cpuSeconds * 1e6 / (Double.isNaN(serverForwarded) ? received : serverForwarded);
         return new WindowResult(target, seconds, end.publishers(), end.subscribers(),
                 (end.sentPackets() - start.sentPackets()) / seconds, received / seconds,
-                serverForwarded / seconds,
+                serverForwarded / seconds, relayed / seconds,
                 (end.sentBytes() - start.sentBytes()) * 8 / seconds / 1e6,
                 (end.receivedBytes() - start.receivedBytes()) * 8 / seconds / 1e6,
                 expected <= 0 ? 0 : Math.max(0, 100.0 * lost / expected),
@@ -75,6 +82,7 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         json.put("sentPacketsPerSecond", round(sentPps));
         json.put("forwardedPacketsPerSecond", round(forwardedPps));
         json.put("serverForwardedPacketsPerSecond", round(serverForwardedPps));
+        json.put("relayedPacketsPerSecond", round(relayedPps));
         json.put("bitrateInMbps", round(bitrateInMbps));
         json.put("bitrateOutMbps", round(bitrateOutMbps));
         json.put("lossPercent", round(lossPercent));

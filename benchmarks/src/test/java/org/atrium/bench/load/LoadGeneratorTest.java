@@ -86,7 +86,44 @@ class LoadGeneratorTest {
         assertTrue(json.path("results").get(0).path("delayP99Ms").asDouble() > 0);
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("[   1s] sfu"), "a progress line each second:\n" + text);
-        assertTrue(text.contains("p99.9 ms"), "the table:\n" + text);
+        assertTrue(text.contains("p99.9 ms") && text.contains("srv relay pps"), "the table:\n" + text);
+        assertTrue(!text.contains("relay="), "no relay rate on a single node's progress lines:\n" + text);
+        assertEquals(0.0, r.relayedPps(), "a single node relays nothing");
+        assertEquals(0.0, json.path("results").get(0).path("relayedPacketsPerSecond").asDouble(-1));
+        assertTrue(json.path("nodes").isMissingNode(), "no node list for a single node");
+    }
+
+    @Test
+    void oneServerGivenTwiceIsAClusterOfTwoNodesEndToEnd() throws Exception {
+        Path output = dir.resolve("nodes.json");
+        String ws = "ws://127.0.0.1:" + port + "/ws";
+        String[] args = {"--url", ws + "," + ws, "--rooms", "1", "--publishers", "1", "--subscribers", "2",
+            "--duration", "3", "--ramp-up", "0", "--settle", "1", "--video-kbps", "500", "--simulcast", "off",
+            "--output", output.toString()};
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        LoadGenerator generator = new LoadGenerator(LoadOptions.parse(args),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        generator.run(args);
+
+        WindowResult r = generator.results().get(0);
+        assertEquals(2, r.subscribers());
+        assertEquals(0.0, r.lossPercent(), "loss on loopback");
+        // Every join carried noRedirect and was taken: the same forwarding as with one URL.
+        assertEquals(2 * r.sentPps(), r.forwardedPps(), 0.1 * r.sentPps(), "forwarded");
+        // The node is read once, not once per mention.
+        assertEquals(r.forwardedPps(), r.serverForwardedPps(), 0.1 * r.forwardedPps(), "the server's count");
+        assertEquals(0.0, r.relayedPps(), "one node relays nothing");
+        assertTrue(r.serverCpuPercent() > 0 && r.cpuMicrosPerPacket() > 0, "server CPU " + r.serverCpuPercent());
+
+        JsonNode json = SignalingConnection.JSON.readTree(output.toFile());
+        // Members 0 (pub0), 1 (sub0), 2 (sub1) of room 0: nodes 0, 1, 0.
+        assertEquals("[2,1]", json.path("sfuParticipantsPerNode").toString());
+        assertEquals(2, json.path("nodes").size());
+        assertEquals(0, json.path("sfuJoinFailures").size());
+        assertEquals(0.0, json.path("results").get(0).path("relayedPacketsPerSecond").asDouble(-1));
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("srv relay pps"), "the table's relay column:\n" + text);
+        assertTrue(text.contains(" relay=0 pps"), "the relay rate on each progress line:\n" + text);
     }
 
     @Test
