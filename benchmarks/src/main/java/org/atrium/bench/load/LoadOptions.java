@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  */
 record LoadOptions(Mode mode, List<URI> webSocketUris, List<URI> httpUris, int rooms, int publishers,
         int subscribers, boolean audio, boolean video, int videoKbps, int frameRate, int durationSeconds,
-        int rampUpSeconds, Path output, List<Long> serverPids, boolean baseline, int step, int maxSubscribers, int stepSeconds,
-        double maxLossPercent, double maxP99Ms, String roomPrefix, int settleSeconds, boolean simulcast,
+        int rampUpSeconds, Path output, List<Long> serverPids, boolean baseline, int step, int maxSubscribers,
+        int stepSeconds, double maxLossPercent, double maxP99Ms, String roomPrefix, int settleSeconds, boolean simulcast,
         List<Integer> simulcastKbps, int dataRate, int dataSize) {
 
     enum Mode { RUN, CAPACITY, RELAY }

@@ -11,8 +11,8 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
         long keyframesSent, long receivedPackets, long receivedBytes, long expectedPackets, long lostPackets,
         long retransmittedPackets, long ignoredPackets, long nacksSent, long plisSent, long undecryptable,
         long maxDelayMicros, double jitterMillisMean, long[] delayCounts, double serverCpuSeconds,
-        long serverForwarded, long serverRelayed, long dataSent, long dataSendRefused, long dataReceived, long dataReceivedBytes,
-        long dataExpected, long dataLost, long dataMaxDelayMicros, long[] dataDelayCounts) {
+        long serverForwarded, long serverRelayed, long dataSent, long dataSendRefused, long dataReceived,
+        long dataReceivedBytes, long dataExpected, long dataLost, long dataMaxDelayMicros, long[] dataDelayCounts) {
 
     /** Sums the parts of a snapshot. Fields are public to the package for the parts to add to. */
     static final class Builder {
@@ -59,8 +59,8 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
                     keyframesSent, receivedPackets, receivedBytes, expectedPackets, lostPackets, retransmittedPackets,
                     ignoredPackets, nacksSent, plisSent, undecryptable, maxDelayMicros,
                     jitterStreams == 0 ? 0 : jitterMillisSum / jitterStreams, delayCounts, serverCpuSeconds,
-                    serverForwarded, serverRelayed, dataSent, dataSendRefused, dataReceived, dataReceivedBytes, dataExpected, dataLost,
-                    dataMaxDelayMicros, dataDelayCounts);
+                    serverForwarded, serverRelayed, dataSent, dataSendRefused, dataReceived, dataReceivedBytes,
+                    dataExpected, dataLost, dataMaxDelayMicros, dataDelayCounts);
         }
     }
 }

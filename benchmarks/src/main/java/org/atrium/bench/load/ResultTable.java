@@ -8,16 +8,15 @@ import java.util.Locale;
  * Prints results as a fixed-width table, and the once-a-second progress line. {@code srv pps}
  * and {@code srv relay pps} are the servers' own counts summed over the nodes: packets
  * forwarded to receivers, and packets sent to other nodes over relay links ("-" for the raw
- * relay). With data
- * channels on, data columns follow: messages sent and received in the window, messages lost,
- * and the delivery delay's p50 and p99.
+ * relay). With data channels on, data columns follow: messages sent and received in the
+ * window, messages lost, and the delivery delay's p50 and p99.
  */
 final class ResultTable {
 
     private static final String HEADER = String.format(Locale.ROOT,
             "%-6s %5s %5s %9s %9s %13s %8s %8s %7s %8s %8s %8s %7s %7s %8s",
-            "target", "pubs", "subs", "fwd pps", "srv pps", "srv relay pps", "in Mb/s", "out Mb/s", "loss %", "p50 ms", "p99 ms",
-            "p99.9 ms", "jit ms", "cpu %", "us/pkt");
+            "target", "pubs", "subs", "fwd pps", "srv pps", "srv relay pps", "in Mb/s", "out Mb/s", "loss %",
+            "p50 ms", "p99 ms", "p99.9 ms", "jit ms", "cpu %", "us/pkt");
 
     private static final String DATA_HEADER = String.format(Locale.ROOT, " %8s %8s %6s %8s %8s",
             "dat sent", "dat rcvd", "d lost", "d p50 ms", "d p99 ms");
