@@ -8,13 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.atrium.dtls.DtlsRole;
 import org.atrium.dtls.Fingerprint;
@@ -25,10 +21,6 @@ import org.atrium.rtp.RtcpFeedback;
 import org.atrium.rtp.RtcpIterator;
 import org.atrium.rtp.RtcpPacketType;
 import org.atrium.rtp.SenderReport;
-import org.atrium.sctp.ChannelOptions;
-import org.atrium.sctp.DataChannelInfo;
-import org.atrium.sfu.data.DataChannels;
-import org.atrium.sfu.data.DataDropReason;
 import org.atrium.sfu.media.MediaCapabilities;
 import org.atrium.sfu.media.PacketSink;
 import org.atrium.sfu.media.Producer;
@@ -62,14 +54,6 @@ public final class RelayLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayLink.class);
 
-    /** The link's event channel: reliable and ordered, so that events apply in the order they happened. */
-    static final DataChannelInfo EVENT_CHANNEL = new DataChannelInfo(0, "atrium-relay", "",
-            new ChannelOptions(true, -1, -1, ChannelOptions.NORMAL_PRIORITY, -1));
-
-    /** Events waiting for the data channel beyond this close the link: the other node is not keeping up. */
-    static final int MAX_PENDING_EVENTS = 20_000;
-    private static final long FLUSH_PERIOD_MILLIS = 50;
-
     /**
      * What the other node needs to connect to this one.
      *
@@ -102,7 +86,6 @@ public final class RelayLink {
     private final Function<String, Room> localRooms;
     private final ScheduledExecutorService timers;
     private final RelayMetrics metrics;
-    private final DataMetrics dataMetrics;
     private final Listener listener;
     private final LogContext logContext;
     private final WebRtcTransport transport;
@@ -111,18 +94,14 @@ public final class RelayLink {
     /** Sender SSRC of the RTCP this node sends on the link. */
     private final long feedbackSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final PacketSink upstream;
-    private final ConcurrentLinkedQueue<byte[]> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pendingCount = new AtomicInteger();
-    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final EventChannel events;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ScheduledFuture<?> flusher;
     /** Rooms this node opened on the link, by name; guarded by this. */
     private final Map<String, RoomRelay> opened = new HashMap<>();
     /** Rooms the other node opened; guarded by this. */
     private final Set<String> openedByPeer = new HashSet<>();
     /** Rooms open on both sides, attached to their room, by name; guarded by this. */
     private final Map<String, RoomRelay> attached = new HashMap<>();
-    private volatile DataChannels channels;
     private volatile boolean mediaReady;
     /** Set once the other node's hello arrived and matched; nothing else is taken before it. */
     private volatile boolean greeted;
@@ -138,7 +117,6 @@ public final class RelayLink {
         this.localRooms = localRooms;
         this.timers = timers;
         this.metrics = metrics;
-        this.dataMetrics = dataMetrics;
         this.listener = listener;
         this.logContext = new LogContext(null, "link-" + remoteNodeId);
         this.transport = transports.create(logContext, new TransportListener());
@@ -155,9 +133,25 @@ public final class RelayLink {
                 return transport.sendRtcp(buf, off, len);
             }
         };
+        this.events = new EventChannel(logContext, timers, metrics, dataMetrics, new EventChannel.Receiver() {
+            @Override
+            public void onMessage(RelayMessage message) {
+                try {
+                    apply(message);
+                } catch (RoomException e) {
+                    metrics.dropped(RelayMetrics.Drop.REFUSED_MESSAGE);
+                    try (LogContext.Scope scope = logContext.open()) {
+                        LOG.info("Relay message from node {} refused: {}", remoteNodeId, e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void onFailed(String reason) {
+                close(reason);
+            }
+        });
         send(new RelayMessage.Hello(RelayMessage.VERSION, localNodeId));
-        this.flusher = timers.scheduleWithFixedDelay(this::flushQuietly, FLUSH_PERIOD_MILLIS, FLUSH_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
     }
 
     public String remoteNodeId() {
@@ -198,8 +192,7 @@ public final class RelayLink {
 
     /** Whether the event channel is up and the other node said hello. */
     public boolean isEstablished() {
-        DataChannels current = channels;
-        return greeted && current != null && current.isConnected();
+        return greeted && events.isConnected();
     }
 
     public boolean isClosed() {
@@ -329,11 +322,7 @@ public final class RelayLink {
         try (LogContext.Scope scope = logContext.open()) {
             LOG.info("Relay link to node {} closed: {}", remoteNodeId, reason);
         }
-        flusher.cancel(false);
-        DataChannels current = channels;
-        if (current != null && current.isConnected()) {
-            current.deliver(EVENT_CHANNEL, RelayMessageCodec.encode(new RelayMessage.Bye(safeReason(reason))));
-        }
+        events.close(new RelayMessage.Bye(safeReason(reason)));
         List<RoomRelay> rooms;
         synchronized (this) {
             rooms = new ArrayList<>(opened.values());
@@ -345,9 +334,6 @@ public final class RelayLink {
         }
         outbound.clear();
         inbound.clear();
-        if (current != null) {
-            current.close();
-        }
         transport.close();
         if (mediaReady) {
             metrics.linkDown();
@@ -360,105 +346,14 @@ public final class RelayLink {
         return cleaned.isEmpty() ? "closed" : cleaned.substring(0, Math.min(64, cleaned.length()));
     }
 
-    // ---- events out: queued, sent on the timer thread once the channel is up ----
-
-    /** Queues a message for the other node; called under the room's lock by {@link RoomRelay}, so it never blocks. */
+    /** Queues a message for the other node; called under the room's lock by {@link RoomRelay}: never blocks. */
     void send(RelayMessage message) {
-        if (closed.get()) {
-            return;
-        }
-        byte[] encoded;
-        try {
-            encoded = RelayMessageCodec.encode(message);
-        } catch (IllegalArgumentException e) {
-            // A value the other node could not decode (a name over its bound): not sent, and said why.
-            try (LogContext.Scope scope = logContext.open()) {
-                LOG.warn("Relay event not sent: {}", e.getMessage());
-            }
-            return;
-        }
-        if (pendingCount.incrementAndGet() > MAX_PENDING_EVENTS) {
-            metrics.dropped(RelayMetrics.Drop.BACKLOG);
-            timers.execute(() -> close("backlog"));
-            return;
-        }
-        pending.add(encoded);
-        if (isConnected() && flushQueued.compareAndSet(false, true)) {
-            timers.execute(this::flushQuietly);
-        }
-    }
-
-    private boolean isConnected() {
-        DataChannels current = channels;
-        return current != null && current.isConnected();
-    }
-
-    private void flushQuietly() {
-        flushQueued.set(false);
-        try {
-            flush();
-        } catch (RuntimeException e) {
-            try (LogContext.Scope scope = logContext.open()) {
-                LOG.warn("Relay link to node {}: sending events failed", remoteNodeId, e);
-            }
-            close("internal-error");
-        }
-    }
-
-    private void flush() {
-        DataChannels current = channels;
-        if (current == null || !current.isConnected() || closed.get()) {
-            return;
-        }
-        byte[] message;
-        while ((message = pending.peek()) != null) {
-            DataDropReason dropped = current.deliver(EVENT_CHANNEL, message);
-            if (dropped == DataDropReason.RECEIVER_NOT_CONNECTED) {
-                return; // the channel is opening: the next flush sends it
-            }
-            pending.poll();
-            pendingCount.decrementAndGet();
-            if (dropped != null) {
-                close("event-channel-" + dropped.label());
-                return;
-            }
-            metrics.messageSent();
+        if (!closed.get()) {
+            events.send(message);
         }
     }
 
     // ---- events in, on the DTLS thread ----
-
-    private final class ChannelEvents implements DataChannels.Events {
-        @Override
-        public void onMessage(DataChannelInfo channel, boolean binary, byte[] message) {
-            if (!binary || !EVENT_CHANNEL.label().equals(channel.label())) {
-                metrics.dropped(RelayMetrics.Drop.MALFORMED_MESSAGE);
-                return;
-            }
-            RelayMessageCodec.Decoded decoded = RelayMessageCodec.decode(message, 0, message.length);
-            if (!decoded.ok()) {
-                metrics.dropped(RelayMetrics.Drop.MALFORMED_MESSAGE);
-                try (LogContext.Scope scope = logContext.open()) {
-                    LOG.debug("Malformed relay message from node {}: {}", remoteNodeId, decoded.error().label());
-                }
-                return;
-            }
-            metrics.messageReceived();
-            try {
-                apply(decoded.message());
-            } catch (RoomException e) {
-                metrics.dropped(RelayMetrics.Drop.REFUSED_MESSAGE);
-                try (LogContext.Scope scope = logContext.open()) {
-                    LOG.info("Relay message from node {} refused: {}", remoteNodeId, e.getMessage());
-                }
-            }
-        }
-
-        @Override
-        public void onOverflow(String label) {
-            timers.execute(() -> close("event-channel-overflow"));
-        }
-    }
 
     private void apply(RelayMessage message) {
         if (!greeted) {
@@ -579,12 +474,7 @@ public final class RelayLink {
     private final class TransportListener implements WebRtcTransport.Listener {
         @Override
         public void onMediaReady() {
-            DataChannels made = new DataChannels(DataChannels.config(5000), transport.dtlsRole() == DtlsRole.CLIENT,
-                    transport::sendDataPacket, timers, dataMetrics, new ChannelEvents());
-            channels = made;
-            if (!initiator) {
-                made.connect(); // the node that was asked starts the association, as a browser would
-            }
+            events.open(transport, !initiator); // the node that was asked starts the association, as a browser would
             mediaReady = true;
             metrics.linkUp();
             try (LogContext.Scope scope = logContext.open()) {
@@ -609,10 +499,7 @@ public final class RelayLink {
 
         @Override
         public void onDataPacket(byte[] buf, int off, int len) {
-            DataChannels current = channels;
-            if (current != null) {
-                current.receive(buf, off, len);
-            }
+            events.receive(buf, off, len);
         }
     }
 
