@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * @param linkAddress  its address for links from other nodes, {@code HOST:PORT}
  * @param load         participants on the node when it last beat
  * @param capacity     participants the node takes before a room spills onto another node; 0 for no limit
+ * @param draining     the node is stopping: it moves its participants away and takes no more
  */
-public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load, int capacity) {
+public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load, int capacity,
+        boolean draining) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final int MAX_ADDRESS_LENGTH = 256;
@@ -34,14 +36,19 @@ public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String 
         }
     }
 
+    /** A node that is not draining. */
+    public NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load, int capacity) {
+        this(id, signalingUrl, mediaAddress, linkAddress, load, capacity, false);
+    }
+
     /** A node without a participant limit. */
     public NodeInfo(String id, URI signalingUrl, String mediaAddress, String linkAddress, int load) {
         this(id, signalingUrl, mediaAddress, linkAddress, load, 0);
     }
 
-    /** Whether the node takes another participant: it has no limit, or is under it. */
+    /** Whether the node takes another participant: it is not draining, and has no limit or is under it. */
     public boolean hasRoom() {
-        return capacity == 0 || load < capacity;
+        return !draining && (capacity == 0 || load < capacity);
     }
 
     public static boolean isValidId(String id) {
@@ -55,6 +62,10 @@ public record NodeInfo(String id, URI signalingUrl, String mediaAddress, String 
     }
 
     public NodeInfo withLoad(int newLoad) {
-        return new NodeInfo(id, signalingUrl, mediaAddress, linkAddress, newLoad, capacity);
+        return new NodeInfo(id, signalingUrl, mediaAddress, linkAddress, newLoad, capacity, draining);
+    }
+
+    public NodeInfo withDraining(boolean nowDraining) {
+        return new NodeInfo(id, signalingUrl, mediaAddress, linkAddress, load, capacity, nowDraining);
     }
 }

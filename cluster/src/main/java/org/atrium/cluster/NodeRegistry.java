@@ -73,6 +73,8 @@ public final class NodeRegistry implements AutoCloseable {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile ScheduledFuture<?> beats;
     private volatile boolean reachable = true;
+    /** Written into this node's entry from {@link #drain()} on, so that placement sends no join here. */
+    private volatile boolean draining;
     /** The live nodes as the last successful beat listed them, this one first. */
     private volatile List<NodeInfo> known = List.of();
     /** Until then (System.nanoTime) no node is declared dead: Redis has just returned. Scheduler thread only. */
@@ -136,6 +138,23 @@ public final class NodeRegistry implements AutoCloseable {
 
     public ClusterStats stats() {
         return stats;
+    }
+
+    /**
+     * Marks this node as draining in its entry, at once (a heartbeat is run now) and at
+     * every beat after: the other nodes' placement no longer sends joins here.
+     */
+    public void drain() {
+        draining = true;
+        try {
+            executor.execute(this::beatQuietly);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: its entry is gone anyway
+        }
+    }
+
+    public boolean isDraining() {
+        return draining;
     }
 
     /** Whether the last heartbeat reached Redis. */
@@ -244,7 +263,7 @@ public final class NodeRegistry implements AutoCloseable {
             return CompletableFuture.completedFuture(null); // the last one still waits for Redis
         }
         RedisAsyncCommands<String, String> commands = commands();
-        NodeInfo now = self.withLoad(Math.max(0, load.getAsInt()));
+        NodeInfo now = self.withLoad(Math.max(0, load.getAsInt())).withDraining(draining);
         CompletableFuture<Object> entry = hsetWithTtl(commands, RedisEntries.nodeKey(self.id()),
                 RedisEntries.nodeFields(now));
         CompletableFuture<Long> index = commands.zadd(RedisEntries.NODES, (double) System.currentTimeMillis(),

@@ -16,8 +16,8 @@ import org.atrium.sfu.cluster.RoomMember;
  *
  * <pre>
  * atrium:nodes          sorted set: node id, scored by its last beat (ms, the node's clock)
- * atrium:node:{id}      hash: url, media, link, load, capacity TTL: ClusterConfig.ttl
- *                       (capacity: 0 or absent for no limit)
+ * atrium:node:{id}      hash: url, media, link, load, capacity[, draining] TTL: ClusterConfig.ttl
+ *                       (capacity: 0 or absent for no limit; draining: "1" while the node drains)
  * atrium:room:{name}    hash: participant id -> member value    TTL: ClusterConfig.ttl
  * member value          "1 " NODE " " DISPLAY-NAME " " IDENTITY, each URL-encoded, "-" for null
  * </pre>
@@ -66,6 +66,10 @@ final class RedisEntries {
         fields.put("link", node.linkAddress());
         fields.put("load", Integer.toString(node.load()));
         fields.put("capacity", Integer.toString(node.capacity()));
+        if (node.draining()) {
+            // Only ever added: a node does not stop draining, and its entry goes when it stops.
+            fields.put("draining", "1");
+        }
         return fields;
     }
 
@@ -114,7 +118,11 @@ final class RedisEntries {
                 return Parsed.bad("capacity is negative");
             }
         }
-        return Parsed.ok(new NodeInfo(id, signalingUrl, media, link, parsedLoad, parsedCapacity));
+        String draining = fields.get("draining");
+        if (draining != null && !draining.equals("0") && !draining.equals("1")) {
+            return Parsed.bad("draining is not 0 or 1");
+        }
+        return Parsed.ok(new NodeInfo(id, signalingUrl, media, link, parsedLoad, parsedCapacity, "1".equals(draining)));
     }
 
     static String memberValue(RoomMember member) {

@@ -87,6 +87,21 @@ class NodeRegistryTest {
     }
 
     @Test
+    void aDrainingNodeSaysSoInItsEntryWithinABeat() throws Exception {
+        a = ClusterTestSupport.start(redis, node("node-a", 1), new AtomicInteger(), new NodeListener() { });
+        b = ClusterTestSupport.start(redis, node("node-b", 2), new AtomicInteger(), new NodeListener() { });
+        assertTrue(get(a.liveNodes()).stream().noneMatch(NodeInfo::draining));
+
+        b.drain();
+        assertTrue(b.isDraining());
+        await("node-a lists node-b as draining", Duration.ofSeconds(2), () -> get(a.liveNodes()).stream()
+                .anyMatch(n -> n.id().equals("node-b") && n.draining() && !n.hasRoom()));
+        assertEquals("1", redis.cli("HGET", "atrium:node:node-b", "draining"));
+        await("node-a's own list has it too", Duration.ofSeconds(3), () -> a.knownNodes().stream()
+                .anyMatch(n -> n.id().equals("node-b") && n.draining()));
+    }
+
+    @Test
     void closingANodeRemovesItsEntryAtOnce() throws Exception {
         a = ClusterTestSupport.start(redis, node("node-a", 1), new AtomicInteger(), new NodeListener() { });
         b = ClusterTestSupport.start(redis, node("node-b", 2), new AtomicInteger(), new NodeListener() { });

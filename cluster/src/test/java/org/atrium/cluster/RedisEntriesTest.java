@@ -23,6 +23,25 @@ class RedisEntriesTest {
     }
 
     @Test
+    void aDrainingNodeRoundTripsAndHasNoRoom() {
+        NodeInfo node = new NodeInfo("n1", URI.create("http://x"), "m:1", "l:1", 3, 0, true);
+        Map<String, String> fields = RedisEntries.nodeFields(node);
+        assertEquals("1", fields.get("draining"));
+        assertEquals(node, RedisEntries.parseNode("n1", fields).value());
+        assertEquals(false, node.hasRoom());
+        assertNull(RedisEntries.nodeFields(node.withDraining(false)).get("draining"), "absent unless draining");
+        assertEquals(false, RedisEntries.parseNode("n1", RedisEntries.nodeFields(node.withDraining(false)))
+                .value().draining());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"yes", "2", "''"})
+    void aBadDrainingFlagRejectsTheNode(String draining) {
+        assertRejected(RedisEntries.parseNode("n1", Map.of("url", "http://x", "media", "m:1", "link", "l:1",
+                "load", "0", "draining", draining)));
+    }
+
+    @Test
     void aNodeWithoutCapacityHasNoLimit() {
         NodeInfo node = RedisEntries.parseNode("n1", Map.of("url", "http://x", "media", "m:1", "link", "l:1",
                 "load", "7")).value();
