@@ -12,7 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
+import org.atrium.cluster.NodeInfo;
 import org.atrium.signaling.admin.AdminAccess;
 import org.atrium.signaling.admin.ServerMetrics;
 import org.atrium.signaling.auth.EcPemKeys;
@@ -20,12 +27,17 @@ import org.atrium.signaling.auth.JoinTokenVerifier;
 import org.atrium.signaling.cluster.ClusterNode;
 import org.atrium.signaling.cluster.ClusterSettings;
 import org.atrium.signaling.http.SignalingServer;
+import org.atrium.signaling.session.SignalingSession;
 import org.atrium.signaling.turn.EmbeddedTurn;
 import org.atrium.sfu.Sfu;
 import org.atrium.sfu.room.LeaveReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The whole server: the media core and the signaling server in front of it. */
 public final class AtriumServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AtriumServer.class);
 
     private final ServerMetrics metrics;
     private final Sfu sfu;
@@ -133,6 +145,53 @@ public final class AtriumServer implements AutoCloseable {
     public InetSocketAddress httpAddress() {
         return signaling.localAddress();
     }
+
+    /**
+     * Drains this node of a cluster (docs/cluster.md, "Draining"): its registry entry says
+     * it drains, so that no join is placed here and joins that still arrive are sent on;
+     * /health/ready answers 503; every WebSocket participant is told to {@code move} to
+     * another node (per room: a live node with members of the room that has room, else the
+     * least loaded live node with room); then it waits until they all left, at most {@code
+     * timeout}. WHIP and WHEP sessions are left to {@link #close()}. Blocks: call it before
+     * close(), off any I/O thread.
+     *
+     * @return false, having done nothing, when there is nowhere to move to: the node is
+     *     alone, or no other live node has room; true once drained or the timeout passed
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        if (cluster == null || !cluster.hasOtherNodeWithRoom()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        cluster.drain();
+        signaling.notReady();
+        List<SignalingSession> sessions = signaling.sessions().all();
+        LOG.info("Draining: telling {} participant(s) to move to other nodes, waiting at most {} s", sessions.size(),
+                timeout.toSeconds());
+        Map<String, CompletableFuture<Optional<NodeInfo>>> targets = new HashMap<>();
+        for (SignalingSession session : sessions) {
+            String room = session.roomName();
+            if (room == null) {
+                continue;
+            }
+            targets.computeIfAbsent(room, r -> cluster.moveTarget(r).toCompletableFuture())
+                    .thenAccept(target -> target.ifPresentOrElse(
+                            node -> session.move(ClusterNode.webSocketUrl(node.signalingUrl()), node.id(), "drain"),
+                            () -> LOG.info("Draining: no node has room for the members of room {}", room)));
+        }
+        while (signaling.sessions().size() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
+        int left = signaling.sessions().size();
+        if (left > 0) {
+            LOG.info("Drain timeout: {} participant(s) still here are ended", left);
+        } else {
+            LOG.info("Drained: every participant moved");
+        }
+        return true;
+    }
+
+    private static final long DRAIN_POLL_MILLIS = 50;
 
     /**
      * Stops in the order that tells clients: joins are refused from now on (and

@@ -60,7 +60,10 @@ public final class Main {
             log.warn("The stats API (/api/rooms) is reachable from other hosts without a token: set --admin-token.");
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, log, stopped), "atrium-shutdown"));
+        java.time.Duration drainTimeout = config.cluster() == null ? java.time.Duration.ZERO
+                : config.cluster().drainTimeout();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, drainTimeout, log, stopped),
+                "atrium-shutdown"));
         stopped.await();
     }
 
@@ -68,10 +71,24 @@ public final class Main {
     static final long SHUTDOWN_BOUND_MILLIS = 10_000;
 
     /**
-     * On SIGTERM: stops taking joins, tells every client, closes transports and ports,
-     * within {@link #SHUTDOWN_BOUND_MILLIS}; the process exits then even if something hangs.
+     * On SIGTERM: a node of a cluster with another node to move to first drains (its
+     * participants move, at most {@code drainTimeout}); then it stops taking joins, tells
+     * every client, closes transports and ports, within {@link #SHUTDOWN_BOUND_MILLIS}; the
+     * process exits then even if something hangs.
      */
-    private static void stop(AtriumServer server, Logger log, CountDownLatch stopped) {
+    private static void stop(AtriumServer server, java.time.Duration drainTimeout, Logger log,
+            CountDownLatch stopped) {
+        if (!drainTimeout.isZero()) {
+            try {
+                if (!server.drain(drainTimeout) && server.cluster() != null) {
+                    log.info("No other node of the cluster takes participants: stopping without draining");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.warn("Draining failed; stopping", e);
+            }
+        }
         log.info("Stopping: refusing joins, telling {} participant(s)", server.sfu().rooms().participantCount());
         long started = System.nanoTime();
         Thread closer = new Thread(server::close, "atrium-close");

@@ -192,6 +192,9 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                                      (ATRIUM_PUBLIC_URL, default: http(s)://HTTP-HOST:HTTP-PORT)
               --node-max-participants N  participants this node takes before a room spills onto
                                      another node (ATRIUM_NODE_MAX_PARTICIPANTS, default no limit)
+              --drain-timeout S      on SIGTERM, seconds this node waits for its participants to move
+                                     to other nodes before it stops; 0 stops at once
+                                     (ATRIUM_DRAIN_TIMEOUT, default 30)
               --help                 this text
             """;
 
@@ -213,7 +216,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 "forwarding-threads", "turn-port", "turn-tls-port", "turn-address", "turn-host", "turn-relay-ports",
                 "turn-secret", "turn-credential-lifetime", "turn-quota", "turn-max-allocations", "turn-open-relay",
                 "turn-external-urls", "turn-external-secret", "redis", "node-id", "cluster-secret", "public-url",
-                "node-max-participants")) {
+                "node-max-participants", "drain-timeout")) {
             String value = env.get("ATRIUM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             if (value != null && !value.isBlank()) {
                 values.put(key, value.strip());
@@ -280,6 +283,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         String clusterSecret = null;
         java.net.URI publicUrl = null;
         int nodeMaxParticipants = 0;
+        Integer drainTimeoutSeconds = null;
         for (Map.Entry<String, String> entry : values.entrySet()) {
             String value = entry.getValue();
             switch (entry.getKey()) {
@@ -328,6 +332,7 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
                 case "cluster-secret" -> clusterSecret = value.isEmpty() ? null : value;
                 case "public-url" -> publicUrl = value.isEmpty() ? null : url(value, "--public-url");
                 case "node-max-participants" -> nodeMaxParticipants = positive(value, "--node-max-participants");
+                case "drain-timeout" -> drainTimeoutSeconds = inRange(value, "--drain-timeout", 0, 3600);
                 case "help" -> throw new HelpRequested();
                 case "turn-port", "turn-tls-port", "turn-address", "turn-host", "turn-relay-ports", "turn-secret",
                         "turn-credential-lifetime", "turn-quota", "turn-max-allocations", "turn-open-relay",
@@ -341,10 +346,12 @@ public record ServerConfig(String httpHost, int httpPort, Path tlsCertificate, P
         ClusterSettings cluster = null;
         if (redis != null) {
             cluster = new ClusterSettings(redis, nodeId != null ? nodeId : ClusterSettings.defaultNodeId(mediaPort),
-                    clusterSecret, publicUrl, nodeMaxParticipants);
-        } else if (nodeId != null || clusterSecret != null || publicUrl != null || nodeMaxParticipants != 0) {
+                    clusterSecret, publicUrl, nodeMaxParticipants, drainTimeoutSeconds == null
+                            ? ClusterSettings.DEFAULT_DRAIN_TIMEOUT : java.time.Duration.ofSeconds(drainTimeoutSeconds));
+        } else if (nodeId != null || clusterSecret != null || publicUrl != null || nodeMaxParticipants != 0
+                || drainTimeoutSeconds != null) {
             throw new IllegalArgumentException(
-                    "--node-id, --cluster-secret, --public-url and --node-max-participants need --redis");
+                    "--node-id, --cluster-secret, --public-url, --node-max-participants and --drain-timeout need --redis");
         }
         if ((cert == null) != (key == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");

@@ -144,10 +144,48 @@ public final class ClusterNode implements AutoCloseable {
         return r == null ? List.of() : r.knownNodes();
     }
 
-    /** This node with its load now, and its limit. */
+    /** This node with its load now, its limit, and whether it drains. */
     private NodeInfo selfNow() {
         NodeRegistry r = registry;
-        return r.self().withLoad(rooms.participantCount());
+        return r.self().withLoad(rooms.participantCount()).withDraining(r.isDraining());
+    }
+
+    /**
+     * Starts draining (docs/cluster.md, "Draining"): the node's entry says so from now on, so
+     * that no other node sends joins here, and joins that still arrive are sent elsewhere.
+     */
+    public void drain() {
+        NodeRegistry r = registry;
+        if (r != null) {
+            r.drain();
+        }
+    }
+
+    public boolean isDraining() {
+        NodeRegistry r = registry;
+        return r != null && r.isDraining();
+    }
+
+    /** Whether another live node takes participants (it is not draining and has room), as last seen. */
+    public boolean hasOtherNodeWithRoom() {
+        return liveNodes().stream().anyMatch(n -> !n.id().equals(nodeId()) && n.hasRoom());
+    }
+
+    /**
+     * Where the members of {@code room} on this draining node move to ({@link
+     * Placement#moveTarget}); empty when no other node has room. Without an answer from Redis
+     * (within the command timeout) the room's members are taken as unknown.
+     */
+    public CompletionStage<java.util.Optional<NodeInfo>> moveTarget(String room) {
+        NodeRegistry r = registry;
+        if (r == null) {
+            return CompletableFuture.completedFuture(java.util.Optional.empty());
+        }
+        Duration bound = config.commandTimeout().plusMillis(500);
+        return r.rooms().members(room).toCompletableFuture()
+                .orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((members, error) -> Placement.moveTarget(selfNow(), r.knownNodes(),
+                        error != null ? List.of() : members));
     }
 
     /**
@@ -160,7 +198,7 @@ public final class ClusterNode implements AutoCloseable {
             return CompletableFuture.completedFuture(Placement.LOCAL);
         }
         NodeInfo self = selfNow();
-        if (noRedirect) {
+        if (noRedirect && !self.draining()) {
             // Where the room is does not matter to a client that follows a redirect: no lookup.
             return CompletableFuture.completedFuture(Placement.decide(self, List.of(), List.of(), true));
         }
@@ -179,6 +217,7 @@ public final class ClusterNode implements AutoCloseable {
                     }
                     Placement.Decision decision = Placement.decide(selfNow(), r.knownNodes(), members, noRedirect);
                     if (decision instanceof Placement.Redirect) {
+                        // A draining node counts its redirects too: they are joins sent elsewhere.
                         redirects.increment();
                     }
                     return decision;

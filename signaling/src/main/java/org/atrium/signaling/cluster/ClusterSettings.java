@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import org.atrium.cluster.ClusterConfig;
@@ -20,8 +21,18 @@ import org.atrium.cluster.NodeInfo;
  *                       HTTP listener once it is bound
  * @param maxParticipants participants this node takes before a room spills onto another node; 0 for
  *                       no limit
+ * @param drainTimeout   how long a stopping node waits for its participants to move to other nodes
+ *                       (docs/cluster.md, "Draining"); zero stops at once
  */
-public record ClusterSettings(String redis, String nodeId, String secret, URI publicUrl, int maxParticipants) {
+public record ClusterSettings(String redis, String nodeId, String secret, URI publicUrl, int maxParticipants,
+        Duration drainTimeout) {
+
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** With the default drain timeout. */
+    public ClusterSettings(String redis, String nodeId, String secret, URI publicUrl, int maxParticipants) {
+        this(redis, nodeId, secret, publicUrl, maxParticipants, DEFAULT_DRAIN_TIMEOUT);
+    }
 
     /** As the join tokens' HS256 secret: a key at least as long as the hash (RFC 7518 3.2). */
     public static final int MIN_SECRET_BYTES = 32;
@@ -53,6 +64,13 @@ public record ClusterSettings(String redis, String nodeId, String secret, URI pu
         if (maxParticipants < 0) {
             throw new IllegalArgumentException("--node-max-participants must not be negative");
         }
+        if (drainTimeout == null || drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("--drain-timeout must not be negative");
+        }
+    }
+
+    public ClusterSettings withDrainTimeout(Duration timeout) {
+        return new ClusterSettings(redis, nodeId, secret, publicUrl, maxParticipants, timeout);
     }
 
     public ClusterConfig clusterConfig() {
@@ -87,7 +105,8 @@ public record ClusterSettings(String redis, String nodeId, String secret, URI pu
         ClusterConfig config = ClusterConfig.of(redis);
         return "ClusterSettings[redis=" + config.redis().getHost() + ":" + config.redis().getPort() + ", nodeId="
                 + nodeId + ", secret=set, publicUrl=" + publicUrl + ", maxParticipants="
-                + (maxParticipants == 0 ? "unlimited" : Integer.toString(maxParticipants)) + "]";
+                + (maxParticipants == 0 ? "unlimited" : Integer.toString(maxParticipants)) + ", drainTimeout="
+                + drainTimeout.toSeconds() + "s]";
     }
 
     /** {@code http://HOST:PORT} or {@code https://HOST:PORT} for a listener; a wildcard host becomes the host name. */

@@ -44,9 +44,14 @@ public final class Placement {
      * @param live       the live nodes as the registry last listed them (this one may be among them)
      * @param members    the room's members on every live node
      * @param noRedirect the client follows a redirect: join here unless this node is full
+     *     (a draining node sends even such a join on: no node redirects to a draining one, so
+     *     it is still redirected at most once more)
      */
     public static Decision decide(NodeInfo self, List<NodeInfo> live, List<RoomMember> members, boolean noRedirect) {
         boolean selfHasRoom = self.hasRoom();
+        if (self.draining()) {
+            return moveTarget(self, live, members).<Decision>map(Redirect::new).orElseGet(Full::new);
+        }
         if (noRedirect) {
             return selfHasRoom ? LOCAL : new Full();
         }
@@ -76,5 +81,25 @@ public final class Placement {
             return LOCAL; // the room spills onto this node
         }
         return leastLoadedWithRoom.<Decision>map(Redirect::new).orElseGet(Full::new);
+    }
+
+    /**
+     * Where a member of a room on this draining node moves to (docs/cluster.md, "Draining"):
+     * the least loaded other live node with members of the room that has room, else the
+     * least loaded other live node that has room; empty when no other node has room.
+     *
+     * @param self    this node
+     * @param live    the live nodes as the registry last listed them
+     * @param members the room's members on every live node
+     */
+    public static Optional<NodeInfo> moveTarget(NodeInfo self, List<NodeInfo> live, List<RoomMember> members) {
+        Set<String> nodesOfRoom = new HashSet<>();
+        for (RoomMember member : members) {
+            nodesOfRoom.add(member.nodeId());
+        }
+        Comparator<NodeInfo> leastLoaded = Comparator.comparingInt(NodeInfo::load).thenComparing(NodeInfo::id);
+        List<NodeInfo> candidates = live.stream().filter(n -> !n.id().equals(self.id()) && n.hasRoom()).toList();
+        Optional<NodeInfo> ofRoom = candidates.stream().filter(n -> nodesOfRoom.contains(n.id())).min(leastLoaded);
+        return ofRoom.isPresent() ? ofRoom : candidates.stream().min(leastLoaded);
     }
 }

@@ -42,6 +42,7 @@ public final class SignalingServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel channel;
     private volatile boolean accepting = true;
+    private final SessionRegistry sessions;
 
     /**
      * @param metrics the server's meters, exported at /metrics
@@ -61,8 +62,9 @@ public final class SignalingServer implements AutoCloseable {
     public SignalingServer(InetSocketAddress address, SslContext ssl, Sfu sfu, ServerMetrics metrics,
             AdminAccess access, JoinTokenVerifier tokens, SignalingLimits limits, IceServers iceServers,
             ClusterNode cluster) throws IOException {
+        sessions = new SessionRegistry(limits.reconnectGrace());
         SessionRules rules = new SessionRules(tokens, new PendingJoinLimit(sfu.rooms(), limits.maxPendingJoins()),
-                limits.maxPublishedTracks(), new SessionRegistry(limits.reconnectGrace()), iceServers,
+                limits.maxPublishedTracks(), sessions, iceServers,
                 cluster == null ? ClusterMembership.local() : cluster.membership(), cluster);
         AdminEndpoints admin = new AdminEndpoints(metrics, sfu.rooms(), access, cluster);
         WhipEndpoints whip = new WhipEndpoints(sfu, rules, metrics.registry());
@@ -118,6 +120,16 @@ public final class SignalingServer implements AutoCloseable {
     /** The bound address (the port is the real one when 0 was asked for). */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The joined WebSocket sessions, by resume token. */
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** From now on /health/ready answers 503 (the node drains: load balancers send no one new). */
+    public void notReady() {
+        accepting = false;
     }
 
     @Override

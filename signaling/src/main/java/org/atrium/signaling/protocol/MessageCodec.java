@@ -266,6 +266,19 @@ public final class MessageCodec {
         return write(message);
     }
 
+    /**
+     * Move to another node of the cluster: this one is draining (docs/signaling.md, "move").
+     * The client joins there with {@code "noRedirect": true}, then leaves here.
+     */
+    public String move(String url, String nodeId, String room, String reason) {
+        ObjectNode message = message("move");
+        message.put("url", url);
+        message.put("node", nodeId);
+        message.put("room", room);
+        message.put("reason", reason);
+        return write(message);
+    }
+
     public String offer(int version, String sdp, List<MidInfo> publish, List<MidInfo> subscribe) {
         ObjectNode message = message("offer");
         message.put("version", version);

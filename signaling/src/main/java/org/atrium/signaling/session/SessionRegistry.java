@@ -45,6 +45,11 @@ public final class SessionRegistry {
         }
     }
 
+    /** The joined sessions now, each once. */
+    public java.util.List<SignalingSession> all() {
+        return java.util.List.copyOf(new java.util.LinkedHashSet<>(sessions.values()));
+    }
+
     /** Sessions that can be resumed now (for tests and metrics). */
     public int size() {
         return sessions.size();

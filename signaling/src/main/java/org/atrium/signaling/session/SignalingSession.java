@@ -65,6 +65,8 @@ public final class SignalingSession implements ParticipantListener {
     private boolean closed;
     /** A join waits for the cluster to say where the room is. */
     private boolean placing;
+    /** The room joined, for other threads (the drain); null before the join. */
+    private volatile String roomName;
 
     /** A session of a server without join tokens and with the default limits. */
     public SignalingSession(Sfu sfu, MessageCodec codec, Outbound out, SignalingMetrics metrics) {
@@ -362,6 +364,7 @@ public final class SignalingSession implements ParticipantListener {
             throw new ProtocolException("internal", "Could not create the media transport: " + e.getMessage());
         }
         participant = joined;
+        roomName = join.room();
         if (granted.identity() != null) {
             try (LogContext.Scope scope = logContext().open()) {
                 LOG.info("Joined as '{}' (publish {}, subscribe {})", granted.identity(), granted.publish(),
@@ -398,6 +401,25 @@ public final class SignalingSession implements ParticipantListener {
             }
         });
         negotiation.start();
+    }
+
+    /** The room this session joined; null before the join. Any thread. */
+    public String roomName() {
+        return roomName;
+    }
+
+    /**
+     * Tells the client to move to another node (this one drains): the {@code move} message,
+     * held like any other while the connection is dropped. The participant stays until its
+     * client leaves, or the node stops. Any thread.
+     */
+    public void move(String url, String nodeId, String reason) {
+        onSessionThread(() -> {
+            if (!closed && participant != null) {
+                LOG.info("Participant {} told to move to node {} ({})", participant.id(), nodeId, reason);
+                send("move", codec.move(url, nodeId, participant.room().name(), reason));
+            }
+        });
     }
 
     /** The live nodes of the cluster for {@code joined}, this one first; null on a node alone. */

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PlacementTest {
 
     /**
-     * @param nodes     each node as ID:LOAD/CAPACITY (capacity 0: no limit), this node ("a") first
+     * @param nodes     each node as ID:LOAD/CAPACITY (capacity 0: no limit), "d" after it when the node
+     *                  drains, this node ("a") first
      * @param members   the room's members as the nodes they are on, e.g. "b b a"; "-" for none
      * @param expected  "local", "full", or the node redirected to
      */
@@ -35,14 +36,22 @@ class PlacementTest {
             following a redirect: here though members there  | a:0/0 b:0/0      | b     | true  | local
             following a redirect to a full node: refused     | a:2/2 b:0/0      | b     | true  | full
             members on a node not live: like a new room      | a:0/0 b:0/0      | z     | false | local
+            new room, other node draining: not there        | a:3/0 b:0/0d     | -     | false | local
+            members there, that node draining: spill here    | a:0/0 b:0/0d     | b     | false | local
+            draining: to the node of the room's members      | a:0/0d b:1/0 c:5/0 | c   | false | c
+            draining: least loaded when no other has members | a:0/0d b:4/0 c:3/0 | a   | false | c
+            draining: even a join that followed a redirect   | a:0/0d b:4/0     | -     | true  | b
+            draining: the room's node full, least loaded     | a:0/0d b:2/2 c:3/0 | b   | false | c
+            draining: no other node with room               | a:0/0d b:2/2 c:0/0d | -  | false | full
             """)
     void decides(String name, String nodes, String members, boolean noRedirect, String expected) {
         List<NodeInfo> live = new ArrayList<>();
         for (String node : nodes.trim().split(" +")) {
             String id = node.substring(0, node.indexOf(':'));
-            String[] numbers = node.substring(node.indexOf(':') + 1).split("/");
+            boolean draining = node.endsWith("d");
+            String[] numbers = node.substring(node.indexOf(':') + 1, node.length() - (draining ? 1 : 0)).split("/");
             live.add(new NodeInfo(id, URI.create("http://" + id + ".example"), id + ":10000", id + ":10000",
-                    Integer.parseInt(numbers[0]), Integer.parseInt(numbers[1])));
+                    Integer.parseInt(numbers[0]), Integer.parseInt(numbers[1]), draining));
         }
         List<RoomMember> roomMembers = new ArrayList<>();
         if (!members.trim().equals("-")) {
