@@ -48,6 +48,18 @@ export class AtriumClient extends Emitter {
   #rtcConfiguration;
   /** @type {{ resolve: (joined: import('./types.js').ClientEvents['joined']) => void, reject: (err: Error) => void } | null} */
   #pendingJoin = null;
+  /** @type {import('./types.js').ClientOptions} */
+  #options;
+  /** @type {import('./session.js').SessionHooks} */
+  #sessionHooks;
+  /** @type {{ added: (t: import('./types.js').RemoteTrack) => void, removed: (t: import('./types.js').RemoteTrack) => void, send: (sizes: Array<{ mid: string, width: number, height: number }>) => boolean }} */
+  #subscriptionHooks;
+  /** @type {Move | null} the session being made on another node, while this one is told to move */
+  #move = null;
+  /** @type {Set<string>} this client's earlier participant ids (before a move): never shown as others */
+  #formerIds = new Set();
+  /** @type {string | null} the node this session is on, from `joined.nodes` */
+  #nodeId = null;
 
   /** @param {import('./types.js').ClientOptions} options */
   constructor(options) {
@@ -59,15 +71,18 @@ export class AtriumClient extends Emitter {
     if (!PeerConnection) throw new TypeError('no RTCPeerConnection: pass options.RTCPeerConnection');
     this.#PeerConnection = PeerConnection;
     this.#rtcConfiguration = peerConfiguration(options.rtcConfiguration);
-    this.#subscriptions = new Subscriptions({
-      added: (track) => this.emit('track-added', track),
+    this.#options = options;
+    this.#subscriptionHooks = {
+      added: (track) => this.#trackAdded(track),
       removed: (track) => this.emit('track-removed', track),
       send: (sizes) => this.#session.send({ type: 'render-size', sizes }),
-    }, options.renderSizeDebounceMs ?? 500);
+    };
+    this.#subscriptions = new Subscriptions(this.#subscriptionHooks, options.renderSizeDebounceMs ?? 500);
     this.#session = new Session({
       url: options.url ?? defaultUrl(),
       WebSocket: Socket,
       reconnect: options.reconnect ?? {},
+      noRedirect: options.noRedirect ?? false,
       joinMessage: () => {
         /** @type {Record<string, unknown>} */
         const join = { room: options.room };
@@ -75,7 +90,7 @@ export class AtriumClient extends Emitter {
         if (options.token !== undefined) join.token = options.token;
         return join;
       },
-    }, {
+    }, this.#sessionHooks = {
       newPeer: () => this.#newPeer(),
       peerAlive: () => this.#pc !== null && this.#pc.connectionState !== 'failed'
         && this.#pc.connectionState !== 'closed',
@@ -102,9 +117,24 @@ export class AtriumClient extends Emitter {
     return this.#participants;
   }
 
-  /** The current peer connection (a new one after a rejoin), for what the SDK does not cover. */
+  /** The current peer connection (a new one after a rejoin or a move), for what the SDK does not cover. */
   get peerConnection() {
     return this.#pc;
+  }
+
+  /** The signaling URL of the node this client is on now (another after a redirect, a move or a node loss). */
+  get url() {
+    return this.#session.url;
+  }
+
+  /** The id of the node this client is on, as `joined.nodes` names it; null on a server alone. */
+  get nodeId() {
+    return this.#nodeId;
+  }
+
+  /** Whether a move to another node is under way (between `move` and `moved`). */
+  get moving() {
+    return this.#move !== null;
   }
 
   /**
@@ -126,6 +156,7 @@ export class AtriumClient extends Emitter {
 
   /** Leaves the room and closes the peer connection; published tracks are left running. */
   leave() {
+    this.#abandonMove();
     this.#session.leave();
     this.#closePeer();
   }
@@ -186,6 +217,8 @@ export class AtriumClient extends Emitter {
    */
   setRenderSize(mid, width, height) {
     this.#subscriptions.setRenderSize(mid, width, height);
+    // The page shows the moving session's tracks already: they are sized there.
+    this.#move?.next.setRenderSize(mid, width, height);
   }
 
   /**
@@ -215,6 +248,7 @@ export class AtriumClient extends Emitter {
    * @param {string} [reason]
    */
   #setState(state, reason) {
+    if (state !== 'connected') this.#abandonMove();
     if (state === 'disconnected') {
       this.#closePeer();
       const pending = this.#pendingJoin;
@@ -301,9 +335,16 @@ export class AtriumClient extends Emitter {
         this.#subscriptions.resend(); // a render-size sent while the connection was down is lost
         return;
       case 'offer': return this.#onOffer(pc, msg);
+      case 'move': return this.#onMove(msg);
       case 'participant-joined': {
         const p = participant(msg.participant);
-        if (!p) return;
+        if (!p || this.#isSelf(p.id)) return;
+        const move = this.#move;
+        if (move && move.next.participantId === null) {
+          // Possibly this client's own new session: told once its id is known.
+          move.held.push(() => this.#handle(msg));
+          return;
+        }
         this.#participants.set(p.id, p);
         this.emit('participant-joined', p);
         return;
@@ -320,6 +361,7 @@ export class AtriumClient extends Emitter {
       case 'participant-left': {
         const id = String(msg.participantId);
         this.#subscriptions.participantLeft(id);
+        if (this.#isSelf(id) && !this.#participants.has(id)) return;
         this.#participants.delete(id);
         this.emit('participant-left', { participantId: id, reason: String(msg.reason ?? 'left') });
         return;
@@ -362,8 +404,10 @@ export class AtriumClient extends Emitter {
   #onJoined(pc, msg) {
     useIceServers(pc, msg.iceServers);
     this.#participantId = String(msg.participantId);
+    this.#session.setNodes(msg.nodes);
+    this.#nodeId = Array.isArray(msg.nodes) && typeof msg.nodes[0]?.id === 'string' ? msg.nodes[0].id : null;
     const others = (Array.isArray(msg.participants) ? msg.participants : []).map(participant)
-      .filter((p) => p !== null);
+      .filter((p) => p !== null).filter((p) => !this.#isSelf(p.id));
     /** @type {import('./types.js').ClientEvents['joined']} */
     const joined = {
       participantId: this.#participantId, room: String(msg.room), name: String(msg.name ?? ''),
@@ -379,6 +423,161 @@ export class AtriumClient extends Emitter {
     const pending = this.#pendingJoin;
     this.#pendingJoin = null;
     pending?.resolve(joined);
+  }
+
+  /**
+   * A participant id of this client: an earlier one, or the one being made by a move.
+   * @param {string} id
+   */
+  #isSelf(id) {
+    return id === this.#participantId || this.#formerIds.has(id)
+      || (this.#move !== null && this.#move.next.participantId === id);
+  }
+
+  /** @param {import('./types.js').RemoteTrack} track */
+  #trackAdded(track) {
+    if (this.#isSelf(track.participantId)) return;
+    const move = this.#move;
+    if (move && move.next.participantId === null) {
+      // Possibly this client's own new session, seen by the old one: told once its id is known.
+      move.held.push(() => this.#trackAdded(track));
+      return;
+    }
+    this.emit('track-added', track);
+  }
+
+  /**
+   * The node drains (docs/signaling.md "move"): make before break. A session on the given
+   * node joins the room (`noRedirect`) with the same local tracks; remote tracks are shown
+   * from it as they arrive; once its peer connection is connected and a remote track came
+   * (or the room has no other tracks, or 5 s passed) this one leaves, and `moved` tells the
+   * page. A move that fails (or takes longer than 15 s) is given up: this session goes on
+   * until the node ends it, and the SDK rejoins then.
+   * @param {Record<string, any>} msg
+   */
+  #onMove(msg) {
+    const url = typeof msg.url === 'string' ? msg.url : '';
+    const valid = /^wss?:\/\/[^/]/.test(url) && !(this.#session.url.startsWith('wss:') && url.startsWith('ws:'));
+    if (!valid || this.#move || this.#state !== 'connected') return;
+    const next = new AtriumClient({ ...this.#options, url, noRedirect: true });
+    /** @type {Move} */
+    const move = { next, node: typeof msg.node === 'string' ? msg.node : '', reason: String(msg.reason ?? ''),
+      held: [], remoteTrack: false, settle: null, timer: null };
+    this.#move = move;
+    for (const [source, track] of this.#publisher.entries()) {
+      void next.publish(track, { source });
+      if (this.#publisher.isMuted(source)) void next.setMuted(source, true);
+    }
+    for (const channel of this.#channels.values()) next.openDataChannel(channel.label, channel.init);
+    next.on('track-added', (track) => {
+      if (this.#move !== move || this.#isSelf(track.participantId)) return;
+      move.remoteTrack = true;
+      this.emit('track-added', track);
+      this.#maybeSwitch(move);
+    });
+    next.on('joined', () => {
+      if (this.#move !== move) return;
+      for (const replay of move.held.splice(0)) void replay();
+      const pc = next.peerConnection;
+      pc?.addEventListener('connectionstatechange', () => this.#maybeSwitch(move));
+      this.#maybeSwitch(move);
+    });
+    next.on('connection-state', ({ state }) => {
+      if (this.#move === move && state === 'disconnected') this.#abandonMove();
+    });
+    move.timer = setTimeout(() => {
+      if (this.#move === move) this.#abandonMove();
+    }, MOVE_TIMEOUT_MS);
+    next.join().catch(() => {});
+  }
+
+  /** Switches to the move's session once it carries the room (see #onMove). @param {Move} move */
+  #maybeSwitch(move) {
+    const next = move.next;
+    if (this.#move !== move || next.state !== 'connected' || next.peerConnection?.connectionState !== 'connected') return;
+    const othersPublish = [...next.participants.keys()].some((id) => !this.#isSelf(id));
+    if (move.remoteTrack || !othersPublish) {
+      this.#switchTo(move);
+      return;
+    }
+    move.settle ??= setTimeout(() => this.#switchTo(move), MOVE_SETTLE_MS);
+  }
+
+  /** Stops a move under way: its session leaves, this one goes on. */
+  #abandonMove() {
+    const move = this.#move;
+    if (!move) return;
+    this.#move = null;
+    if (move.timer !== null) clearTimeout(move.timer);
+    if (move.settle !== null) clearTimeout(move.settle);
+    for (const track of move.next.remoteTracks()) this.emit('track-removed', track);
+    move.next.leave();
+    for (const replay of move.held.splice(0)) void replay();
+  }
+
+  /**
+   * Takes over the move's session: its signaling, peer connection, publisher and
+   * subscriptions become this client's; the old session leaves without telling the page
+   * anything but what changed (participants only one of the two sessions had, tracks no
+   * longer shown), and `moved` says so.
+   * @param {Move} move
+   */
+  #switchTo(move) {
+    if (this.#move !== move) return;
+    this.#move = null;
+    if (move.timer !== null) clearTimeout(move.timer);
+    if (move.settle !== null) clearTimeout(move.settle);
+    const next = move.next;
+    const previousId = this.#participantId;
+    if (previousId) this.#formerIds.add(previousId);
+    // The old session goes quietly: its hooks no longer reach this client.
+    const oldSession = this.#session;
+    const oldPc = this.#pc;
+    const oldSubscriptions = this.#subscriptions;
+    oldSession.hooks = { newPeer: () => {}, peerAlive: () => false, message: () => {}, state: () => {}, failed: () => {} };
+    oldSession.leave();
+    oldSubscriptions.close();
+    const shown = new Set(next.remoteTracks().map((t) => `${t.participantId} ${t.kind} ${t.source}`));
+    for (const track of oldSubscriptions.list()) {
+      if (!shown.has(`${track.participantId} ${track.kind} ${track.source}`)) this.emit('track-removed', track);
+    }
+    oldPc?.close();
+    this.#publisher.detach();
+    // Adopt the new session's parts; their callbacks now reach this client.
+    this.#session = next.#session;
+    this.#session.hooks = this.#sessionHooks;
+    this.#pc = next.#pc;
+    this.#publisher = next.#publisher;
+    this.#subscriptions = next.#subscriptions;
+    this.#subscriptions.hooks = this.#subscriptionHooks;
+    this.#participantId = next.#participantId;
+    this.#nodeId = next.#nodeId;
+    for (const channel of this.#channels.values()) {
+      const fresh = next.#channels.get(channel.label);
+      if (fresh) channel.takeOver(fresh);
+    }
+    // The new peer connection's data channels still report to `next`: passed on from now.
+    for (const name of /** @type {const} */ (['data', 'channel-open', 'channel-close'])) {
+      next.on(name, (payload) => {
+        if (this.#pc === next.#pc) this.emit(name, /** @type {any} */ (payload));
+      });
+    }
+    const before = new Set(this.#participants.keys());
+    const after = new Map([...next.#participants].filter(([id]) => !this.#isSelf(id)));
+    for (const id of before) {
+      if (!after.has(id)) {
+        this.#participants.delete(id);
+        this.emit('participant-left', { participantId: id, reason: 'left' });
+      }
+    }
+    for (const [id, p] of after) {
+      if (!before.has(id)) {
+        this.#participants.set(id, p);
+        this.emit('participant-joined', p);
+      }
+    }
+    this.emit('moved', { participantId: String(this.#participantId), previousParticipantId: previousId ?? '',
+      node: move.node, url: this.#session.url, reason: move.reason });
   }
 
   /**
@@ -406,6 +605,22 @@ export class AtriumClient extends Emitter {
     this.#subscriptions.answered(offer.subscribe);
   }
 }
+
+/** A move gives up when the new session is not carrying the room by then. */
+const MOVE_TIMEOUT_MS = 15_000;
+/** Once connected, how long the new session may wait for its first remote track before the switch. */
+const MOVE_SETTLE_MS = 5_000;
+
+/**
+ * @typedef {object} Move
+ * @property {AtriumClient} next the session on the other node
+ * @property {string} node its node id
+ * @property {string} reason
+ * @property {Array<() => unknown>} held the old session's new participants and tracks, until the new id is known
+ * @property {boolean} remoteTrack a remote track arrived on the new session
+ * @property {ReturnType<typeof setTimeout> | null} settle
+ * @property {ReturnType<typeof setTimeout> | null} timer
+ */
 
 /**
  * @param {unknown} value

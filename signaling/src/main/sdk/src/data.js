@@ -96,6 +96,11 @@ export class AtriumDataChannel {
     this.#channel = channel;
   }
 
+  /** Sends on the channel `other` is bound to from now on (a session taken over by a move). @param {AtriumDataChannel} other */
+  takeOver(other) {
+    this.#channel = other.#channel;
+  }
+
   /**
    * Sends to the whole room, or only to the participants in `to`. Text for the whole
    * room goes as a string (it needs no envelope); everything else as an envelope.

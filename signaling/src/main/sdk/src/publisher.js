@@ -117,6 +117,11 @@ export class Publisher {
     return this.#muted.has(source);
   }
 
+  /** The tracks published now, by source. */
+  entries() {
+    return [...this.#tracks.entries()];
+  }
+
   /** @param {import('./types.js').TrackSource} source */
   track(source) {
     return this.#tracks.get(source) ?? null;

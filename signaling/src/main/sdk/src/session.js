@@ -1,7 +1,8 @@
 // The signaling connection (docs/signaling.md "Transport", "join", "resume", "redirect"):
 // one WebSocket at a time, messages handled one after the other in arrival order, `resume`
 // after a dropped connection within the server's grace, a fresh `join` with backoff when
-// the session is gone, and the join taken to another node of a cluster when told to.
+// the session is gone, and the join taken to another node of a cluster when told to or when
+// this one is lost ("node loss" in docs/client.md).
 
 /** Refusals that another try would only repeat: the client stays disconnected. */
 export const FINAL_ERRORS = new Set(['room-full', 'too-many-rooms', 'unauthorized', 'token-expired',
@@ -15,6 +16,20 @@ const CLOSE_ABNORMAL = 1006; // the connection ended without a close frame
 const CLOSE_POLICY = 1008; // over the rate limit: do not come back at once
 /** Redirects followed without a join in between; more means the nodes disagree, and the client stops. */
 const MAX_REDIRECTS = 3;
+/** A connection that has not opened by then counts as refused (a node that died may not answer at all). */
+export const CONNECT_TIMEOUT_MS = 3000;
+
+/**
+ * The WebSocket URL of a node's signaling URL as `joined.nodes` lists it (`http(s)://host[/path]`):
+ * ws or wss, and `/ws` appended to its path; null when it is not an http(s) URL.
+ * @param {unknown} url
+ */
+export function nodeWebSocketUrl(url) {
+  if (typeof url !== 'string') return null;
+  const match = /^(https?):\/\/([^/?#]+)([^?#]*)$/.exec(url);
+  if (!match) return null;
+  return `${match[1] === 'https' ? 'wss' : 'ws'}://${match[2]}${match[3].replace(/\/+$/, '')}/ws`;
+}
 
 /** Waits 1 s, then 2, 4, ... up to the maximum, each within +-25 % so that a room's clients spread out. */
 export class Backoff {
@@ -70,6 +85,10 @@ export class Session {
   #redirects = 0;
   /** the next join follows a redirect: the node takes it (docs/signaling.md "redirect") */
   #noRedirect = false;
+  /** @type {string[]} the WebSocket URLs of the cluster's nodes, from the last `joined` (this one first) */
+  #nodes = [];
+  /** @type {Set<string>} URLs that could not be reached since the last join */
+  #unreachable = new Set();
 
   /**
    * @param {object} options
@@ -77,10 +96,14 @@ export class Session {
    * @param {import('./types.js').SocketConstructor} options.WebSocket
    * @param {() => Record<string, unknown>} options.joinMessage
    * @param {import('./types.js').ReconnectOptions | false} options.reconnect
+   * @param {boolean} [options.noRedirect] the first join is taken where it arrives (a move)
+   * @param {number} [options.connectTimeoutMs] a connection not open by then is given up
    * @param {SessionHooks} hooks
    */
   constructor(options, hooks) {
     this.url = options.url;
+    this.#noRedirect = options.noRedirect ?? false;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.Socket = options.WebSocket;
     this.joinMessage = options.joinMessage;
     this.reconnect = options.reconnect;
@@ -93,6 +116,16 @@ export class Session {
   /** Whether a session is resumable (the server gave a resume token). */
   get resumable() {
     return this.#resumeToken !== null;
+  }
+
+  /**
+   * The cluster's nodes from `joined.nodes` (`{id, url}` with http(s) URLs, this node first):
+   * where the session goes when this node is lost.
+   * @param {unknown} nodes
+   */
+  setNodes(nodes) {
+    this.#nodes = (Array.isArray(nodes) ? nodes : []).map((n) => nodeWebSocketUrl(n?.url))
+      .filter((url) => url !== null);
   }
 
   start() {
@@ -133,7 +166,16 @@ export class Session {
     this.#ws = ws;
     this.#resuming = resume;
     this.#joinedOnSocket = false;
+    let opened = false;
+    const connectTimer = setTimeout(() => {
+      if (this.#ws !== ws || opened) return;
+      this.#ws = null;
+      ws.close();
+      this.#onClose(CLOSE_ABNORMAL, 'connection timed out', false);
+    }, this.connectTimeoutMs);
     ws.addEventListener('open', () => {
+      clearTimeout(connectTimer);
+      opened = true;
       if (this.#ws !== ws) return;
       if (resume && this.#resumeToken) {
         this.send({ type: 'resume', token: this.#resumeToken });
@@ -151,10 +193,13 @@ export class Session {
         .catch((err) => this.hooks.failed(err, msg));
     });
     ws.addEventListener('close', (/** @type {{ code: number, reason?: string }} */ event) => {
+      clearTimeout(connectTimer);
       if (this.#ws !== ws) return;
       this.#ws = null;
-      this.#onClose(event.code, event.reason ?? '');
+      this.#onClose(event.code, event.reason ?? '', opened);
     });
+    // The browser's WebSocket fires close after error; ws in Node without a listener would throw.
+    ws.addEventListener('error', () => {});
   }
 
   #join() {
@@ -226,6 +271,7 @@ export class Session {
   }
 
   #joined() {
+    this.#unreachable.clear();
     this.#redirects = 0;
     this.#noRedirect = false;
     this.#joinedOnSocket = true;
@@ -238,9 +284,11 @@ export class Session {
   /**
    * @param {number} code
    * @param {string} reason
+   * @param {boolean} opened whether the connection opened at all (else the node did not answer)
    */
-  #onClose(code, reason) {
+  #onClose(code, reason, opened) {
     if (this.#leaving) return;
+    if (!opened && this.reconnect && this.#failOver()) return;
     const dropped = code === CLOSE_ABNORMAL;
     if (this.reconnect && dropped && this.#resumeToken && this.hooks.peerAlive()) {
       this.#droppedAt ??= Date.now();
@@ -255,6 +303,27 @@ export class Session {
       return;
     }
     this.#end(reason || this.#lastError || describeClose(code));
+  }
+
+  /**
+   * This node cannot be reached: join the room afresh on the next node of the last
+   * `joined.nodes` that has not failed since the last join, at once and with `noRedirect`.
+   * False when there is none left (then the usual backoff goes on, the list tried again).
+   */
+  #failOver() {
+    this.#unreachable.add(this.url);
+    const next = this.#nodes.find((url) => !this.#unreachable.has(url));
+    if (next === undefined) {
+      this.#unreachable.clear();
+      return false;
+    }
+    this.hooks.state('reconnecting', 'node lost');
+    this.#resumeToken = null;
+    this.#droppedAt = null;
+    this.url = next;
+    this.#noRedirect = true;
+    this.#open(false);
+    return true;
   }
 
   /**

@@ -63,6 +63,8 @@
  * @property {DataMessage} data
  * @property {{ label: string, reason: string }} data-dropped
  * @property {AtriumError} error
+ * @property {{ participantId: string, previousParticipantId: string, node: string, url: string, reason: string }} moved
+ *     this client moved to another node (its node drained): its own participant id changed, the others' did not
  */
 
 /**
@@ -95,6 +97,7 @@
  * @property {RTCConfiguration} [rtcConfiguration] extra peer-connection settings, e.g. `{iceTransportPolicy: 'relay'}`
  * @property {ReconnectOptions | false} [reconnect] resume and rejoin after a lost connection (on by default)
  * @property {number} [renderSizeDebounceMs] at most one render-size per this many ms (500)
+ * @property {boolean} [noRedirect] the first join is taken by the node at `url` (as after a redirect)
  */
 
 export {};
