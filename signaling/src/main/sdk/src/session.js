@@ -97,13 +97,12 @@ export class Session {
    * @param {() => Record<string, unknown>} options.joinMessage
    * @param {import('./types.js').ReconnectOptions | false} options.reconnect
    * @param {boolean} [options.noRedirect] the first join is taken where it arrives (a move)
-   * @param {number} [options.connectTimeoutMs] a connection not open by then is given up
    * @param {SessionHooks} hooks
    */
   constructor(options, hooks) {
     this.url = options.url;
     this.#noRedirect = options.noRedirect ?? false;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    this.connectTimeoutMs = (options.reconnect ? options.reconnect.connectTimeoutMs : undefined) ?? CONNECT_TIMEOUT_MS;
     this.Socket = options.WebSocket;
     this.joinMessage = options.joinMessage;
     this.reconnect = options.reconnect;

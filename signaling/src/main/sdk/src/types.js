@@ -84,6 +84,8 @@
  * @property {number} [minDelayMs] first wait before another try (1000)
  * @property {number} [maxDelayMs] longest wait; each try doubles it (15000)
  * @property {number} [resumeGraceMs] how long the server keeps a dropped session (20000, `--reconnect-grace`)
+ * @property {number} [connectTimeoutMs] a connection not open by then counts as refused, and the next
+ *     node of the cluster is tried (3000)
  */
 
 /**
