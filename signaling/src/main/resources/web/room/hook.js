@@ -19,6 +19,9 @@ export const atrium = {
   log: [],
   reconnects: 0, // joins made again by the SDK after a lost session (a new participantId)
   resumes: 0, // sessions taken back on a new connection (the same participantId)
+  moves: 0, // moves to another node of the cluster, told by a draining node (a new participantId, no gap)
+  node: /** @type {string | null} */ (null), // the cluster node this page is on (joined.nodes), null alone
+  url: /** @type {string | null} */ (null), // the signaling URL this page is connected to
   /** participantId -> reason of its `video-paused`, until `video-resumed` */
   pausedVideo: new Map(),
   /** participantId -> 'good' | 'fair' | 'poor' */

@@ -255,11 +255,30 @@ function followConnection(client, tiles, people, controls) {
     if (everJoined) atrium.reconnects++;
     everJoined = true;
     atrium.participantId = joined.participantId;
+    atrium.node = client.nodeId;
+    atrium.url = client.url;
     if (joined.name) atrium.name = joined.name; // a join token may set the name
     ui.localLabel.textContent = `You (${atrium.name})`;
     ui.localTile.dataset.participantId = joined.participantId;
     for (const line of ui.error.querySelectorAll('p[data-connection]')) line.remove();
     log(`joined ${joined.room} as ${joined.participantId} with ${joined.participants.length} others`);
+    const pc = client.peerConnection;
+    pc?.addEventListener('connectionstatechange', () => {
+      log(`peer connection ${pc.connectionState}`);
+      if (pc === client.peerConnection) refreshState();
+    });
+    refreshState();
+    people.render();
+  });
+
+  // The node drained: the SDK moved this page to another node, its tiles kept (a new own id).
+  client.on('moved', (moved) => {
+    atrium.moves++;
+    atrium.participantId = moved.participantId;
+    atrium.node = moved.node;
+    atrium.url = moved.url;
+    ui.localTile.dataset.participantId = moved.participantId;
+    log(`moved to node ${moved.node} as ${moved.participantId} (was ${moved.previousParticipantId}, ${moved.reason})`);
     const pc = client.peerConnection;
     pc?.addEventListener('connectionstatechange', () => {
       log(`peer connection ${pc.connectionState}`);
