@@ -458,7 +458,7 @@ export class AtriumClient extends Emitter {
   #onMove(msg) {
     const url = typeof msg.url === 'string' ? msg.url : '';
     const valid = /^wss?:\/\/[^/]/.test(url) && !(this.#session.url.startsWith('wss:') && url.startsWith('ws:'));
-    if (!valid || this.#move || this.#state !== 'connected') return;
+    if (!valid || this.#move || this.#state !== 'connected' || this.#options.reconnect === false) return;
     const next = new AtriumClient({ ...this.#options, url, noRedirect: true });
     /** @type {Move} */
     const move = { next, node: typeof msg.node === 'string' ? msg.node : '', reason: String(msg.reason ?? ''),

@@ -188,6 +188,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void theDrainTimeoutIsThirtySecondsUnlessSetAndNeedsRedis() {
+        String[] cluster = {"--redis", "redis://127.0.0.1:6379", "--cluster-secret", SECRET};
+        assertEquals(Duration.ofSeconds(30), ServerConfig.from(Map.of(), cluster).cluster().drainTimeout());
+        assertEquals(Duration.ofSeconds(5), ServerConfig.from(Map.of("ATRIUM_DRAIN_TIMEOUT", "5"), cluster)
+                .cluster().drainTimeout());
+        String[] zero = {"--redis", "redis://127.0.0.1:6379", "--cluster-secret", SECRET, "--drain-timeout", "0"};
+        assertEquals(Duration.ZERO, ServerConfig.from(Map.of(), zero).cluster().drainTimeout());
+        String[] negative = {"--redis", "redis://127.0.0.1:6379", "--cluster-secret", SECRET, "--drain-timeout=-1"};
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(Map.of(), negative))
+                .getMessage().contains("--drain-timeout"));
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(Map.of(), new String[] {"--drain-timeout", "10"}));
+        assertTrue(alone.getMessage().contains("need --redis"), alone.getMessage());
+    }
+
+    @Test
     void clusterSettingsComeFromEnvironmentOrFlags() {
         ServerConfig config = ServerConfig.from(Map.of("ATRIUM_REDIS", "redis://:pw@10.0.0.5:6380",
                 "ATRIUM_CLUSTER_SECRET", SECRET, "ATRIUM_NODE_MAX_PARTICIPANTS", "200"),
