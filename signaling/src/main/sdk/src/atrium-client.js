@@ -248,7 +248,16 @@ export class AtriumClient extends Emitter {
    * @param {string} [reason]
    */
   #setState(state, reason) {
-    if (state !== 'connected') this.#abandonMove();
+    const move = this.#move;
+    if (state !== 'connected' && move) {
+      // The old session ended under a move (the drain timeout passed): the new one takes
+      // over at once if it is joined, media or not; else the move is given up.
+      if (move.next.state === 'connected') {
+        this.#switchTo(move);
+        return;
+      }
+      this.#abandonMove();
+    }
     if (state === 'disconnected') {
       this.#closePeer();
       const pending = this.#pendingJoin;
@@ -386,6 +395,7 @@ export class AtriumClient extends Emitter {
         this.emit('data-dropped', { label: String(msg.label), reason: String(msg.reason) });
         return;
       case 'error':
+        if (msg.code === 'shutdown' && this.#move) return; // the node drained while this client moves away
         if (msg.code === 'unknown-type' && String(msg.message).includes('render-size')) {
           this.#subscriptions.unsupported();
           return;

@@ -179,6 +179,24 @@ describe('cluster', () => {
     assert.ok(events.some(([name, p]) => name === 'track-removed' && p.participantId === BOB.id));
   });
 
+  it('switches at once when the old node ends the session while the new one is joined', async () => {
+    const events = recordEvents(client);
+    const old = await aliceOnNode1();
+    old.send({ type: 'move', url: node2.url, node: 'node2', room: 'demo', reason: 'drain' });
+    const { connection: there } = await node2.accept('join');
+    there.send(joinedMessage('p2', [BOB]));
+    await until(() => client.moving && pcs.created.length === 2);
+    await sleep(20);
+    old.send({ type: 'error', code: 'shutdown', message: 'The server is shutting down' });
+    old.socket.close(1000, 'shutdown');
+    await until(() => client.participantId === 'p2');
+    assert.equal(client.state, 'connected');
+    assert.ok(!events.some(([name, e]) => name === 'connection-state' && e.state === 'reconnecting'));
+    assert.ok(!events.some(([name]) => name === 'error'), 'the old node\'s shutdown is not the page\'s concern');
+    await sleep(100);
+    assert.equal(node1.wss.clients.size, 0, 'no rejoin on the old node');
+  });
+
   it('gives up a move whose node refuses the join, and stays', async () => {
     const old = await aliceOnNode1();
     old.send({ type: 'move', url: node2.url, node: 'node2', room: 'demo', reason: 'drain' });
