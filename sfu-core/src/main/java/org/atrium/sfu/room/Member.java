@@ -30,6 +30,9 @@ public interface Member {
     /** The sources it has muted. */
     Set<TrackSource> mutedSources();
 
+    /** Its tracks: published here, or arriving over the link from its node. */
+    java.util.List<org.atrium.sfu.media.Producer> producers();
+
     /** The id of the node its media connects to, or null for a participant of this node. */
     default String nodeId() {
         return null;

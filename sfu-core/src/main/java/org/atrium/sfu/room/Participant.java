@@ -329,6 +329,7 @@ public final class Participant implements Member {
         room.unpublish(this, mid);
     }
 
+    @Override
     public List<Producer> producers() {
         return List.of(tracks.array());
     }

@@ -72,6 +72,7 @@ public final class RemoteMember implements Member {
         return nodeId;
     }
 
+    @Override
     public List<Producer> producers() {
         return List.copyOf(producers);
     }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes and ends this node's relay links from what the room directory says
- * (docs/cluster.md, "Rooms on a link"): for every room with a listed participant here, each
- * other node with members there gets a link, and the room is opened on it. Of two nodes, the
+ * (docs/cluster.md, "Rooms on a link"): for every room with a participant here, each other
+ * node with members there gets a link, and the room is opened on it. Of two nodes, the
  * one whose id sorts first asks for the link ({@code POST /cluster/links} on the other's URL,
  * {@link LinkTokens} both ways); the other answers ({@link #accept}). A node declared dead
  * loses its link at once; a link that closed is made again by the next pass while it is
@@ -129,13 +129,13 @@ public final class ClusterLinks implements AutoCloseable {
         }
     }
 
-    /** Links every room that has a listed participant here. */
+    /** Links every room that has a participant here. */
     private void pass() {
         if (!registry.isReachable()) {
             return; // links that exist carry on; new ones wait for the directory
         }
         for (Room room : sfu.rooms().rooms()) {
-            if (hasListedParticipant(room)) {
+            if (room.size() > 0) {
                 linkRoom(room.name());
             }
         }
@@ -163,9 +163,12 @@ public final class ClusterLinks implements AutoCloseable {
                     nodes.add(member.nodeId());
                 }
             }
+            // Of two nodes the first by id asks; but a room whose participants here are all
+            // unlisted (WHEP players) is not in the directory, so the other node would never ask.
+            boolean listedHere = hasListedParticipant(room);
             for (String node : nodes) {
                 RelayLink link = sfu.relayLinks().link(node);
-                if (link == null && nodeId.compareTo(node) < 0) {
+                if (link == null && (nodeId.compareTo(node) < 0 || !listedHere)) {
                     link = request(node);
                 }
                 if (link != null && !link.isClosed()) {

@@ -101,7 +101,7 @@ final class PlaybackSession extends HttpMediaSession {
      * speaker's (the last one heard while no one speaks; at first, anyone who publishes).
      */
     private void follow(String speaker) {
-        Participant owner = target != null ? participant.room().member(target) : speakerOrAnyone(speaker);
+        Member owner = target != null ? participant.room().memberOf(target) : speakerOrAnyone(speaker);
         if (owner != null && !owner.id().equals(source)) {
             try (LogContext.Scope scope = logContext().open()) {
                 LOG.info("WHEP session {} plays {}", id(), owner.id());
@@ -133,18 +133,19 @@ final class PlaybackSession extends HttpMediaSession {
         }
     }
 
-    private Participant speakerOrAnyone(String speaker) {
-        Participant current = speaker == null ? null : participant.room().member(speaker);
+    /** A member of this node or another: a player follows the room wherever its members are. */
+    private Member speakerOrAnyone(String speaker) {
+        Member current = speaker == null ? null : participant.room().memberOf(speaker);
         if (current != null && hasTracks(current)) {
             return current;
         }
         if (source != null) {
-            Participant previous = participant.room().member(source);
+            Member previous = participant.room().memberOf(source);
             if (previous != null && hasTracks(previous)) {
                 return previous;
             }
         }
-        for (Participant member : participant.room().participants()) {
+        for (Member member : participant.room().members()) {
             if (member != participant && hasTracks(member)) {
                 return member;
             }
@@ -152,12 +153,12 @@ final class PlaybackSession extends HttpMediaSession {
         return null;
     }
 
-    private static boolean hasTracks(Participant member) {
+    private static boolean hasTracks(Member member) {
         return !member.producers().isEmpty();
     }
 
     /** The owner's microphone for audio; its camera, else its screen, for video. */
-    private static Producer trackOf(Participant owner, MediaKind kind) {
+    private static Producer trackOf(Member owner, MediaKind kind) {
         Producer fallback = null;
         for (Producer producer : owner.producers()) {
             if (producer.kind() != kind || producer.isClosed()) {

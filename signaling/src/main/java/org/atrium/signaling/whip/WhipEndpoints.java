@@ -183,7 +183,7 @@ public final class WhipEndpoints {
             if (existing == null) {
                 throw new HttpError(404, "Room '" + room + "' has no one in it");
             }
-            if (target != null && existing.member(target) == null) {
+            if (target != null && existing.memberOf(target) == null) {
                 throw new HttpError(404, "No participant '" + target + "' in room '" + room + "'");
             }
         }
