@@ -1,30 +1,27 @@
 package org.atrium.signaling.cluster;
 
+import static org.atrium.signaling.cluster.ClusterFixture.HTTP;
+import static org.atrium.signaling.cluster.ClusterFixture.WAIT;
+import static org.atrium.signaling.cluster.ClusterFixture.await;
+import static org.atrium.signaling.cluster.ClusterFixture.get;
+import static org.atrium.signaling.cluster.ClusterFixture.metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.atrium.dtls.DtlsCertificate;
-import org.atrium.sfu.SfuConfig;
 import org.atrium.sfu.relay.RelayLink;
 import org.atrium.sfu.room.Member;
 import org.atrium.sfu.room.Room;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.signaling.AtriumServer;
-import org.atrium.signaling.ServerConfig;
 import org.atrium.signaling.SignalingClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,88 +36,29 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(90)
 class ClusterLinksTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String SECRET = "a cluster secret of at least 32 bytes, for tests";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private RedisServerProcess redis;
+    private ClusterFixture cluster;
     private AtriumServer node1;
     private AtriumServer node2;
-    private final List<SignalingClient> clients = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        clients.forEach(SignalingClient::close);
-        for (AtriumServer node : new AtriumServer[] {node1, node2}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private void startCluster() throws Exception {
-        assumeTrue(RedisServerProcess.available(),
-                "/usr/bin/redis-server or redis-cli missing (apt-get install redis-server)");
-        redis = new RedisServerProcess();
-        redis.start();
-        node1 = node("node1");
-        node2 = node("node2");
-        awaitTrue("both nodes see both", () -> node1.cluster().liveNodes().size() == 2
-                && node2.cluster().liveNodes().size() == 2);
+        cluster = new ClusterFixture().startRedis();
+        node1 = cluster.node("node1", 0);
+        node2 = cluster.node("node2", 0);
+        cluster.awaitAllSeeAll();
     }
 
-    private AtriumServer node(String id) throws Exception {
-        SfuConfig sfu = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
-        return new AtriumServer(new ServerConfig("127.0.0.1", 0, null, null, false, sfu)
-                .withCluster(new ClusterSettings(redis.uri(), id, SECRET, null, 0)));
-    }
-
-    private static URI http(AtriumServer node, String path) {
-        return URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + path);
-    }
-
-    /** Joins the room on that node (following no redirect), returns the client and its participant id. */
+    /** Joins the room on that node (following no redirect), returns the client once joined. */
     private SignalingClient join(AtriumServer node, String room, String name) throws Exception {
-        SignalingClient client = new SignalingClient(URI.create("ws://127.0.0.1:" + node.httpAddress().getPort()
-                + "/ws"));
-        clients.add(client);
-        client.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"name\":\"" + name + "\",\"noRedirect\":true}");
+        SignalingClient client = cluster.join(node, room, name, true);
         assertNotNull(client.await("joined", WAIT), name + " joined");
         return client;
-    }
-
-    private static double metric(AtriumServer node, String line) throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(http(node, "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        for (String sample : body.split("\n")) {
-            if (sample.startsWith(line + " ")) {
-                return Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
-            }
-        }
-        return Double.NaN;
-    }
-
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (check.holds()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(100);
-        }
-        fail(what + " within " + WAIT + (last == null ? "" : " (last error: " + last + ")"));
     }
 
     private static Member remoteMember(AtriumServer node, String room, String name) {
@@ -142,8 +80,8 @@ class ClusterLinksTest {
         SignalingClient ada = join(node1, "demo", "Ada");
         SignalingClient bob = join(node2, "demo", "Bob");
 
-        awaitTrue("node2 shows Ada of node1", () -> remoteMember(node2, "demo", "Ada") != null);
-        awaitTrue("node1 shows Bob of node2", () -> remoteMember(node1, "demo", "Bob") != null);
+        await("node2 shows Ada of node1", () -> remoteMember(node2, "demo", "Ada") != null);
+        await("node1 shows Bob of node2", () -> remoteMember(node1, "demo", "Bob") != null);
         assertEquals("node1", remoteMember(node2, "demo", "Ada").nodeId());
         JsonNode joined = bob.await("participant-joined", WAIT);
         assertNotNull(joined, "Bob's client hears of Ada");
@@ -153,12 +91,11 @@ class ClusterLinksTest {
         // node1 sorts first: it asked, node2 answered; one link on each side.
         assertEquals(1.0, metric(node1, "atrium_cluster_link_requests_total{result=\"sent\"}"));
         assertEquals(1.0, metric(node2, "atrium_cluster_link_requests_total{result=\"accepted\"}"));
-        awaitTrue("one link up on each node", () -> metric(node1, "atrium_relay_links") == 1.0
+        await("one link up on each node", () -> metric(node1, "atrium_relay_links") == 1.0
                 && metric(node2, "atrium_relay_links") == 1.0);
 
         // The admin view of the cluster: both nodes, and the link with its room.
-        JsonNode view = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(
-                http(node1, "/api/cluster")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode view = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(node1, "/api/cluster").body());
         assertEquals("node1", view.path("node").asText());
         assertEquals(2, view.path("nodes").size());
         JsonNode link = view.path("links").path(0);
@@ -170,7 +107,7 @@ class ClusterLinksTest {
         // A second room of the same two nodes rides the same link.
         join(node1, "second", "Cy");
         join(node2, "second", "Di");
-        awaitTrue("node2 shows Cy", () -> remoteMember(node2, "second", "Cy") != null);
+        await("node2 shows Cy", () -> remoteMember(node2, "second", "Cy") != null);
         assertEquals(1.0, metric(node1, "atrium_cluster_link_requests_total{result=\"sent\"}"));
         assertEquals(1, node1.sfu().relayLinks().links().size());
 
@@ -179,7 +116,7 @@ class ClusterLinksTest {
         JsonNode left = ada.await("participant-left", WAIT);
         assertNotNull(left, "Ada hears Bob left");
         assertEquals("left", left.path("reason").asText());
-        awaitTrue("Bob gone from node1's room", () -> remoteMember(node1, "demo", "Bob") == null);
+        await("Bob gone from node1's room", () -> remoteMember(node1, "demo", "Bob") == null);
     }
 
     /**
@@ -192,12 +129,12 @@ class ClusterLinksTest {
         startCluster();
         join(node1, "demo", "Ada");
         SignalingClient bob = join(node2, "demo", "Bob");
-        awaitTrue("node2 shows Ada", () -> remoteMember(node2, "demo", "Ada") != null);
+        await("node2 shows Ada", () -> remoteMember(node2, "demo", "Ada") != null);
         RelayLink link = node1.sfu().relayLinks().link("node2");
         assertNotNull(link);
 
-        redis.stop();
-        awaitTrue("both see Redis down", () -> !node1.cluster().isRedisUp() && !node2.cluster().isRedisUp());
+        cluster.redis().stop();
+        await("both see Redis down", () -> !node1.cluster().isRedisUp() && !node2.cluster().isRedisUp());
         join(node1, "later", "Cy");
         SignalingClient di = join(node2, "later", "Di");
         Thread.sleep(3000); // beyond a TTL: no node is declared dead while Redis is away
@@ -205,8 +142,8 @@ class ClusterLinksTest {
         assertNotNull(remoteMember(node2, "demo", "Ada"), "Ada still shown on node2");
         assertTrue(remoteMember(node2, "later", "Cy") == null, "no directory, no linking of the new room");
 
-        redis.start();
-        awaitTrue("node2 shows Cy once Redis is back", () -> remoteMember(node2, "later", "Cy") != null);
+        cluster.redis().start();
+        await("node2 shows Cy once Redis is back", () -> remoteMember(node2, "later", "Cy") != null);
         JsonNode joined = di.await("participant-joined", WAIT);
         assertEquals("Cy", joined.path("participant").path("name").asText());
         assertTrue(link == node1.sfu().relayLinks().link("node2"), "the same link took the new room");
@@ -227,7 +164,7 @@ class ClusterLinksTest {
                 Clock.systemUTC());
         assertEquals(401, post(node2, new LinkRequest("node3", stranger.mint("node2", fpText), parameters).toJson()));
 
-        LinkTokens ours = new LinkTokens(SECRET, "node3", Clock.systemUTC());
+        LinkTokens ours = new LinkTokens(ClusterFixture.SECRET, "node3", Clock.systemUTC());
         // Signed with the secret, but vouching for another fingerprint than the request's.
         assertEquals(401, post(node2, new LinkRequest("node3", ours.mint("node2", "sha-256 AA:BB"), parameters)
                 .toJson()));
@@ -243,7 +180,7 @@ class ClusterLinksTest {
     }
 
     private static int post(AtriumServer node, byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(http(node, "/cluster/links")).timeout(Duration.ofSeconds(10))
+        return HTTP.send(HttpRequest.newBuilder(ClusterFixture.http(node, "/cluster/links")).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }

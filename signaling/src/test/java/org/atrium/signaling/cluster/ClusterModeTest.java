@@ -1,25 +1,24 @@
 package org.atrium.signaling.cluster;
 
+import static org.atrium.signaling.cluster.ClusterFixture.HTTP;
+import static org.atrium.signaling.cluster.ClusterFixture.WAIT;
+import static org.atrium.signaling.cluster.ClusterFixture.await;
+import static org.atrium.signaling.cluster.ClusterFixture.get;
+import static org.atrium.signaling.cluster.ClusterFixture.http;
+import static org.atrium.signaling.cluster.ClusterFixture.metric;
+import static org.atrium.signaling.cluster.ClusterFixture.webSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.atrium.sfu.SfuConfig;
 import org.atrium.signaling.AtriumServer;
-import org.atrium.signaling.ServerConfig;
 import org.atrium.signaling.SignalingClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,83 +33,38 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(90)
 class ClusterModeTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String SECRET = "a cluster secret of at least 32 bytes, for tests";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RedisServerProcess redis;
+    private ClusterFixture cluster;
     private AtriumServer node1;
     private AtriumServer node2;
-    private final List<SignalingClient> clients = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        clients.forEach(SignalingClient::close);
-        for (AtriumServer node : new AtriumServer[] {node1, node2}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private void startCluster(int node1Limit) throws Exception {
-        assumeTrue(RedisServerProcess.available(),
-                "/usr/bin/redis-server or redis-cli missing (apt-get install redis-server)");
-        redis = new RedisServerProcess();
-        redis.start();
-        node1 = node("node1", node1Limit);
-        node2 = node("node2", 0);
-        awaitTrue("both nodes see both", () -> node1.cluster().liveNodes().size() == 2
-                && node2.cluster().liveNodes().size() == 2);
-    }
-
-    private AtriumServer node(String id, int maxParticipants) throws Exception {
-        SfuConfig sfu = SfuConfig.defaults().withMedia(InetAddress.getByName("127.0.0.1"), 0, List.of());
-        return new AtriumServer(new ServerConfig("127.0.0.1", 0, null, null, false, sfu)
-                .withCluster(new ClusterSettings(redis.uri(), id, SECRET, null, maxParticipants)));
-    }
-
-    private static URI webSocket(AtriumServer node) {
-        return URI.create("ws://127.0.0.1:" + node.httpAddress().getPort() + "/ws");
-    }
-
-    private static URI http(AtriumServer node, String path) {
-        return URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + path);
+        cluster = new ClusterFixture().startRedis();
+        node1 = cluster.node("node1", node1Limit);
+        node2 = cluster.node("node2", 0);
+        cluster.awaitAllSeeAll();
     }
 
     private SignalingClient connect(URI uri) throws Exception {
-        SignalingClient client = new SignalingClient(uri);
-        clients.add(client);
-        return client;
+        return cluster.connect(uri);
     }
 
     private JsonNode join(AtriumServer node, String room, String name) throws Exception {
-        SignalingClient client = connect(webSocket(node));
-        client.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"name\":\"" + name + "\"}");
-        return client.await("joined", WAIT);
+        return cluster.join(node, room, name, false).await("joined", WAIT);
     }
 
     private static JsonNode getJson(AtriumServer node, String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(http(node, path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = get(node, path);
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
-    }
-
-    /** One sample of the node's /metrics, or NaN when it is not there. */
-    private static double metric(AtriumServer node, String name) throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(http(node, "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        for (String line : body.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return Double.NaN;
     }
 
     /** The room's entry in {@code /api/rooms}, or null. */
@@ -134,34 +88,13 @@ class ClusterModeTest {
         return null;
     }
 
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (check.holds()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(100);
-        }
-        fail(what + " within " + WAIT + (last == null ? "" : " (last error: " + last + ")"));
-    }
-
     @Test
     void aNodeDoesNotStartWhenRedisIsUnreachable() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server missing");
-        redis = new RedisServerProcess(); // a free port, nothing listening on it
+        cluster = new ClusterFixture(); // Redis on a free port, not started: nothing listening there
         long start = System.nanoTime();
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> node("node1", 0));
-        assertTrue(e.getMessage().contains("cannot reach the cluster's Redis at 127.0.0.1:" + redis.port()),
+                () -> cluster.node("node1", 0));
+        assertTrue(e.getMessage().contains("cannot reach the cluster's Redis at 127.0.0.1:" + cluster.redis().port()),
                 e.getMessage());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "gave up instead of waiting on");
     }
@@ -195,7 +128,7 @@ class ClusterModeTest {
         assertEquals(1.0, metric(node1, "atrium_cluster_redis_up"));
         assertTrue(metric(node1, "atrium_cluster_heartbeats_total") >= 1);
         // The members of the cluster's nodes, as Redis has them.
-        assertTrue(redis.cli("ZRANGE", "atrium:nodes", "0", "-1").contains("node1"));
+        assertTrue(cluster.redis().cli("ZRANGE", "atrium:nodes", "0", "-1").contains("node1"));
     }
 
     @Test
@@ -205,7 +138,7 @@ class ClusterModeTest {
         ada.send("{\"type\":\"join\",\"room\":\"demo\",\"name\":\"Ada\"}");
         String id = ada.await("joined", WAIT).path("participantId").asText();
 
-        awaitTrue("node2 lists Ada on node1", () -> {
+        await("node2 lists Ada on node1", () -> {
             JsonNode entry = member(room(getJson(node2, "/api/rooms"), "demo"), id);
             return entry != null && entry.path("node").asText().equals("node1") && entry.path("remote").asBoolean()
                     && entry.path("name").asText().equals("Ada");
@@ -226,8 +159,8 @@ class ClusterModeTest {
         assertEquals("node1", ownMember.path("node").asText());
 
         ada.send("{\"type\":\"leave\"}");
-        awaitTrue("node2 no longer lists the room", () -> room(getJson(node2, "/api/rooms"), "demo") == null);
-        assertEquals("", redis.cli("HGETALL", "atrium:room:demo"));
+        await("node2 no longer lists the room", () -> room(getJson(node2, "/api/rooms"), "demo") == null);
+        assertEquals("", cluster.redis().cli("HGETALL", "atrium:room:demo"));
     }
 
     @Test
@@ -247,7 +180,7 @@ class ClusterModeTest {
         SignalingClient followed = connect(URI.create(redirect.path("url").asText()));
         followed.send("{\"type\":\"join\",\"room\":\"demo\",\"name\":\"Bob\",\"noRedirect\":true}");
         String bobId = followed.await("joined", WAIT).path("participantId").asText();
-        awaitTrue("node1 lists Bob on node2", () -> {
+        await("node1 lists Bob on node2", () -> {
             JsonNode entry = member(room(getJson(node1, "/api/rooms"), "demo"), bobId);
             return entry != null && entry.path("node").asText().equals("node2");
         });
@@ -262,8 +195,8 @@ class ClusterModeTest {
     void withRedisAwayJoinsStayLocalAndTheNodeRegistersAgainWhenItReturns() throws Exception {
         startCluster(0);
         String ada = join(node1, "demo", "Ada").path("participantId").asText();
-        redis.stop();
-        awaitTrue("node1 sees Redis down", () -> metric(node1, "atrium_cluster_redis_up") == 0.0);
+        cluster.redis().stop();
+        await("node1 sees Redis down", () -> metric(node1, "atrium_cluster_redis_up") == 0.0);
 
         // A room with members here, and a new room: both joined here, at once.
         long start = System.nanoTime();
@@ -272,10 +205,10 @@ class ClusterModeTest {
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "joins waited for Redis");
         assertTrue(metric(node1, "atrium_cluster_redis_failures_total") >= 1);
 
-        redis.start();
-        awaitTrue("node1 sees Redis up", () -> metric(node1, "atrium_cluster_redis_up") == 1.0);
+        cluster.redis().start();
+        await("node1 sees Redis up", () -> metric(node1, "atrium_cluster_redis_up") == 1.0);
         // The registry wrote its members again, Bob included though he joined while Redis was away.
-        awaitTrue("node2 lists Ada and Bob", () -> {
+        await("node2 lists Ada and Bob", () -> {
             JsonNode room = room(getJson(node2, "/api/rooms"), "demo");
             return member(room, ada) != null && member(room, bob) != null;
         });
@@ -285,11 +218,11 @@ class ClusterModeTest {
     void malformedEntriesInRedisDoNotBreakTheRoomsApi() throws Exception {
         startCluster(0);
         String ada = join(node1, "demo", "Ada").path("participantId").asText();
-        redis.cli("HSET", "atrium:room:demo", "bogus", "garbage value");
-        redis.cli("SET", "atrium:room:notahash", "text");
-        redis.cli("HSET", "atrium:room:junk", "x", "1 bad%zz - -");
+        cluster.redis().cli("HSET", "atrium:room:demo", "bogus", "garbage value");
+        cluster.redis().cli("SET", "atrium:room:notahash", "text");
+        cluster.redis().cli("HSET", "atrium:room:junk", "x", "1 bad%zz - -");
 
-        awaitTrue("node2 lists Ada despite the garbage", () -> {
+        await("node2 lists Ada despite the garbage", () -> {
             JsonNode rooms = getJson(node2, "/api/rooms");
             JsonNode demo = room(rooms, "demo");
             return member(demo, ada) != null && member(demo, "bogus") == null && room(rooms, "notahash") == null
