@@ -66,7 +66,9 @@ public final class ClusterLab implements AutoCloseable {
     static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
     private static final Duration NODE_START = Duration.ofSeconds(90);
     private static final Duration REDIS_START = Duration.ofSeconds(10);
-    private static final Duration NODE_STOP = Duration.ofSeconds(15);
+    /** A node on SIGTERM drains (at most --drain-timeout, 30 s) and then stops (at most 10 s). */
+    private static final Duration NODE_STOP = Duration.ofSeconds(45);
+    private static final Duration NODE_KILL = Duration.ofSeconds(10);
     private static final List<String> NODE_JVM_FLAGS = List.of("-Xmx256m", "-Xss512k", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC", "-XX:CICompilerCount=1", "-Djava.net.preferIPv4Stack=true");
     private static final String IP = findIp();
@@ -299,7 +301,10 @@ public final class ClusterLab implements AutoCloseable {
         });
     }
 
-    /** Sends {@code node} SIGTERM and waits (at most 15 s, then SIGKILL) until it has exited. */
+    /**
+     * Sends {@code node} SIGTERM and waits until it has exited: a node of a cluster first drains its
+     * participants to other nodes (at most {@code --drain-timeout}), then stops; SIGKILL after 45 s.
+     */
     public void stop(Node node) {
         ProcessHandle handle = node.process().toHandle();
         handle.destroy();
@@ -308,7 +313,7 @@ public final class ClusterLab implements AutoCloseable {
                 LOG.log(Level.WARNING, "cluster lab: {0} still running {1} s after SIGTERM; SIGKILL", node,
                         NODE_STOP.toSeconds());
                 handle.destroyForcibly();
-                node.process().waitFor(NODE_STOP.toSeconds(), TimeUnit.SECONDS);
+                node.process().waitFor(NODE_KILL.toSeconds(), TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -320,7 +325,7 @@ public final class ClusterLab implements AutoCloseable {
     public void kill(Node node) {
         node.process().toHandle().destroyForcibly();
         try {
-            node.process().waitFor(NODE_STOP.toSeconds(), TimeUnit.SECONDS);
+            node.process().waitFor(NODE_KILL.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
