@@ -223,6 +223,11 @@ public final class ClusterLab implements AutoCloseable {
         LOG.log(Level.INFO, "cluster lab: redis-server (pid {0}) at {1}", redis.pid(), redisUri());
     }
 
+    /** The redis-server process. */
+    Process redisProcess() {
+        return redis;
+    }
+
     /** Runs {@code redis-cli} against the lab's Redis (in its namespace); returns its output. */
     public String redisCli(String... args) {
         List<String> command = new ArrayList<>(List.of(IP, "netns", "exec", redisHost.namespace(),
