@@ -102,7 +102,7 @@ public final class ClusterLinks implements AutoCloseable {
 
     /** A listed participant joined a room here: link that room now rather than at the next pass. */
     void roomJoined(String room) {
-        executor.execute(() -> {
+        run(() -> {
             try {
                 linkRoom(room);
             } catch (RuntimeException e) {
@@ -113,12 +113,21 @@ public final class ClusterLinks implements AutoCloseable {
 
     /** A node was declared dead: its link goes at once, and its members leave this node's rooms. */
     void nodeDead(String node) {
-        executor.execute(() -> {
+        run(() -> {
             RelayLink link = sfu.relayLinks().link(node);
             if (link != null) {
                 link.close("node-dead");
             }
         });
+    }
+
+    /** On the links' thread; nothing once this node is leaving the cluster. */
+    private void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Relay links stopped: event dropped");
+        }
     }
 
     private void passQuietly() {
@@ -242,7 +251,11 @@ public final class ClusterLinks implements AutoCloseable {
      * to that node is replaced: the other node lost it, or restarted.
      */
     public CompletionStage<Answer> accept(byte[] body) {
-        return CompletableFuture.supplyAsync(() -> answer(body), executor);
+        try {
+            return CompletableFuture.supplyAsync(() -> answer(body), executor);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Answer.refused(503, "This node is leaving the cluster"));
+        }
     }
 
     private Answer answer(byte[] body) {

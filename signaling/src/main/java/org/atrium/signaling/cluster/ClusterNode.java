@@ -118,7 +118,7 @@ public final class ClusterNode implements AutoCloseable {
             starting.thenAcceptAsync(NodeRegistry::close); // off the registry's thread: close() waits for it
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IOException("cannot reach the cluster's Redis at " + config.redis().getHost() + ":"
-                    + config.redis().getPort() + " (--redis): " + cause, cause);
+                    + config.redis().getPort() + " (--redis): " + reasons(cause), cause);
         } catch (InterruptedException e) {
             starting.thenAcceptAsync(NodeRegistry::close);
             Thread.currentThread().interrupt();
@@ -131,6 +131,22 @@ public final class ClusterNode implements AutoCloseable {
         membership.attach(registry.rooms(), rooms);
         LOG.info("Node {} registered in the cluster at {} as {}", self.id(), config.redis().getHost() + ":"
                 + config.redis().getPort(), publicUrl);
+    }
+
+    /**
+     * The messages along a failure's causes, outermost first: Redis's own answer (such as a
+     * DENIED of protected mode, or a wrong password) is often several causes deep.
+     */
+    static String reasons(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Throwable t = failure; t != null && seen.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            if (seen.add(message)) {
+                text.append(text.length() == 0 ? "" : " <- ").append(message);
+            }
+        }
+        return text.toString();
     }
 
     public boolean isRedisUp() {

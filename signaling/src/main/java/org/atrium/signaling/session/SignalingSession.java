@@ -181,9 +181,23 @@ public final class SignalingSession implements ParticipantListener {
         } catch (ProtocolException e) {
             sendError(e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("Signaling message failed", e);
-            sendError("internal", "The server failed to handle the message: " + e);
+            failed("Signaling message failed", e);
         }
+    }
+
+    /**
+     * A message's handling threw. When the participant was removed meanwhile (the server is
+     * stopping, its transport failed) that is why, and its closing tells the client; anything
+     * else is a fault of the server's, said as {@code internal}.
+     */
+    private void failed(String what, RuntimeException e) {
+        Participant current = participant;
+        if (e instanceof RoomException && current != null && current.isClosed()) {
+            LOG.debug("{}: the participant left meanwhile ({})", what, e.getMessage());
+            return;
+        }
+        LOG.error(what, e);
+        sendError("internal", "The server failed to handle the message: " + e);
     }
 
     /** The client sent something that is not a text frame, or too large a one, or too many. */
@@ -329,8 +343,7 @@ public final class SignalingSession implements ParticipantListener {
             } catch (ProtocolException e) {
                 sendError(e.code(), e.getMessage());
             } catch (RuntimeException e) {
-                LOG.error("Join failed", e);
-                sendError("internal", "The server failed to handle the message: " + e);
+                failed("Join failed", e);
             }
         }));
     }

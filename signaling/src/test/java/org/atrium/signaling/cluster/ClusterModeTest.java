@@ -102,7 +102,7 @@ class ClusterModeTest {
     @Test
     void aNodeAloneListsNoNodes() throws Exception {
         try (org.atrium.signaling.TestServer alone = org.atrium.signaling.TestServer.start()) {
-            SignalingClient client = connect(alone.webSocket());
+            SignalingClient client = new SignalingClient(alone.webSocket());
             client.send("{\"type\":\"join\",\"room\":\"demo\",\"name\":\"Ada\"}");
             JsonNode joined = client.await("joined", WAIT);
             assertTrue(joined.path("nodes").isMissingNode(), joined.toString());

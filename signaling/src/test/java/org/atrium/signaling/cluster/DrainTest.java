@@ -139,6 +139,7 @@ class DrainTest {
         assertFalse(node1.cluster().isDraining());
         assertTrue(ada.history().stream().noneMatch(m -> m.path("type").asText().equals("move")));
         cluster.closeNode(node1);
-        assertEquals("shutdown", ada.await("error", WAIT).path("code").asText());
+        JsonNode error = ada.await("error", WAIT);
+        assertEquals("shutdown", error.path("code").asText(), ada.history().toString());
     }
 }
