@@ -201,6 +201,31 @@ public final class ClusterLab implements AutoCloseable {
 
     private void startRedis() {
         redisHost = lab.addClient("redis");
+        runRedis();
+    }
+
+    /** Stops the lab's Redis by its PID (SIGTERM, SIGKILL after 10 s), losing every key: an outage. */
+    public void stopRedis() {
+        Process running = redis;
+        running.destroy();
+        try {
+            if (!running.waitFor(10, TimeUnit.SECONDS)) {
+                running.destroyForcibly();
+                running.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        LOG.log(Level.INFO, "cluster lab: redis-server (pid {0}) stopped", running.pid());
+    }
+
+    /** Starts the lab's Redis again, empty, at the same address after {@link #stopRedis}. */
+    public void restartRedis() {
+        runRedis();
+    }
+
+    private void runRedis() {
         String address = redisHost.addressText();
         // Redis 7 refuses clients from other hosts without a password unless protected mode is off;
         // it is bound to the lab address only, which nothing outside the lab's namespaces reaches.

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * opened (the room spills over) instead of sending it to node1. Then every page lists the two others,
  * decodes their video and receives their audio, all of which crosses the relay links between the
  * nodes; a chat message from A on the data channel reaches B and C; and each node's {@code /metrics}
- * shows a relay link up and relayed packets sent and received.
+ * shows a relay link up and relayed packets sent and received. Then Redis stops for 10 s: the room
+ * goes on over the links, and every node registers again when Redis returns.
  *
  * <p>Three JVM nodes, Redis and three Chromium pages share two cores: the pages publish 320x240 at
  * 15 fps. On failure the test prints the tail of every node's log (kept in {@code
@@ -135,6 +136,7 @@ class ClusterRoomLabTest {
                     assertTrue(sent > 0, node.id() + " counts relay packets sent: " + sent);
                     assertTrue(received > 0, node.id() + " counts relay packets received: " + received);
                 }
+                redisOutage(cluster, pages, ids);
                 System.out.printf("test %d ms in all%n", millisSince(start));
             } catch (RuntimeException | AssertionError e) {
                 for (Map.Entry<String, BrowserPage> p : pages.entrySet()) {
@@ -144,6 +146,53 @@ class ClusterRoomLabTest {
                 System.out.println(cluster.nodeLogTails(60));
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Redis stops for 10 s: every node says so in its metrics, the room goes on (frames and audio
+     * keep arriving on every page, across the links, and chat crosses them); when Redis returns,
+     * every node registers again and sees the three.
+     */
+    private static void redisOutage(ClusterLab cluster, Map<String, BrowserPage> pages, Map<Page, String> ids) {
+        cluster.stopRedis();
+        long stopped = System.nanoTime();
+        for (Node node : cluster.nodes()) {
+            awaitMetric(cluster, node, "atrium_cluster_redis_up", 0.0);
+        }
+        Map<Page, Map<?, ?>> before = new LinkedHashMap<>();
+        for (BrowserPage page : pages.values()) {
+            before.put(page, media(page));
+        }
+        sleep(Duration.ofSeconds(10).minusNanos(System.nanoTime() - stopped));
+        for (Map.Entry<String, BrowserPage> e : pages.entrySet()) {
+            BrowserPage page = e.getValue();
+            List<String> others = others(ids, page);
+            page.waitUntil(e.getKey() + " still receiving from " + others + " with Redis away", ADVANCING,
+                    () -> receivesFromAll(media(page), others, before.get(page)));
+        }
+        chat(pages.get("B"), "B", "said while Redis is away", List.of(pages.get("A"), pages.get("C")));
+        System.out.printf("Redis away %d ms: every page still receives both others, chat crosses%n",
+                millisSince(stopped));
+
+        cluster.restartRedis();
+        long restarted = System.nanoTime();
+        for (Node node : cluster.nodes()) {
+            awaitMetric(cluster, node, "atrium_cluster_redis_up", 1.0);
+            awaitMetric(cluster, node, "atrium_cluster_nodes", 3.0);
+        }
+        System.out.printf("Redis back: every node registered and sees three, %d ms after the restart%n",
+                millisSince(restarted));
+    }
+
+    private static void awaitMetric(ClusterLab cluster, Node node, String name, double value) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        double seen;
+        while ((seen = cluster.metric(node, name, "")) != value) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(node.id() + ": " + name + " is " + seen + ", not " + value);
+            }
+            sleep(Duration.ofMillis(250));
         }
     }
 
@@ -248,7 +297,7 @@ class ClusterRoomLabTest {
 
     private static void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            Thread.sleep(Math.max(0, d.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
