@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} on a free loopback port, without persistence, for the tests;
- * stopped by its PID. {@link #stop()} and {@link #start()} again keep the port.
+ * stopped by its PID. {@link #stop()} and {@link #start()} again keep the port. Shared with
+ * signaling's cluster tests (this module's test-jar).
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
     static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
     static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
@@ -27,27 +28,27 @@ final class RedisServerProcess implements AutoCloseable {
     private final Path log;
     private Process process;
 
-    RedisServerProcess() throws IOException {
+    public RedisServerProcess() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         log = Files.createTempFile("atrium-redis-" + port + "-", ".log");
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(REDIS_SERVER) && Files.isExecutable(REDIS_CLI);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Starts redis-server and waits (at most 5 s) until it accepts connections. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
@@ -72,7 +73,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Stops redis-server by its PID (SIGTERM, then SIGKILL after 5 s); losing every key, as it saves nothing. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -88,7 +89,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Runs redis-cli against this server (at most 5 s) and returns its output. */
-    String cli(String... args) throws IOException, InterruptedException {
+    public String cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(REDIS_CLI.toString(), "-h", "127.0.0.1", "-p",
                 Integer.toString(port)));
         command.addAll(List.of(args));

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.atrium.cluster.RedisServerProcess;
 import org.atrium.sfu.SfuConfig;
 import org.atrium.signaling.AtriumServer;
 import org.atrium.signaling.ServerConfig;
