@@ -130,11 +130,19 @@ class ClusterRoomLabTest {
                     double sent = ClusterLab.metric(metrics, "atrium_relay_packets_total", "direction=\"sent\"");
                     double received = ClusterLab.metric(metrics, "atrium_relay_packets_total",
                             "direction=\"received\"");
-                    System.out.printf("%s: atrium_relay_links %.0f, relay packets sent %.0f, received %.0f%n",
-                            node.id(), links, sent, received);
+                    double published = ClusterLab.metric(metrics, "atrium_rtp_packets_received_total",
+                            "kind=\"audio\"") + ClusterLab.metric(metrics, "atrium_rtp_packets_received_total",
+                            "kind=\"video\"");
+                    System.out.printf("%s: atrium_relay_links %.0f, relay packets sent %.0f, received %.0f;"
+                            + " RTP from its own page %.0f (sent/links/received %.2f)%n", node.id(), links, sent,
+                            received, published, sent / links / published);
                     assertTrue(links > 0, node.id() + " has a relay link up: atrium_relay_links " + links);
                     assertTrue(sent > 0, node.id() + " counts relay packets sent: " + sent);
                     assertTrue(received > 0, node.id() + " counts relay packets received: " + received);
+                    // Each packet of its own page's tracks crosses each of its links at most once (only the
+                    // encodings the other node asked for cross at all): never more than links x packets.
+                    assertTrue(sent <= links * published, node.id() + " sent " + sent + " relay packets for "
+                            + published + " packets of its page over " + links + " links");
                 }
                 redisOutage(cluster, pages, ids);
                 System.out.printf("test %d ms in all%n", millisSince(start));
