@@ -34,10 +34,8 @@ public final class Room {
     private final RoomHost host;
     private final Router router;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
-    /** Members of other nodes, told of by relay links; their media arrives over those links. */
-    private final Map<String, RemoteMember> remoteMembers = new LinkedHashMap<>();
-    /** Links to the other nodes with members of this room, one per node. */
-    private final Map<String, RoomLink> links = new LinkedHashMap<>();
+    /** The links to other nodes, and the members and tracks they told of. */
+    private final RoomRemotes remotes = new RoomRemotes(this);
     private final DataRelay dataRelay;
     private final ActiveSpeakerDetector activeSpeaker = new ActiveSpeakerDetector();
     private final PublisherLayers publisherLayers = new PublisherLayers();
@@ -90,20 +88,30 @@ public final class Room {
     /** The member with this id, of this node or another, or null. */
     public synchronized Member memberOf(String id) {
         Participant local = participants.get(id);
-        return local != null ? local : remoteMembers.get(id);
+        return local != null ? local : remotes.member(id);
     }
 
     /** Every member: this node's participants, then the members of other nodes. */
     public synchronized List<Member> members() {
-        List<Member> members = new ArrayList<>(participants.size() + remoteMembers.size());
+        List<Member> members = new ArrayList<>(participants.size() + remotes.size());
         members.addAll(participants.values());
-        members.addAll(remoteMembers.values());
+        members.addAll(remotes.members());
         return members;
     }
 
     /** The members of other nodes. */
     public synchronized List<RemoteMember> remoteMembers() {
-        return new ArrayList<>(remoteMembers.values());
+        return remotes.members();
+    }
+
+    /** This node's participant of that id, or null; under the room's lock. */
+    Participant localMember(String id) {
+        return participants.get(id);
+    }
+
+    /** This node's participants; under the room's lock. */
+    List<Participant> localParticipants() {
+        return new ArrayList<>(participants.values());
     }
 
     /** A data-channel message from a member, to relay (see {@link DataRelay}). */
@@ -146,9 +154,7 @@ public final class Room {
             for (Participant other : others) {
                 other.listener().onParticipantJoined(participant);
             }
-            for (RoomLink link : links.values()) {
-                link.memberJoined(participant);
-            }
+            remotes.tell(participant, link -> link.memberJoined(participant));
         }
         if (admission.maySubscribe()) {
             for (Participant other : others) {
@@ -156,7 +162,7 @@ public final class Room {
                     addConsumer(producer, participant);
                 }
             }
-            for (RemoteMember member : remoteMembers.values()) {
+            for (RemoteMember member : remotes.members()) {
                 for (Producer producer : member.producers()) {
                     addConsumer(producer, participant);
                 }
@@ -186,30 +192,12 @@ public final class Room {
             for (Participant other : participants.values()) {
                 other.listener().onParticipantLeft(participant, reason);
             }
-            for (RoomLink link : links.values()) {
-                link.memberLeft(participant, reason);
-            }
         }
+        remotes.tell(participant, link -> link.memberLeft(participant, reason));
         if (participants.isEmpty()) {
             closed = true;
-            closeLinks();
+            remotes.close();
             host.roomClosed(this);
-        }
-    }
-
-    /** The room is empty of this node's participants: the links and what came over them go. */
-    private void closeLinks() {
-        for (RemoteMember member : remoteMembers.values()) {
-            for (Producer producer : member.producers()) {
-                member.removeProducer(producer);
-                router.closeProducer(producer);
-            }
-        }
-        remoteMembers.clear();
-        List<RoomLink> closing = new ArrayList<>(links.values());
-        links.clear();
-        for (RoomLink link : closing) {
-            link.roomClosed();
         }
     }
 
@@ -223,11 +211,7 @@ public final class Room {
                 other.listener().onTrackMuted(owner.id(), source, mute);
             }
         }
-        if (owner.admission().listed()) {
-            for (RoomLink link : links.values()) {
-                link.muted(owner, source, mute);
-            }
-        }
+        remotes.tell(owner, link -> link.muted(owner, source, mute));
     }
 
     synchronized void announce(Participant owner, Map<String, MediaKind> tracks, List<String> videoRids) {
@@ -258,12 +242,10 @@ public final class Room {
         if (existing != null && existing.kind() == kind && layoutChanges && existing.reshape(rids, ssrc, rtxSsrc)) {
             // Announced as simulcast, answered as one stream (or the reverse) before any
             // packet: the others keep negotiating the same track; other nodes learn its new layers.
-            if (owner.admission().listed()) {
-                for (RoomLink link : links.values()) {
-                    link.trackClosed(owner, existing);
-                    link.trackPublished(owner, existing);
-                }
-            }
+            remotes.tell(owner, link -> {
+                link.trackClosed(owner, existing);
+                link.trackPublished(owner, existing);
+            });
             if (ssrc != Producer.UNKNOWN_SSRC) {
                 logPublish(owner, kind, ssrc, mid);
             }
@@ -284,9 +266,8 @@ public final class Room {
         if (existing != null) {
             closeProducer(owner, existing);
         }
-        Producer producer = new Producer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc, rids,
-                owner.sink(), owner.feedbackSsrc(), host.keyframeIntervalNanos(), host.timers(), host.metrics(),
-                router.capabilities(), host.packetCache().packets(), host.packetCache().maxAge().toNanos());
+        Producer producer = newProducer(owner.id() + "-" + mid, owner.id(), mid, kind, ssrc, rtxSsrc, rids,
+                owner.sink(), owner.feedbackSsrc());
         owner.addProducer(producer);
         if (existing != null) {
             owner.forgetReceivedSsrcs(existing);
@@ -298,6 +279,24 @@ public final class Room {
                 LOG.info("Publishes {} in mid {} as simulcast {}", kind.sdpName(), mid, rids);
             }
         }
+        fanOut(producer, owner);
+        remotes.tell(owner, link -> link.trackPublished(owner, producer));
+        return producer;
+    }
+
+    /** A producer of this room's codecs, packet cache and keyframe pacing; under the room's lock. */
+    Producer newProducer(String id, String ownerId, String mid, MediaKind kind, long ssrc, long rtxSsrc,
+            List<String> rids, org.atrium.sfu.media.PacketSink upstream, long feedbackSsrc) {
+        return new Producer(id, ownerId, mid, kind, ssrc, rtxSsrc, rids, upstream, feedbackSsrc,
+                host.keyframeIntervalNanos(), host.timers(), host.metrics(), router.capabilities(),
+                host.packetCache().packets(), host.packetCache().maxAge().toNanos());
+    }
+
+    /**
+     * A new track, to this node's participants but its owner (null for a track of another
+     * node): a consumer for each that subscribes, then the news to every one of them.
+     */
+    void fanOut(Producer producer, Participant owner) {
         for (Participant other : participants.values()) {
             if (other != owner && other.admission().maySubscribe()) {
                 addConsumer(producer, other);
@@ -308,12 +307,6 @@ public final class Room {
                 other.listener().onProducerAdded(producer);
             }
         }
-        if (owner.admission().listed()) {
-            for (RoomLink link : links.values()) {
-                link.trackPublished(owner, producer);
-            }
-        }
-        return producer;
     }
 
     private static List<String> ridsOf(Producer producer) {
@@ -359,15 +352,11 @@ public final class Room {
     private void closeProducer(Participant owner, Producer producer) {
         owner.removeProducer(producer);
         closeRouting(owner, producer);
-        if (owner.admission().listed()) {
-            for (RoomLink link : links.values()) {
-                link.trackClosed(owner, producer);
-            }
-        }
+        remotes.tell(owner, link -> link.trackClosed(owner, producer));
     }
 
     /** Closes a producer's consumers and tells this node's participants (but its owner) it ended. */
-    private void closeRouting(Member owner, Producer producer) {
+    void closeRouting(Member owner, Producer producer) {
         for (Consumer consumer : router.closeProducer(producer)) {
             Participant receiver = participants.get(consumer.receiverId());
             if (receiver != null) {
@@ -387,7 +376,7 @@ public final class Room {
         }
     }
 
-    // ---- links to other nodes, and the members they tell of ----
+    // ---- links to other nodes, and the members they tell of (RoomRemotes) ----
 
     /**
      * Attaches the link to another node and tells it of every listed participant of this node
@@ -397,20 +386,7 @@ public final class Room {
         if (closed) {
             throw new RoomException("room-closed", "room " + name + " is closing");
         }
-        if (links.putIfAbsent(link.remoteNodeId(), link) != null) {
-            throw new RoomException("link-exists", "room " + name + " has a link to " + link.remoteNodeId());
-        }
-        for (Participant participant : participants.values()) {
-            if (participant.admission().listed()) {
-                link.memberJoined(participant);
-                for (Producer producer : participant.producers()) {
-                    link.trackPublished(participant, producer);
-                }
-                for (TrackSource source : participant.mutedSources()) {
-                    link.muted(participant, source, true);
-                }
-            }
-        }
+        remotes.attach(link, localParticipants());
     }
 
     /**
@@ -418,64 +394,26 @@ public final class Room {
      * tracks ({@link LeaveReason#NODE_LOST}). Nothing when it is not attached.
      */
     public synchronized void detachLink(RoomLink link) {
-        if (!links.remove(link.remoteNodeId(), link)) {
-            return;
-        }
-        for (RemoteMember member : new ArrayList<>(remoteMembers.values())) {
-            if (member.nodeId().equals(link.remoteNodeId())) {
-                removeRemoteMember(link.remoteNodeId(), member.id(), LeaveReason.NODE_LOST);
-            }
-        }
+        remotes.detach(link);
     }
 
-    /** The links attached, by remote node id. */
+    /** The links attached. */
     public synchronized List<RoomLink> links() {
-        return new ArrayList<>(links.values());
+        return remotes.links();
     }
 
     /**
      * A member of another node joined; this node's participants are told. Refused when its id
-     * is that of a participant here, or of a member of a third node.
+     * is that of a participant here, or of a member of a third node, or its node has no link.
      */
     public synchronized RemoteMember addRemoteMember(String nodeId, String id, String displayName, String identity) {
-        requireLink(nodeId);
-        RemoteMember existing = remoteMembers.get(id);
-        if (existing != null) {
-            if (!existing.nodeId().equals(nodeId)) {
-                throw new RoomException("id-in-use", id + " is a member of node " + existing.nodeId());
-            }
-            return existing;
-        }
-        if (participants.containsKey(id)) {
-            throw new RoomException("id-in-use", id + " is a participant of this node");
-        }
-        RemoteMember member = new RemoteMember(id, displayName, identity, nodeId);
-        remoteMembers.put(id, member);
-        try (LogContext.Scope scope = new LogContext(name, id).open()) {
-            LOG.info("Member '{}' of node {} joined", displayName, nodeId);
-        }
-        for (Participant participant : participants.values()) {
-            participant.listener().onParticipantJoined(member);
-        }
-        return member;
+        requireOpen();
+        return remotes.add(nodeId, id, displayName, identity);
     }
 
     /** A member of another node left, with its tracks; nothing when it is not here. */
     public synchronized void removeRemoteMember(String nodeId, String id, LeaveReason reason) {
-        RemoteMember member = remoteMembers.get(id);
-        if (member == null || !member.nodeId().equals(nodeId)) {
-            return;
-        }
-        remoteMembers.remove(id);
-        for (Producer producer : member.producers()) {
-            closeRemoteProducer(member, producer);
-        }
-        try (LogContext.Scope scope = new LogContext(name, id).open()) {
-            LOG.info("Member of node {} left: {}", nodeId, reason.wireName());
-        }
-        for (Participant participant : participants.values()) {
-            participant.listener().onParticipantLeft(member, reason);
-        }
+        remotes.remove(nodeId, id, reason);
     }
 
     /**
@@ -487,62 +425,18 @@ public final class Room {
      */
     public synchronized Producer publishRemote(String nodeId, String ownerId, RemoteTrack track, PacketSink upstream,
             long feedbackSsrc) {
-        RemoteMember owner = remoteMember(nodeId, ownerId);
-        for (Producer existing : owner.producers()) {
-            if (existing.id().equals(track.producerId())) {
-                closeRemoteProducer(owner, existing);
-            }
-        }
-        List<String> rids = track.rids();
-        RemoteTrack.Layer first = track.layers().get(0);
-        Producer producer = new Producer(track.producerId(), owner.id(), track.mid(), track.kind(), first.ssrc(),
-                first.rtxSsrc() < 0 ? Producer.UNKNOWN_SSRC : first.rtxSsrc(), rids, upstream, feedbackSsrc,
-                host.keyframeIntervalNanos(), host.timers(), host.metrics(), router.capabilities(),
-                host.packetCache().packets(), host.packetCache().maxAge().toNanos());
-        if (!rids.isEmpty()) {
-            for (int i = 0; i < track.layers().size(); i++) {
-                RemoteTrack.Layer layer = track.layers().get(i);
-                producer.bindStream(producer.stream(i), layer.ssrc());
-                if (layer.rtxSsrc() >= 0) {
-                    producer.bindRtxStream(producer.stream(i), layer.rtxSsrc());
-                }
-            }
-        }
-        owner.describeTrack(track.mid(), track.source());
-        owner.addProducer(producer);
-        for (Participant participant : participants.values()) {
-            if (participant.admission().maySubscribe()) {
-                addConsumer(producer, participant);
-            }
-        }
-        for (Participant participant : participants.values()) {
-            participant.listener().onProducerAdded(producer);
-        }
-        return producer;
+        requireOpen();
+        return remotes.publish(nodeId, ownerId, track, upstream, feedbackSsrc);
     }
 
     /** A track of another node's member ended; nothing when it is not here. */
     public synchronized void closeRemoteTrack(String nodeId, String ownerId, String producerId) {
-        RemoteMember owner = remoteMembers.get(ownerId);
-        if (owner == null || !owner.nodeId().equals(nodeId)) {
-            return;
-        }
-        for (Producer producer : owner.producers()) {
-            if (producer.id().equals(producerId)) {
-                closeRemoteProducer(owner, producer);
-            }
-        }
+        remotes.closeTrack(nodeId, ownerId, producerId);
     }
 
     /** Another node's member muted or unmuted a source; this node's participants are told of a change. */
     public synchronized void setRemoteMuted(String nodeId, String ownerId, TrackSource source, boolean mute) {
-        RemoteMember owner = remoteMembers.get(ownerId);
-        if (owner == null || !owner.nodeId().equals(nodeId) || !owner.updateMuted(source, mute)) {
-            return;
-        }
-        for (Participant participant : participants.values()) {
-            participant.listener().onTrackMuted(owner.id(), source, mute);
-        }
+        remotes.setMuted(nodeId, ownerId, source, mute);
     }
 
     /**
@@ -558,37 +452,19 @@ public final class Room {
         dataRelay.deliverFromLink(channel, senderId, text, targets, payload);
     }
 
-    private void closeRemoteProducer(RemoteMember owner, Producer producer) {
-        owner.removeProducer(producer);
-        closeRouting(owner, producer);
-    }
-
-    private RemoteMember remoteMember(String nodeId, String id) {
-        RemoteMember member = remoteMembers.get(id);
-        if (member == null || !member.nodeId().equals(nodeId)) {
-            throw new RoomException("not-in-room", id + " is not a member of node " + nodeId + " in room " + name);
-        }
-        return member;
-    }
-
-    private void requireLink(String nodeId) {
-        if (closed || !links.containsKey(nodeId)) {
-            throw new RoomException("no-link", "room " + name + " has no link to node " + nodeId);
-        }
-    }
-
     /** Where a data message for {@code targetId} goes: the link of its node, or null when it is not remote. */
     synchronized RoomLink linkOf(String targetId) {
-        RemoteMember member = remoteMembers.get(targetId);
-        return member == null ? null : links.get(member.nodeId());
+        return remotes.linkOf(targetId);
     }
 
     /** Samples the bitrates of the tracks that arrive over links; see {@link Participant#sampleBitrates}. */
     synchronized void sampleRemoteBitrates(long nowNanos) {
-        for (RemoteMember member : remoteMembers.values()) {
-            for (Producer producer : member.producers()) {
-                producer.sampleBitrate(nowNanos);
-            }
+        remotes.sampleBitrates(nowNanos);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new RoomException("room-closed", "room " + name + " is closing");
         }
     }
 
@@ -671,7 +547,7 @@ public final class Room {
         if (owner != null) {
             return owner.producers().contains(producer);
         }
-        RemoteMember remote = remoteMembers.get(producer.ownerId());
+        RemoteMember remote = remotes.member(producer.ownerId());
         return remote != null && remote.producers().contains(producer);
     }
 
@@ -696,7 +572,7 @@ public final class Room {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {
             String id = String.format("p%08x", random.nextInt());
-            if (!participants.containsKey(id) && !remoteMembers.containsKey(id)) {
+            if (!participants.containsKey(id) && !remotes.hasMember(id)) {
                 return id;
             }
         }
@@ -715,7 +591,7 @@ public final class Room {
             }
             levels.put(participant.id(), loudest);
         }
-        for (RemoteMember member : remoteMembers.values()) {
+        for (RemoteMember member : remotes.members()) {
             int loudest = AudioLevel.SILENCE;
             for (Producer producer : member.producers()) {
                 loudest = Math.min(loudest, producer.audioLevel(nowNanos));
@@ -742,8 +618,8 @@ public final class Room {
         String speaker;
         synchronized (this) {
             members = new ArrayList<>(participants.values());
-            remote = new ArrayList<>(remoteMembers.values());
-            linked = new ArrayList<>(links.values());
+            remote = remotes.members();
+            linked = remotes.links();
             speaker = activeSpeaker.dominantSpeaker();
         }
         for (Participant participant : members) {
