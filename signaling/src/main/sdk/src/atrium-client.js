@@ -56,7 +56,7 @@ export class AtriumClient extends Emitter {
   #subscriptionHooks;
   /** @type {Move | null} the session being made on another node, while this one is told to move */
   #move = null;
-  /** @type {Set<string>} this client's earlier participant ids (before a move): never shown as others */
+  /** @type {Set<string>} this client's earlier participant ids (before a move or a rejoin): never shown as others */
   #formerIds = new Set();
   /** @type {string | null} the node this session is on, from `joined.nodes` */
   #nodeId = null;
@@ -74,7 +74,10 @@ export class AtriumClient extends Emitter {
     this.#options = options;
     this.#subscriptionHooks = {
       added: (track) => this.#trackAdded(track),
-      removed: (track) => this.emit('track-removed', track),
+      removed: (track) => {
+        // This client's own tracks (an earlier participant of it) were never added either.
+        if (!this.#isSelf(track.participantId)) this.emit('track-removed', track);
+      },
       send: (sizes) => this.#session.send({ type: 'render-size', sizes }),
     };
     this.#subscriptions = new Subscriptions(this.#subscriptionHooks, options.renderSizeDebounceMs ?? 500);
@@ -270,6 +273,9 @@ export class AtriumClient extends Emitter {
   }
 
   #newPeer() {
+    // A fresh join after a lost session: the node it goes to may still list the old
+    // participant (a node that died is declared dead within 5 s), which is this client.
+    if (this.#participantId) this.#formerIds.add(this.#participantId);
     this.#closePeer();
     const pc = new this.#PeerConnection(this.#rtcConfiguration);
     this.#pc = pc;
@@ -379,10 +385,12 @@ export class AtriumClient extends Emitter {
         if (typeof msg.participantId === 'string') this.emit('active-speaker', { participantId: msg.participantId });
         return;
       case 'video-paused':
+        if (this.#isSelf(String(msg.participantId))) return;
         this.emit('video-paused', { participantId: String(msg.participantId), mid: String(msg.mid),
           reason: String(msg.reason ?? 'unknown') });
         return;
       case 'video-resumed':
+        if (this.#isSelf(String(msg.participantId))) return;
         this.emit('video-resumed', { participantId: String(msg.participantId), mid: String(msg.mid) });
         return;
       case 'publish-layers': {

@@ -43,7 +43,7 @@ function recordEvents(client) {
   /** @type {Array<[string, any]>} */
   const events = [];
   for (const name of /** @type {const} */ (['connection-state', 'joined', 'participant-joined', 'participant-left',
-    'track-added', 'track-removed', 'moved', 'error'])) {
+    'track-added', 'track-removed', 'video-paused', 'moved', 'error'])) {
     client.on(name, (payload) => events.push([name, payload]));
   }
   return events;
@@ -234,6 +234,35 @@ describe('cluster', () => {
     assert.equal(client.participantId, 'p3');
     assert.equal(client.url, node2.url);
     assert.ok(events.some(([name, e]) => name === 'connection-state' && e.state === 'reconnecting'));
+  });
+
+  it('does not show its own old participant, which the next node still lists after a node loss', async () => {
+    const events = recordEvents(client);
+    const old = await aliceOnNode1();
+    old.drop();
+    await node1.close();
+    const { connection: there } = await node2.accept('join');
+    // node2 has not declared node1 dead yet: Alice's old participant p1 is still in its room.
+    there.send(joinedMessage('p3', [BOB, { id: 'p1', name: 'Alice' }], [{ id: 'node2', url: httpOf(node2.url) }]));
+    await there.next('mute');
+    there.send(offerMessage(1, [{ mid: '3', kind: 'video', participantId: BOB.id },
+      { mid: '4', kind: 'video', participantId: 'p1' }]));
+    await there.next('answer');
+    pcs.created[1].fireTrack('3', 'video', BOB.id);
+    pcs.created[1].fireTrack('4', 'video', 'p1');
+    there.send({ type: 'video-paused', participantId: 'p1', mid: '4', reason: 'unavailable' });
+    there.send({ type: 'participant-left', participantId: 'p1', reason: 'node-lost' });
+    there.send({ type: 'participant-joined', participant: { id: 'pcarol', name: 'Carol' } });
+    await until(() => events.some(([name, e]) => name === 'participant-joined' && e.id === 'pcarol'));
+
+    const rejoined = events.findIndex(([name, e]) => name === 'joined' && e.participantId === 'p3');
+    assert.ok(rejoined >= 0);
+    assert.deepEqual(events[rejoined][1].participants.map((/** @type {any} */ p) => p.id), [BOB.id]);
+    const aboutP1 = events.slice(rejoined).filter(([name, e]) => (e.id ?? e.participantId) === 'p1'
+      && ['participant-joined', 'participant-left', 'track-added', 'track-removed', 'video-paused'].includes(name));
+    assert.deepEqual(aboutP1, []);
+    assert.ok(events.slice(rejoined).some(([name, e]) => name === 'track-added' && e.participantId === BOB.id));
+    assert.deepEqual([...client.participants.keys()].sort(), [BOB.id, 'pcarol']);
   });
 
   it('gives up a connection that does not open within the bound, then tries the next node', async () => {
