@@ -125,6 +125,19 @@ public final class ClusterLab implements AutoCloseable {
      * built.
      */
     public static ClusterLab start(int count, List<String> nodeFlags) {
+        List<List<String>> flags = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            flags.add(nodeFlags);
+        }
+        return start(flags);
+    }
+
+    /**
+     * As {@link #start(int, List)}, one node per entry of {@code flagsPerNode}, each with its own
+     * flags ({@code node1} with the first), e.g. a participant limit on some nodes only.
+     */
+    public static ClusterLab start(List<List<String>> flagsPerNode) {
+        int count = flagsPerNode.size();
         Assumptions.assumeTrue(Files.isExecutable(REDIS_SERVER) && Files.isExecutable(REDIS_CLI),
                 REDIS_SERVER + " or " + REDIS_CLI + " missing (Debian package redis-server)");
         NetworkLab lab = NetworkLab.create();
@@ -137,7 +150,7 @@ public final class ClusterLab implements AutoCloseable {
             // One at a time: a node gives Redis 3 s to answer its first registration, which a cold
             // JVM sharing two cores with two others starting may not manage.
             for (int i = 1; i <= count; i++) {
-                cluster.awaitReady(cluster.startNode("node" + i, nodeFlags));
+                cluster.awaitReady(cluster.startNode("node" + i, flagsPerNode.get(i - 1)));
             }
             ClusterLab c = cluster;
             for (Node node : cluster.nodes) {
