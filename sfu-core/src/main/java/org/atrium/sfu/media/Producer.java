@@ -299,6 +299,39 @@ public final class Producer {
     }
 
     /**
+     * Which of its streams an SSRC names: {@code 2 * encoding} for an encoding's media stream,
+     * {@code 2 * encoding + 1} for its RTX stream, -1 for none. For {@link #receive}, so that
+     * a caller can count the packet before it is forwarded.
+     */
+    public int streamOf(long ssrc) {
+        ReceiveStream[] current = streams;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i].ssrc() == ssrc) {
+                return 2 * i;
+            }
+            if (current[i].rtxSsrc() == ssrc) {
+                return 2 * i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** A decrypted packet of the stream {@link #streamOf} named: forwarded, or restored and forwarded. */
+    public void receive(int stream, byte[] buf, int off, int len, long receivedNanos) {
+        ReceiveStream encoding = streams[stream >>> 1];
+        if ((stream & 1) == 0) {
+            forward(encoding, buf, off, len, receivedNanos);
+        } else {
+            forwardRetransmission(encoding, buf, off, len, receivedNanos);
+        }
+    }
+
+    /** True when the SSRC is one of its encodings', as media or RTX stream. */
+    public boolean usesSsrc(long ssrc) {
+        return streamOf(ssrc) >= 0;
+    }
+
+    /**
      * A packet of an encoding's RTX stream (RFC 4588): a retransmission the SFU asked
      * for is restored and forwarded like the original; anything else (a retransmission
      * of a packet already forwarded, a bandwidth probe of padding only) is dropped.

@@ -63,7 +63,7 @@ final class PublishedTracks {
     /** True when one of the tracks uses the SSRC, as main or RTX stream. */
     boolean receivesSsrc(long ssrc) {
         for (Producer producer : producers) {
-            if (producer.streamBySsrc(ssrc) != null || producer.streamByRtxSsrc(ssrc) != null) {
+            if (producer.usesSsrc(ssrc)) {
                 return true;
             }
         }
@@ -91,16 +91,10 @@ final class PublishedTracks {
         long ssrc = RtpPacket.ssrc(buf, off);
         Producer[] current = producers;
         for (Producer producer : current) {
-            ReceiveStream stream = producer.streamBySsrc(ssrc);
-            if (stream != null) {
+            int stream = producer.streamOf(ssrc);
+            if (stream >= 0) {
                 metrics.rtpReceived(producer.kind(), len);
-                producer.forward(stream, buf, off, len, receivedNanos);
-                return;
-            }
-            stream = producer.streamByRtxSsrc(ssrc);
-            if (stream != null) {
-                metrics.rtpReceived(producer.kind(), len);
-                producer.forwardRetransmission(stream, buf, off, len, receivedNanos);
+                producer.receive(stream, buf, off, len, receivedNanos);
                 return;
             }
         }
