@@ -34,15 +34,13 @@ final class InboundTracks {
         tracks = next.toArray(Track[]::new);
     }
 
-    /** Forgets every track of a room; returns them. */
-    synchronized List<Track> removeRoom(String room) {
-        List<Track> removed = new ArrayList<>();
+    /** Forgets every track of a room, freeing their SSRCs' SRTP state. */
+    synchronized void removeRoom(String room) {
         for (Track track : tracks) {
             if (track.room().equals(room)) {
-                removed.add(remove(room, track.producer().id()));
+                remove(room, track.producer().id());
             }
         }
-        return removed;
     }
 
     /** Forgets a track by room and producer id, freeing its SSRCs' SRTP state; returns it, or null. */
@@ -76,8 +74,7 @@ final class InboundTracks {
     /** True when an announced track uses this SSRC on the link, as main or RTX stream. */
     boolean usesSsrc(long ssrc) {
         for (Track track : tracks) {
-            Producer producer = track.producer();
-            if (producer.streamBySsrc(ssrc) != null || producer.streamByRtxSsrc(ssrc) != null) {
+            if (track.producer().usesSsrc(ssrc)) {
                 return true;
             }
         }
@@ -92,17 +89,10 @@ final class InboundTracks {
     void onRtp(byte[] buf, int off, int len, long receivedNanos) {
         long ssrc = RtpPacket.ssrc(buf, off);
         for (Track track : tracks) {
-            Producer producer = track.producer();
-            ReceiveStream stream = producer.streamBySsrc(ssrc);
-            if (stream != null) {
+            int stream = track.producer().streamOf(ssrc);
+            if (stream >= 0) {
                 metrics.packetReceived(len);
-                producer.forward(stream, buf, off, len, receivedNanos);
-                return;
-            }
-            stream = producer.streamByRtxSsrc(ssrc);
-            if (stream != null) {
-                metrics.packetReceived(len);
-                producer.forwardRetransmission(stream, buf, off, len, receivedNanos);
+                track.producer().receive(stream, buf, off, len, receivedNanos);
                 return;
             }
         }

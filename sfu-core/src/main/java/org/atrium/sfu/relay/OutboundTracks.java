@@ -9,7 +9,6 @@ import org.atrium.rtp.SenderReport;
 import org.atrium.sfu.media.Consumer;
 import org.atrium.sfu.media.MediaCapabilities;
 import org.atrium.sfu.media.Producer;
-import org.atrium.sfu.media.ReceiveStream;
 import org.atrium.sfu.media.RtpCodec;
 import org.atrium.sfu.stats.RelayMetrics;
 import org.atrium.sfu.transport.WebRtcTransport;
@@ -239,8 +238,7 @@ final class OutboundTracks {
     void onKeyframeRequest(long ssrc) {
         Track track = bySsrc(ssrc);
         if (track != null) {
-            ReceiveStream stream = track.producer.stream(track.streamOf(ssrc));
-            track.producer.requestKeyframe(stream.index());
+            track.producer.requestKeyframe(track.streamOf(ssrc));
         }
     }
 

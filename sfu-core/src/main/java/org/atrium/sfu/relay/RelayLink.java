@@ -71,7 +71,7 @@ public final class RelayLink {
 
     /** What the cluster layer hears of a link. */
     public interface Listener {
-        /** The link ended: failed, closed by either node, or its room closed. Called once. */
+        /** The link ended: failed, closed by either node, or its server stopped. Called once. */
         void onClosed(RelayLink link, String reason);
     }
 
@@ -158,10 +158,6 @@ public final class RelayLink {
         return remoteNodeId;
     }
 
-    public String localNodeId() {
-        return localNodeId;
-    }
-
     /** Whether this node asked for the link: it then controls ICE and is the DTLS server. */
     public boolean isInitiator() {
         return initiator;
@@ -184,10 +180,6 @@ public final class RelayLink {
         } else {
             transport.start(parameters);
         }
-    }
-
-    public boolean isMediaReady() {
-        return mediaReady;
     }
 
     /** Whether the event channel is up and the other node said hello. */
@@ -252,19 +244,6 @@ public final class RelayLink {
         }
     }
 
-    /** Closes a room on the link: this node's members there are gone, the other's are let go. */
-    public void closeRoom(String name) {
-        RoomRelay relay;
-        synchronized (this) {
-            relay = opened.remove(name);
-            if (relay == null) {
-                return;
-            }
-            send(new RelayMessage.RoomClosed(name));
-        }
-        detach(relay);
-    }
-
     /** A room this node opened has closed (its last participant left). */
     void onLocalRoomClosed(RoomRelay relay) {
         synchronized (this) {
@@ -299,11 +278,10 @@ public final class RelayLink {
         synchronized (this) {
             attached.remove(relay.name(), relay);
         }
+        // Detaching removes the other node's members from the room, and their tracks with them.
         relay.room().detachLink(relay);
         relay.stopSending();
-        for (InboundTracks.Track track : inbound.removeRoom(relay.name())) {
-            relay.room().closeRemoteTrack(remoteNodeId, track.ownerId(), track.producer().id());
-        }
+        inbound.removeRoom(relay.name());
     }
 
     /** The relay of a room open on both sides, or null. */

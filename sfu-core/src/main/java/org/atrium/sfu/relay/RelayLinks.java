@@ -87,10 +87,6 @@ public final class RelayLinks implements AutoCloseable {
         return List.copyOf(links.values());
     }
 
-    public RelayMetrics metrics() {
-        return metrics;
-    }
-
     /** ICE and consent timeouts, as for participants; called by the server's timer. */
     public void checkTimeouts(long nowMillis, long iceTimeoutMillis, long consentTimeoutMillis) {
         for (RelayLink link : links.values()) {
