@@ -197,11 +197,8 @@ public final class ClusterNode implements AutoCloseable {
         if (r == null) {
             return CompletableFuture.completedFuture(java.util.Optional.empty());
         }
-        Duration bound = config.commandTimeout().plusMillis(500);
-        return r.rooms().members(room).toCompletableFuture()
-                .orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((members, error) -> Placement.moveTarget(selfNow(), r.knownNodes(),
-                        error != null ? List.of() : members));
+        return boundedMembers(r, room).handle((members, error) -> Placement.moveTarget(selfNow(), r.knownNodes(),
+                error != null ? List.of() : members));
     }
 
     /**
@@ -222,22 +219,28 @@ public final class ClusterNode implements AutoCloseable {
             LOG.info("Redis unreachable: room {} is joined on this node without looking for its other members", room);
             return CompletableFuture.completedFuture(Placement.LOCAL);
         }
+        return boundedMembers(r, room).handle((members, error) -> {
+            if (error != null) {
+                LOG.info("Room {} joined on this node: its members could not be read from Redis ({})", room,
+                        error.toString());
+                return Placement.LOCAL;
+            }
+            Placement.Decision decision = Placement.decide(selfNow(), r.knownNodes(), members, noRedirect);
+            if (decision instanceof Placement.Redirect) {
+                // A draining node counts its redirects too: they are joins sent elsewhere.
+                redirects.increment();
+            }
+            return decision;
+        });
+    }
+
+    /**
+     * The room's members from the directory, failing rather than waiting longer than a Redis
+     * command may (and half a second more): a join or a drain never waits on Redis for long.
+     */
+    private CompletableFuture<List<RoomMember>> boundedMembers(NodeRegistry r, String room) {
         Duration bound = config.commandTimeout().plusMillis(500);
-        return r.rooms().members(room).toCompletableFuture()
-                .orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((members, error) -> {
-                    if (error != null) {
-                        LOG.info("Room {} joined on this node: its members could not be read from Redis ({})", room,
-                                error.toString());
-                        return Placement.LOCAL;
-                    }
-                    Placement.Decision decision = Placement.decide(selfNow(), r.knownNodes(), members, noRedirect);
-                    if (decision instanceof Placement.Redirect) {
-                        // A draining node counts its redirects too: they are joins sent elsewhere.
-                        redirects.increment();
-                    }
-                    return decision;
-                });
+        return r.rooms().members(room).toCompletableFuture().orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The WebSocket URL of a node's signaling: its URL with ws or wss and {@code /ws} appended to its path. */
