@@ -115,7 +115,6 @@ public final class AdminEndpoints {
             String name = path.substring(prefix.length());
             Room room = rooms.room(name);
             ObjectNode local = room == null ? null : stats.room(room);
-            List<Participant> participants = room == null ? List.of() : room.participants();
             CompletionStage<List<RoomMember>> remote;
             try {
                 remote = cluster.members(name);
@@ -137,7 +136,7 @@ public final class AdminEndpoints {
                     ((ObjectNode) participant).put("node", cluster.nodeId());
                 }
                 ArrayNode list = document.withArray("participants");
-                for (RoomMember member : remoteOnly(members, participants)) {
+                for (RoomMember member : remoteOnly(members)) {
                     list.add(remoteMember(member));
                 }
                 document.put("node", cluster.nodeId());
@@ -167,12 +166,12 @@ public final class AdminEndpoints {
                         .put("identity", participant.admission().identity()).put("node", cluster.nodeId())
                         .put("listed", participant.admission().listed());
             }
-            for (RoomMember member : remoteOnly(remote.get(name), participants)) {
+            for (RoomMember member : remoteOnly(remote.get(name))) {
                 members.add(remoteMember(member));
             }
         }
         for (Map.Entry<String, List<RoomMember>> entry : remote.entrySet()) {
-            List<RoomMember> others = remoteOnly(entry.getValue(), List.of());
+            List<RoomMember> others = remoteOnly(entry.getValue());
             if (listed.contains(entry.getKey()) || others.isEmpty()) {
                 continue;
             }
@@ -198,7 +197,7 @@ public final class AdminEndpoints {
     }
 
     /** The directory's members on other nodes (this node's come from its rooms, which know more). */
-    private List<RoomMember> remoteOnly(List<RoomMember> members, List<Participant> local) {
+    private List<RoomMember> remoteOnly(List<RoomMember> members) {
         if (members == null) {
             return List.of();
         }
