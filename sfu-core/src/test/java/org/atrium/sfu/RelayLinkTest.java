@@ -195,6 +195,8 @@ class RelayLinkTest {
             assertTrue(data.awaitOpen("chat", WAIT));
         }
         link();
+        // Node A's events of the link's start (alice joined) have crossed: the count below is the chat's alone.
+        await(() -> nodeB.sfu().rooms().room(ROOM).memberOf(alice.participant().id()) != null, "alice on node B");
 
         long sentBefore = relayOfMessages(nodeA);
         assertEquals(org.atrium.sctp.SendStatus.SENT, alice.peer().dataChannels().sendText("chat", "hello all"));
