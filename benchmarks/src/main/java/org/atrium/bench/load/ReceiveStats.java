@@ -26,7 +26,6 @@ final class ReceiveStats {
 
     private final Feedback feedback;
     private final Map<Long, Long> rtxToMedia;
-    private final int trailerBytes;
     private final ReceivedStream[] streams = new ReceivedStream[MAX_STREAMS];
     private volatile int streamCount;
     private final DelayHistogram delays = new DelayHistogram();
@@ -40,17 +39,15 @@ final class ReceiveStats {
 
     /**
      * @param rtxToMedia RTX SSRC to the SSRC of the stream it repairs, as signalled
-     * @param trailerBytes bytes after each packet that are not RTP (the raw relay's stand-in
-     *     for the SRTP tag)
      */
-    ReceiveStats(Feedback feedback, Map<Long, Long> rtxToMedia, int trailerBytes) {
+    ReceiveStats(Feedback feedback, Map<Long, Long> rtxToMedia) {
         this.feedback = feedback;
         this.rtxToMedia = rtxToMedia;
-        this.trailerBytes = trailerBytes;
     }
 
+    /** Takes a plain (unprotected) RTP packet. */
     void onRtp(byte[] b, int off, int len, long receivedNanos) {
-        int rtpLength = len - trailerBytes;
+        int rtpLength = len;
         if (rtpLength < RtpPacket.FIXED_HEADER_LENGTH || RtpPacket.version(b, off) != RtpPacket.VERSION) {
             ignored++;
             return;

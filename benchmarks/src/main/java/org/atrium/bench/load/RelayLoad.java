@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The same load as {@link SfuLoad} through a {@link RawUdpRelay}: each room's publishers'
- * packets go to every other participant of the room, as the SFU forwards them.
+ * packets go to every other participant of the room, as the SFU forwards them, protected
+ * with the room's fixed SRTP key and unprotected by every receiver.
  */
 final class RelayLoad implements Load {
 
@@ -35,7 +36,8 @@ final class RelayLoad implements Load {
             List<RelayParticipant> members = new ArrayList<>();
             List<RelayParticipant> senders = new ArrayList<>();
             for (int p = 0; p < options.publishers(); p++) {
-                RelayParticipant publisher = new RelayParticipant("r" + room + "-pub" + p, relay.address());
+                RelayParticipant publisher = new RelayParticipant("r" + room + "-pub" + p, relay.address(),
+                        RelayParticipant.RoomKey.forRoom(room));
                 members.add(publisher);
                 senders.add(publisher);
             }
@@ -56,7 +58,8 @@ final class RelayLoad implements Load {
         for (int room = 0; room < rooms.size(); room++) {
             List<RelayParticipant> members = rooms.get(room);
             for (int s = subscribersPerRoom; s < perRoom; s++) {
-                members.add(new RelayParticipant("r" + room + "-sub" + s, relay.address()));
+                members.add(new RelayParticipant("r" + room + "-sub" + s, relay.address(),
+                        RelayParticipant.RoomKey.forRoom(room)));
             }
             for (RelayParticipant publisher : publishers.get(room)) {
                 List<InetSocketAddress> others = new ArrayList<>();

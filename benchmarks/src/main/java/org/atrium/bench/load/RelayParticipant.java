@@ -9,12 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.atrium.srtp.SrtpProfile;
+import org.atrium.srtp.SrtpSession;
 
 /**
  * A participant of the raw relay baseline: one UDP socket, one receive thread as each
- * WebRTC peer has, the same synthetic streams as an SFU publisher (plain RTP with
- * {@link #TAG_BYTES} more bytes standing for the SRTP tag), and the same receive
- * statistics, without RTCP.
+ * WebRTC peer has, the same synthetic streams as an SFU publisher, protected with SRTP
+ * ({@link #PROFILE}, what the SFU negotiates) under its room's fixed {@link RoomKey}, and the
+ * same receive statistics after unprotecting each packet, without RTCP. The receiver so does
+ * the SFU receiver's work per packet: a packet that does not unprotect counts as
+ * undecryptable and goes no further, as in the WebRTC peer.
  *
  * <p>With simulcast, the top encoding goes out on the participant's socket, which the relay
  * forwards to the room, and each lower encoding on a socket of its own, which the relay
@@ -24,20 +28,47 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RelayParticipant implements AutoCloseable {
 
-    /** The AEAD_AES_128_GCM tag the SFU's packets carry: same sizes on the wire. */
-    static final int TAG_BYTES = 16;
+    /** The profile the SFU negotiates with the load generator's peers: same work, same sizes on the wire. */
+    static final SrtpProfile PROFILE = SrtpProfile.AEAD_AES_128_GCM;
+
+    /**
+     * The SRTP master key and salt of a relay room, fixed for a test: every publisher of the
+     * room protects with it and every receiver unprotects with it, each SSRC in its own context.
+     */
+    record RoomKey(byte[] key, byte[] salt) {
+
+        /** A key and salt of the profile's lengths, the same for the same room in every run. */
+        static RoomKey forRoom(int room) {
+            byte[] key = new byte[PROFILE.keyLength()];
+            byte[] salt = new byte[PROFILE.saltLength()];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = (byte) (0x40 + 7 * room + i);
+            }
+            for (int i = 0; i < salt.length; i++) {
+                salt[i] = (byte) (0xA0 + 3 * room + i);
+            }
+            return new RoomKey(key, salt);
+        }
+    }
 
     private final String name;
+    private final RoomKey roomKey;
     private final DatagramChannel channel;
     private final Thread receiver;
-    private final ReceiveStats stats = new ReceiveStats(null, Map.of(), TAG_BYTES);
+    private final ReceiveStats stats = new ReceiveStats(null, Map.of());
+    private final SrtpSession in;
+    /** Protects what this participant publishes (all its streams); null until it publishes. */
+    private SrtpSession out;
+    private volatile long undecryptable;
     private AudioStream audio;
     private final List<VideoStream> videos = new ArrayList<>();
     /** The sockets of the lower simulcast encodings, which the relay does not forward. */
     private final List<DatagramChannel> lowerEncodings = new ArrayList<>();
 
-    RelayParticipant(String name, InetSocketAddress relay) throws IOException {
+    RelayParticipant(String name, InetSocketAddress relay, RoomKey roomKey) throws IOException {
         this.name = name;
+        this.roomKey = roomKey;
+        in = SrtpSession.forReceiving(PROFILE, roomKey.key(), roomKey.salt());
         channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress("127.0.0.1", 0));
         channel.connect(relay);
@@ -53,6 +84,7 @@ final class RelayParticipant implements AutoCloseable {
     /** Starts this participant's streams on the pacer; the relay forwards the lower simulcast encodings to nobody. */
     void publish(Pacer pacer, SfuParticipant.Role role, LoadOptions options, RawUdpRelay relay) throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        out = SrtpSession.forSending(PROFILE, roomKey.key(), roomKey.salt());
         SyntheticStream.TransportSequence sequence = new SyntheticStream.TransportSequence();
         if (role.audio()) {
             audio = new AudioStream(random.nextLong(1, 1L << 32), "0", ExtensionIds.SFU_DEFAULTS, sequence,
@@ -86,7 +118,7 @@ final class RelayParticipant implements AutoCloseable {
         }
     }
 
-    /** Sends a stream's packet to the relay, with room for the stand-in tag; allocates once per stream. */
+    /** Protects a stream's packet in place and sends it to the relay; allocates once per stream. */
     private final class UdpSink implements PacketSink {
         private final DatagramChannel channel;
         private ByteBuffer wrapped;
@@ -100,7 +132,11 @@ final class RelayParticipant implements AutoCloseable {
             if (wrapped == null || wrapped.array() != b) {
                 wrapped = ByteBuffer.wrap(b);
             }
-            wrapped.limit(off + len + TAG_BYTES).position(off);
+            int length = out.protectRtp(b, off, len);
+            if (length < 0) {
+                return false;
+            }
+            wrapped.limit(off + length).position(off);
             try {
                 return channel.write(wrapped) > 0;
             } catch (IOException e) {
@@ -116,7 +152,14 @@ final class RelayParticipant implements AutoCloseable {
             while (true) {
                 buf.clear();
                 channel.receive(buf);
-                stats.onRtp(array, 0, buf.position(), System.nanoTime());
+                // As the WebRTC peer: the time before unprotecting, the statistics after.
+                long receivedNanos = System.nanoTime();
+                int length = in.unprotectRtp(array, 0, buf.position());
+                if (length < 0) {
+                    undecryptable++;
+                    continue;
+                }
+                stats.onRtp(array, 0, length, receivedNanos);
             }
         } catch (ClosedChannelException e) {
             // close(): done
@@ -137,7 +180,13 @@ final class RelayParticipant implements AutoCloseable {
         for (VideoStream video : videos) {
             snapshot.addSent(video);
         }
+        snapshot.undecryptable += undecryptable;
         stats.addTo(snapshot);
+    }
+
+    /** Packets that did not unprotect (wrong key, replayed, malformed). */
+    long undecryptable() {
+        return undecryptable;
     }
 
     @Override

@@ -92,7 +92,7 @@ final class SfuParticipant implements WebRtcPeer.PacketHandler, ReceiveStats.Fee
         this.publishing = new AnswerWriter.Publishing(role.audio() ? ownSsrc : -1,
                 role.video() ? random.nextLong(1, 1L << 32) : -1,
                 role.video() ? random.nextLong(1, 1L << 32) : -1, name, role.video() && options.simulcast());
-        this.stats = new ReceiveStats(this, rtxToMedia, 0);
+        this.stats = new ReceiveStats(this, rtxToMedia);
         this.peer = WebRtcPeer.create(name, InetAddress.getLoopbackAddress(), this);
         SignalingConnection connection;
         try {

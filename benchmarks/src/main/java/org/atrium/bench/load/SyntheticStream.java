@@ -14,7 +14,7 @@ import org.atrium.srtp.SrtpSession;
  */
 abstract class SyntheticStream {
 
-    /** Room after a packet for the SRTP tag, or the raw relay's stand-in for it. */
+    /** Room after a packet for the SRTP trailer. */
     static final int TRAILER_ROOM = SrtpSession.MAX_TRAILER;
     static final int MAX_PACKET = 1500;
     /** Where in the payload the send time (8 bytes, big-endian nanoTime) is. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -218,6 +219,7 @@ class LoadGeneratorTest {
             assertEquals(50 + 30 * 10, r.sentPps(), 0.1 * r.sentPps(), "sent");
             assertEquals(2 * top, r.forwardedPps(), 0.1 * 2 * top, "forwarded");
             assertEquals(0.0, r.lossPercent());
+            assertEquals(0, r.undecryptable(), "every receiver unprotects every packet with its room's key");
             assertEquals(0, load.relay().unroutedPackets());
         }
     }
@@ -240,7 +242,33 @@ class LoadGeneratorTest {
             assertEquals(0.0, r.lossPercent());
             assertTrue(r.delayP50Ms() > 0 && r.delayP99Ms() < 1000, "delay " + r.delayP99Ms());
             assertTrue(r.cpuMicrosPerPacket() > 0, "relay CPU per packet " + r.cpuMicrosPerPacket());
+            assertTrue(r.forwardedPps() > 0);
+            assertEquals(0, r.undecryptable(), "every receiver unprotects every packet with its room's key");
             assertEquals(0, load.relay().unroutedPackets());
+        }
+    }
+
+    @Test
+    void aRelayReceiverWithAnotherKeyUnprotectsNothingAndCountsEveryPacketUndecryptable() throws Exception {
+        LoadOptions options = LoadOptions.parse(new String[] {"--mode", "relay", "--media", "audio"});
+        try (RawUdpRelay relay = new RawUdpRelay(); Pacer pacer = new Pacer();
+                RelayParticipant publisher = new RelayParticipant("pub", relay.address(),
+                        RelayParticipant.RoomKey.forRoom(0));
+                RelayParticipant sameKey = new RelayParticipant("same", relay.address(),
+                        RelayParticipant.RoomKey.forRoom(0));
+                RelayParticipant otherKey = new RelayParticipant("other", relay.address(),
+                        RelayParticipant.RoomKey.forRoom(1))) {
+            relay.route(publisher.address(), new InetSocketAddress[] {sameKey.address(), otherKey.address()});
+            publisher.publish(pacer, new SfuParticipant.Role(true, false), options, relay);
+            Thread.sleep(1000);
+            LoadSnapshot.Builder same = new LoadSnapshot.Builder();
+            sameKey.addTo(same);
+            LoadSnapshot.Builder other = new LoadSnapshot.Builder();
+            otherKey.addTo(other);
+            assertTrue(same.receivedPackets > 20, "received " + same.receivedPackets);
+            assertEquals(0, same.undecryptable);
+            assertTrue(other.undecryptable > 20, "undecryptable " + other.undecryptable);
+            assertEquals(0, other.receivedPackets, "nothing reaches the statistics undecrypted");
         }
     }
 

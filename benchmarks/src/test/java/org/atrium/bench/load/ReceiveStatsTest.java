@@ -50,7 +50,7 @@ class ReceiveStatsTest {
         }
         assertTrue(capture.packets.size() > 10);
         CountingFeedback feedback = new CountingFeedback();
-        ReceiveStats stats = new ReceiveStats(feedback, Map.of(), 0);
+        ReceiveStats stats = new ReceiveStats(feedback, Map.of());
         for (int i = 0; i < capture.packets.size(); i++) {
             if (i == 5 || i == 6) {
                 continue; // lost
