@@ -30,10 +30,13 @@ public final class LoadGenerator {
     private final PrintStream out;
     private final Map<String, Object> report = new LinkedHashMap<>();
     private final List<WindowResult> results = new ArrayList<>();
+    private final LimitRule rule;
 
     LoadGenerator(LoadOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
+        this.rule = new LimitRule(Runtime.getRuntime().availableProcessors(), options.maxLossPercent(),
+                options.maxP99Ms());
     }
 
     public static void main(String[] args) {
@@ -84,21 +87,29 @@ public final class LoadGenerator {
                     if (sfu != null && relay != null) {
                         report.put("sfuToRelayForwardedRatio", Math.round(1000 * sfu.forwardedPps()
                                 / relay.forwardedPps()) / 1000.0);
+                        List<String> byGenerator = generatorLimitedSearches();
+                        if (!byGenerator.isEmpty()) {
+                            report.put("sfuToRelayRatioLimitedByGenerator", byGenerator);
+                        }
                     }
                 }
             }
         }
         report.put("loadAverageAfter", loadAverage());
-        report.put("results", results.stream().map(WindowResult::toJson).toList());
+        report.put("results", results.stream().map(r -> r.toJson(rule)).toList());
         out.println();
         out.println(options.describe());
-        ResultTable.print(out, results, options.dataRate() > 0);
+        ResultTable.print(out, results, options.dataRate() > 0, rule);
         if (report.containsKey("capacity")) {
             out.println("capacity (last good step): " + report.get("capacity"));
         }
         if (report.containsKey("sfuToRelayForwardedRatio")) {
             out.println("SFU / raw relay forwarded packets/s at the last good step: "
-                    + report.get("sfuToRelayForwardedRatio"));
+                    + report.get("sfuToRelayForwardedRatio")
+                    + (report.containsKey("sfuToRelayRatioLimitedByGenerator")
+                            ? " (the load generator, not the server, ended the search of: "
+                                    + report.get("sfuToRelayRatioLimitedByGenerator") + ")"
+                            : ""));
         }
         writeJson(options.output());
         out.println("results written to " + options.output().toAbsolutePath());
@@ -132,19 +143,31 @@ public final class LoadGenerator {
     private WindowResult capacity(Load load) throws Exception {
         List<Map<String, Object>> steps = new ArrayList<>();
         WindowResult lastGood = null;
+        String limitedBy = null;
         try (load) {
             load.start();
             while (true) {
                 TimeUnit.SECONDS.sleep(options.settleSeconds());
                 WindowResult step = measure(load, options.stepSeconds());
-                steps.add(step.toJson());
+                steps.add(step.toJson(rule));
                 results.add(step);
                 boolean good = step.isGood(options.maxLossPercent(), options.maxP99Ms());
-                out.println("step: " + ResultTable.row(step, options.dataRate() > 0) + (good ? "  good" : "  over the limits"));
-                if (!good) {
+                boolean byGenerator = LimitRule.GENERATOR.equals(rule.limitedBy(step));
+                out.println("step: " + ResultTable.row(step, options.dataRate() > 0) + (good ? "  good" : "  over the limits")
+                        + (byGenerator ? ", limited by the load generator" : ""));
+                if (good) {
+                    lastGood = step;
+                }
+                if (!good || byGenerator) {
+                    // The step that ends the search says who limited it; a step the generator
+                    // limited says nothing of the server's capacity, so the search stops there too.
+                    limitedBy = rule.limitedBy(step);
+                    if (byGenerator) {
+                        out.println(load.target() + ": " + rule.explain(step) + "; the last good step is a lower"
+                                + " bound of the " + load.target() + "'s capacity, not its capacity");
+                    }
                     break;
                 }
-                lastGood = step;
                 int next = load.subscribersPerRoom() + options.step();
                 if (next > options.maxSubscribers()) {
                     out.println(load.target() + ": reached --max-subscribers " + options.maxSubscribers()
@@ -169,13 +192,29 @@ public final class LoadGenerator {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("limits", Map.of("maxLossPercent", options.maxLossPercent(), "maxP99Ms", options.maxP99Ms()));
         summary.put("lastGoodSubscribersPerRoom", lastGood == null ? 0 : lastGood.subscribers() / options.rooms());
-        summary.put("lastGood", lastGood == null ? null : lastGood.toJson());
+        summary.put("lastGood", lastGood == null ? null : lastGood.toJson(rule));
         summary.put("steps", steps.size());
+        // "server": the last good step is the server's capacity; "generator": a lower bound of
+        // it; null: the search ended at --max-subscribers or at a refused join.
+        summary.put("limitedBy", limitedBy);
         if (options.cluster() && load instanceof SfuLoad sfu) {
             summary.put("participantsPerNode", sfu.joinsPerNode());
         }
         capacity.put(load.target(), summary);
         return lastGood;
+    }
+
+    /** The targets whose capacity search the load generator, not the server, ended. */
+    private List<String> generatorLimitedSearches() {
+        List<String> targets = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> capacity = (Map<String, Object>) report.get("capacity");
+        for (Map.Entry<String, Object> entry : capacity.entrySet()) {
+            if (entry.getValue() instanceof Map<?, ?> summary && LimitRule.GENERATOR.equals(summary.get("limitedBy"))) {
+                targets.add(entry.getKey());
+            }
+        }
+        return targets;
     }
 
     /** Measures for {@code seconds}, printing a progress line each second. */

@@ -63,8 +63,8 @@ record LoadOptions(Mode mode, List<URI> webSocketUris, List<URI> httpUris, int r
               --step N               capacity: subscribers per room added per step (default 8)
               --max-subscribers N    capacity: stop at this many subscribers per room (default 200)
               --step-duration S      capacity: measured seconds per step (default 10)
-              --max-loss PERCENT     capacity: loss limit            (default 1)
-              --max-p99 MS           capacity: p99 delay limit      (default 50)
+              --max-loss PERCENT     loss limit of a capacity step and of limitedBy (default 1)
+              --max-p99 MS           p99 delay limit, the same      (default 50)
               --room-prefix NAME     rooms are NAME-0, NAME-1, ...   (default load)
               --settle S             seconds between joining and measuring, for the first
                                      keyframes and the JIT (default 2, 0-60)

@@ -89,6 +89,7 @@ final class RelayLoad implements Load {
         }
         builder.serverCpuSeconds = relay.cpuSeconds();
         builder.serverForwarded = relay.sentPackets();
+        builder.serverInProcess = true;
         return builder.build();
     }
 

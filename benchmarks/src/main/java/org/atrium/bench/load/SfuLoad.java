@@ -175,6 +175,7 @@ final class SfuLoad implements Load {
             participant.addTo(builder);
         }
         probe.addTo(builder);
+        builder.serverInProcess = options.serverPids().contains(ProcessHandle.current().pid());
         return builder.build();
     }
 

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param dataReceived data-channel messages received by all participants in the window
  * @param dataLost gaps in each sender's sequence at each receiver: messages the SFU dropped
  * @param dataSendRefused messages the sender's association did not queue (its buffer full)
+ * @param generatorCpuPercent the load generator's own CPU time per second of the window: its
+ *     process's user + system time, less the server's when the server runs in its process
+ *     (the raw relay, or a {@code --server-pid} that is the generator's own)
  */
 record WindowResult(String target, double seconds, int publishers, int subscribers, double sentPps,
         double forwardedPps, double serverForwardedPps, double relayedPps, double bitrateInMbps, double bitrateOutMbps,
@@ -28,7 +31,7 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         double jitterMs, long retransmitted, long nacksSent, long plisSent, long keyframesSent, long undecryptable,
         double serverCpuPercent, double cpuMicrosPerPacket, long dataSent, long dataReceived, long dataLost,
         long dataSendRefused, long dataReceivedBytes, double dataDelayP50Ms, double dataDelayP99Ms,
-        double dataDelayMaxMs) {
+        double dataDelayMaxMs, double generatorCpuPercent) {
 
     static WindowResult between(String target, LoadSnapshot start, LoadSnapshot end) {
         double seconds = (end.nanos() - start.nanos()) / 1e9;
@@ -64,7 +67,8 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
                 end.dataReceived() - start.dataReceived(), end.dataLost() - start.dataLost(),
                 end.dataSendRefused() - start.dataSendRefused(), end.dataReceivedBytes() - start.dataReceivedBytes(),
                 DelayHistogram.quantile(dataDelays, 0.50) / 1000, DelayHistogram.quantile(dataDelays, 0.99) / 1000,
-                end.dataMaxDelayMicros() / 1000.0);
+                end.dataMaxDelayMicros() / 1000.0,
+                Math.max(0, 100 * (end.generatorCpuSeconds() - start.generatorCpuSeconds()) / seconds));
     }
 
     /** Within the limits the capacity search holds a step to. */
@@ -72,8 +76,8 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         return lossPercent <= maxLossPercent && !(delayP99Ms > maxP99Ms) && forwardedPps > 0;
     }
 
-    /** For the JSON file: names with units, NaN as null. */
-    Map<String, Object> toJson() {
+    /** For the JSON file: names with units, NaN as null; {@code limitedBy} as {@code rule} says. */
+    Map<String, Object> toJson(LimitRule rule) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("target", target);
         json.put("seconds", round(seconds));
@@ -98,6 +102,8 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         json.put("undecryptable", undecryptable);
         json.put("serverCpuPercent", round(serverCpuPercent));
         json.put("cpuMicrosPerForwardedPacket", round(cpuMicrosPerPacket));
+        json.put("generatorCpuPercent", round(generatorCpuPercent));
+        json.put("limitedBy", rule.limitedBy(this));
         json.put("dataMessagesSent", dataSent);
         json.put("dataMessagesReceived", dataReceived);
         json.put("dataMessagesLost", dataLost);

@@ -85,9 +85,14 @@ class LoadGeneratorTest {
         assertEquals(1, json.path("results").size());
         assertEquals(r.subscribers(), json.path("results").get(0).path("subscribers").asInt());
         assertTrue(json.path("results").get(0).path("delayP99Ms").asDouble() > 0);
+        assertTrue(json.path("results").get(0).path("generatorCpuPercent").isNumber(), "the generator's CPU");
+        assertTrue(json.path("results").get(0).path("generatorCpuPercent").asDouble() >= 0);
+        assertTrue(json.path("results").get(0).has("limitedBy"), "who limited the run, null for nobody");
+        assertTrue(r.generatorCpuPercent() >= 0, "generator CPU " + r.generatorCpuPercent());
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("[   1s] sfu"), "a progress line each second:\n" + text);
-        assertTrue(text.contains("p99.9 ms") && text.contains("srv relay pps"), "the table:\n" + text);
+        assertTrue(text.contains("p99.9 ms") && text.contains("srv relay pps") && text.contains("gen cpu %"),
+                "the table:\n" + text);
         assertTrue(!text.contains("relay="), "no relay rate on a single node's progress lines:\n" + text);
         assertEquals(0.0, r.relayedPps(), "a single node relays nothing");
         assertEquals(0.0, json.path("results").get(0).path("relayedPacketsPerSecond").asDouble(-1));
@@ -244,6 +249,8 @@ class LoadGeneratorTest {
             assertTrue(r.cpuMicrosPerPacket() > 0, "relay CPU per packet " + r.cpuMicrosPerPacket());
             assertTrue(r.forwardedPps() > 0);
             assertEquals(0, r.undecryptable(), "every receiver unprotects every packet with its room's key");
+            // The relay thread's CPU is the server's, not the generator's: the rest of the process is.
+            assertTrue(r.generatorCpuPercent() > 0, "generator CPU " + r.generatorCpuPercent());
             assertEquals(0, load.relay().unroutedPackets());
         }
     }
@@ -286,6 +293,12 @@ class LoadGeneratorTest {
         assertEquals(2, json.path("capacity").path("sfu").path("lastGoodSubscribersPerRoom").asInt());
         assertEquals(2, json.path("capacity").path("relay").path("lastGoodSubscribersPerRoom").asInt());
         assertEquals(4, json.path("results").size(), "two steps each");
+        for (JsonNode result : json.path("results")) {
+            assertTrue(result.path("generatorCpuPercent").asDouble(-1) >= 0, "the generator's CPU: " + result);
+            assertEquals(0, result.path("undecryptable").asLong(-1), "every packet unprotected: " + result);
+            assertTrue(result.path("forwardedPacketsPerSecond").asDouble() > 0, "received: " + result);
+        }
+        assertTrue(json.path("capacity").path("relay").has("limitedBy"));
         double ratio = json.path("sfuToRelayForwardedRatio").asDouble();
         assertTrue(ratio > 0.9 && ratio < 1.1, "same load, same forwarded rate: " + ratio);
     }

@@ -1,0 +1,57 @@
+package org.atrium.bench.load;
+
+import java.util.Locale;
+
+/**
+ * What limited a measured window, the load generator or the server. Every target is on this
+ * host (loopback only), so the generator and the server share its {@code processors}: the
+ * generator is the limit when its own CPU reached {@link #GENERATOR_SHARE} of what the server
+ * left of them ({@code processors} x 100% minus the server's CPU %); then the window says
+ * nothing of the server's limit, whether it was within the limits or not. Otherwise the
+ * server is the limit when the window is over the limits (loss above {@code maxLossPercent},
+ * p99 delay above {@code maxP99Ms}, or nothing forwarded), and nothing limited it when it is
+ * within them.
+ *
+ * <p>Not detected: one of the generator's threads (the pacer, a receiver) held up alone
+ * while the machine has CPU to spare.
+ */
+record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
+
+    static final String GENERATOR = "generator";
+    static final String SERVER = "server";
+    /** The part of the CPU left to it from which the generator counts as the limit. */
+    static final double GENERATOR_SHARE = 0.9;
+
+    /** The generator's CPU left on this machine, in % of one processor: what the server does not use. */
+    double cpuLeftToGeneratorPercent(double serverCpuPercent) {
+        double server = Double.isNaN(serverCpuPercent) ? 0 : Math.max(0, serverCpuPercent);
+        return Math.max(0, 100.0 * processors - server);
+    }
+
+    /** {@link #GENERATOR}, {@link #SERVER} or null (nothing limited the window); see the class comment. */
+    String limitedBy(WindowResult r) {
+        if (r.generatorCpuPercent() >= GENERATOR_SHARE * cpuLeftToGeneratorPercent(r.serverCpuPercent())) {
+            return GENERATOR;
+        }
+        return r.isGood(maxLossPercent, maxP99Ms) ? null : SERVER;
+    }
+
+    /** One line for the table's output: who limited the window and why; null when nothing did. */
+    String explain(WindowResult r) {
+        String limit = limitedBy(r);
+        if (limit == null) {
+            return null;
+        }
+        String window = String.format(Locale.ROOT, "%s %d pubs %d subs: ", r.target(), r.publishers(),
+                r.subscribers());
+        if (GENERATOR.equals(limit)) {
+            return window + String.format(Locale.ROOT, "limited by the load generator, not the server: its CPU "
+                    + "%.1f%% >= %.0f%% of the %.1f%% the server left of %d processors",
+                    r.generatorCpuPercent(), 100 * GENERATOR_SHARE, cpuLeftToGeneratorPercent(r.serverCpuPercent()),
+                    processors);
+        }
+        return window + String.format(Locale.ROOT, "limited by the server: loss %.3f%% (limit %.3f%%), p99 %.2f ms "
+                + "(limit %.2f ms), load generator CPU %.1f%%", r.lossPercent(), maxLossPercent, r.delayP99Ms(),
+                maxP99Ms, r.generatorCpuPercent());
+    }
+}
