@@ -1,6 +1,6 @@
 package org.atrium.bench.load;
 
-/** Where a publisher's packets go: the WebRTC peer (SRTP) or a plain UDP socket. */
+/** Where a publisher's packets go: the WebRTC peer or a UDP socket to the raw relay, each protecting them with SRTP. */
 interface PacketSink {
 
     /**
