@@ -60,12 +60,15 @@ public final class Sfu implements AutoCloseable {
         this.config = config;
         this.metrics = new SfuMetrics(registry);
         this.certificate = DtlsCertificate.generateEcdsaP256();
-        this.mediaPort = new UdpMediaPort(config.mediaBindAddress(), config.mediaPort(), config.announcedAddresses());
+        // One socket and event loop per forwarding lane (epoll), each lane on its loop; with no
+        // lanes, one loop forwards what it reads, as one reading thread did before.
+        this.mediaPort = new UdpMediaPort(config.mediaBindAddress(), config.mediaPort(), config.announcedAddresses(),
+                Math.max(1, config.forwardingThreads()));
         this.tcpPort = openTcpPort(config, mediaPort);
         // BC's DTLS handshake blocks its thread until done: one per handshake in progress.
         this.handshakes = Executors.newCachedThreadPool(daemonThreads("atrium-dtls"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("atrium-timer"));
-        this.lanes = new ForwardingLanes(config.forwardingThreads(), metrics);
+        this.lanes = new ForwardingLanes(config.forwardingThreads(), metrics, mediaPort.loops());
         this.rooms = new Rooms(this::newTransport, metrics, config.capabilities(),
                 config.keyframeMinInterval().toNanos(), timers, config.maxParticipantsPerRoom(), config.maxRooms(),
                 config.packetCache(), lanes);
@@ -126,6 +129,20 @@ public final class Sfu implements AutoCloseable {
         FunctionCounter.builder("atrium.ice.tcp.connections", this, Sfu::iceTcpRefused).tag("result", "refused")
                 .description("ICE-TCP connections handed to a participant's session, and closed before one"
                         + " (over the bound of waiting connections, silent for 5 s, or not ICE)").register(registry);
+        Gauge.builder("atrium.media.port.loops", mediaPort, port -> Math.max(1, port.loops().length))
+                .description("Sockets and reading threads on the media port; transport: epoll (batched) or nio")
+                .tag("transport", mediaPort.transportKind()).strongReference(true).register(registry);
+        FunctionCounter.builder("atrium.media.port.send.refused", mediaPort, UdpMediaPort::sendBufferFull)
+                .tag("reason", "buffer_full")
+                .description("Datagrams the media port did not send: its send queue or the kernel's buffer was full"
+                        + " (buffer_full), or the kernel refused them (error)").register(registry);
+        FunctionCounter.builder("atrium.media.port.send.refused", mediaPort, UdpMediaPort::sendErrors)
+                .tag("reason", "error")
+                .description("Datagrams the media port did not send: its send queue or the kernel's buffer was full"
+                        + " (buffer_full), or the kernel refused them (error)").register(registry);
+        FunctionCounter.builder("atrium.media.port.unknown.source", mediaPort, UdpMediaPort::datagramsFromStrangers)
+                .description("Datagrams dropped because they came from an address no session knows and were no"
+                        + " connectivity check naming one").register(registry);
         Gauge.builder("atrium.forwarding.backlog", lanes, ForwardingLanes::backlog)
                 .description("Packets and retransmissions waiting in the forwarding threads' queues")
                 .strongReference(true).register(registry);
@@ -217,6 +234,11 @@ public final class Sfu implements AutoCloseable {
             participant.transport().checkTimeouts(now, ice, consent);
         }
         relayLinks.checkTimeouts(now, ice, consent);
+    }
+
+    /** The media port's I/O: {@code epoll} or {@code nio}. */
+    public String mediaTransport() {
+        return mediaPort.transportKind();
     }
 
     /** True until shutdown begins: the media port is bound and joins are taken. */

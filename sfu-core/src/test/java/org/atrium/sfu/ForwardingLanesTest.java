@@ -18,13 +18,17 @@ import org.atrium.sfu.stats.DropReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fan-out gives every receiver every packet, in order and unchanged but for its own
  * header fields, whether it runs on the receiving thread (0) or on forwarding threads
  * (receivers spread over 2 or 3 lanes, the publisher's packets arriving in bursts); a
- * receiver's NACK is answered from its lane as from the receiving thread.
+ * receiver's NACK is answered from its lane as from the receiving thread. Both media port
+ * transports, epoll (batched, lanes on its loops) and NIO, forward the same packets in order.
  */
 @Timeout(60)
 class ForwardingLanesTest {
@@ -42,10 +46,31 @@ class ForwardingLanesTest {
         fixture.close();
     }
 
-    @ParameterizedTest(name = "{0} forwarding threads")
-    @ValueSource(ints = {0, 2, 3})
-    void everyReceiverGetsEveryPacketInOrder(int threads) throws Exception {
-        fixture = new SfuFixture(SfuConfig.defaults().withForwardingThreads(threads));
+    /** Each media port transport (epoll: one socket and loop per lane), with 0, 2 and 3 lanes. */
+    static Stream<Arguments> transportsAndLanes() {
+        return Stream.of("epoll", "nio").flatMap(transport -> Stream.of(0, 2, 3).map(t -> Arguments.of(transport, t)));
+    }
+
+    /** An SFU whose media port uses {@code transport} (the property is read when the port opens). */
+    static SfuFixture withTransport(String transport, SfuConfig config) throws Exception {
+        String before = System.getProperty("atrium.transport");
+        System.setProperty("atrium.transport", transport);
+        try {
+            return new SfuFixture(config);
+        } finally {
+            if (before == null) {
+                System.clearProperty("atrium.transport");
+            } else {
+                System.setProperty("atrium.transport", before);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1} forwarding threads")
+    @MethodSource("transportsAndLanes")
+    void everyReceiverGetsEveryPacketInOrder(String transport, int threads) throws Exception {
+        fixture = withTransport(transport, SfuConfig.defaults().withForwardingThreads(threads));
+        assertEquals(transport, fixture.sfu().mediaTransport());
         PeerInRoom publisher = fixture.connected("room", "publisher");
         List<PeerInRoom> receivers = new ArrayList<>();
         List<Consumer> consumers = new ArrayList<>();

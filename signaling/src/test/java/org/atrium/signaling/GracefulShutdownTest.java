@@ -28,6 +28,7 @@ class GracefulShutdownTest {
     void sigtermTellsClientsClosesAndExitsWithinTheBound() throws Exception {
         Path log = Files.createTempFile("atrium", ".log");
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Datrium.transport=" + System.getProperty("atrium.transport", "auto"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--http-port", "0", "--media-port", "0", "--turn-port", "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

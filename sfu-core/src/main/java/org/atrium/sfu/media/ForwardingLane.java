@@ -1,5 +1,7 @@
 package org.atrium.sfu.media;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * copies the packet once per lane and allocates nothing. A full ring drops the packet
  * for this lane's receivers and counts it as {@code queue_full}; the receive thread never
  * waits for a lane.
+ *
+ * <p>A lane runs on a thread of its own, or on an event loop of the media port (epoll): then
+ * each drain is a task of that loop, and what the drain sends leaves in one batch at the end
+ * of the loop's turn ({@code sendmmsg}).
  */
 public final class ForwardingLane implements AutoCloseable {
 
@@ -54,20 +60,38 @@ public final class ForwardingLane implements AutoCloseable {
     private final AtomicLong tail = new AtomicLong();
     /** Read position: written by the lane's thread only, read by {@link #backlog()}. */
     private volatile long head;
+    /** Jobs one drain on an event loop runs before it lets the loop read and flush. */
+    static final int DRAIN_BATCH = 64;
+
     private final SfuMetrics metrics;
+    /** The lane's own thread, or null when it runs on {@link #loop}. */
     private final Thread thread;
+    private final Executor loop;
+    /** On a loop: a drain is queued and has not started yet. */
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Runnable drain = this::drainOnLoop;
     private volatile boolean sleeping;
     private volatile boolean closed;
 
     ForwardingLane(String name, SfuMetrics metrics) {
+        this(name, metrics, null);
+    }
+
+    /** @param loop the event loop to drain on, or null for a thread of the lane's own */
+    ForwardingLane(String name, SfuMetrics metrics, Executor loop) {
         this.metrics = metrics;
+        this.loop = loop;
         for (int i = 0; i < CAPACITY; i++) {
             jobs[i] = new Job();
             slotSequences.set(i, i);
         }
-        this.thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+        if (loop == null) {
+            this.thread = new Thread(this::run, name);
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            this.thread = null;
+        }
     }
 
     /** Queues one packet for {@code consumers}, all of them this lane's; false when it was dropped. */
@@ -144,6 +168,16 @@ public final class ForwardingLane implements AutoCloseable {
 
     private void publish(Job job) {
         slotSequences.set((int) job.position & MASK, job.position + 1);
+        if (loop != null) {
+            if (!drainQueued.get() && drainQueued.compareAndSet(false, true)) {
+                try {
+                    loop.execute(drain);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // The port is closing: so is the lane.
+                }
+            }
+            return;
+        }
         if (sleeping) {
             sleeping = false;
             LockSupport.unpark(thread);
@@ -163,27 +197,51 @@ public final class ForwardingLane implements AutoCloseable {
                 sleeping = false;
                 continue;
             }
-            Job job = jobs[slot];
-            try {
-                if (job.consumers != null) {
-                    for (Consumer consumer : job.consumers) {
-                        consumer.send(job.streamIndex, job.packet, 0, job.length, job.receivedNanos);
-                    }
-                } else if (job.consumer != null) {
-                    job.consumer.retransmit(job.sequence, job.receivedNanos);
-                } else {
-                    job.task.run();
-                }
-            } catch (RuntimeException e) {
-                // One receiver's failure must not stop the others'.
-                LOG.warn("Forwarding failed", e);
-            }
-            job.consumers = null;
-            job.consumer = null;
-            job.task = null;
-            slotSequences.set(slot, head + CAPACITY);
-            head++;
+            runJob(slot);
         }
+    }
+
+    /**
+     * One drain on the event loop: at most {@link #DRAIN_BATCH} jobs, then the loop's other
+     * work (its reads, and the flush of what this drain wrote); a drain is queued again for
+     * the rest. The flag is cleared before looking, so a job published during the drain
+     * queues the next one.
+     */
+    private void drainOnLoop() {
+        drainQueued.set(false);
+        for (int n = 0; n < DRAIN_BATCH && !closed; n++) {
+            int slot = (int) head & MASK;
+            if (slotSequences.get(slot) != head + 1) {
+                return;
+            }
+            runJob(slot);
+        }
+        if (!closed && slotSequences.get((int) head & MASK) == head + 1 && drainQueued.compareAndSet(false, true)) {
+            loop.execute(drain);
+        }
+    }
+
+    private void runJob(int slot) {
+        Job job = jobs[slot];
+        try {
+            if (job.consumers != null) {
+                for (Consumer consumer : job.consumers) {
+                    consumer.send(job.streamIndex, job.packet, 0, job.length, job.receivedNanos);
+                }
+            } else if (job.consumer != null) {
+                job.consumer.retransmit(job.sequence, job.receivedNanos);
+            } else {
+                job.task.run();
+            }
+        } catch (RuntimeException e) {
+            // One receiver's failure must not stop the others'.
+            LOG.warn("Forwarding failed", e);
+        }
+        job.consumers = null;
+        job.consumer = null;
+        job.task = null;
+        slotSequences.set(slot, head + CAPACITY);
+        head++;
     }
 
     /** Packets and retransmissions queued and not yet sent. */
@@ -194,6 +252,9 @@ public final class ForwardingLane implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (thread == null) {
+            return;
+        }
         LockSupport.unpark(thread);
         try {
             thread.join(1000);

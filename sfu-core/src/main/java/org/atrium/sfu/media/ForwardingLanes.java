@@ -1,5 +1,6 @@
 package org.atrium.sfu.media;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.atrium.sfu.stats.SfuMetrics;
 
@@ -15,12 +16,22 @@ public final class ForwardingLanes implements AutoCloseable {
 
     /** @param count lanes (threads), 0 to forward on the receiving thread */
     public ForwardingLanes(int count, SfuMetrics metrics) {
+        this(count, metrics, new Executor[0]);
+    }
+
+    /**
+     * @param count lanes, 0 to forward on the receiving thread
+     * @param loops the media port's event loops to run the lanes on, lane i on loop i modulo
+     *     their number; empty to give each lane a thread of its own
+     */
+    public ForwardingLanes(int count, SfuMetrics metrics, Executor[] loops) {
         if (count < 0) {
             throw new IllegalArgumentException("forwarding threads must not be negative: " + count);
         }
         lanes = new ForwardingLane[count];
         for (int i = 0; i < count; i++) {
-            lanes[i] = new ForwardingLane("atrium-forward-" + i, metrics);
+            Executor loop = loops.length == 0 ? null : loops[i % loops.length];
+            lanes[i] = new ForwardingLane("atrium-forward-" + i, metrics, loop);
         }
     }
 

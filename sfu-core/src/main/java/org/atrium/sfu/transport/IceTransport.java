@@ -210,27 +210,39 @@ final class IceTransport implements BufferHandler {
         return new RemoteCandidate(address, component, type, candidate.foundation(), candidate.priority(), null);
     }
 
-    /**
-     * Sends one datagram on the selected pair; over TCP, queues it for the pair's sending
-     * thread.
-     *
-     * @return false when the packet was dropped because the TCP send queue is full
-     */
-    boolean send(byte[] buf, int off, int len) throws IOException {
-        TcpSendQueue queue = tcpSendQueue;
-        if (queue != null && sendsOverTcp()) {
-            return queue.offer(buf, off, len);
-        }
-        component.send(buf, off, len);
-        return true;
-    }
+    /** {@link #send}: the datagram went to the socket. */
+    static final int SENT = 0;
+    /** {@link #send}: the pair's TCP send queue was full. */
+    static final int TCP_QUEUE_FULL = 1;
+    /** {@link #send}: the UDP socket refused it (counted by the port). */
+    static final int REFUSED = 2;
 
-    private boolean sendsOverTcp() {
+    /**
+     * Sends one datagram on the selected pair (or the first validated one, until ICE selects):
+     * over UDP through the media port's socket, to the pair's remote address; over TCP, queued
+     * for the pair's sending thread.
+     *
+     * @return {@link #SENT}, {@link #TCP_QUEUE_FULL} or {@link #REFUSED}
+     * @throws IOException when no pair is valid yet
+     */
+    int send(byte[] buf, int off, int len) throws IOException {
         CandidatePair pair = component.getSelectedPair();
         if (pair == null) {
             pair = firstValidated;
+            if (pair == null) {
+                throw new IOException("No valid pair.");
+            }
         }
-        return pair != null && pair.getLocalCandidate().getTransport() == Transport.TCP;
+        if (pair.getLocalCandidate().getTransport() == Transport.TCP) {
+            TcpSendQueue queue = tcpSendQueue;
+            if (queue == null) {
+                component.send(buf, off, len);
+                return SENT;
+            }
+            return queue.offer(buf, off, len) ? SENT : TCP_QUEUE_FULL;
+        }
+        // The remote candidate's address is an InetSocketAddress already: nothing is allocated.
+        return port.harvester().send(buf, off, len, pair.getRemoteCandidate().getTransportAddress()) ? SENT : REFUSED;
     }
 
     /** The time of the last consent confirmation (RFC 7675), or 0 before the first. */

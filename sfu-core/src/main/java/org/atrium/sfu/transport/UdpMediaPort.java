@@ -5,29 +5,37 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ice4j.Transport;
-import org.ice4j.TransportAddress;
+import java.util.concurrent.atomic.LongAdder;
 import org.ice4j.ice.harvest.AbstractUdpListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one UDP port that carries every participant's ICE, DTLS, RTP and RTCP.
  *
- * <p>ice4j's single-port harvester tells sessions apart by the local ufrag in the
- * first STUN Binding Request from a new address, then by remote address; datagrams
- * from an address that no session has accepted are dropped there. It only serves
- * agents with one stream of one component, so BUNDLE and rtcp-mux are required.
+ * <p>Its {@link MediaSocket} does the I/O (epoll with batches on Linux, else NIO); its
+ * {@link MediaPortHarvester} tells sessions apart by the local ufrag in the first STUN Binding
+ * Request from a new address, then by remote address, and drops datagrams from addresses that
+ * no session has accepted. Only agents with one stream of one component are served, so BUNDLE
+ * and rtcp-mux are required.
  */
 public final class UdpMediaPort implements AutoCloseable {
 
     /** Room left after each received datagram, so that SRTP can work in place. */
     public static final int TAIL_ROOM = 64;
 
+    private static final Logger LOG = LoggerFactory.getLogger(UdpMediaPort.class);
+
     private static final String CONSENT_INTERVAL_PROPERTY = "ice4j.consent-freshness.interval";
     private static final String AWS_HARVESTER_PROPERTY = "ice4j.harvest.mapping.aws.enabled";
 
+    private final MediaSocket socket;
     private final MediaPortHarvester harvester;
     private final InetSocketAddress localAddress;
+    private final LongAdder sendBufferFull = new LongAdder();
+    private final LongAdder sendErrors = new LongAdder();
     private final List<IceCandidate> candidates;
     private final AtomicInteger sessions = new AtomicInteger();
 
@@ -43,14 +51,37 @@ public final class UdpMediaPort implements AutoCloseable {
      */
     public UdpMediaPort(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses)
             throws IOException {
+        this(bindAddress, port, announcedAddresses, 1);
+    }
+
+    /**
+     * @param loops sockets and reading threads on the port where the transport has several
+     *        (epoll; NIO has one), at least 1; forwarding lanes run on them ({@link #loops()})
+     */
+    public UdpMediaPort(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses, int loops)
+            throws IOException {
         if (bindAddress.isAnyLocalAddress()) {
             throw new IllegalArgumentException(
                     "the media port needs a concrete bind address, not " + bindAddress.getHostAddress());
         }
         configureIce4j();
-        harvester = new MediaPortHarvester(new TransportAddress(bindAddress, port, Transport.UDP));
-        TransportAddress bound = harvester.getLocalAddress();
-        localAddress = new InetSocketAddress(bound.getAddress(), bound.getPort());
+        socket = MediaSocket.open(new InetSocketAddress(bindAddress, port), loops, new MediaSocket.SendFailures() {
+            @Override
+            public void onSendBufferFull() {
+                sendBufferFull.increment();
+            }
+
+            @Override
+            public void onSendError(Throwable cause) {
+                sendErrors.increment();
+                LOG.debug("Media port send failed: {}", cause.toString());
+            }
+        });
+        harvester = new MediaPortHarvester(socket);
+        socket.start(harvester);
+        localAddress = socket.localAddress();
+        InetSocketAddress bound = localAddress;
+        LOG.info("Media port {} on {} with {} loop(s)", localAddress, socket.kind(), socket.loops().length);
 
         List<IceCandidate> list = new ArrayList<>();
         String host = bound.getAddress().getHostAddress();
@@ -66,9 +97,9 @@ public final class UdpMediaPort implements AutoCloseable {
     }
 
     /**
-     * ice4j's switches are static: they must be set before the first harvester is
-     * built. The push API hands us each non-STUN datagram without a queue and a thread
-     * per session; the tail room lets SRTP unprotect and re-protect in place.
+     * ice4j's switches are static: they must be set before the first agent is built. The
+     * push API hands ICE-TCP's non-STUN frames to the session without a queue and a thread per
+     * session (the UDP port routes its own, see {@link MediaPortHarvester}).
      */
     private static synchronized void configureIce4j() {
         // Consent checks every few seconds, so that a vanished peer is noticed within the
@@ -83,7 +114,6 @@ public final class UdpMediaPort implements AutoCloseable {
             System.setProperty(AWS_HARVESTER_PROPERTY, "false");
         }
         AbstractUdpListener.USE_PUSH_API = true;
-        AbstractUdpListener.BYTES_TO_LEAVE_AT_END_OF_PACKET = TAIL_ROOM;
     }
 
     MediaPortHarvester harvester() {
@@ -96,6 +126,31 @@ public final class UdpMediaPort implements AutoCloseable {
 
     void sessionClosed() {
         sessions.decrementAndGet();
+    }
+
+    /** The transport doing the port's I/O: {@code epoll} or {@code nio}. */
+    public String transportKind() {
+        return socket.kind();
+    }
+
+    /** The port's reading threads that take other work (forwarding lanes); empty for NIO. */
+    public Executor[] loops() {
+        return socket.loops();
+    }
+
+    /** Datagrams not sent because a send buffer was full (the kernel's: EAGAIN, or the socket's queue). */
+    public long sendBufferFull() {
+        return sendBufferFull.sum();
+    }
+
+    /** Datagrams the kernel refused (ENOBUFS, EACCES, unreachable...). */
+    public long sendErrors() {
+        return sendErrors.sum();
+    }
+
+    /** Datagrams dropped because they came from an address no session knows and named none. */
+    public long datagramsFromStrangers() {
+        return harvester.datagramsFromStrangers();
     }
 
     /** ICE sessions (ice4j agents) on this port that are not closed yet. */
@@ -115,6 +170,6 @@ public final class UdpMediaPort implements AutoCloseable {
 
     @Override
     public void close() {
-        harvester.close();
+        socket.close();
     }
 }

@@ -434,11 +434,16 @@ public final class WebRtcTransport {
 
     private boolean sendDatagram(byte[] buf, int off, int len) {
         try {
-            if (!ice.send(buf, off, len)) {
-                metrics.drop(DropReason.QUEUE_FULL);
-                return false;
+            switch (ice.send(buf, off, len)) {
+                case IceTransport.SENT:
+                    return true;
+                case IceTransport.TCP_QUEUE_FULL:
+                    metrics.drop(DropReason.QUEUE_FULL);
+                    return false;
+                default:
+                    metrics.drop(DropReason.SEND_FAILED);
+                    return false;
             }
-            return true;
         } catch (IOException e) {
             metrics.drop(DropReason.SEND_FAILED);
             return false;

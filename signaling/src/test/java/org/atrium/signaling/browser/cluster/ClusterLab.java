@@ -307,6 +307,8 @@ public final class ClusterLab implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(NODE_JVM_FLAGS);
+        // The media port's transport the tests run with (epoll by default, nio in the fallback run).
+        command.add("-Datrium.transport=" + System.getProperty("atrium.transport", "auto"));
         command.addAll(List.of("-cp", classPath(), Main.class.getName(),
                 "--http-host", address, "--http-port", Integer.toString(HTTP_PORT),
                 "--media-address", address, "--media-port", Integer.toString(MEDIA_PORT),

@@ -1,0 +1,239 @@
+package org.atrium.sfu.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media port on Linux through Netty's native epoll transport: {@code loops} sockets bound to
+ * the one port (with SO_REUSEPORT when there are several), each read by its own event loop with {@code recvmmsg} (up to
+ * {@link #READ_BATCH} datagrams a call). The kernel keeps each remote address on one socket,
+ * so a session's datagrams stay on one thread and in order.
+ *
+ * <p>Writes made on one of these loops (the reading thread forwarding inline, or a forwarding
+ * lane's drain run as a task of the loop) are queued on that loop's socket and leave together
+ * at the end of the loop's turn: Netty writes two or more with one {@code sendmmsg}. A packet so
+ * waits at most for the rest of the turn that produced it. Writes from any other thread (ICE's,
+ * DTLS's, timers) go out at once through the socket the destination hashes to. Any socket of
+ * the group sends from the port, so which one sends does not matter to the peer.
+ *
+ * <p>UDP GSO is not used: it sends segments of one buffer to one destination, and fan-out sends
+ * each packet to a different receiver.
+ */
+final class EpollMediaSocket implements MediaSocket {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EpollMediaSocket.class);
+    /** Datagrams one {@code recvmmsg} may read. */
+    static final int READ_BATCH = 32;
+    /** Queued bytes per socket past which sends are refused (counted), until the kernel takes them. */
+    static final int HIGH_WATER = 2 << 20;
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final EventLoop[] loops;
+    private final Channel[] channels;
+    /** Per loop, touched by that loop's thread only: a flush is queued for the end of this turn. */
+    private final boolean[] flushQueued;
+    private final Runnable[] flushes;
+    private final InetSocketAddress localAddress;
+    private final SendFailures failures;
+    private volatile Receiver receiver;
+
+    static boolean isAvailable() {
+        try {
+            return Epoll.isAvailable();
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    static void ensureAvailable() {
+        Epoll.ensureAvailability();
+    }
+
+    EpollMediaSocket(InetSocketAddress bind, int loopCount, SendFailures failures) throws IOException {
+        if (loopCount < 1) {
+            throw new IllegalArgumentException("at least one loop: " + loopCount);
+        }
+        this.failures = failures;
+        group = new MultiThreadIoEventLoopGroup(loopCount, new DefaultThreadFactory("atrium-udp", true),
+                EpollIoHandler.newFactory());
+        loops = new EventLoop[loopCount];
+        int index = 0;
+        for (EventExecutor executor : group) {
+            loops[index++] = (EventLoop) executor;
+        }
+        channels = new Channel[loopCount];
+        flushQueued = new boolean[loopCount];
+        flushes = new Runnable[loopCount];
+        try {
+            // Two sockets with SO_REUSEPORT of one user share a port, even when the second asked
+            // for any port (0): Linux may hand it a port such a group holds already. So the port
+            // is first taken by a socket without the option, which fails if anything holds it
+            // (another server on the port is an error, not a share) and gives a port nobody
+            // holds when 0 was asked; the group binds there once it is released.
+            InetSocketAddress address = freePort(bind);
+            for (int i = 0; i < loopCount; i++) {
+                int loop = i;
+                flushes[i] = () -> {
+                    flushQueued[loop] = false;
+                    channels[loop].flush();
+                };
+                Bootstrap bootstrap = new Bootstrap()
+                        .group(loops[i])
+                        .channel(EpollDatagramChannel.class)
+                        .option(EpollChannelOption.SO_REUSEPORT, loopCount > 1)
+                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        .option(ChannelOption.AUTO_READ, false)
+                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NioMediaSocket.MAX_DATAGRAM)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR,
+                                new FixedRecvByteBufAllocator(NioMediaSocket.MAX_DATAGRAM * READ_BATCH))
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                                new WriteBufferWaterMark(HIGH_WATER / 2, HIGH_WATER))
+                        .handler(new Reader());
+                channels[i] = bootstrap.bind(address).syncUninterruptibly().channel();
+                // The first socket chose the port (0 asks for any): the others join it there.
+                address = (InetSocketAddress) channels[0].localAddress();
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("cannot bind the media port on " + bind + ": " + e.getMessage(), e);
+        }
+        localAddress = (InetSocketAddress) channels[0].localAddress();
+    }
+
+    /** {@code bind} with its port, checked free: any free one when it asks for 0. */
+    private static InetSocketAddress freePort(InetSocketAddress bind) throws IOException {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(bind);
+            return (InetSocketAddress) probe.getLocalAddress();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+        this.receiver = receiver;
+        for (Channel channel : channels) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public boolean send(byte[] buf, int off, int len, InetSocketAddress to) {
+        int loop = currentLoop();
+        Channel channel = channels[loop >= 0 ? loop : Math.floorMod(to.hashCode(), channels.length)];
+        if (!channel.isWritable()) {
+            failures.onSendBufferFull();
+            return false;
+        }
+        ByteBuf data = channel.alloc().directBuffer(len);
+        data.writeBytes(buf, off, len);
+        DatagramPacket packet = new DatagramPacket(data, to);
+        if (loop >= 0) {
+            channel.write(packet, channel.voidPromise());
+            if (!flushQueued[loop]) {
+                flushQueued[loop] = true;
+                loops[loop].execute(flushes[loop]);
+            }
+        } else {
+            channel.writeAndFlush(packet, channel.voidPromise());
+        }
+        return true;
+    }
+
+    /** The index of the loop running the caller, or -1 for a thread of no loop of this socket. */
+    private int currentLoop() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public Executor[] loops() {
+        return loops.clone();
+    }
+
+    /**
+     * Bytes written on loop {@code loop}'s socket and not yet handed to the kernel; call on that
+     * loop. Zero in any task that runs after the turn that wrote them.
+     */
+    long unflushedBytes(int loop) {
+        io.netty.channel.ChannelOutboundBuffer buffer = channels[loop].unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    @Override
+    public String kind() {
+        return "epoll";
+    }
+
+    @Override
+    public void close() {
+        for (Channel channel : channels) {
+            if (channel != null) {
+                channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    /** Reads one socket: copies each datagram into the loop's array, with the tail room SRTP needs. */
+    private final class Reader extends ChannelInboundHandlerAdapter {
+        private final byte[] array = new byte[NioMediaSocket.MAX_DATAGRAM + UdpMediaPort.TAIL_ROOM];
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            DatagramPacket packet = (DatagramPacket) msg;
+            try {
+                ByteBuf content = packet.content();
+                int len = content.readableBytes();
+                Receiver r = receiver;
+                if (r == null || len > NioMediaSocket.MAX_DATAGRAM) {
+                    return;
+                }
+                content.getBytes(content.readerIndex(), array, 0, len);
+                r.onDatagram(array, 0, len, packet.sender(), System.nanoTime());
+            } catch (RuntimeException e) {
+                // One session's failure must not stop the port.
+                LOG.warn("Datagram handling failed", e);
+            } finally {
+                packet.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A datagram the kernel refused (sendmmsg or sendto failed for it): Netty drops that
+            // one and goes on with the others.
+            failures.onSendError(cause);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package org.atrium.sfu.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The media port's two socket implementations on real loopback sockets: both fan out what they
+ * read, every datagram in order; epoll's batched writes leave within the turn that made them;
+ * a datagram the kernel or the socket's queue refuses is counted, never thrown.
+ */
+@Timeout(60)
+class MediaSocketTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final int RECEIVERS = 3;
+    private static final int PACKETS = 2000;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : open) {
+            closeable.close();
+        }
+    }
+
+    /** Counts refusals as the media port does. */
+    private static final class Failures implements MediaSocket.SendFailures {
+        final AtomicInteger bufferFull = new AtomicInteger();
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicReference<Throwable> lastError = new AtomicReference<>();
+
+        @Override
+        public void onSendBufferFull() {
+            bufferFull.incrementAndGet();
+        }
+
+        @Override
+        public void onSendError(Throwable cause) {
+            errors.incrementAndGet();
+            lastError.set(cause);
+        }
+    }
+
+    private MediaSocket open(String kind, int loops, Failures failures) throws Exception {
+        InetSocketAddress bind = new InetSocketAddress(LOOPBACK, 0);
+        MediaSocket socket = switch (kind) {
+            case "epoll" -> {
+                assumeTrue(EpollMediaSocket.isAvailable(), "Netty's epoll library does not load here");
+                yield new EpollMediaSocket(bind, loops, failures);
+            }
+            case "nio" -> new NioMediaSocket(bind, failures);
+            default -> throw new IllegalArgumentException(kind);
+        };
+        open.add(socket);
+        return socket;
+    }
+
+    private DatagramChannel channel() throws Exception {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
+        channel.bind(new InetSocketAddress(LOOPBACK, 0));
+        channel.configureBlocking(true);
+        open.add(channel);
+        return channel;
+    }
+
+    private static byte[] datagram(int n) {
+        byte[] b = new byte[100 + n % 1100];
+        b[0] = (byte) 0x80;
+        b[2] = (byte) (n >> 8);
+        b[3] = (byte) n;
+        b[b.length - 1] = (byte) (n * 7);
+        return b;
+    }
+
+    /**
+     * What a fan-out sends for {@link #PACKETS} datagrams read: each goes to every receiver from
+     * the reading thread, as the SFU forwards inline. Returns what each receiver got, in order.
+     */
+    private List<List<byte[]>> fanOut(String kind) throws Exception {
+        Failures failures = new Failures();
+        MediaSocket socket = open(kind, 1, failures);
+        List<DatagramChannel> receivers = new ArrayList<>();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (int r = 0; r < RECEIVERS; r++) {
+            DatagramChannel receiver = channel();
+            receivers.add(receiver);
+            addresses.add((InetSocketAddress) receiver.getLocalAddress());
+        }
+        socket.start((buf, off, len, from, nanos) -> {
+            for (InetSocketAddress to : addresses) {
+                socket.send(buf, off, len, to);
+            }
+        });
+        DatagramChannel publisher = channel();
+        List<List<byte[]>> received = new ArrayList<>();
+        CompletableFuture<?>[] reading = new CompletableFuture<?>[RECEIVERS];
+        for (int r = 0; r < RECEIVERS; r++) {
+            List<byte[]> got = new ArrayList<>();
+            received.add(got);
+            DatagramChannel receiver = receivers.get(r);
+            reading[r] = CompletableFuture.runAsync(() -> {
+                ByteBuffer buffer = ByteBuffer.allocate(2048);
+                try {
+                    while (got.size() < PACKETS) {
+                        buffer.clear();
+                        receiver.receive(buffer);
+                        buffer.flip();
+                        byte[] b = new byte[buffer.remaining()];
+                        buffer.get(b);
+                        got.add(b);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        for (int n = 0; n < PACKETS; n++) {
+            publisher.send(ByteBuffer.wrap(datagram(n)), socket.localAddress());
+            if (n % 50 == 49) {
+                // Bursts, below what a cold JVM reads: completeness and order are under test.
+                Thread.sleep(2);
+            }
+        }
+        CompletableFuture.allOf(reading).get(30, TimeUnit.SECONDS);
+        assertEquals(0, failures.bufferFull.get() + failures.errors.get(), "refused sends");
+        return received;
+    }
+
+    @Test
+    void epollAndNioForwardTheSamePacketsInOrder() throws Exception {
+        List<List<byte[]>> epoll = fanOut("epoll");
+        List<List<byte[]>> nio = fanOut("nio");
+        for (int r = 0; r < RECEIVERS; r++) {
+            assertEquals(PACKETS, epoll.get(r).size());
+            assertEquals(PACKETS, nio.get(r).size());
+            for (int n = 0; n < PACKETS; n++) {
+                assertArrayEquals(datagram(n), epoll.get(r).get(n), "epoll, receiver " + r + ", datagram " + n);
+                assertArrayEquals(epoll.get(r).get(n), nio.get(r).get(n), "nio, receiver " + r + ", datagram " + n);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} loops")
+    @ValueSource(ints = {1, 2})
+    void epollWritesLeaveBeforeTheNextTaskOfTheTurnsLoop(int loops) throws Exception {
+        Failures failures = new Failures();
+        EpollMediaSocket socket = (EpollMediaSocket) open("epoll", loops, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        DatagramChannel receiver = channel();
+        InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+        for (int loop = 0; loop < loops; loop++) {
+            int index = loop;
+            CompletableFuture<long[]> pending = new CompletableFuture<>();
+            socket.loops()[loop].execute(() -> {
+                for (int n = 0; n < 20; n++) {
+                    assertTrue(socket.send(datagram(n), 0, datagram(n).length, to));
+                }
+                long queued = socket.unflushedBytes(index);
+                // The next task on this loop: the turn that wrote is over.
+                socket.loops()[index].execute(() -> pending.complete(new long[] {queued, socket.unflushedBytes(index)}));
+            });
+            long[] bytes = pending.get(5, TimeUnit.SECONDS);
+            assertTrue(bytes[0] > 0, "held for the batch during the turn that wrote them");
+            assertEquals(0, bytes[1], "unsent after the turn");
+            ByteBuffer buffer = ByteBuffer.allocate(2048);
+            for (int n = 0; n < 20; n++) {
+                buffer.clear();
+                receiver.receive(buffer);
+                buffer.flip();
+                byte[] b = new byte[buffer.remaining()];
+                buffer.get(b);
+                assertArrayEquals(datagram(n), b, "loop " + loop + ", datagram " + n);
+            }
+        }
+    }
+
+    /**
+     * Sockets with SO_REUSEPORT share a port with any other such group of the same user, even
+     * one that asked for port 0: a second server must get a port of its own, and a server on a
+     * port another holds must fail, not share its traffic.
+     */
+    @Test
+    void epollServersNeverShareAPort() throws Exception {
+        Failures failures = new Failures();
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            MediaSocket socket = open("epoll", 2, failures);
+            assertTrue(ports.add(socket.localAddress().getPort()), "port " + socket.localAddress().getPort() + " twice");
+        }
+        InetSocketAddress taken = new InetSocketAddress(LOOPBACK, ports.iterator().next());
+        for (int loops : new int[] {1, 2}) {
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> open.add(new EpollMediaSocket(taken, loops, failures)), loops + " loops on a taken port");
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> open.add(new NioMediaSocket(taken, failures)), "nio on a taken port");
+    }
+
+    @Test
+    void aSendFromAnotherThreadLeavesAtOnce() throws Exception {
+        Failures failures = new Failures();
+        MediaSocket socket = open("epoll", 1, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        DatagramChannel receiver = channel();
+        assertTrue(socket.send(datagram(7), 0, datagram(7).length, (InetSocketAddress) receiver.getLocalAddress()));
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        receiver.receive(buffer);
+        assertEquals(datagram(7).length, buffer.position());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"epoll", "nio"})
+    void aDatagramTheKernelRefusesIsCountedNotThrown(String kind) throws Exception {
+        Failures failures = new Failures();
+        MediaSocket socket = open(kind, 1, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        DatagramChannel receiver = channel();
+        InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+        // Larger than any UDP datagram (65,507 B): the kernel refuses it with EMSGSIZE.
+        byte[] tooLarge = new byte[70_000];
+        Runnable sends = () -> {
+            socket.send(tooLarge, 0, tooLarge.length, to);
+            socket.send(datagram(1), 0, datagram(1).length, to);
+        };
+        if (socket.loops().length > 0) {
+            // On the loop, in one batch with a good datagram after it.
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            socket.loops()[0].execute(() -> {
+                sends.run();
+                done.complete(null);
+            });
+            done.get(5, TimeUnit.SECONDS);
+        } else {
+            assertFalse(socket.send(tooLarge, 0, tooLarge.length, to));
+            socket.send(datagram(1), 0, datagram(1).length, to);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        receiver.receive(buffer);
+        assertEquals(datagram(1).length, buffer.position(), "the good datagram after the refused one");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (failures.errors.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, failures.errors.get(), "counted as a send error");
+        assertNotNull(failures.lastError.get());
+    }
+
+    @Test
+    void epollRefusesAndCountsWhatItsQueueCannotHold() throws Exception {
+        Failures failures = new Failures();
+        EpollMediaSocket socket = (EpollMediaSocket) open("epoll", 1, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        DatagramChannel receiver = channel();
+        InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+        byte[] packet = new byte[1200];
+        int offered = 3 * EpollMediaSocket.HIGH_WATER / packet.length;
+        CompletableFuture<Integer> accepted = new CompletableFuture<>();
+        // All in one turn: nothing is flushed meanwhile, so the queue passes its high-water mark.
+        socket.loops()[0].execute(() -> {
+            int n = 0;
+            for (int i = 0; i < offered; i++) {
+                if (socket.send(packet, 0, packet.length, to)) {
+                    n++;
+                }
+            }
+            accepted.complete(n);
+        });
+        int sent = accepted.get(10, TimeUnit.SECONDS);
+        assertTrue(sent < offered, "some refused");
+        // Netty counts about a hundred bytes of bookkeeping per queued datagram against the mark.
+        assertTrue(sent >= EpollMediaSocket.HIGH_WATER / (packet.length + 200), "taken up to the high-water mark: " + sent);
+        assertEquals(offered - sent, failures.bufferFull.get(), "each refusal counted");
+        assertEquals(0, failures.errors.get());
+    }
+}
