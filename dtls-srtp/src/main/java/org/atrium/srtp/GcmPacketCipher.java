@@ -1,6 +1,7 @@
 package org.atrium.srtp;
 
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -8,10 +9,17 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AEAD_AES_128_GCM for SRTP and SRTCP (RFC 7714 sections 8 to 10) on the JDK's AES/GCM, whose
- * GHASH is an intrinsic and faster than anything table-driven in Java. {@code Cipher.init} per
- * packet allocates a few small objects and a forged packet raises AEADBadTagException inside the
- * JDK (caught here and returned as a code).
+ * AEAD_AES_128_GCM for SRTP and SRTCP (RFC 7714 sections 8 to 10) on a JCE AES/GCM: Amazon
+ * Corretto Crypto Provider's (AWS-LC) or the JDK's, as {@link SrtpCrypto} chose. A forged packet
+ * raises AEADBadTagException inside either (caught here and returned as a code).
+ *
+ * <p>With ACCP, nothing of ours is allocated per packet: the key is one object (ACCP skips the
+ * key check and copy when it sees the same key again) and the IV goes in through two reused
+ * parameter specs whose {@code getIV()} hands out their array instead of a copy. ACCP keeps that
+ * array to refuse a repeated key and IV on the next init, so the two specs alternate: the array
+ * it kept is never the one being refilled. What ACCP itself allocates per call (capturing lambdas
+ * around its native context, a boxed length) remains. The JDK's GCM builds a new engine on every
+ * {@code Cipher.init} (about 1 KB) and keeps references to the spec, so it gets a fresh spec.
  */
 final class GcmPacketCipher extends PacketCipher {
     private static final int TAG_LENGTH = 16;
@@ -24,13 +32,30 @@ final class GcmPacketCipher extends PacketCipher {
     private final byte[] lastEncryptionIv = new byte[12];
     private boolean encryptedBefore;
     private final byte[] indexWord = new byte[4];
+    /** SRTCP's AAD when encrypted: the first 8 header bytes and E|index, given in one call. */
+    private final byte[] rtcpAad = new byte[12];
+    /** Non-null for ACCP: the two specs used in turn. */
+    private final ReusedSpec[] specs;
+    private int nextSpec;
+    /** ACCP's decryption output, copied into the packet once the tag verified; grows to the longest packet. */
+    private byte[] scratch = new byte[1500];
 
-    GcmPacketCipher(byte[] key, byte[] salt) {
+    GcmPacketCipher(byte[] key, byte[] salt, GcmImplementation implementation) {
         if (salt.length != 12) {
             throw new IllegalArgumentException("AES-GCM SRTP needs a 12-byte salt");
         }
         try {
-            this.gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            if (implementation == GcmImplementation.ACCP) {
+                Provider accp = SrtpCrypto.accp();
+                if (accp == null) {
+                    throw new IllegalStateException("Amazon Corretto Crypto Provider is not available");
+                }
+                this.gcm = Cipher.getInstance("AES/GCM/NoPadding", accp);
+                this.specs = new ReusedSpec[] {new ReusedSpec(), new ReusedSpec()};
+            } else {
+                this.gcm = Cipher.getInstance("AES/GCM/NoPadding");
+                this.specs = null;
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }
@@ -67,17 +92,46 @@ final class GcmPacketCipher extends PacketCipher {
     }
 
     private void initEncrypt() throws GeneralSecurityException {
-        // The JDK refuses to encrypt twice in a row under one key and IV, which a sender
-        // retransmitting the same packet index legitimately does (the output is identical,
+        // The JDK and ACCP both refuse to encrypt twice in a row under one key and IV, which a
+        // sender retransmitting the same packet index legitimately does (the output is identical,
         // so no keystream is reused on different plaintext). Moving the cipher off that IV first
         // lets the retransmission through.
         if (encryptedBefore && java.util.Arrays.equals(iv, lastEncryptionIv)) {
             lastEncryptionIv[0] ^= 1;
-            gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, lastEncryptionIv));
+            init(Cipher.ENCRYPT_MODE, lastEncryptionIv);
         }
-        gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));
+        init(Cipher.ENCRYPT_MODE, iv);
         System.arraycopy(iv, 0, lastEncryptionIv, 0, 12);
         encryptedBefore = true;
+    }
+
+    /**
+     * Verifies and decrypts {@code b[off..off+len)} (ciphertext and tag) in place; returns the
+     * plaintext length. A forged packet must stay as it was: the JDK verifies before it writes,
+     * but ACCP (AWS-LC) writes the plaintext and then zeroes it when the tag does not match, so
+     * ACCP decrypts into a scratch buffer copied back only once the tag has verified.
+     */
+    private int decryptFinal(byte[] b, int off, int len) throws GeneralSecurityException {
+        if (specs == null) {
+            return gcm.doFinal(b, off, len, b, off);
+        }
+        if (scratch.length < len) {
+            scratch = new byte[Math.max(len, 2 * scratch.length)];
+        }
+        int n = gcm.doFinal(b, off, len, scratch, 0);
+        System.arraycopy(scratch, 0, b, off, n);
+        return n;
+    }
+
+    private void init(int mode, byte[] ivBytes) throws GeneralSecurityException {
+        if (specs == null) {
+            gcm.init(mode, key, new GCMParameterSpec(TAG_LENGTH * 8, ivBytes));
+            return;
+        }
+        ReusedSpec spec = specs[nextSpec];
+        nextSpec ^= 1;
+        System.arraycopy(ivBytes, 0, spec.iv, 0, 12);
+        gcm.init(mode, key, spec);
     }
 
     @Override
@@ -98,9 +152,9 @@ final class GcmPacketCipher extends PacketCipher {
     int unprotectRtp(byte[] b, int off, int len, int headerLength, int ssrc, int roc, int seq) {
         buildRtpIv(ssrc, roc, seq);
         try {
-            gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));
+            init(Cipher.DECRYPT_MODE, iv);
             gcm.updateAAD(b, off, headerLength);
-            int n = gcm.doFinal(b, off + headerLength, len - headerLength, b, off + headerLength);
+            int n = decryptFinal(b, off + headerLength, len - headerLength);
             return headerLength + n;
         } catch (AEADBadTagException e) {
             return SrtpError.AUTH_FAILED;
@@ -113,12 +167,12 @@ final class GcmPacketCipher extends PacketCipher {
     int protectRtcp(byte[] b, int off, int len, int ssrc, int index) {
         buildRtcpIv(ssrc, index);
         int word = E_FLAG | index;
-        putInt(indexWord, 0, word);
         try {
             initEncrypt();
             // RFC 7714 section 9.2: AAD is the first 8 header bytes followed by E|index.
-            gcm.updateAAD(b, off, 8);
-            gcm.updateAAD(indexWord, 0, 4);
+            System.arraycopy(b, off, rtcpAad, 0, 8);
+            putInt(rtcpAad, 8, word);
+            gcm.updateAAD(rtcpAad, 0, 12);
             int n = gcm.doFinal(b, off + 8, len - 8, b, off + 8);
             // RFC 7714 section 9.1: E|index follows the tag.
             putInt(b, off + 8 + n, word);
@@ -139,22 +193,41 @@ final class GcmPacketCipher extends PacketCipher {
         putInt(indexWord, 0, word);
         int rtcpLength = len - 4 - TAG_LENGTH;
         try {
-            gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));
+            init(Cipher.DECRYPT_MODE, iv);
             if ((word & E_FLAG) != 0) {
-                gcm.updateAAD(b, off, 8);
-                gcm.updateAAD(indexWord, 0, 4);
-                gcm.doFinal(b, off + 8, len - 4 - 8, b, off + 8);
+                System.arraycopy(b, off, rtcpAad, 0, 8);
+                putInt(rtcpAad, 8, word);
+                gcm.updateAAD(rtcpAad, 0, 12);
+                decryptFinal(b, off + 8, len - 4 - 8);
             } else {
                 // RFC 7714 section 10: unencrypted SRTCP authenticates the whole packet as AAD.
                 gcm.updateAAD(b, off, rtcpLength);
                 gcm.updateAAD(indexWord, 0, 4);
-                gcm.doFinal(b, off + rtcpLength, TAG_LENGTH, b, off + rtcpLength);
+                decryptFinal(b, off + rtcpLength, TAG_LENGTH);
             }
             return rtcpLength;
         } catch (AEADBadTagException e) {
             return SrtpError.AUTH_FAILED;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    /**
+     * A GCM parameter spec whose IV is handed out, not copied (the JCE class copies it in its
+     * constructor and again in every {@code getIV()}). Only for ACCP, which reads the array
+     * during init and compares it on the next init; see the class comment.
+     */
+    private static final class ReusedSpec extends GCMParameterSpec {
+        final byte[] iv = new byte[12];
+
+        ReusedSpec() {
+            super(TAG_LENGTH * 8, new byte[12]);
+        }
+
+        @Override
+        public byte[] getIV() {
+            return iv;
         }
     }
 }

@@ -9,22 +9,27 @@ package org.atrium.srtp;
  */
 abstract class PacketCipher {
     static PacketCipher create(SrtpProfile profile, byte[] key, byte[] salt, byte[] authKey) {
+        return create(profile, key, salt, authKey, SrtpCrypto.gcm());
+    }
+
+    /** {@code gcm}: the AES-GCM implementation to use for AEAD_AES_128_GCM (ignored otherwise). */
+    static PacketCipher create(SrtpProfile profile, byte[] key, byte[] salt, byte[] authKey, GcmImplementation gcm) {
         switch (profile) {
             case AES128_CM_HMAC_SHA1_80:
                 return new CmHmacSha1PacketCipher(key, salt, authKey, profile.rtpTrailerLength());
             case AEAD_AES_128_GCM:
-                return new GcmPacketCipher(key, salt);
+                return new GcmPacketCipher(key, salt, gcm);
             default:
                 throw new IllegalArgumentException("unsupported profile " + profile);
         }
     }
 
     static PacketCipher forRtp(SessionKeys keys) {
-        return create(keys.profile, keys.rtpKey, keys.rtpSalt, keys.rtpAuthKey);
+        return create(keys.profile, keys.rtpKey, keys.rtpSalt, keys.rtpAuthKey, keys.gcm);
     }
 
     static PacketCipher forRtcp(SessionKeys keys) {
-        return create(keys.profile, keys.rtcpKey, keys.rtcpSalt, keys.rtcpAuthKey);
+        return create(keys.profile, keys.rtcpKey, keys.rtcpSalt, keys.rtcpAuthKey, keys.gcm);
     }
 
     /** Encrypts the payload after {@code headerLength}, appends the tag; returns the new length. */

@@ -16,9 +16,17 @@ final class SessionKeys {
     final byte[] rtcpKey;
     final byte[] rtcpSalt;
     final byte[] rtcpAuthKey;
+    /** The AES-GCM implementation this session's GCM ciphers use: the process's choice unless a test or benchmark picks one. */
+    final GcmImplementation gcm;
 
     private SessionKeys(SrtpProfile profile, byte[] rtpKey, byte[] rtpSalt, byte[] rtpAuthKey, byte[] rtcpKey,
             byte[] rtcpSalt, byte[] rtcpAuthKey) {
+        this(profile, rtpKey, rtpSalt, rtpAuthKey, rtcpKey, rtcpSalt, rtcpAuthKey,
+                profile == SrtpProfile.AEAD_AES_128_GCM ? SrtpCrypto.gcm() : GcmImplementation.JDK);
+    }
+
+    private SessionKeys(SrtpProfile profile, byte[] rtpKey, byte[] rtpSalt, byte[] rtpAuthKey, byte[] rtcpKey,
+            byte[] rtcpSalt, byte[] rtcpAuthKey, GcmImplementation gcm) {
         this.profile = profile;
         this.rtpKey = rtpKey;
         this.rtpSalt = rtpSalt;
@@ -26,6 +34,12 @@ final class SessionKeys {
         this.rtcpKey = rtcpKey;
         this.rtcpSalt = rtcpSalt;
         this.rtcpAuthKey = rtcpAuthKey;
+        this.gcm = gcm;
+    }
+
+    /** The same keys with AES-GCM from {@code implementation}. */
+    SessionKeys withGcm(GcmImplementation implementation) {
+        return new SessionKeys(profile, rtpKey, rtpSalt, rtpAuthKey, rtcpKey, rtcpSalt, rtcpAuthKey, implementation);
     }
 
     static SessionKeys derive(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {

@@ -89,6 +89,17 @@ public final class SrtpSession {
                 DEFAULT_MAX_SSRCS, DEFAULT_RTP_REPLAY_WINDOW, DEFAULT_RTCP_REPLAY_WINDOW);
     }
 
+    /**
+     * A new session like this one (same keys, direction and limits, no streams yet) whose
+     * AEAD_AES_128_GCM runs on {@code implementation} instead of the process's choice: tests and
+     * benchmarks compare the implementations with it.
+     */
+    SrtpSession withGcm(GcmImplementation implementation) {
+        return new SrtpSession(profile, keys.withGcm(implementation), sending, maxSsrcs,
+                sending ? DEFAULT_RTP_REPLAY_WINDOW : rtpReplayWindow,
+                sending ? DEFAULT_RTCP_REPLAY_WINDOW : rtcpReplayWindow);
+    }
+
     public SrtpProfile profile() {
         return profile;
     }

@@ -62,9 +62,10 @@ class JitsiSrtpCrossCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void oursProtectsJitsiUnprotectsRtp(SrtpProfile p) throws GeneralSecurityException {
-        SrtpSession ours = SrtpSession.forSending(p, masterKey(p), masterSalt(p));
+    @EnumSource(TestCipher.class)
+    void oursProtectsJitsiUnprotectsRtp(TestCipher c) throws GeneralSecurityException {
+        SrtpProfile p = c.profile;
+        SrtpSession ours = c.on(SrtpSession.forSending(p, masterKey(p), masterSalt(p)));
         SrtpCryptoContext jitsi = jitsiFactory(p, false).deriveContext(SSRC, 0);
         for (int i = 0; i < PACKETS; i++) {
             int seq = (FIRST_SEQ + i) & 0xffff;
@@ -78,10 +79,11 @@ class JitsiSrtpCrossCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void jitsiProtectsOursUnprotectsRtp(SrtpProfile p) throws GeneralSecurityException {
+    @EnumSource(TestCipher.class)
+    void jitsiProtectsOursUnprotectsRtp(TestCipher c) throws GeneralSecurityException {
+        SrtpProfile p = c.profile;
         SrtpCryptoContext jitsi = jitsiFactory(p, true).deriveContext(SSRC, 0);
-        SrtpSession ours = SrtpSession.forReceiving(p, masterKey(p), masterSalt(p));
+        SrtpSession ours = c.on(SrtpSession.forReceiving(p, masterKey(p), masterSalt(p)));
         for (int i = 0; i < PACKETS; i++) {
             int seq = (FIRST_SEQ + i) & 0xffff;
             byte[] plain = rtp(SSRC, seq, payloadLength(i));
@@ -95,9 +97,10 @@ class JitsiSrtpCrossCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void oursProtectsJitsiUnprotectsRtcp(SrtpProfile p) throws GeneralSecurityException {
-        SrtpSession ours = SrtpSession.forSending(p, masterKey(p), masterSalt(p));
+    @EnumSource(TestCipher.class)
+    void oursProtectsJitsiUnprotectsRtcp(TestCipher c) throws GeneralSecurityException {
+        SrtpProfile p = c.profile;
+        SrtpSession ours = c.on(SrtpSession.forSending(p, masterKey(p), masterSalt(p)));
         SrtcpCryptoContext jitsi = jitsiFactory(p, false).deriveControlContext(SSRC);
         for (int i = 0; i < PACKETS; i++) {
             byte[] plain = rtcp(SSRC, i);
@@ -110,10 +113,11 @@ class JitsiSrtpCrossCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void jitsiProtectsOursUnprotectsRtcp(SrtpProfile p) throws GeneralSecurityException {
+    @EnumSource(TestCipher.class)
+    void jitsiProtectsOursUnprotectsRtcp(TestCipher c) throws GeneralSecurityException {
+        SrtpProfile p = c.profile;
         SrtcpCryptoContext jitsi = jitsiFactory(p, true).deriveControlContext(SSRC);
-        SrtpSession ours = SrtpSession.forReceiving(p, masterKey(p), masterSalt(p));
+        SrtpSession ours = c.on(SrtpSession.forReceiving(p, masterKey(p), masterSalt(p)));
         for (int i = 0; i < PACKETS; i++) {
             byte[] plain = rtcp(SSRC, i);
             JitsiPacket packet = new JitsiPacket(plain, RTCP_LENGTH);

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Published test vectors: RFC 3711 Appendix B.2 and B.3, RFC 7714 sections 16 and 17. */
@@ -110,27 +111,30 @@ class SrtpRfcVectorsTest {
     // RFC 7714 section 17.3: authenticated but not encrypted, E flag clear.
     private static final String RTCP_TAG_ONLY = RTCP_PLAIN + "841dd9683dd78ec92ae58790125f62b3" + "000005d4";
 
-    @Test
-    void rfc7714Section16_1_1_rtpEncryption() {
-        SrtpSession sender = SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null, true);
+    @ParameterizedTest
+    @EnumSource(value = TestCipher.class, names = {"GCM_JDK", "GCM_ACCP"})
+    void rfc7714Section16_1_1_rtpEncryption(TestCipher c) {
+        SrtpSession sender = c.on(SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null, true));
         byte[] plain = hex(RTP_PLAIN);
         byte[] buf = Arrays.copyOf(plain, plain.length + SrtpSession.MAX_TRAILER);
         int len = sender.protectRtp(buf, 0, plain.length);
         assertEquals(RTP_PROTECTED, hex(buf, 0, len));
     }
 
-    @Test
-    void rfc7714Section16_1_2_rtpDecryption() {
-        SrtpSession receiver = SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
-                false);
+    @ParameterizedTest
+    @EnumSource(value = TestCipher.class, names = {"GCM_JDK", "GCM_ACCP"})
+    void rfc7714Section16_1_2_rtpDecryption(TestCipher c) {
+        SrtpSession receiver = c.on(SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
+                false));
         byte[] buf = hex(RTP_PROTECTED);
         int len = receiver.unprotectRtp(buf, 0, buf.length);
         assertEquals(RTP_PLAIN, hex(buf, 0, len));
     }
 
-    @Test
-    void rfc7714Section17_1_rtcpEncryption() {
-        SrtpSession sender = SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null, true);
+    @ParameterizedTest
+    @EnumSource(value = TestCipher.class, names = {"GCM_JDK", "GCM_ACCP"})
+    void rfc7714Section17_1_rtcpEncryption(TestCipher c) {
+        SrtpSession sender = c.on(SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null, true));
         byte[] plain = hex(RTCP_PLAIN);
         sender.setNextSrtcpIndex(0x4d617273, 0x5d4);
         byte[] buf = Arrays.copyOf(plain, plain.length + SrtpSession.MAX_TRAILER);
@@ -138,28 +142,31 @@ class SrtpRfcVectorsTest {
         assertEquals(RTCP_PROTECTED, hex(buf, 0, len));
     }
 
-    @Test
-    void rfc7714Section17_2_rtcpDecryption() {
-        SrtpSession receiver = SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
-                false);
+    @ParameterizedTest
+    @EnumSource(value = TestCipher.class, names = {"GCM_JDK", "GCM_ACCP"})
+    void rfc7714Section17_2_rtcpDecryption(TestCipher c) {
+        SrtpSession receiver = c.on(SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
+                false));
         byte[] buf = hex(RTCP_PROTECTED);
         int len = receiver.unprotectRtcp(buf, 0, buf.length);
         assertEquals(RTCP_PLAIN, hex(buf, 0, len));
     }
 
-    @Test
-    void rfc7714Section17_3_rtcpAuthenticatedOnly() {
-        SrtpSession receiver = SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
-                false);
+    @ParameterizedTest
+    @EnumSource(value = TestCipher.class, names = {"GCM_JDK", "GCM_ACCP"})
+    void rfc7714Section17_3_rtcpAuthenticatedOnly(TestCipher c) {
+        SrtpSession receiver = c.on(SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
+                false));
         byte[] buf = hex(RTCP_TAG_ONLY);
         int len = receiver.unprotectRtcp(buf, 0, buf.length);
         assertEquals(RTCP_PLAIN, hex(buf, 0, len));
     }
 
-    @Test
-    void rfc7714Section17_rtcpWithOneFlippedTagBitFails() {
-        SrtpSession receiver = SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
-                false);
+    @ParameterizedTest
+    @EnumSource(value = TestCipher.class, names = {"GCM_JDK", "GCM_ACCP"})
+    void rfc7714Section17_rtcpWithOneFlippedTagBitFails(TestCipher c) {
+        SrtpSession receiver = c.on(SrtpSession.withSessionKeys(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, null,
+                false));
         byte[] buf = hex(RTCP_PROTECTED);
         buf[buf.length - 5] ^= 1;
         assertEquals(SrtpError.AUTH_FAILED, receiver.unprotectRtcp(buf, 0, buf.length));

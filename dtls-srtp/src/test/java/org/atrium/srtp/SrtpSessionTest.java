@@ -34,12 +34,14 @@ class SrtpSessionTest {
         return s;
     }
 
-    private static SrtpSession sender(SrtpProfile p) {
-        return SrtpSession.forSending(p, key(p), salt(p));
+    private static SrtpSession sender(TestCipher c) {
+        SrtpProfile p = c.profile;
+        return c.on(SrtpSession.forSending(p, key(p), salt(p)));
     }
 
-    private static SrtpSession receiver(SrtpProfile p) {
-        return SrtpSession.forReceiving(p, key(p), salt(p));
+    private static SrtpSession receiver(TestCipher c) {
+        SrtpProfile p = c.profile;
+        return c.on(SrtpSession.forReceiving(p, key(p), salt(p)));
     }
 
     /** Protects an RTP packet with the sequence number; returns the protected bytes (exact length). */
@@ -56,10 +58,11 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void rtpRoundTripRestoresThePacket(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void rtpRoundTripRestoresThePacket(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         for (int seq = 1000; seq < 1010; seq++) {
             byte[] plain = rtp(SSRC, seq, PAYLOAD);
             byte[] buf = plain.clone();
@@ -71,8 +74,9 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void rtpWithCsrcsAndHeaderExtensionAtAnOffsetRoundTrips(SrtpProfile p) {
+    @EnumSource(TestCipher.class)
+    void rtpWithCsrcsAndHeaderExtensionAtAnOffsetRoundTrips(TestCipher c) {
+        SrtpProfile p = c.profile;
         // V=2, X=1, CC=2; two CSRCs, a one-byte-header extension of 2 words, 40-byte payload.
         int headerLength = 12 + 8 + 4 + 8;
         int len = headerLength + 40;
@@ -89,18 +93,19 @@ class SrtpSessionTest {
             buf[off + i] = (byte) i;
         }
         byte[] original = buf.clone();
-        int protectedLength = sender(p).protectRtp(buf, off, len);
+        int protectedLength = sender(c).protectRtp(buf, off, len);
         assertArrayEquals(Arrays.copyOfRange(original, off, off + headerLength),
                 Arrays.copyOfRange(buf, off, off + headerLength), "header, CSRCs and extension stay clear");
-        assertEquals(len, receiver(p).unprotectRtp(buf, off, protectedLength));
+        assertEquals(len, receiver(c).unprotectRtp(buf, off, protectedLength));
         assertArrayEquals(Arrays.copyOfRange(original, 0, off + len), Arrays.copyOfRange(buf, 0, off + len));
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void replayedPacketIsRejected(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void replayedPacketIsRejected(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         byte[] first = protect(tx, SSRC, 10);
         byte[] second = protect(tx, SSRC, 11);
         assertEquals(rtpLength(PAYLOAD), unprotect(rx, first));
@@ -110,10 +115,11 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void reorderedPacketsInsideTheWindowAreAcceptedOnce(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void reorderedPacketsInsideTheWindowAreAcceptedOnce(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         byte[][] packets = new byte[200][];
         for (int i = 0; i < packets.length; i++) {
             packets[i] = protect(tx, SSRC, 5000 + i);
@@ -127,10 +133,11 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void packetOlderThanTheWindowIsRejected(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = SrtpSession.forReceiving(p, key(p), salt(p), 8, 64);
+    @EnumSource(TestCipher.class)
+    void packetOlderThanTheWindowIsRejected(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = c.on(SrtpSession.forReceiving(p, key(p), salt(p), 8, 64));
         // A 64-packet window covers the highest index and the 63 below it.
         byte[] old = protect(tx, SSRC, 100);
         byte[] next = protect(tx, SSRC, 101);
@@ -143,10 +150,11 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void tamperedPacketFailsAndLeavesStateUnchanged(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void tamperedPacketFailsAndLeavesStateUnchanged(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         assertEquals(rtpLength(PAYLOAD), unprotect(rx, protect(tx, SSRC, 1)));
         byte[] genuine = protect(tx, SSRC, 2);
         for (int position : new int[] {2, 12, 40, genuine.length - 1}) {
@@ -155,7 +163,7 @@ class SrtpSessionTest {
             assertEquals(SrtpError.AUTH_FAILED, unprotect(rx, forged), "byte " + position + " flipped");
         }
         // A forgery claiming a far-ahead sequence number must not move the window or ROC either.
-        byte[] ahead = protect(sender(p), SSRC, 30000);
+        byte[] ahead = protect(sender(c), SSRC, 30000);
         ahead[20] ^= 0x01;
         assertEquals(SrtpError.AUTH_FAILED, unprotect(rx, ahead));
         assertEquals(rtpLength(PAYLOAD), unprotect(rx, genuine), "the genuine packet still passes");
@@ -163,10 +171,11 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void rolloverCounterAdvancesAcrossSequenceWrap(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void rolloverCounterAdvancesAcrossSequenceWrap(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         byte[][] packets = new byte[40][];
         for (int i = 0; i < packets.length; i++) {
             packets[i] = protect(tx, SSRC, (65520 + i) & 0xffff);
@@ -178,7 +187,7 @@ class SrtpSessionTest {
             assertEquals(rtpLength(PAYLOAD), unprotect(rx, packets[k]), "packet " + k);
         }
         // The receiver's ROC is 1 now: a packet protected with ROC 0 and a post-wrap seq fails.
-        SrtpSession freshSender = sender(p);
+        SrtpSession freshSender = sender(c);
         byte[] wrongRoc = protect(freshSender, SSRC, 30);
         assertNotEquals(rtpLength(PAYLOAD), unprotect(rx, wrongRoc));
         // ...while a retransmission from before the wrap (ROC 0) is recognised as a replay.
@@ -186,10 +195,11 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void senderProtectsRetransmissionsIdentically(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void senderProtectsRetransmissionsIdentically(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         byte[] first = protect(tx, SSRC, 65535);
         protect(tx, SSRC, 0);
         protect(tx, SSRC, 1);
@@ -201,11 +211,12 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void ssrcLimitRefusesNewSsrcsWithAnErrorCode(SrtpProfile p) {
-        SrtpSession tx = SrtpSession.forSending(p, key(p), salt(p), 2);
-        SrtpSession rx = SrtpSession.forReceiving(p, key(p), salt(p), 2, 64);
-        SrtpSession unlimited = sender(p);
+    @EnumSource(TestCipher.class)
+    void ssrcLimitRefusesNewSsrcsWithAnErrorCode(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = c.on(SrtpSession.forSending(p, key(p), salt(p), 2));
+        SrtpSession rx = c.on(SrtpSession.forReceiving(p, key(p), salt(p), 2, 64));
+        SrtpSession unlimited = sender(c);
         assertEquals(rtpLength(PAYLOAD), unprotect(rx, protect(tx, 1, 1)));
         assertEquals(rtpLength(PAYLOAD), unprotect(rx, protect(tx, 2, 1)));
         byte[] third = rtp(3, 1, PAYLOAD);
@@ -218,23 +229,25 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void forgedPacketsFromUnknownSsrcsUseNoSlot(SrtpProfile p) {
-        SrtpSession rx = SrtpSession.forReceiving(p, key(p), salt(p), 1, 64);
-        SrtpSession other = SrtpSession.forSending(p, new byte[p.keyLength()], salt(p));
+    @EnumSource(TestCipher.class)
+    void forgedPacketsFromUnknownSsrcsUseNoSlot(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession rx = c.on(SrtpSession.forReceiving(p, key(p), salt(p), 1, 64));
+        SrtpSession other = c.on(SrtpSession.forSending(p, new byte[p.keyLength()], salt(p)));
         for (int ssrc = 100; ssrc < 110; ssrc++) {
             assertEquals(SrtpError.AUTH_FAILED, unprotect(rx, protect(other, ssrc, 1)));
         }
         assertEquals(0, rx.rtpSsrcCount());
-        assertEquals(rtpLength(PAYLOAD), unprotect(rx, protect(sender(p), SSRC, 1)));
+        assertEquals(rtpLength(PAYLOAD), unprotect(rx, protect(sender(c), SSRC, 1)));
         assertEquals(1, rx.rtpSsrcCount());
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void rtcpRoundTripAndReplay(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void rtcpRoundTripAndReplay(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         byte[][] sent = new byte[5][];
         for (int i = 0; i < sent.length; i++) {
             byte[] plain = rtcp(SSRC, i);
@@ -257,10 +270,11 @@ class SrtpSessionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void malformedInputGetsErrorCodes(SrtpProfile p) {
-        SrtpSession tx = sender(p);
-        SrtpSession rx = receiver(p);
+    @EnumSource(TestCipher.class)
+    void malformedInputGetsErrorCodes(TestCipher c) {
+        SrtpProfile p = c.profile;
+        SrtpSession tx = sender(c);
+        SrtpSession rx = receiver(c);
         byte[] shortPacket = new byte[40];
         shortPacket[0] = (byte) 0x80;
         assertEquals(SrtpError.TOO_SHORT, tx.protectRtp(shortPacket, 0, 11));
