@@ -3,6 +3,7 @@ package org.atrium.bench;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeUnit;
 import org.atrium.rtp.RtpPacket;
+import org.atrium.srtp.BenchGcm;
 import org.atrium.srtp.SrtpProfile;
 import org.atrium.srtp.SrtpSession;
 import org.jitsi.srtp.SrtcpCryptoContext;
@@ -51,6 +52,14 @@ public class SrtpBenchmark {
     @Param({"160", "1200"})
     public int size;
 
+    /**
+     * Atrium's AES-GCM: {@code auto} is the process's choice (SrtpCrypto: ACCP where it loads),
+     * {@code accp} and {@code jdk} force one; {@code -p gcm=accp,jdk} measures both in one run.
+     * No effect on AES-CM or on jitsi-srtp.
+     */
+    @Param({"auto"})
+    public String gcm;
+
     private final byte[] atriumRtp = new byte[BenchPackets.BUFFER_LENGTH];
     private final byte[] jitsiRtp = new byte[BenchPackets.BUFFER_LENGTH];
     private final byte[] atriumRtcp = new byte[BenchPackets.BUFFER_LENGTH];
@@ -78,8 +87,8 @@ public class SrtpBenchmark {
         for (int i = 0; i < salt.length; i++) {
             salt[i] = (byte) (0xf0 + i);
         }
-        atriumSender = SrtpSession.forSending(profile, key, salt);
-        atriumReceiver = SrtpSession.forReceiving(profile, key, salt);
+        atriumSender = BenchGcm.withGcm(SrtpSession.forSending(profile, key, salt), gcm);
+        atriumReceiver = BenchGcm.withGcm(SrtpSession.forReceiving(profile, key, salt), gcm);
 
         SrtpPolicy policy = profile == SrtpProfile.AEAD_AES_128_GCM
                 ? new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, 16, SrtpPolicy.NULL_AUTHENTICATION, 0, 16, 12)
