@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,6 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>AES-CM keystream applied to the payload: Atrium's AesCounterMode (AES/CTR re-keyed
  *       without allocation), AES/CTR with a new IvParameterSpec and in-place doFinal per packet
  *       (jitsi-srtp's way), and AES/ECB over counter blocks (Atrium's previous way).
+ *   <li>AES-GCM of one packet (header as AAD, payload encrypted in place, tag after it) through
+ *       JCE: the JDK's AES/GCM and ACCP's, each with a new GCMParameterSpec per packet, and
+ *       ACCP's with two reused specs as GcmPacketCipher passes them; and GHASH alone in plain
+ *       Java (the half of a GCM of our own that has no JDK intrinsic). The ACCP methods fail
+ *       where ACCP does not load.
  * </ul>
  */
 @State(Scope.Thread)
@@ -61,6 +67,15 @@ public class CryptoPrimitivesBenchmark {
     private Cipher jdkCtr;
     private Cipher jdkEcb;
     private SecretKeySpec aesKey;
+
+    private byte[] gcmPacket;
+    private final byte[] gcmIv = new byte[12];
+    private final byte[] ghash = new byte[16];
+    private Cipher jdkGcm;
+    private Cipher accpGcm;
+    private final ReusedGcmSpec[] reusedSpecs = {new ReusedGcmSpec(), new ReusedGcmSpec()};
+    private int nextSpec;
+    private PlainJavaGhash plainJavaGhash;
 
     @Setup(Level.Trial)
     public void setUp() throws GeneralSecurityException {
@@ -92,6 +107,46 @@ public class CryptoPrimitivesBenchmark {
         jdkCtr = Cipher.getInstance("AES/CTR/NoPadding");
         jdkEcb = Cipher.getInstance("AES/ECB/NoPadding");
         jdkEcb.init(Cipher.ENCRYPT_MODE, aesKey);
+
+        gcmPacket = Arrays.copyOf(packet, packet.length + 16);
+        random.nextBytes(gcmIv);
+        jdkGcm = Cipher.getInstance("AES/GCM/NoPadding");
+        if (SrtpCrypto.accp() != null) {
+            accpGcm = Cipher.getInstance("AES/GCM/NoPadding", SrtpCrypto.accp());
+        }
+        plainJavaGhash = new PlainJavaGhash(jdkEcb.doFinal(new byte[16]));
+        // The plain-Java GHASH has no tests of its own: check it against the JDK's GCM tag
+        // (tag = GHASH(AAD, ciphertext) XOR E_K(IV || 0^31 || 1)).
+        jdkGcm.init(Cipher.ENCRYPT_MODE, aesKey, new GCMParameterSpec(128, gcmIv));
+        jdkGcm.updateAAD(packet, 0, HEADER);
+        byte[] sealed = jdkGcm.doFinal(packet, HEADER, size);
+        plainJavaGhash.reset();
+        plainJavaGhash.update(packet, 0, HEADER);
+        plainJavaGhash.update(sealed, 0, size);
+        plainJavaGhash.finish(HEADER, size, ghash, 0);
+        byte[] j0 = Arrays.copyOf(gcmIv, 16);
+        j0[15] = 1;
+        byte[] mask = jdkEcb.doFinal(j0);
+        for (int i = 0; i < 16; i++) {
+            ghash[i] ^= mask[i];
+        }
+        if (!Arrays.equals(ghash, Arrays.copyOfRange(sealed, size, size + 16))) {
+            throw new IllegalStateException("plain-Java GHASH disagrees with the JDK's AES/GCM");
+        }
+    }
+
+    /** A GCM spec handing out its IV array (see GcmPacketCipher.ReusedSpec). */
+    private static final class ReusedGcmSpec extends GCMParameterSpec {
+        final byte[] iv = new byte[12];
+
+        ReusedGcmSpec() {
+            super(128, new byte[12]);
+        }
+
+        @Override
+        public byte[] getIV() {
+            return iv;
+        }
     }
 
     @Benchmark
@@ -151,5 +206,55 @@ public class CryptoPrimitivesBenchmark {
             packet[HEADER + i] ^= keystream[i];
         }
         return packet;
+    }
+
+    /** The next IV: the packet index moves on, as in SRTP (GCM refuses a repeated key and IV). */
+    private void nextGcmIv() {
+        if (++gcmIv[11] == 0) {
+            ++gcmIv[10];
+        }
+    }
+
+    private int gcmSeal(Cipher gcm, GCMParameterSpec spec) throws GeneralSecurityException {
+        gcm.init(Cipher.ENCRYPT_MODE, aesKey, spec);
+        gcm.updateAAD(gcmPacket, 0, HEADER);
+        return gcm.doFinal(gcmPacket, HEADER, size, gcmPacket, HEADER);
+    }
+
+    private Cipher accp() {
+        if (accpGcm == null) {
+            throw new IllegalStateException("Amazon Corretto Crypto Provider does not load here");
+        }
+        return accpGcm;
+    }
+
+    @Benchmark
+    public int gcmJdkFreshSpec() throws GeneralSecurityException {
+        nextGcmIv();
+        return gcmSeal(jdkGcm, new GCMParameterSpec(128, gcmIv));
+    }
+
+    @Benchmark
+    public int gcmAccpFreshSpec() throws GeneralSecurityException {
+        nextGcmIv();
+        return gcmSeal(accp(), new GCMParameterSpec(128, gcmIv));
+    }
+
+    @Benchmark
+    public int gcmAccpReusedSpecs() throws GeneralSecurityException {
+        nextGcmIv();
+        ReusedGcmSpec spec = reusedSpecs[nextSpec];
+        nextSpec ^= 1;
+        System.arraycopy(gcmIv, 0, spec.iv, 0, 12);
+        return gcmSeal(accp(), spec);
+    }
+
+    @Benchmark
+    public byte[] ghashPlainJava() {
+        plainJavaGhash.reset();
+        plainJavaGhash.update(packet, 0, HEADER);
+        plainJavaGhash.update(packet, HEADER, size);
+        plainJavaGhash.finish(HEADER, size, ghash, 0);
+        return ghash;
     }
 }
