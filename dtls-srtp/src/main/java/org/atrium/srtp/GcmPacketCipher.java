@@ -17,8 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * key check and copy when it sees the same key again) and the IV goes in through two reused
  * parameter specs whose {@code getIV()} hands out their array instead of a copy. ACCP keeps that
  * array to refuse a repeated key and IV on the next init, so the two specs alternate: the array
- * it kept is never the one being refilled. What ACCP itself allocates per call (capturing lambdas
- * around its native context, a boxed length) remains. The JDK's GCM builds a new engine on every
+ * it kept is never the one being refilled. What ACCP itself allocates remains: a capturing lambda
+ * around its native context in {@code updateAAD} and in {@code doFinal} when encrypting (64 B per
+ * packet), in {@code doFinal} when decrypting (32 B). The JDK's GCM builds a new engine on every
  * {@code Cipher.init} (about 1 KB) and keeps references to the spec, so it gets a fresh spec.
  */
 final class GcmPacketCipher extends PacketCipher {
@@ -38,7 +39,7 @@ final class GcmPacketCipher extends PacketCipher {
     private final ReusedSpec[] specs;
     private int nextSpec;
     /** ACCP's decryption output, copied into the packet once the tag verified; grows to the longest packet. */
-    private byte[] scratch = new byte[1500];
+    private byte[] scratch = new byte[0];
 
     GcmPacketCipher(byte[] key, byte[] salt, GcmImplementation implementation) {
         if (salt.length != 12) {
@@ -108,15 +109,16 @@ final class GcmPacketCipher extends PacketCipher {
     /**
      * Verifies and decrypts {@code b[off..off+len)} (ciphertext and tag) in place; returns the
      * plaintext length. A forged packet must stay as it was: the JDK verifies before it writes,
-     * but ACCP (AWS-LC) writes the plaintext and then zeroes it when the tag does not match, so
-     * ACCP decrypts into a scratch buffer copied back only once the tag has verified.
+     * but ACCP (AWS-LC) overwrites the output (with zeros) when the tag does not match, so ACCP
+     * decrypts into a scratch buffer copied back only once the tag has verified.
      */
     private int decryptFinal(byte[] b, int off, int len) throws GeneralSecurityException {
         if (specs == null) {
             return gcm.doFinal(b, off, len, b, off);
         }
         if (scratch.length < len) {
-            scratch = new byte[Math.max(len, 2 * scratch.length)];
+            // Allocated on a context's first decryption (sending contexts never need it).
+            scratch = new byte[Math.max(len, Math.max(1500, 2 * scratch.length))];
         }
         int n = gcm.doFinal(b, off, len, scratch, 0);
         System.arraycopy(scratch, 0, b, off, n);
