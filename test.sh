@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests everything: installs what the tests need (Debian), builds and runs every unit and
-# integration test with Maven, then runs the browser tests (JUnit tag "browser") offline inside
+# integration test with Maven (then those of the modules that run servers again, on the NIO
+# media port), then runs the browser tests (JUnit tag "browser") offline inside
 # a fresh network namespace that has only the loopback interface.
 #
 #   ./test.sh                 everything
@@ -120,6 +121,13 @@ step "mvn -B install (all modules, browser tests excluded)"
 t=$(seconds)
 mvn -B "${mvn_extra[@]}" install
 echo "build and tests in $(( $(seconds) - t )) s"
+
+# The modules whose tests run servers again, on the portable media port (JDK NIO) instead of
+# Netty's native epoll: both must pass (docs/configuration.md, -Datrium.transport).
+step "mvn -B test with -Datrium.transport=nio (sfu-core, signaling, benchmarks)"
+t=$(seconds)
+mvn -o -B "${mvn_extra[@]}" test -Datrium.transport=nio -pl sfu-core,signaling,benchmarks
+echo "tests on the NIO media port in $(( $(seconds) - t )) s"
 
 if [ -n "${ATRIUM_SKIP_BROWSER:-}" ]; then
   echo "ATRIUM_SKIP_BROWSER set: browser tests not run"

@@ -25,7 +25,7 @@ for t in epoll nio; do
 done
 for t in epoll nio; do
   for i in $(seq 1 60); do curl -sf http://127.0.0.1:${HTTP[$t]}/health/ready >/dev/null && break; sleep 1; done
-  grep -o "Media port .* loop(s)" server-$t.log
+  grep -o "Media port .* socket(s))" server-$t.log
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run() { # transport name args...

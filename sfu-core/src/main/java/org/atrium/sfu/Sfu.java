@@ -143,6 +143,12 @@ public final class Sfu implements AutoCloseable {
         FunctionCounter.builder("atrium.media.port.unknown.source", mediaPort, UdpMediaPort::datagramsFromStrangers)
                 .description("Datagrams dropped because they came from an address no session knows and were no"
                         + " connectivity check naming one").register(registry);
+        // Asking chooses (and logs) the SRTP AES-GCM implementation now, at start, not at the first session.
+        Gauge.builder("atrium.srtp.aes.gcm", () -> 1)
+                .description("1, with the AES-GCM implementation SRTP uses: accp (Amazon Corretto Crypto Provider)"
+                        + " where its native library loads, else jdk")
+                .tag("implementation", org.atrium.srtp.SrtpCrypto.gcmImplementation()).strongReference(true)
+                .register(registry);
         Gauge.builder("atrium.forwarding.backlog", lanes, ForwardingLanes::backlog)
                 .description("Packets and retransmissions waiting in the forwarding threads' queues")
                 .strongReference(true).register(registry);

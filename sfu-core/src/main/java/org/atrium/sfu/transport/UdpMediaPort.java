@@ -81,7 +81,7 @@ public final class UdpMediaPort implements AutoCloseable {
         socket.start(harvester);
         localAddress = socket.localAddress();
         InetSocketAddress bound = localAddress;
-        LOG.info("Media port {} on {} with {} loop(s)", localAddress, socket.kind(), socket.loops().length);
+        LOG.info("Media port {} on {} ({} socket(s))", localAddress, socket.kind(), Math.max(1, socket.loops().length));
 
         List<IceCandidate> list = new ArrayList<>();
         String host = bound.getAddress().getHostAddress();
