@@ -92,6 +92,24 @@ class RelayLinkTest {
                 .payload(new byte[] {0x10, 0, 0, 0, 'v', (byte) i}).build();
     }
 
+    /** The drop counters of a node that are not zero, for a failure's message. */
+    private static String dropsOf(String name, SfuFixture node) {
+        StringBuilder text = new StringBuilder("node " + name + " drops:");
+        for (org.atrium.sfu.stats.DropReason reason : org.atrium.sfu.stats.DropReason.values()) {
+            long n = node.sfu().metrics().drops(reason);
+            if (n > 0) {
+                text.append(' ').append(reason).append('=').append(n);
+            }
+        }
+        for (RelayMetrics.Drop reason : RelayMetrics.Drop.values()) {
+            long n = node.sfu().metrics().relay().drops(reason);
+            if (n > 0) {
+                text.append(" relay ").append(reason).append('=').append(n);
+            }
+        }
+        return text.toString();
+    }
+
     private RelayMetrics relayOf(SfuFixture node) {
         return node.sfu().metrics().relay();
     }
@@ -116,7 +134,8 @@ class RelayLinkTest {
         Member bobOnA = alice.listener().nextParticipantJoined(WAIT);
         assertNotNull(bobOnA, "bob joined on node A");
         assertEquals("node-b", bobOnA.nodeId());
-        assertEquals(2, nodeA.sfu().rooms().room(ROOM).members().size() - 1, "bob and carol on node A");
+        // Carol's member-joined may cross a moment after bob's.
+        await(() -> nodeA.sfu().rooms().room(ROOM).members().size() - 1 == 2, "bob and carol on node A");
 
         Consumer bobs = bob.listener().nextConsumerAdded(WAIT);
         Consumer carols = carol.listener().nextConsumerAdded(WAIT);
@@ -162,7 +181,10 @@ class RelayLinkTest {
             alice.peer().sendRtp(vp8(ssrc, 200 + i, i));
         }
         for (int i = 0; i < 5; i++) {
-            assertNotNull(bob.peer().pollRtp(WAIT), "bob missed packet " + i);
+            int n = i;
+            assertNotNull(bob.peer().pollRtp(WAIT), () -> "bob missed packet " + n + "; " + dropsOf("A", nodeA) + "; "
+                    + dropsOf("B", nodeB) + "; link A sent " + relayOf(nodeA).packetsSent() + ", B received "
+                    + relayOf(nodeB).packetsReceived());
         }
 
         // Bob's PLI reaches alice as a PLI for her own SSRC, through both servers and the link.

@@ -431,8 +431,8 @@ public final class RelayLink {
             inbound.remove(room.name(), track.producerId());
             room.closeRemoteTrack(remoteNodeId, previous.ownerId(), track.producerId());
         }
-        Producer producer = room.publishRemote(remoteNodeId, track.participantId(), remote, upstream, feedbackSsrc);
-        inbound.add(room.name(), track.participantId(), producer);
+        room.publishRemote(remoteNodeId, track.participantId(), remote, upstream, feedbackSsrc,
+                producer -> inbound.add(room.name(), track.participantId(), producer));
         if (track.source() != null && track.muted()) {
             room.setRemoteMuted(remoteNodeId, track.participantId(), track.source(), true);
         }

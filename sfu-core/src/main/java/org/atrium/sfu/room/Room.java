@@ -422,11 +422,13 @@ public final class Room {
      *
      * @param upstream     the link, for NACKs and keyframe requests
      * @param feedbackSsrc sender SSRC of that feedback on the link
+     * @param route        given the new producer before any consumer of it exists, to route the
+     *                     link's packets to it: a receiver told of the track may see them at once
      */
     public synchronized Producer publishRemote(String nodeId, String ownerId, RemoteTrack track, PacketSink upstream,
-            long feedbackSsrc) {
+            long feedbackSsrc, java.util.function.Consumer<Producer> route) {
         requireOpen();
-        return remotes.publish(nodeId, ownerId, track, upstream, feedbackSsrc);
+        return remotes.publish(nodeId, ownerId, track, upstream, feedbackSsrc, route);
     }
 
     /** A track of another node's member ended; nothing when it is not here. */

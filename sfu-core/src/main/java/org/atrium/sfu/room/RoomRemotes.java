@@ -132,7 +132,8 @@ final class RoomRemotes {
     }
 
     /** See {@link Room#publishRemote}. */
-    Producer publish(String nodeId, String ownerId, RemoteTrack track, PacketSink upstream, long feedbackSsrc) {
+    Producer publish(String nodeId, String ownerId, RemoteTrack track, PacketSink upstream, long feedbackSsrc,
+            java.util.function.Consumer<Producer> route) {
         RemoteMember owner = ownedBy(nodeId, ownerId);
         for (Producer existing : owner.producers()) {
             if (existing.id().equals(track.producerId())) {
@@ -154,6 +155,8 @@ final class RoomRemotes {
         }
         owner.describeTrack(track.mid(), track.source());
         owner.addProducer(producer);
+        // Routed before any receiver is connected: a receiver told of the track may see its packets at once.
+        route.accept(producer);
         room.fanOut(producer, null);
         return producer;
     }
