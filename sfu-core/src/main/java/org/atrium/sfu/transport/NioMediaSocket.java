@@ -1,18 +1,20 @@
 package org.atrium.sfu.transport;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The portable media socket: one JDK {@link DatagramChannel}, read by one thread, one system
+ * The portable media socket: one JDK {@link DatagramSocket}, read by one thread, one system
  * call per datagram each way. Sends go out at once, from the caller's thread.
+ *
+ * <p>Not a {@link java.nio.channels.DatagramChannel}: a channel is interruptible, and a thread
+ * interrupted while it sends (ice4j's pools interrupt their threads as agents are freed)
+ * closes it for every session. The socket API is not closed by interrupts.
  */
 final class NioMediaSocket implements MediaSocket {
 
@@ -23,24 +25,27 @@ final class NioMediaSocket implements MediaSocket {
      */
     static final int MAX_DATAGRAM = 1500;
 
-    private final DatagramChannel channel;
+    private final DatagramSocket socket;
     private final InetSocketAddress localAddress;
+    /** One packet per sending thread, re-aimed for each send: nothing is allocated per datagram. */
+    private final ThreadLocal<DatagramPacket> sendPackets =
+            ThreadLocal.withInitial(() -> new DatagramPacket(new byte[0], 0));
     private final SendFailures failures;
     private volatile boolean closed;
     private Thread reader;
 
     NioMediaSocket(InetSocketAddress bind, SendFailures failures) throws IOException {
         this.failures = failures;
-        channel = DatagramChannel.open();
+        socket = new DatagramSocket(null);
         try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            channel.bind(bind);
+            socket.setReceiveBufferSize(4 << 20);
+            socket.setSendBufferSize(4 << 20);
+            socket.bind(bind);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            socket.close();
             throw e;
         }
-        localAddress = (InetSocketAddress) channel.getLocalAddress();
+        localAddress = (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
     @Override
@@ -60,22 +65,21 @@ final class NioMediaSocket implements MediaSocket {
 
     private void read(Receiver receiver) {
         byte[] array = new byte[MAX_DATAGRAM + UdpMediaPort.TAIL_ROOM];
-        ByteBuffer buffer = ByteBuffer.wrap(array, 0, MAX_DATAGRAM);
+        DatagramPacket packet = new DatagramPacket(array, MAX_DATAGRAM);
         while (!closed) {
-            InetSocketAddress from;
             try {
-                buffer.clear().limit(MAX_DATAGRAM);
-                from = (InetSocketAddress) channel.receive(buffer);
-            } catch (ClosedChannelException e) {
-                return;
+                packet.setData(array, 0, MAX_DATAGRAM);
+                socket.receive(packet);
             } catch (IOException e) {
-                if (!closed) {
+                if (!closed && !socket.isClosed()) {
                     LOG.warn("Media port read failed: {}", e.toString());
+                    continue;
                 }
-                continue;
+                return;
             }
             try {
-                receiver.onDatagram(array, 0, buffer.position(), from, System.nanoTime());
+                receiver.onDatagram(array, 0, packet.getLength(), (InetSocketAddress) packet.getSocketAddress(),
+                        System.nanoTime());
             } catch (RuntimeException e) {
                 // One session's failure must not stop the port.
                 LOG.warn("Datagram handling failed", e);
@@ -85,11 +89,11 @@ final class NioMediaSocket implements MediaSocket {
 
     @Override
     public boolean send(byte[] buf, int off, int len, InetSocketAddress to) {
+        DatagramPacket packet = sendPackets.get();
         try {
-            if (channel.send(ByteBuffer.wrap(buf, off, len), to) == 0) {
-                failures.onSendBufferFull();
-                return false;
-            }
+            packet.setData(buf, off, len);
+            packet.setSocketAddress(to);
+            socket.send(packet);
             return true;
         } catch (IOException | RuntimeException e) {
             failures.onSendError(e);
@@ -110,11 +114,7 @@ final class NioMediaSocket implements MediaSocket {
     @Override
     public void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("Closing the media port: {}", e.toString());
-        }
+        socket.close();
         Thread thread = reader;
         if (thread != null) {
             try {

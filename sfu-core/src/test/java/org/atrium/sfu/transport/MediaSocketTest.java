@@ -271,6 +271,38 @@ class MediaSocketTest {
         assertNotNull(failures.lastError.get());
     }
 
+    /**
+     * ice4j's thread pools interrupt their threads when agents are freed, and those threads send
+     * STUN: an interrupted sender must not close the port for everyone (a JDK DatagramChannel
+     * closes on interrupt; the NIO socket is a DatagramSocket for that reason).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"epoll", "nio"})
+    void anInterruptedSenderLeavesThePortOpen(String kind) throws Exception {
+        Failures failures = new Failures();
+        MediaSocket socket = open(kind, 1, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        DatagramChannel receiver = channel();
+        InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            socket.send(datagram(1), 0, datagram(1).length, to);
+        });
+        interrupted.start();
+        interrupted.join();
+        assertTrue(socket.send(datagram(2), 0, datagram(2).length, to), "a send after the interrupted one");
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        java.util.Set<Integer> lengths = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            buffer.clear();
+            receiver.receive(buffer);
+            lengths.add(buffer.position());
+        }
+        assertEquals(java.util.Set.of(datagram(1).length, datagram(2).length), lengths);
+        assertEquals(0, failures.errors.get());
+    }
+
     @Test
     void epollRefusesAndCountsWhatItsQueueCannotHold() throws Exception {
         Failures failures = new Failures();
