@@ -6,6 +6,8 @@
 # (mvn -B -DskipTests package -pl signaling,benchmarks -am); run from an empty directory.
 #
 #   benchmarks/transport-side-by-side.sh [fixed|capacity|all]   (default all)
+#   BEFORE_JAR=/path/atrium.jar ...   adds a third server, "before", from another build (its
+#                                     own media port code; started without -Datrium.transport)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 J=$ROOT/signaling/target/atrium.jar
@@ -15,17 +17,20 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 2; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 # One server per transport, each with its own ports; only one is loaded at a time.
-declare -A PID HTTP
+declare -A PID HTTP JAR
+TARGETS="epoll nio"
+JAR[epoll]=$J; JAR[nio]=$J
+if [ -n "${BEFORE_JAR:-}" ]; then TARGETS="before epoll nio"; JAR[before]=$BEFORE_JAR; fi
 port=47101
-for t in epoll nio; do
-  java -Xmx1g -Datrium.transport=$t -jar $J --http-host 127.0.0.1 --http-port $port --media-address 127.0.0.1 \
+for t in $TARGETS; do
+  java -Xmx1g -Datrium.transport=$t -jar ${JAR[$t]} --http-host 127.0.0.1 --http-port $port --media-address 127.0.0.1 \
     --media-port $((port + 100)) --max-participants 400 --turn-port -1 > server-$t.log 2>&1 &
   pids+=($!); PID[$t]=$!; HTTP[$t]=$port
   port=$((port + 1))
 done
-for t in epoll nio; do
+for t in $TARGETS; do
   for i in $(seq 1 60); do curl -sf http://127.0.0.1:${HTTP[$t]}/health/ready >/dev/null && break; sleep 1; done
-  grep -o "Media port .* socket(s))" server-$t.log
+  grep -o "Media port .* socket(s))" server-$t.log || echo "$t: $(grep -m1 -o 'Media on UDP .*' server-$t.log)"
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run() { # transport name args...
@@ -36,20 +41,20 @@ run() { # transport name args...
   grep -E "^target|^sfu |^relay |capacity|ratio|limited" $name.txt
 }
 if [ "$WHAT" = fixed ] || [ "$WHAT" = all ]; then
-  FIXED="--rooms 5 --publishers 2 --subscribers 8 --duration 30 --settle 10"
+  FIXED="--rooms 5 --publishers 2 --subscribers 8 --duration 20 --settle 8"
   for round in 1 2; do
-    for t in epoll nio; do
+    for t in $TARGETS; do
       run $t fixed-$t-$round $FIXED --room-prefix f$t$round
     done
   done
 fi
 if [ "$WHAT" = capacity ] || [ "$WHAT" = all ]; then
-  CAPACITY="--mode capacity --baseline --rooms 1 --publishers 2 --subscribers 16 --step 16 --max-subscribers 320 --step-duration 10"
-  for t in epoll nio; do
+  CAPACITY="--mode capacity --baseline --rooms 1 --publishers 2 --subscribers 32 --step 32 --max-subscribers 384 --step-duration 10"
+  for t in $TARGETS; do
     run $t capacity-$t $CAPACITY --room-prefix c$t
   done
 fi
-for t in epoll nio; do
+for t in $TARGETS; do
   curl -s http://127.0.0.1:${HTTP[$t]}/metrics | grep -E "^atrium_media_port|^atrium_dropped_packets_total" > metrics-$t.txt
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
