@@ -112,10 +112,9 @@ final class EpollMediaSocket implements MediaSocket {
                                 new WriteBufferWaterMark(HIGH_WATER / 2, HIGH_WATER))
                         .handler(new Reader());
                 channels[i] = bootstrap.bind(address).syncUninterruptibly().channel();
-                // The first socket chose the port (0 asks for any): the others join it there.
-                address = (InetSocketAddress) channels[0].localAddress();
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            // The loops' threads are started: stop them with whatever was bound.
             close();
             throw new IOException("cannot bind the media port on " + bind + ": " + e.getMessage(), e);
         }
