@@ -70,7 +70,6 @@ UP=$(ip -o link show up | awk -F': ' '{print $2}' | grep -v '^lo$' || true)
 [ -z "$UP" ] || die "refusing to run: interfaces other than lo are up in this namespace: $UP"
 
 JAVA_BIN=$(command -v java)
-JFR_BIN=$(dirname "$(readlink -f "$JAVA_BIN")")/jfr
 JCMD_BIN=$(dirname "$(readlink -f "$JAVA_BIN")")/jcmd
 if [ "$PROFILE" = 1 ]; then [ -x "$JCMD_BIN" ] || die "--profile needs jcmd beside $JAVA_BIN"; fi
 CLK_TCK=$(getconf CLK_TCK)
@@ -94,9 +93,8 @@ descendants() { # PID: every live descendant of PID (not PID itself)
       for (i = 1; i <= n; i++) { m = split(kids[queue[i]], c, " "); for (j = 1; j <= m; j++) { queue[++n] = c[j]; print c[j] } } }'
 }
 
-cleanup() {
+stop_processes() { # browsers (through their sessions), chromedriver, server; each by its PID
   set +e
-  trap - EXIT INT TERM
   local s p i
   if [ -n "$CD_PID" ]; then
     BROWSER_PIDS+=($(descendants "$CD_PID"))
@@ -119,6 +117,11 @@ cleanup() {
   done
   [ -n "$CD_PID" ] && kill -9 "$CD_PID" 2>/dev/null
   wait 2>/dev/null
+  SESSIONS=(); BROWSER_PIDS=(); CD_PID=""; SERVER_PID=""
+}
+cleanup() {
+  trap - EXIT INT TERM
+  stop_processes
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -220,7 +223,7 @@ PAGE_STATS='const done = arguments[arguments.length - 1];
       if (track.kind === "audio" && s.packetsReceived > 0) { audio++; audioPackets += s.packetsReceived; }
     }
   }
-  return {state: a.state, remotes: a.remote.size, video, audio, frames, audioPackets, sentFrames, sizes};
+  return {state: a.state, remotes: a.remote.size, video, audio, frames, audioPackets, sentFrames, sizes, now: Date.now()};
 })().then(done, e => done({error: String(e)}));'
 PAGE_STATS_JSON=$(jq -nc --arg s "$PAGE_STATS" '{script: $s, args: []}')
 page_stats() { # one JSON line per page
@@ -245,8 +248,8 @@ log "every page decodes video and receives audio from the $want others; settling
 sleep "$SETTLE"
 
 # ---- the window ---------------------------------------------------------------------------
-proc_times() { # PID: utime+stime in ticks of a process
-  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+proc_times() { # PID: "utime stime" in ticks of a process
+  awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat" 2>/dev/null || echo 0 0
 }
 thread_times() { # PID: "tid ticks name" per thread (the kernel's name, at most 15 characters)
   cat /proc/"$1"/task/*/stat 2>/dev/null | awk '{
@@ -287,10 +290,17 @@ page_stats > "$TMP/end.pages"
 cp "$TMP"/start.* "$TMP"/end.* "$OUT"/ 2>/dev/null
 kill -0 "$SERVER_PID" 2>/dev/null || die "server died during the window; see $OUT/server.log"
 
+# Full Java thread names (the kernel keeps 15 characters), read once the window is over.
+"$JCMD_BIN" "$SERVER_PID" Thread.print 2>/dev/null | awk '
+  function hex(h,   i, v) { v = 0; h = tolower(h); for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1; return v }
+  /^"/ && match($0, /nid=0x[0-9a-fA-F]+/) { nid = hex(substr($0, RSTART + 6, RLENGTH - 6)); name = $0; sub(/^"/, "", name); sub(/".*$/, "", name); print nid, name }' \
+  > "$OUT/thread-names" 2>/dev/null
 if [ "$PROFILE" = 1 ]; then
   "$JCMD_BIN" "$SERVER_PID" JFR.dump name=live-room filename="$JFR_FILE" > "$OUT/jcmd.log" 2>&1 \
     || log "JFR.dump failed: $(cat "$OUT/jcmd.log")"
 fi
+log "stopping the browsers and the server"
+stop_processes
 
 # ---- figures ------------------------------------------------------------------------------
 T0=$(cat "$TMP/start.time"); T1=$(cat "$TMP/end.time")
@@ -299,14 +309,18 @@ FWD0=$(metric_sum "$TMP/start.metrics" atrium_forwarded_packets_total)
 FWD1=$(metric_sum "$TMP/end.metrics" atrium_forwarded_packets_total)
 RCV0=$(metric_sum "$TMP/start.metrics" atrium_rtp_packets_received_total)
 RCV1=$(metric_sum "$TMP/end.metrics" atrium_rtp_packets_received_total)
-CPU0=$(cat "$TMP/start.server"); CPU1=$(cat "$TMP/end.server")
+SNT0=$(metric_sum "$TMP/start.metrics" atrium_rtp_packets_sent_total)
+SNT1=$(metric_sum "$TMP/end.metrics" atrium_rtp_packets_sent_total)
+read -r USR0 SYS0 < "$TMP/start.server"; read -r USR1 SYS1 < "$TMP/end.server"
+CPU0=$((USR0 + SYS0)); CPU1=$((USR1 + SYS1))
+SYS_PCT=$(awk -v u="$((USR1 - USR0))" -v s="$((SYS1 - SYS0))" 'BEGIN { printf "%.0f", (u + s > 0 ? 100 * s / (u + s) : 0) }')
 BCPU=$(awk 'NR == FNR { s[$1] = $2; next } { d += $2 - ($1 in s ? s[$1] : 0) } END { print d + 0 }' \
   "$TMP/start.browsers" "$TMP/end.browsers")
 NBROWSERPROCS=$(wc -l < "$TMP/end.browsers")
-read -r FPPS RPPS SCPU US BPCT < <(awk -v e="$ELAPSED" -v f="$((FWD1 - FWD0))" -v r="$((RCV1 - RCV0))" \
+read -r FPPS RPPS SPPS SCPU US BPCT < <(awk -v e="$ELAPSED" -v f="$((FWD1 - FWD0))" -v r="$((RCV1 - RCV0))" -v sn="$((SNT1 - SNT0))" \
   -v c="$((CPU1 - CPU0))" -v b="$BCPU" -v hz="$CLK_TCK" 'BEGIN {
     cs = c / hz
-    printf "%.0f %.0f %.1f %.2f %.1f\n", f / e, r / e, 100 * cs / e, (f > 0 ? 1e6 * cs / f : 0), 100 * b / hz / e }')
+    printf "%.0f %.0f %.0f %.1f %.2f %.1f\n", f / e, r / e, sn / e, 100 * cs / e, (f > 0 ? 1e6 * cs / f : 0), 100 * b / hz / e }')
 KIND_FWD=$(awk 'NR == FNR { if ($1 ~ /^atrium_forwarded_packets_total\{/) s[$1] = $NF; next }
   $1 ~ /^atrium_forwarded_packets_total\{/ { k = $1; sub(/^[^{]*\{/, "", k); sub(/\}$/, "", k); printf "%s%s %.0f", sep, k, $NF - s[$1]; sep = ", " }' \
   "$TMP/start.metrics" "$TMP/end.metrics")
@@ -314,8 +328,8 @@ KIND_FWD=$(awk 'NR == FNR { if ($1 ~ /^atrium_forwarded_packets_total\{/) s[$1] 
 room_flows() { jq -r '.participants[] | .id as $p | .received[] | "\($p) \(.trackId) \(.kind) \(.packets)"' "$1" 2>/dev/null; }
 FLOWS=$(awk 'NR == FNR { s[$1 " " $2] = $4; next } ($1 " " $2) in s && $4 > s[$1 " " $2] { n[$3]++ }
   END { printf "%d video, %d audio", n["video"], n["audio"] }' <(room_flows "$TMP/start.room") <(room_flows "$TMP/end.room"))
-PAGES=$(jq -s -r --slurpfile a "$TMP/start.pages" --argjson e "$ELAPSED" '
-  [range(0; length) as $i | .[$i] as $z | $a[$i] as $s |
+PAGES=$(jq -s -r --slurpfile a "$TMP/start.pages" '
+  [range(0; length) as $i | .[$i] as $z | $a[$i] as $s | ((([$z.now // 0, 1] | max) - ($s.now // 0)) / 1000 | if . > 0 then . else 1 end) as $e |
    {fps: ((($z.frames // 0) - ($s.frames // 0)) / $e / ([$z.video, 1] | max)),
     apps: ((($z.audioPackets // 0) - ($s.audioPackets // 0)) / $e / ([$z.audio, 1] | max)),
     sent: ((($z.sentFrames // 0) - ($s.sentFrames // 0)) / $e), sizes: ($z.sizes // [] | unique | join(" "))}]
@@ -324,11 +338,6 @@ PAGES=$(jq -s -r --slurpfile a "$TMP/start.pages" --argjson e "$ELAPSED" '
 LOAD0=$(cat "$TMP/start.load"); LOAD1=$(cat "$TMP/end.load")
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 SERVER_JAVA=$("$JAVA_BIN" -version 2>&1 | head -1)
-# Full Java thread names (the kernel keeps 15 characters), read once the window is over.
-"$JCMD_BIN" "$SERVER_PID" Thread.print 2>/dev/null | awk '
-  function hex(h,   i, v) { v = 0; h = tolower(h); for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1; return v }
-  /^"/ && match($0, /nid=0x[0-9a-fA-F]+/) { nid = hex(substr($0, RSTART + 6, RLENGTH - 6)); name = $0; sub(/^"/, "", name); sub(/".*$/, "", name); print nid, name }' \
-  > "$OUT/thread-names" 2>/dev/null
 THREAD_TABLE=$(awk -v hz="$CLK_TCK" -v e="$ELAPSED" -v total="$((CPU1 - CPU0))" -v fwd="$((FWD1 - FWD0))" '
   FILENAME == ARGV[1] { n = $0; sub(/^[^ ]+ /, "", n); full[$1] = n; next }
   FILENAME == ARGV[2] { s[$1] = $2; next }
@@ -357,11 +366,14 @@ REPORT="$OUT/report.md"
   echo "- what the pages got over the window (getStats):"
   echo "$PAGES"
   echo
-  echo "| window s | forwarded pkt/s | received pkt/s | server CPU % | server CPU µs / forwarded pkt | browsers CPU % ($NBROWSERPROCS processes) |"
-  echo "|---:|---:|---:|---:|---:|---:|"
-  echo "| $ELAPSED | $FPPS | $RPPS | $SCPU | **$US** | $BPCT |"
+  echo "| window s | forwarded pkt/s | received pkt/s | sent pkt/s | server CPU % | server CPU µs / forwarded pkt | browsers CPU % ($NBROWSERPROCS processes) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| $ELAPSED | $FPPS | $RPPS | $SPPS | $SCPU | **$US** | $BPCT |"
   echo
-  echo "Forwarded packets by label over the window: $KIND_FWD. CPU % is of one core (the machine has $(nproc))."
+  echo "Forwarded packets by label over the window: $KIND_FWD. Received: RTP from the publishers"
+  echo "(every simulcast layer); sent: all RTP the server sent (forwarded, retransmitted, probes). CPU % is of one"
+  echo "core (the machine has $(nproc)). Of the server's CPU, $SYS_PCT % was system time (on loopback a send"
+  echo "system call also carries the packet through the kernel to the receiving socket)."
   echo "The JIT compiler threads took $JIT_PCT % of the server's CPU in the window; without them: $US_NO_JIT µs per forwarded packet."
   echo
   echo "Server threads over the window, grouped by name (digits as N):"
@@ -379,5 +391,12 @@ if [ "$PROFILE" = 1 ] && [ -s "$JFR_FILE" ]; then
       || echo "(profile analysis failed: see $OUT/profile.err)"
   } >> "$REPORT"
 fi
+jq -n --arg date "$(date -u -d "@$((T0 / 1000000000))" '+%Y-%m-%dT%H:%M:%SZ')" --arg jar "$JAR" --arg javaOpts "$JAVA_OPTS" \
+  --argjson browsers "$BROWSERS" --argjson profile "$PROFILE" --argjson seconds "$ELAPSED" \
+  --argjson forwardedPps "$FPPS" --argjson receivedPps "$RPPS" --argjson sentPps "$SPPS" --argjson serverCpuPct "$SCPU" --argjson serverSystemPctOfCpu "$SYS_PCT" \
+  --argjson cpuMicrosPerForwardedPacket "$US" --argjson jitPctOfServerCpu "${JIT_PCT:-0}" \
+  --argjson cpuMicrosPerForwardedPacketWithoutJit "${US_NO_JIT:-0}" --argjson browsersCpuPct "$BPCT" \
+  --arg loadStart "$LOAD0" --arg loadEnd "$LOAD1" --arg flows "$FLOWS" --arg chromium "$CHROMIUM_VERSION" \
+  '$ARGS.named' > "$OUT/result.json"
 cat "$REPORT"
-log "files in $OUT"
+log "files in $OUT (report.md, result.json)"
