@@ -209,10 +209,14 @@ PAGE_STATS='const done = arguments[arguments.length - 1];
   if (!a || !a.pc) return {state: a ? a.state : "no hook", remotes: 0, video: 0, audio: 0, frames: 0, audioPackets: 0};
   const stats = await a.pc.getStats();
   const byTrack = {};
-  let sentFrames = 0, width = 0, height = 0;
+  let sentFrames = 0; const limits = [], sent = [];
   stats.forEach(s => {
     if (s.type === "inbound-rtp" && s.trackIdentifier) byTrack[s.trackIdentifier] = s;
-    if (s.type === "outbound-rtp" && s.kind === "video") sentFrames += s.framesEncoded || 0;
+    if (s.type === "outbound-rtp" && s.kind === "video") {
+      sentFrames += s.framesEncoded || 0;
+      if (s.frameWidth) sent.push((s.rid || "-") + ":" + s.frameWidth + "x" + s.frameHeight);
+      if (s.qualityLimitationReason) limits.push(s.qualityLimitationReason);
+    }
   });
   let video = 0, audio = 0, frames = 0, audioPackets = 0; const sizes = [];
   for (const [id, remote] of a.remote) {
@@ -223,7 +227,7 @@ PAGE_STATS='const done = arguments[arguments.length - 1];
       if (track.kind === "audio" && s.packetsReceived > 0) { audio++; audioPackets += s.packetsReceived; }
     }
   }
-  return {state: a.state, remotes: a.remote.size, video, audio, frames, audioPackets, sentFrames, sizes, now: Date.now()};
+  return {state: a.state, remotes: a.remote.size, video, audio, frames, audioPackets, sentFrames, sizes, sent: sent.sort(), limits, now: Date.now()};
 })().then(done, e => done({error: String(e)}));'
 PAGE_STATS_JSON=$(jq -nc --arg s "$PAGE_STATS" '{script: $s, args: []}')
 page_stats() { # one JSON line per page
@@ -332,9 +336,11 @@ PAGES=$(jq -s -r --slurpfile a "$TMP/start.pages" '
   [range(0; length) as $i | .[$i] as $z | $a[$i] as $s | ((([$z.now // 0, 1] | max) - ($s.now // 0)) / 1000 | if . > 0 then . else 1 end) as $e |
    {fps: ((($z.frames // 0) - ($s.frames // 0)) / $e / ([$z.video, 1] | max)),
     apps: ((($z.audioPackets // 0) - ($s.audioPackets // 0)) / $e / ([$z.audio, 1] | max)),
-    sent: ((($z.sentFrames // 0) - ($s.sentFrames // 0)) / $e), sizes: ($z.sizes // [] | unique | join(" "))}]
-  | map("\(.fps * 10 | round / 10) frames/s decoded per remote video, \(.apps | round) audio packets/s per remote audio, \(.sent * 10 | round / 10) frames/s encoded (all layers), received sizes \(.sizes)")
+    sent: ((($z.sentFrames // 0) - ($s.sentFrames // 0)) / $e), sizes: ($z.sizes // [] | unique | join(" ")),
+    layers: ($z.sent // [] | join(" ")), limits: ($z.limits // [] | unique | join(" "))}]
+  | map("\(.fps * 10 | round / 10) frames/s decoded per remote video, \(.apps | round) audio packets/s per remote audio; received sizes \(.sizes); sends \(.layers) (\(.sent * 10 | round / 10) frames/s encoded in all, limited by: \(.limits))")
   | to_entries | map("  - page \(.key + 1): \(.value)") | join("\n")' "$TMP/end.pages")
+TRANSPORTS=$(jq -r '[.participants[].transport | "\(.srtpProfile) \(.congestionFeedback)"] | group_by(.) | map("\(.[0]) ×\(length)") | join(", ")' "$TMP/end.room" 2>/dev/null)
 LOAD0=$(cat "$TMP/start.load"); LOAD1=$(cat "$TMP/end.load")
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 SERVER_JAVA=$("$JAVA_BIN" -version 2>&1 | head -1)
@@ -363,6 +369,7 @@ REPORT="$OUT/report.md"
   echo "- command: \`benchmarks/live-room.sh ${ARGS[*]}\`"
   echo "- load average (1, 5, 15 min): $LOAD0 at the start, $LOAD1 at the end"
   echo "- flows forwarding during the window (stats API): $FLOWS (of $((BROWSERS * (BROWSERS - 1))) each)"
+  echo "- transports (SRTP profile, congestion feedback): $TRANSPORTS"
   echo "- what the pages got over the window (getStats):"
   echo "$PAGES"
   echo
