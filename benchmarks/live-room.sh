@@ -192,6 +192,7 @@ for i in $(seq 1 "$BROWSERS"); do
                "--disable-dev-shm-usage", "--window-size=1920,1080", ("--user-data-dir=" + $dir)]}}}}')
   v=$(wd POST /session "$caps") || die "chromedriver session $i failed"
   s=$(echo "$v" | jq -r '.sessionId // empty')
+  [ -n "${CHROMIUM_VERSION:-}" ] || CHROMIUM_VERSION=$(echo "$v" | jq -r '.capabilities.browserVersion // empty' | sed 's/^./Chromium &/')
   [ -n "$s" ] || die "chromedriver session $i failed: $v"
   SESSIONS+=("$s")
   wd POST "/session/$s/timeouts" '{"script": 30000}' >/dev/null
@@ -199,8 +200,7 @@ for i in $(seq 1 "$BROWSERS"); do
     || die "page $i did not load"
   log "page $i: session $s"
 done
-CHROMIUM_VERSION=$(wd GET "/session/${SESSIONS[0]}" 2>/dev/null | jq -r '.capabilities.browserVersion // empty' 2>/dev/null)
-[ -n "$CHROMIUM_VERSION" ] || CHROMIUM_VERSION=$("$CHROMIUM" --version 2>/dev/null | tail -1)
+[ -n "${CHROMIUM_VERSION:-}" ] || CHROMIUM_VERSION=$("$CHROMIUM" --version 2>/dev/null | tail -1)
 
 # What one page receives, per remote participant: video frames decoded, audio packets.
 PAGE_STATS='const done = arguments[arguments.length - 1];
@@ -249,7 +249,7 @@ done
 echo "$stats" > "$OUT/pages-ready.json"
 [ "$ready" = 1 ] || die "not every page decoded the $want others within ${READY_TIMEOUT}s: $(echo "$stats" | jq -c '{state, video, audio}' | tr '\n' ' ')"
 log "every page decodes video and receives audio from the $want others; settling ${SETTLE}s"
-sleep "$SETTLE"
+sleep "$SETTLE" & wait $!
 
 # ---- the window ---------------------------------------------------------------------------
 proc_times() { # PID: "utime stime" in ticks of a process
@@ -288,7 +288,7 @@ snapshot() { # TAG: the start reads the API first, the end last, so that neither
 page_stats > "$TMP/start.pages"
 snapshot start
 log "measuring ${SECONDS_WINDOW}s"
-sleep "$SECONDS_WINDOW"
+sleep "$SECONDS_WINDOW" & wait $!
 snapshot end
 page_stats > "$TMP/end.pages"
 cp "$TMP"/start.* "$TMP"/end.* "$OUT"/ 2>/dev/null
