@@ -45,6 +45,7 @@ public final class LiveRoomProfile {
     private final Map<String, Long> self = new HashMap<>();
     private final Map<String, Long> inclusive = new HashMap<>();
     private final Map<String, Long> samplesByThread = new HashMap<>();
+    private final Map<String, Map<String, Long>> selfByThread = new HashMap<>();
     private long samples;
     private final Map<String, Long> allocBySite = new HashMap<>();
     private final Map<String, Long> allocByClass = new HashMap<>();
@@ -107,6 +108,7 @@ public final class LiveRoomProfile {
         }
         List<RecordedFrame> frames = stack.getFrames();
         self.merge(method(frames.get(0)), 1L, Long::sum);
+        selfByThread.computeIfAbsent(threadGroup(thread), k -> new HashMap<>()).merge(method(frames.get(0)), 1L, Long::sum);
         Set<String> seen = new HashSet<>();
         for (RecordedFrame frame : frames) {
             String m = method(frame);
@@ -206,14 +208,25 @@ public final class LiveRoomProfile {
             System.out.printf(Locale.ROOT, "| `%s` | %d | %.1f |%n", e.getKey(), e.getValue(), pct(e.getValue(), samples));
         }
         System.out.println();
-        System.out.println("| thread (execution samples) | samples | % |");
-        System.out.println("|---|---:|---:|");
+        System.out.println("| thread (execution samples) | samples | % | its top methods (self samples) |");
+        System.out.println("|---|---:|---:|---|");
         i = 0;
         for (Map.Entry<String, Long> e : sorted(samplesByThread)) {
             if (++i > 10) {
                 break;
             }
-            System.out.printf(Locale.ROOT, "| %s | %d | %.1f |%n", e.getKey(), e.getValue(), pct(e.getValue(), samples));
+            List<String> methods = new ArrayList<>();
+            int j = 0;
+            for (Map.Entry<String, Long> m : sorted(selfByThread.getOrDefault(e.getKey(), Map.of()))) {
+                if (++j > (i <= 3 ? 5 : 2)) {
+                    break;
+                }
+                String name = m.getKey();
+                int dot = name.lastIndexOf('.', name.lastIndexOf('.') - 1);
+                methods.add("`" + (dot < 0 ? name : name.substring(dot + 1)) + "` " + m.getValue());
+            }
+            System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %s |%n", e.getKey(), e.getValue(), pct(e.getValue(), samples),
+                    String.join(", ", methods));
         }
         System.out.println();
 
