@@ -126,7 +126,7 @@ echo "build and tests in $(( $(seconds) - t )) s"
 # Netty's native epoll: both must pass (docs/configuration.md, -Datrium.transport).
 step "mvn -B test with -Datrium.transport=nio (sfu-core, signaling, benchmarks)"
 t=$(seconds)
-mvn -o -B "${mvn_extra[@]}" test -Datrium.transport=nio -pl sfu-core,signaling,benchmarks
+mvn -o -B "${mvn_extra[@]}" test -Datrium.transport=nio -Dsdk.test.skip=true -pl sfu-core,signaling,benchmarks
 echo "tests on the NIO media port in $(( $(seconds) - t )) s"
 
 if [ -n "${ATRIUM_SKIP_BROWSER:-}" ]; then
