@@ -17,10 +17,13 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * lane's drain run as a task of the loop) are queued on that loop's socket and leave together
  * at the end of the loop's turn: Netty writes two or more with one {@code sendmmsg}. A packet so
  * waits at most for the rest of the turn that produced it. Writes from any other thread (ICE's,
- * DTLS's, timers) go out at once through the socket the destination hashes to. Any socket of
- * the group sends from the port, so which one sends does not matter to the peer.
+ * DTLS's, the timer's pacer and RTCP) go to the socket the destination hashes to, through a
+ * queue that one task of that socket's loop empties: a burst from another thread (a pacer tick
+ * sends to every paced receiver) costs one wake-up of the loop and leaves in one
+ * {@code sendmmsg}, not a task, a wake-up and a {@code sendto} per datagram. Any socket of the
+ * group sends from the port, so which one sends does not matter to the peer.
  *
  * <p>UDP GSO is not used: it sends segments of one buffer to one destination, and fan-out sends
  * each packet to a different receiver.
@@ -47,6 +53,8 @@ final class EpollMediaSocket implements MediaSocket {
     static final int READ_BATCH = 32;
     /** Queued bytes per socket past which sends are refused (counted), until the kernel takes them. */
     static final int HIGH_WATER = 2 << 20;
+    /** Datagrams from other threads that may wait per socket for its loop; past it, sends are refused (counted). */
+    static final int FOREIGN_QUEUE = 4096;
 
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop[] loops;
@@ -54,6 +62,10 @@ final class EpollMediaSocket implements MediaSocket {
     /** Per loop, touched by that loop's thread only: a flush is queued for the end of this turn. */
     private final boolean[] flushQueued;
     private final Runnable[] flushes;
+    /** Per loop: datagrams written by threads of no loop, and whether a task to send them is queued. */
+    private final Queue<DatagramPacket>[] foreign;
+    private final AtomicIntegerArray foreignDrainQueued;
+    private final Runnable[] foreignDrains;
     private final InetSocketAddress localAddress;
     private final SendFailures failures;
     private volatile Receiver receiver;
@@ -85,6 +97,11 @@ final class EpollMediaSocket implements MediaSocket {
         channels = new Channel[loopCount];
         flushQueued = new boolean[loopCount];
         flushes = new Runnable[loopCount];
+        @SuppressWarnings("unchecked")
+        Queue<DatagramPacket>[] queues = new Queue[loopCount];
+        foreign = queues;
+        foreignDrainQueued = new AtomicIntegerArray(loopCount);
+        foreignDrains = new Runnable[loopCount];
         try {
             // Two sockets with SO_REUSEPORT of one user share a port, even when the second asked
             // for any port (0): Linux may hand it a port such a group holds already. So the port
@@ -98,6 +115,8 @@ final class EpollMediaSocket implements MediaSocket {
                     flushQueued[loop] = false;
                     channels[loop].flush();
                 };
+                foreign[i] = PlatformDependent.newFixedMpscQueue(FOREIGN_QUEUE);
+                foreignDrains[i] = () -> drainForeign(loop);
                 Bootstrap bootstrap = new Bootstrap()
                         .group(loops[i])
                         .channel(EpollDatagramChannel.class)
@@ -105,9 +124,9 @@ final class EpollMediaSocket implements MediaSocket {
                         .option(ChannelOption.SO_RCVBUF, 4 << 20)
                         .option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .option(ChannelOption.AUTO_READ, false)
-                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NioMediaSocket.MAX_DATAGRAM)
+                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                         .option(ChannelOption.RCVBUF_ALLOCATOR,
-                                new FixedRecvByteBufAllocator(NioMediaSocket.MAX_DATAGRAM * READ_BATCH))
+                                new FixedRecvByteBufAllocator(MAX_DATAGRAM * READ_BATCH))
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                                 new WriteBufferWaterMark(HIGH_WATER / 2, HIGH_WATER))
                         .handler(new Reader());
@@ -145,7 +164,8 @@ final class EpollMediaSocket implements MediaSocket {
     @Override
     public boolean send(byte[] buf, int off, int len, InetSocketAddress to) {
         int loop = currentLoop();
-        Channel channel = channels[loop >= 0 ? loop : Math.floorMod(to.hashCode(), channels.length)];
+        int target = loop >= 0 ? loop : Math.floorMod(to.hashCode(), channels.length);
+        Channel channel = channels[target];
         if (!channel.isWritable()) {
             failures.onSendBufferFull();
             return false;
@@ -159,14 +179,39 @@ final class EpollMediaSocket implements MediaSocket {
                 flushQueued[loop] = true;
                 loops[loop].execute(flushes[loop]);
             }
-        } else {
-            channel.writeAndFlush(packet, channel.voidPromise());
+            return true;
+        }
+        if (!foreign[target].offer(packet)) {
+            packet.release();
+            failures.onSendBufferFull();
+            return false;
+        }
+        // Offer first, then claim the drain: a drain that clears the flag polls after clearing
+        // it, so every datagram is either seen by a running drain or claims a new one.
+        if (foreignDrainQueued.compareAndSet(target, 0, 1)) {
+            loops[target].execute(foreignDrains[target]);
         }
         return true;
     }
 
+    /** On loop {@code loop}: writes what other threads queued for its socket, and flushes them together. */
+    private void drainForeign(int loop) {
+        foreignDrainQueued.set(loop, 0);
+        Channel channel = channels[loop];
+        DatagramPacket packet;
+        boolean wrote = false;
+        while ((packet = foreign[loop].poll()) != null) {
+            channel.write(packet, channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
     /** The index of the loop running the caller, or -1 for a thread of no loop of this socket. */
     private int currentLoop() {
+        // A comparison of threads per loop, and there are as many loops as forwarding lanes.
         for (int i = 0; i < loops.length; i++) {
             if (loops[i].inEventLoop()) {
                 return i;
@@ -202,11 +247,18 @@ final class EpollMediaSocket implements MediaSocket {
             }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // What other threads queued after the last drain: return the buffers to the pool.
+        for (Queue<DatagramPacket> queue : foreign) {
+            DatagramPacket packet;
+            while (queue != null && (packet = queue.poll()) != null) {
+                packet.release();
+            }
+        }
     }
 
     /** Reads one socket: copies each datagram into the loop's array, with the tail room SRTP needs. */
     private final class Reader extends ChannelInboundHandlerAdapter {
-        private final byte[] array = new byte[NioMediaSocket.MAX_DATAGRAM + UdpMediaPort.TAIL_ROOM];
+        private final byte[] array = new byte[MAX_DATAGRAM + UdpMediaPort.TAIL_ROOM];
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -215,7 +267,7 @@ final class EpollMediaSocket implements MediaSocket {
                 ByteBuf content = packet.content();
                 int len = content.readableBytes();
                 Receiver r = receiver;
-                if (r == null || len > NioMediaSocket.MAX_DATAGRAM) {
+                if (r == null || len > MAX_DATAGRAM) {
                     return;
                 }
                 content.getBytes(content.readerIndex(), array, 0, len);

@@ -35,6 +35,12 @@ interface MediaSocket extends AutoCloseable {
         void onSendError(Throwable cause);
     }
 
+    /**
+     * The most read of one datagram, as ice4j read: an Ethernet MTU. The rest of a larger one
+     * is cut off, its SRTP tag with it, so it fails authentication and is counted there.
+     */
+    int MAX_DATAGRAM = 1500;
+
     /** The address and port bound. */
     InetSocketAddress localAddress();
 

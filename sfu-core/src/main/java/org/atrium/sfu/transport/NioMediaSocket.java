@@ -19,12 +19,6 @@ import org.slf4j.LoggerFactory;
 final class NioMediaSocket implements MediaSocket {
 
     private static final Logger LOG = LoggerFactory.getLogger(NioMediaSocket.class);
-    /**
-     * The most read of one datagram, as ice4j read: an Ethernet MTU. The rest of a larger one
-     * is cut off, its SRTP tag with it, so it fails authentication and is counted there.
-     */
-    static final int MAX_DATAGRAM = 1500;
-
     private final DatagramSocket socket;
     private final InetSocketAddress localAddress;
     /** One packet per sending thread, re-aimed for each send: nothing is allocated per datagram. */

@@ -20,11 +20,11 @@ final class StunUsername {
     }
 
     /**
-     * Whether this is a STUN message by RFC 7983's first byte (0-3) and RFC 8489's magic cookie:
-     * what the port gives ice4j instead of the session's handler.
+     * Whether this is a STUN message: RFC 7983's first byte, as {@link PacketClass} demultiplexes,
+     * and RFC 8489's magic cookie. What the port gives ice4j instead of the session's handler.
      */
     static boolean isStun(byte[] b, int off, int len) {
-        return len >= HEADER && (b[off] & 0xC0) == 0 && getInt(b, off + 4) == MAGIC_COOKIE;
+        return len >= HEADER && PacketClass.of(b, off, len) == PacketClass.STUN && getInt(b, off + 4) == MAGIC_COOKIE;
     }
 
     /** The local ufrag a Binding Request names, or null when this is not one with a USERNAME. */

@@ -80,18 +80,17 @@ public final class UdpMediaPort implements AutoCloseable {
         harvester = new MediaPortHarvester(socket);
         socket.start(harvester);
         localAddress = socket.localAddress();
-        InetSocketAddress bound = localAddress;
         LOG.info("Media port {} on {} ({} socket(s))", localAddress, socket.kind(), Math.max(1, socket.loops().length));
 
         List<IceCandidate> list = new ArrayList<>();
-        String host = bound.getAddress().getHostAddress();
+        String host = localAddress.getAddress().getHostAddress();
         list.add(new IceCandidate("1", 1, "udp", IceCandidate.priority(126, 65535, 1),
-                host, bound.getPort(), "host", null, -1, null));
+                host, localAddress.getPort(), "host", null, -1, null));
         int foundation = 2;
         for (InetAddress announced : announcedAddresses) {
             list.add(new IceCandidate(Integer.toString(foundation++), 1, "udp",
-                    IceCandidate.priority(100, 65535, 1), announced.getHostAddress(), bound.getPort(),
-                    "srflx", host, bound.getPort(), null));
+                    IceCandidate.priority(100, 65535, 1), announced.getHostAddress(), localAddress.getPort(),
+                    "srflx", host, localAddress.getPort(), null));
         }
         candidates = List.copyOf(list);
     }

@@ -233,6 +233,92 @@ class MediaSocketTest {
         assertEquals(datagram(7).length, buffer.position());
     }
 
+    /**
+     * Other threads' sends (the pacer, RTCP, ICE) wait in a queue per socket that one task of its
+     * loop empties: every datagram leaves, and each thread's in the order it sent them.
+     */
+    @ParameterizedTest(name = "{0} loops")
+    @ValueSource(ints = {1, 2})
+    void sendsFromOtherThreadsAllLeaveInEachThreadsOrder(int loops) throws Exception {
+        Failures failures = new Failures();
+        MediaSocket socket = open("epoll", loops, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        int threads = 3;
+        int each = 1000;
+        List<DatagramChannel> receivers = new ArrayList<>();
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            DatagramChannel receiver = channel();
+            receivers.add(receiver);
+            InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+            senders.add(new Thread(() -> {
+                for (int n = 0; n < each; n++) {
+                    assertTrue(socket.send(datagram(n), 0, datagram(n).length, to));
+                    if (n % 100 == 99) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread sender : senders) {
+            sender.join(10_000);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        for (int t = 0; t < threads; t++) {
+            for (int n = 0; n < each; n++) {
+                buffer.clear();
+                receivers.get(t).receive(buffer);
+                buffer.flip();
+                byte[] b = new byte[buffer.remaining()];
+                buffer.get(b);
+                assertArrayEquals(datagram(n), b, "thread " + t + ", datagram " + n);
+            }
+        }
+        assertEquals(0, failures.bufferFull.get() + failures.errors.get(), "refused sends");
+    }
+
+    /** While the loop is busy, other threads' sends queue up to FOREIGN_QUEUE; the rest are refused and counted. */
+    @Test
+    void epollRefusesAndCountsWhatOtherThreadsQueueBeyondItsBound() throws Exception {
+        Failures failures = new Failures();
+        MediaSocket socket = open("epoll", 1, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        DatagramChannel receiver = channel();
+        InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        socket.loops()[0].execute(() -> {
+            busy.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        int offered = EpollMediaSocket.FOREIGN_QUEUE + 100;
+        int accepted = 0;
+        byte[] small = datagram(0);
+        for (int i = 0; i < offered; i++) {
+            if (socket.send(small, 0, small.length, to)) {
+                accepted++;
+            }
+        }
+        release.countDown();
+        assertEquals(EpollMediaSocket.FOREIGN_QUEUE, accepted, "queued while the loop was busy");
+        assertEquals(100, failures.bufferFull.get(), "each refusal counted");
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        for (int i = 0; i < accepted; i++) {
+            buffer.clear();
+            receiver.receive(buffer);
+            assertEquals(small.length, buffer.position(), "datagram " + i);
+        }
+        assertEquals(0, failures.errors.get());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"epoll", "nio"})
     void aDatagramTheKernelRefusesIsCountedNotThrown(String kind) throws Exception {
