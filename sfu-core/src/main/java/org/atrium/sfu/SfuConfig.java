@@ -18,7 +18,8 @@ import org.atrium.sfu.media.MediaCapabilities;
  * @param announcedAddresses public addresses mapping to the media port (static NAT),
  *        announced as server-reflexive candidates
  * @param iceTimeout how long a participant may take from joining to a connected ICE pair
- * @param consentTimeout how long without consent (RFC 7675) before a participant is removed
+ * @param consentTimeout how long without a word from a participant (neither an answered consent check, RFC 7675,
+ *        nor authenticated RTCP) before it is removed; without answered checks it goes after 30 s at most
  * @param keyframeMinInterval at most one keyframe request to a stream per this interval
  * @param maxParticipantsPerRoom limit per room
  * @param maxRooms limit per server

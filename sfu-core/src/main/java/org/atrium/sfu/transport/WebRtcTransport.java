@@ -121,6 +121,10 @@ public final class WebRtcTransport {
     private volatile boolean mediaReady;
     private volatile boolean failed;
     private volatile boolean closed;
+    /** SRTCP packets authenticated: written by the receiving thread only, read by the timeout check. */
+    private volatile int rtcpAuthenticated;
+    /** The timeout check's own. */
+    private final ConsentExpiry consentExpiry = new ConsentExpiry();
 
     /**
      * @param logContext the room and participant it serves, for logs; its participant
@@ -356,18 +360,19 @@ public final class WebRtcTransport {
     }
 
     /**
-     * Checks timeouts; called about once a second. Fails the transport when ICE has not
-     * connected within {@code iceTimeoutMillis} of starting, or when consent has not
-     * been refreshed within {@code consentTimeoutMillis}.
+     * Checks timeouts; called about once a second, from one thread. Fails the transport when ICE
+     * has not connected within {@code iceTimeoutMillis} of starting, or when consent lapsed as
+     * {@link ConsentExpiry} says: nothing heard from the peer for {@code consentTimeoutMillis},
+     * or no consent check answered for RFC 7675's 30 s.
      */
     public void checkTimeouts(long nowMillis, long iceTimeoutMillis, long consentTimeoutMillis) {
         if (closed || failed) {
             return;
         }
+        String lapsed = consentExpiry.check(nowMillis, ice.lastConsentMillis(), rtcpAuthenticated, consentTimeoutMillis);
         if (ice.isConnected()) {
-            long last = ice.lastConsentMillis();
-            if (last > 0 && nowMillis - last > consentTimeoutMillis) {
-                fail(TransportFailure.CONSENT_EXPIRED, "no consent for " + (nowMillis - last) + " ms");
+            if (lapsed != null) {
+                fail(TransportFailure.CONSENT_EXPIRED, lapsed);
             }
         } else {
             long since = iceStartedMillis > 0 ? iceStartedMillis : createdMillis;
@@ -539,6 +544,7 @@ public final class WebRtcTransport {
             return;
         }
         metrics.rtcpReceived(plainLength);
+        rtcpAuthenticated++;
         listener.onRtcp(buf, off, plainLength);
     }
 
