@@ -8,6 +8,9 @@
 #   benchmarks/transport-side-by-side.sh [fixed|capacity|all]   (default all)
 #   BEFORE_JAR=/path/atrium.jar ...   adds a third server, "before", from another build (its
 #                                     own media port code; started without -Datrium.transport)
+#   TARGETS="epoll epoll2" ...        which servers, of: before (needs BEFORE_JAR), epoll, nio,
+#                                     epoll2 (epoll with --forwarding-threads 2: two lanes, each
+#                                     on its own loop and socket of the port)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 J=$ROOT/signaling/target/atrium.jar
@@ -17,14 +20,18 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 2; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 # One server per transport, each with its own ports; only one is loaded at a time.
-declare -A PID HTTP JAR
-TARGETS="epoll nio"
-JAR[epoll]=$J; JAR[nio]=$J
-if [ -n "${BEFORE_JAR:-}" ]; then TARGETS="before epoll nio"; JAR[before]=$BEFORE_JAR; fi
+declare -A PID HTTP JAR TRANSPORT ARGS
+DEFAULT_TARGETS="epoll nio"
+JAR[epoll]=$J; JAR[nio]=$J; JAR[epoll2]=$J
+TRANSPORT[epoll]=epoll; TRANSPORT[nio]=nio; TRANSPORT[epoll2]=epoll; TRANSPORT[before]=before
+ARGS[epoll2]="--forwarding-threads 2"
+if [ -n "${BEFORE_JAR:-}" ]; then DEFAULT_TARGETS="before epoll nio"; JAR[before]=$BEFORE_JAR; fi
+TARGETS=${TARGETS:-$DEFAULT_TARGETS}
 port=47101
 for t in $TARGETS; do
-  java -Xmx1g -Datrium.transport=$t -jar ${JAR[$t]} --http-host 127.0.0.1 --http-port $port --media-address 127.0.0.1 \
-    --media-port $((port + 100)) --max-participants 400 --turn-port -1 > server-$t.log 2>&1 &
+  [ -n "${JAR[$t]:-}" ] || { echo "unknown target $t (or no BEFORE_JAR)" >&2; exit 2; }
+  java -Xmx1g -Datrium.transport=${TRANSPORT[$t]} -jar ${JAR[$t]} --http-host 127.0.0.1 --http-port $port --media-address 127.0.0.1 \
+    --media-port $((port + 100)) --max-participants 400 --turn-port -1 ${ARGS[$t]:-} > server-$t.log 2>&1 &
   pids+=($!); PID[$t]=$!; HTTP[$t]=$port
   port=$((port + 1))
 done
