@@ -4,16 +4,19 @@ import java.util.Locale;
 
 /**
  * What limited a measured window, the load generator or the server. Every target is on this
- * host (loopback only), so the generator and the server share its {@code processors}: the
+ * host (loopback only), so the generator and the server share its {@code processors}. The
  * generator is the limit when its own CPU reached {@link #GENERATOR_SHARE} of what the server
- * left of them ({@code processors} x 100% minus the server's CPU %); then the window says
- * nothing of the server's limit, whether it was within the limits or not. Otherwise the
- * server is the limit when the window is over the limits (loss above {@code maxLossPercent},
- * p99 delay above {@code maxP99Ms}, or nothing forwarded), and nothing limited it when it is
- * within them.
+ * left of them ({@code processors} x 100% minus the server's CPU %), or when one of its threads
+ * ran {@link #BUSIEST_THREAD_PERCENT} of a core or more (a serial part of the generator, such as
+ * a pacer or ice4j's shared STUN threads, held up alone while the machine had CPU to spare);
+ * then the window says nothing of the server's limit, whether it was within the limits or not.
+ * Otherwise the server is the limit when the window is over the limits (loss above
+ * {@code maxLossPercent}, p99 delay above {@code maxP99Ms}, or nothing forwarded), and nothing
+ * limited it when it is within them.
  *
- * <p>Not detected: one of the generator's threads (the pacer, a receiver) held up alone
- * while the machine has CPU to spare.
+ * <p>Not detected: the generator's threads starved by the scheduler rather than busy (many
+ * threads, each a little late), and a generator thread busy while the SFU runs in the same
+ * process (its threads cannot be told from the server's then, so none is measured).
  */
 record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
 
@@ -21,6 +24,8 @@ record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
     static final String SERVER = "server";
     /** The part of the CPU left to it from which the generator counts as the limit. */
     static final double GENERATOR_SHARE = 0.9;
+    /** The CPU of one generator thread, in % of a core, from which that thread counts as the limit. */
+    static final double BUSIEST_THREAD_PERCENT = 90;
 
     /** The generator's CPU left on this machine, in % of one processor: what the server does not use. */
     double cpuLeftToGeneratorPercent(double serverCpuPercent) {
@@ -30,7 +35,8 @@ record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
 
     /** {@link #GENERATOR}, {@link #SERVER} or null (nothing limited the window); see the class comment. */
     String limitedBy(WindowResult r) {
-        if (r.generatorCpuPercent() >= GENERATOR_SHARE * cpuLeftToGeneratorPercent(r.serverCpuPercent())) {
+        if (r.generatorCpuPercent() >= GENERATOR_SHARE * cpuLeftToGeneratorPercent(r.serverCpuPercent())
+                || r.generatorBusiestThreadPercent() >= BUSIEST_THREAD_PERCENT) {
             return GENERATOR;
         }
         return r.isGood(maxLossPercent, maxP99Ms) ? null : SERVER;
@@ -44,6 +50,12 @@ record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
         }
         String window = String.format(Locale.ROOT, "%s %d pubs %d subs: ", r.target(), r.publishers(),
                 r.subscribers());
+        if (GENERATOR.equals(limit) && r.generatorBusiestThreadPercent() >= BUSIEST_THREAD_PERCENT) {
+            return window + String.format(Locale.ROOT, "limited by the load generator, not the server: its thread "
+                    + "'%s' ran %.1f%% of a core (from %.0f%% it counts as the limit); the generator in all %.1f%%",
+                    r.generatorBusiestThread(), r.generatorBusiestThreadPercent(), BUSIEST_THREAD_PERCENT,
+                    r.generatorCpuPercent());
+        }
         if (GENERATOR.equals(limit)) {
             return window + String.format(Locale.ROOT, "limited by the load generator, not the server: its CPU "
                     + "%.1f%% >= %.0f%% of the %.1f%% the server left of %d processors",

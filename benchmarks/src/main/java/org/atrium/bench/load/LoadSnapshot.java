@@ -10,7 +10,8 @@ import java.lang.management.ManagementFactory;
  * {@code serverRelayed} are the servers' own counts, summed over the nodes: packets sent to
  * receivers and packets sent to other nodes over relay links; -1 when not known.
  * {@code generatorCpuSeconds} is the load generator's own CPU time: its process's, less the
- * server's when the server runs in it.
+ * server's when the server runs in it; {@code generatorThreads} the same per thread (without the
+ * server's threads, or none when they cannot be told apart).
  */
 record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPackets, long sentBytes,
         long keyframesSent, long receivedPackets, long receivedBytes, long expectedPackets, long lostPackets,
@@ -18,7 +19,7 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
         long maxDelayMicros, double jitterMillisMean, long[] delayCounts, double serverCpuSeconds,
         long serverForwarded, long serverRelayed, long dataSent, long dataSendRefused, long dataReceived,
         long dataReceivedBytes, long dataExpected, long dataLost, long dataMaxDelayMicros, long[] dataDelayCounts,
-        double generatorCpuSeconds) {
+        double generatorCpuSeconds, ThreadCpuSample generatorThreads) {
 
     /** Sums the parts of a snapshot. Fields are public to the package for the parts to add to. */
     static final class Builder {
@@ -53,6 +54,8 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
         final long[] dataDelayCounts = new long[DelayHistogram.BUCKETS];
         /** The server runs in the load generator's process: its CPU is not the generator's. */
         boolean serverInProcess;
+        /** With {@link #serverInProcess}: the server's threads, when known; not the generator's. */
+        java.util.Set<Long> serverThreadIds = java.util.Set.of();
 
         void addSent(SyntheticStream stream) {
             sentPackets += stream.packetsSent();
@@ -68,7 +71,9 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
                     ignoredPackets, nacksSent, plisSent, undecryptable, maxDelayMicros,
                     jitterStreams == 0 ? 0 : jitterMillisSum / jitterStreams, delayCounts, serverCpuSeconds,
                     serverForwarded, serverRelayed, dataSent, dataSendRefused, dataReceived, dataReceivedBytes,
-                    dataExpected, dataLost, dataMaxDelayMicros, dataDelayCounts, generatorCpuSeconds());
+                    dataExpected, dataLost, dataMaxDelayMicros, dataDelayCounts, generatorCpuSeconds(),
+                    serverInProcess && serverThreadIds.isEmpty() ? ThreadCpuSample.NONE
+                            : ThreadCpuSample.take(serverThreadIds));
         }
 
         private double generatorCpuSeconds() {

@@ -94,6 +94,11 @@ final class RawUdpRelay implements AutoCloseable {
     }
 
     /** CPU time of the relay thread, in seconds. */
+    /** The relay's one thread, whose CPU is the relay's, not the load generator's. */
+    long threadId() {
+        return thread.getId();
+    }
+
     double cpuSeconds() {
         long nanos = THREADS.getThreadCpuTime(thread.getId());
         return nanos < 0 ? Double.NaN : nanos / 1e9;

@@ -90,6 +90,7 @@ final class RelayLoad implements Load {
         builder.serverCpuSeconds = relay.cpuSeconds();
         builder.serverForwarded = relay.sentPackets();
         builder.serverInProcess = true;
+        builder.serverThreadIds = java.util.Set.of(relay.threadId());
         return builder.build();
     }
 

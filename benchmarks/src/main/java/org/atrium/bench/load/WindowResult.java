@@ -24,6 +24,9 @@ import java.util.Map;
  * @param generatorCpuPercent the load generator's own CPU time per second of the window: its
  *     process's user + system time, less the server's when the server runs in its process
  *     (the raw relay, or a {@code --server-pid} that is the generator's own)
+ * @param generatorBusiestThread the name of the generator's thread that used the most CPU in
+ *     the window; null when not measured (an SFU running in the generator's process)
+ * @param generatorBusiestThreadPercent that thread's CPU in % of one core; NaN when not measured
  */
 record WindowResult(String target, double seconds, int publishers, int subscribers, double sentPps,
         double forwardedPps, double serverForwardedPps, double relayedPps, double bitrateInMbps, double bitrateOutMbps,
@@ -31,7 +34,8 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         double jitterMs, long retransmitted, long nacksSent, long plisSent, long keyframesSent, long undecryptable,
         double serverCpuPercent, double cpuMicrosPerPacket, long dataSent, long dataReceived, long dataLost,
         long dataSendRefused, long dataReceivedBytes, double dataDelayP50Ms, double dataDelayP99Ms,
-        double dataDelayMaxMs, double generatorCpuPercent) {
+        double dataDelayMaxMs, double generatorCpuPercent, String generatorBusiestThread,
+        double generatorBusiestThreadPercent) {
 
     static WindowResult between(String target, LoadSnapshot start, LoadSnapshot end) {
         double seconds = (end.nanos() - start.nanos()) / 1e9;
@@ -52,6 +56,7 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         double relayed = end.serverRelayed() >= 0 && start.serverRelayed() >= 0
                 ? end.serverRelayed() - start.serverRelayed() : Double.NaN;
         double perPacket = cpuSeconds * 1e6 / (Double.isNaN(serverForwarded) ? received : serverForwarded);
+        ThreadCpuSample.Busiest busiest = end.generatorThreads().busiestSince(start.generatorThreads(), seconds);
         return new WindowResult(target, seconds, end.publishers(), end.subscribers(),
                 (end.sentPackets() - start.sentPackets()) / seconds, received / seconds,
                 serverForwarded / seconds, relayed / seconds,
@@ -68,7 +73,8 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
                 end.dataSendRefused() - start.dataSendRefused(), end.dataReceivedBytes() - start.dataReceivedBytes(),
                 DelayHistogram.quantile(dataDelays, 0.50) / 1000, DelayHistogram.quantile(dataDelays, 0.99) / 1000,
                 end.dataMaxDelayMicros() / 1000.0,
-                Math.max(0, 100 * (end.generatorCpuSeconds() - start.generatorCpuSeconds()) / seconds));
+                Math.max(0, 100 * (end.generatorCpuSeconds() - start.generatorCpuSeconds()) / seconds),
+                busiest == null ? null : busiest.name(), busiest == null ? Double.NaN : busiest.percent());
     }
 
     /** Within the limits the capacity search holds a step to. */
@@ -103,6 +109,8 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         json.put("serverCpuPercent", round(serverCpuPercent));
         json.put("cpuMicrosPerForwardedPacket", round(cpuMicrosPerPacket));
         json.put("generatorCpuPercent", round(generatorCpuPercent));
+        json.put("generatorBusiestThread", generatorBusiestThread);
+        json.put("generatorBusiestThreadPercent", round(generatorBusiestThreadPercent));
         json.put("limitedBy", rule.limitedBy(this));
         json.put("dataMessagesSent", dataSent);
         json.put("dataMessagesReceived", dataReceived);

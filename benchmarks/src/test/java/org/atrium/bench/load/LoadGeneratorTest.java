@@ -1,6 +1,8 @@
 package org.atrium.bench.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -251,6 +253,10 @@ class LoadGeneratorTest {
             assertEquals(0, r.undecryptable(), "every receiver unprotects every packet with its room's key");
             // The relay thread's CPU is the server's, not the generator's: the rest of the process is.
             assertTrue(r.generatorCpuPercent() > 0, "generator CPU " + r.generatorCpuPercent());
+            // Per thread too, without the relay's own thread.
+            assertNotNull(r.generatorBusiestThread(), "the generator's busiest thread");
+            assertNotEquals("raw-relay", r.generatorBusiestThread());
+            assertTrue(r.generatorBusiestThreadPercent() >= 0, "busiest " + r.generatorBusiestThreadPercent());
             assertEquals(0, load.relay().unroutedPackets());
         }
     }
