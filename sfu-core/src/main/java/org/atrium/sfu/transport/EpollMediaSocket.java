@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.slf4j.Logger;
@@ -189,9 +190,25 @@ final class EpollMediaSocket implements MediaSocket {
         // Offer first, then claim the drain: a drain that clears the flag polls after clearing
         // it, so every datagram is either seen by a running drain or claims a new one.
         if (foreignDrainQueued.compareAndSet(target, 0, 1)) {
-            loops[target].execute(foreignDrains[target]);
+            try {
+                loops[target].execute(foreignDrains[target]);
+            } catch (RejectedExecutionException e) {
+                // The port is closed (a late STUN or DTLS send): drop what waits, as a send on a
+                // closed socket is dropped, and keep the promise never to throw.
+                foreignDrainQueued.set(target, 0);
+                releaseForeign(target);
+                failures.onSendError(e);
+                return false;
+            }
         }
         return true;
+    }
+
+    private void releaseForeign(int loop) {
+        DatagramPacket packet;
+        while ((packet = foreign[loop].poll()) != null) {
+            packet.release();
+        }
     }
 
     /** On loop {@code loop}: writes what other threads queued for its socket, and flushes them together. */
@@ -248,10 +265,9 @@ final class EpollMediaSocket implements MediaSocket {
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         // What other threads queued after the last drain: return the buffers to the pool.
-        for (Queue<DatagramPacket> queue : foreign) {
-            DatagramPacket packet;
-            while (queue != null && (packet = queue.poll()) != null) {
-                packet.release();
+        for (int i = 0; i < foreign.length; i++) {
+            if (foreign[i] != null) {
+                releaseForeign(i);
             }
         }
     }

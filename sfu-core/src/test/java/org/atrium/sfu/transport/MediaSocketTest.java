@@ -319,6 +319,20 @@ class MediaSocketTest {
         assertEquals(0, failures.errors.get());
     }
 
+    /** ICE and DTLS threads may still send while the port closes: refused, never thrown. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"epoll", "nio"})
+    void aSendFromAnotherThreadAfterCloseIsRefusedNotThrown(String kind) throws Exception {
+        Failures failures = new Failures();
+        MediaSocket socket = open(kind, 1, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        InetSocketAddress to = (InetSocketAddress) channel().getLocalAddress();
+        socket.close();
+        assertFalse(socket.send(datagram(3), 0, datagram(3).length, to));
+        assertFalse(socket.send(datagram(4), 0, datagram(4).length, to));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"epoll", "nio"})
     void aDatagramTheKernelRefusesIsCountedNotThrown(String kind) throws Exception {
