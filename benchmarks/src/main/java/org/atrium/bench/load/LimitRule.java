@@ -10,13 +10,17 @@ import java.util.Locale;
  * ran {@link #BUSIEST_THREAD_PERCENT} of a core or more (a serial part of the generator, such as
  * a pacer or ice4j's shared STUN threads, held up alone while the machine had CPU to spare);
  * then the window says nothing of the server's limit, whether it was within the limits or not.
- * Otherwise the server is the limit when the window is over the limits (loss above
- * {@code maxLossPercent}, p99 delay above {@code maxP99Ms}, or nothing forwarded), and nothing
- * limited it when it is within them.
+ * The generator is also the limit when the window is over the delay limit alone (no loss over
+ * the limit) while the server's own p99 forwarding delay (receipt to send, its
+ * {@code atrium_forwarding_latency_seconds}) was within it: on loopback a send hands the packet
+ * to the subscriber's socket at once, so the packets waited in the generator (its receivers,
+ * many threads each a little late, which neither CPU rule sees). Otherwise the server is the
+ * limit when the window is over the limits (loss above {@code maxLossPercent}, p99 delay above
+ * {@code maxP99Ms}, or nothing forwarded), and nothing limited it when it is within them.
  *
- * <p>Not detected: the generator's threads starved by the scheduler rather than busy (many
- * threads, each a little late), and a generator thread busy while the SFU runs in the same
- * process (its threads cannot be told from the server's then, so none is measured).
+ * <p>Not detected: a generator thread busy while the SFU runs in the same process (its threads
+ * cannot be told from the server's then, so none is measured), and a late generator behind the
+ * raw relay, which reports no delay of its own.
  */
 record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
 
@@ -39,7 +43,16 @@ record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
                 || r.generatorBusiestThreadPercent() >= BUSIEST_THREAD_PERCENT) {
             return GENERATOR;
         }
-        return r.isGood(maxLossPercent, maxP99Ms) ? null : SERVER;
+        if (r.isGood(maxLossPercent, maxP99Ms)) {
+            return null;
+        }
+        return delayedAfterTheServer(r) ? GENERATOR : SERVER;
+    }
+
+    /** Over the delay limit only, while the server itself sent within it. */
+    private boolean delayedAfterTheServer(WindowResult r) {
+        return r.forwardedPps() > 0 && r.lossPercent() <= maxLossPercent && r.delayP99Ms() > maxP99Ms
+                && r.serverDelayP99Ms() <= maxP99Ms;
     }
 
     /** One line for the table's output: who limited the window and why; null when nothing did. */
@@ -55,6 +68,13 @@ record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
                     + "'%s' ran %.1f%% of a core (from %.0f%% it counts as the limit); the generator in all %.1f%%",
                     r.generatorBusiestThread(), r.generatorBusiestThreadPercent(), BUSIEST_THREAD_PERCENT,
                     r.generatorCpuPercent());
+        }
+        if (GENERATOR.equals(limit) && delayedAfterTheServer(r)
+                && r.generatorCpuPercent() < GENERATOR_SHARE * cpuLeftToGeneratorPercent(r.serverCpuPercent())) {
+            return window + String.format(Locale.ROOT, "limited by the load generator, not the server: the "
+                    + "subscribers' p99 was %.2f ms (limit %.2f ms) while the server sent within %.2f ms of receipt "
+                    + "(its own p99): the packets waited in the generator", r.delayP99Ms(), maxP99Ms,
+                    r.serverDelayP99Ms());
         }
         if (GENERATOR.equals(limit)) {
             return window + String.format(Locale.ROOT, "limited by the load generator, not the server: its CPU "

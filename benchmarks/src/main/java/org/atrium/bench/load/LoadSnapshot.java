@@ -11,7 +11,8 @@ import java.lang.management.ManagementFactory;
  * receivers and packets sent to other nodes over relay links; -1 when not known.
  * {@code generatorCpuSeconds} is the load generator's own CPU time: its process's, less the
  * server's when the server runs in it; {@code generatorThreads} the same per thread (without the
- * server's threads, or none when they cannot be told apart).
+ * server's threads, or none when they cannot be told apart); {@code serverLatency} the servers'
+ * own forwarding-delay buckets, null when not known (the raw relay).
  */
 record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPackets, long sentBytes,
         long keyframesSent, long receivedPackets, long receivedBytes, long expectedPackets, long lostPackets,
@@ -19,7 +20,7 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
         long maxDelayMicros, double jitterMillisMean, long[] delayCounts, double serverCpuSeconds,
         long serverForwarded, long serverRelayed, long dataSent, long dataSendRefused, long dataReceived,
         long dataReceivedBytes, long dataExpected, long dataLost, long dataMaxDelayMicros, long[] dataDelayCounts,
-        double generatorCpuSeconds, ThreadCpuSample generatorThreads) {
+        double generatorCpuSeconds, ThreadCpuSample generatorThreads, ServerLatency serverLatency) {
 
     /** Sums the parts of a snapshot. Fields are public to the package for the parts to add to. */
     static final class Builder {
@@ -56,6 +57,7 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
         boolean serverInProcess;
         /** With {@link #serverInProcess}: the server's threads, when known; not the generator's. */
         java.util.Set<Long> serverThreadIds = java.util.Set.of();
+        ServerLatency serverLatency;
 
         void addSent(SyntheticStream stream) {
             sentPackets += stream.packetsSent();
@@ -73,7 +75,7 @@ record LoadSnapshot(long nanos, int publishers, int subscribers, long sentPacket
                     serverForwarded, serverRelayed, dataSent, dataSendRefused, dataReceived, dataReceivedBytes,
                     dataExpected, dataLost, dataMaxDelayMicros, dataDelayCounts, generatorCpuSeconds(),
                     serverInProcess && serverThreadIds.isEmpty() ? ThreadCpuSample.NONE
-                            : ThreadCpuSample.take(serverThreadIds));
+                            : ThreadCpuSample.take(serverThreadIds), serverLatency);
         }
 
         private double generatorCpuSeconds() {

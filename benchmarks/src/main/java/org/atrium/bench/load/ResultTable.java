@@ -16,9 +16,9 @@ import java.util.Locale;
 final class ResultTable {
 
     private static final String HEADER = String.format(Locale.ROOT,
-            "%-6s %5s %5s %9s %9s %13s %8s %8s %7s %8s %8s %8s %7s %7s %8s %9s %9s",
+            "%-6s %5s %5s %9s %9s %13s %8s %8s %7s %8s %8s %8s %7s %7s %8s %9s %9s %10s",
             "target", "pubs", "subs", "fwd pps", "srv pps", "srv relay pps", "in Mb/s", "out Mb/s", "loss %",
-            "p50 ms", "p99 ms", "p99.9 ms", "jit ms", "cpu %", "us/pkt", "gen cpu %", "gen thr %");
+            "p50 ms", "p99 ms", "p99.9 ms", "jit ms", "cpu %", "us/pkt", "gen cpu %", "gen thr %", "srv p99 ms");
 
     private static final String DATA_HEADER = String.format(Locale.ROOT, " %8s %8s %6s %8s %8s",
             "dat sent", "dat rcvd", "d lost", "d p50 ms", "d p99 ms");
@@ -49,12 +49,12 @@ final class ResultTable {
 
     static String row(WindowResult r) {
         return String.format(Locale.ROOT,
-                "%-6s %5d %5d %9.0f %9.0f %13s %8.2f %8.2f %7.3f %8.2f %8.2f %8.2f %7.2f %7.1f %8.2f %9.1f %9.1f",
+                "%-6s %5d %5d %9.0f %9.0f %13s %8.2f %8.2f %7.3f %8.2f %8.2f %8.2f %7.2f %7.1f %8.2f %9.1f %9.1f %10.2f",
                 r.target(), r.publishers(), r.subscribers(), r.forwardedPps(), r.serverForwardedPps(),
                 Double.isNaN(r.relayedPps()) ? "-" : String.format(Locale.ROOT, "%.0f", r.relayedPps()),
                 r.bitrateInMbps(), r.bitrateOutMbps(), r.lossPercent(), r.delayP50Ms(), r.delayP99Ms(),
                 r.delayP999Ms(), r.jitterMs(), r.serverCpuPercent(), r.cpuMicrosPerPacket(), r.generatorCpuPercent(),
-                r.generatorBusiestThreadPercent());
+                r.generatorBusiestThreadPercent(), r.serverDelayP99Ms());
     }
 
     /** With {@code relay} (several nodes), the packets/s the nodes relayed to each other follow the CPU. */

@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * PIDs are known (user + system time of each whole process), otherwise from
  * {@code process_cpu_seconds_total} on each node's {@code /metrics}; forwarded packets from
  * {@code atrium_forwarded_packets_total} (summed over kinds); packets sent to other nodes
- * from {@code atrium_relay_packets_total{direction="sent"}}. A node given twice is read
+ * from {@code atrium_relay_packets_total{direction="sent"}}; the forwarding delay's buckets
+ * ({@link ServerLatency}). A node given twice is read
  * once. NaN / -1 when a node does not answer or lacks the metric.
  */
 final class ServerProbe {
@@ -48,6 +49,7 @@ final class ServerProbe {
         snapshot.serverForwarded = Double.isNaN(forwarded) ? -1 : (long) forwarded;
         double relayed = total(texts, text -> sum(text, "atrium_relay_packets_total", "direction=\"sent\""));
         snapshot.serverRelayed = Double.isNaN(relayed) ? -1 : (long) relayed;
+        snapshot.serverLatency = ServerLatency.parse(texts);
     }
 
     /** The sum over nodes; NaN when a node has no value, since a partial sum would pass for a drop. */

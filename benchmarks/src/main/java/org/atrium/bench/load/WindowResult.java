@@ -27,6 +27,8 @@ import java.util.Map;
  * @param generatorBusiestThread the name of the generator's thread that used the most CPU in
  *     the window; null when not measured (an SFU running in the generator's process)
  * @param generatorBusiestThreadPercent that thread's CPU in % of one core; NaN when not measured
+ * @param serverDelayP99Ms the servers' own p99 forwarding delay (receipt to send), an upper
+ *     bound from the buckets of {@code atrium_forwarding_latency_seconds}; NaN when not known
  */
 record WindowResult(String target, double seconds, int publishers, int subscribers, double sentPps,
         double forwardedPps, double serverForwardedPps, double relayedPps, double bitrateInMbps, double bitrateOutMbps,
@@ -35,7 +37,7 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         double serverCpuPercent, double cpuMicrosPerPacket, long dataSent, long dataReceived, long dataLost,
         long dataSendRefused, long dataReceivedBytes, double dataDelayP50Ms, double dataDelayP99Ms,
         double dataDelayMaxMs, double generatorCpuPercent, String generatorBusiestThread,
-        double generatorBusiestThreadPercent) {
+        double generatorBusiestThreadPercent, double serverDelayP99Ms) {
 
     static WindowResult between(String target, LoadSnapshot start, LoadSnapshot end) {
         double seconds = (end.nanos() - start.nanos()) / 1e9;
@@ -74,7 +76,8 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
                 DelayHistogram.quantile(dataDelays, 0.50) / 1000, DelayHistogram.quantile(dataDelays, 0.99) / 1000,
                 end.dataMaxDelayMicros() / 1000.0,
                 Math.max(0, 100 * (end.generatorCpuSeconds() - start.generatorCpuSeconds()) / seconds),
-                busiest == null ? null : busiest.name(), busiest == null ? Double.NaN : busiest.percent());
+                busiest == null ? null : busiest.name(), busiest == null ? Double.NaN : busiest.percent(),
+                ServerLatency.quantileMs(start.serverLatency(), end.serverLatency(), 0.99));
     }
 
     /** Within the limits the capacity search holds a step to. */
@@ -111,6 +114,7 @@ record WindowResult(String target, double seconds, int publishers, int subscribe
         json.put("generatorCpuPercent", round(generatorCpuPercent));
         json.put("generatorBusiestThread", generatorBusiestThread);
         json.put("generatorBusiestThreadPercent", round(generatorBusiestThreadPercent));
+        json.put("serverDelayP99Ms", round(serverDelayP99Ms));
         json.put("limitedBy", rule.limitedBy(this));
         json.put("dataMessagesSent", dataSent);
         json.put("dataMessagesReceived", dataReceived);

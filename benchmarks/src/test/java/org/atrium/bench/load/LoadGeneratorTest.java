@@ -91,9 +91,13 @@ class LoadGeneratorTest {
         assertTrue(json.path("results").get(0).path("generatorCpuPercent").asDouble() >= 0);
         assertTrue(json.path("results").get(0).has("limitedBy"), "who limited the run, null for nobody");
         assertTrue(r.generatorCpuPercent() >= 0, "generator CPU " + r.generatorCpuPercent());
+        // The server's own forwarding delay, from its histogram: a bucket's bound in ms (infinite past 20 ms).
+        assertTrue(r.serverDelayP99Ms() > 0, "server p99 " + r.serverDelayP99Ms());
+        assertTrue(json.path("results").get(0).path("serverDelayP99Ms").isNumber(), "the server's own delay");
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("[   1s] sfu"), "a progress line each second:\n" + text);
-        assertTrue(text.contains("p99.9 ms") && text.contains("srv relay pps") && text.contains("gen cpu %"),
+        assertTrue(text.contains("p99.9 ms") && text.contains("srv relay pps") && text.contains("gen cpu %")
+                && text.contains("gen thr %") && text.contains("srv p99 ms"),
                 "the table:\n" + text);
         assertTrue(!text.contains("relay="), "no relay rate on a single node's progress lines:\n" + text);
         assertEquals(0.0, r.relayedPps(), "a single node relays nothing");
