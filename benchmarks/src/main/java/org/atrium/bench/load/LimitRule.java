@@ -37,53 +37,58 @@ record LimitRule(int processors, double maxLossPercent, double maxP99Ms) {
         return Math.max(0, 100.0 * processors - server);
     }
 
+    /** Which rule limited a window: decided once, in {@link #why}, for both the verdict and its explanation. */
+    private enum Why {
+        GENERATOR_THREAD, GENERATOR_CPU, LATE_AFTER_THE_SERVER, SERVER
+    }
+
     /** {@link #GENERATOR}, {@link #SERVER} or null (nothing limited the window); see the class comment. */
     String limitedBy(WindowResult r) {
-        if (r.generatorCpuPercent() >= GENERATOR_SHARE * cpuLeftToGeneratorPercent(r.serverCpuPercent())
-                || r.generatorBusiestThreadPercent() >= BUSIEST_THREAD_PERCENT) {
-            return GENERATOR;
+        Why why = why(r);
+        return why == null ? null : why == Why.SERVER ? SERVER : GENERATOR;
+    }
+
+    /** The rule that limited the window, the generator's first; null when nothing did. */
+    private Why why(WindowResult r) {
+        if (r.generatorBusiestThreadPercent() >= BUSIEST_THREAD_PERCENT) {
+            return Why.GENERATOR_THREAD;
+        }
+        if (r.generatorCpuPercent() >= GENERATOR_SHARE * cpuLeftToGeneratorPercent(r.serverCpuPercent())) {
+            return Why.GENERATOR_CPU;
         }
         if (r.isGood(maxLossPercent, maxP99Ms)) {
             return null;
         }
-        return delayedAfterTheServer(r) ? GENERATOR : SERVER;
-    }
-
-    /** Over the delay limit only, while the server itself sent within it. */
-    private boolean delayedAfterTheServer(WindowResult r) {
-        return r.forwardedPps() > 0 && r.lossPercent() <= maxLossPercent && r.delayP99Ms() > maxP99Ms
-                && r.serverDelayP99Ms() <= maxP99Ms;
+        // Over the delay limit only, while the server itself sent within it.
+        boolean lateAfterTheServer = r.forwardedPps() > 0 && r.lossPercent() <= maxLossPercent
+                && r.delayP99Ms() > maxP99Ms && r.serverDelayP99Ms() <= maxP99Ms;
+        return lateAfterTheServer ? Why.LATE_AFTER_THE_SERVER : Why.SERVER;
     }
 
     /** One line for the table's output: who limited the window and why; null when nothing did. */
     String explain(WindowResult r) {
-        String limit = limitedBy(r);
-        if (limit == null) {
+        Why why = why(r);
+        if (why == null) {
             return null;
         }
         String window = String.format(Locale.ROOT, "%s %d pubs %d subs: ", r.target(), r.publishers(),
                 r.subscribers());
-        if (GENERATOR.equals(limit) && r.generatorBusiestThreadPercent() >= BUSIEST_THREAD_PERCENT) {
-            return window + String.format(Locale.ROOT, "limited by the load generator, not the server: its thread "
-                    + "'%s' ran %.1f%% of a core (from %.0f%% it counts as the limit); the generator in all %.1f%%",
-                    r.generatorBusiestThread(), r.generatorBusiestThreadPercent(), BUSIEST_THREAD_PERCENT,
-                    r.generatorCpuPercent());
-        }
-        if (GENERATOR.equals(limit) && delayedAfterTheServer(r)
-                && r.generatorCpuPercent() < GENERATOR_SHARE * cpuLeftToGeneratorPercent(r.serverCpuPercent())) {
-            return window + String.format(Locale.ROOT, "limited by the load generator, not the server: the "
-                    + "subscribers' p99 was %.2f ms (limit %.2f ms) while the server sent within %.2f ms of receipt "
-                    + "(its own p99): the packets waited in the generator", r.delayP99Ms(), maxP99Ms,
-                    r.serverDelayP99Ms());
-        }
-        if (GENERATOR.equals(limit)) {
-            return window + String.format(Locale.ROOT, "limited by the load generator, not the server: its CPU "
+        return window + switch (why) {
+            case GENERATOR_THREAD -> String.format(Locale.ROOT, "limited by the load generator, not the server: "
+                    + "its thread '%s' ran %.1f%% of a core (from %.0f%% it counts as the limit); the generator in "
+                    + "all %.1f%%", r.generatorBusiestThread(), r.generatorBusiestThreadPercent(),
+                    BUSIEST_THREAD_PERCENT, r.generatorCpuPercent());
+            case GENERATOR_CPU -> String.format(Locale.ROOT, "limited by the load generator, not the server: its CPU "
                     + "%.1f%% >= %.0f%% of the %.1f%% the server left of %d processors",
                     r.generatorCpuPercent(), 100 * GENERATOR_SHARE, cpuLeftToGeneratorPercent(r.serverCpuPercent()),
                     processors);
-        }
-        return window + String.format(Locale.ROOT, "limited by the server: loss %.3f%% (limit %.3f%%), p99 %.2f ms "
-                + "(limit %.2f ms), load generator CPU %.1f%%", r.lossPercent(), maxLossPercent, r.delayP99Ms(),
-                maxP99Ms, r.generatorCpuPercent());
+            case LATE_AFTER_THE_SERVER -> String.format(Locale.ROOT, "limited by the load generator, not the "
+                    + "server: the subscribers' p99 was %.2f ms (limit %.2f ms) while the server sent within %.2f ms "
+                    + "of receipt (its own p99): the packets waited in the generator", r.delayP99Ms(), maxP99Ms,
+                    r.serverDelayP99Ms());
+            case SERVER -> String.format(Locale.ROOT, "limited by the server: loss %.3f%% (limit %.3f%%), p99 "
+                    + "%.2f ms (limit %.2f ms), load generator CPU %.1f%%", r.lossPercent(), maxLossPercent,
+                    r.delayP99Ms(), maxP99Ms, r.generatorCpuPercent());
+        };
     }
 }
