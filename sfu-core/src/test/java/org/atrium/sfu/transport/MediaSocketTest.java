@@ -77,6 +77,14 @@ class MediaSocketTest {
         return socket;
     }
 
+    /** A socket for tests that only send: started, with a receiver that ignores what arrives. */
+    private MediaSocket openToSend(String kind, int loops, Failures failures) throws Exception {
+        MediaSocket socket = open(kind, loops, failures);
+        socket.start((buf, off, len, from, nanos) -> {
+        });
+        return socket;
+    }
+
     private DatagramChannel channel() throws Exception {
         DatagramChannel channel = DatagramChannel.open();
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
@@ -167,9 +175,7 @@ class MediaSocketTest {
     @ValueSource(ints = {1, 2})
     void epollWritesLeaveBeforeTheNextTaskOfTheTurnsLoop(int loops) throws Exception {
         Failures failures = new Failures();
-        EpollMediaSocket socket = (EpollMediaSocket) open("epoll", loops, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        EpollMediaSocket socket = (EpollMediaSocket) openToSend("epoll", loops, failures);
         DatagramChannel receiver = channel();
         InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
         for (int loop = 0; loop < loops; loop++) {
@@ -223,9 +229,7 @@ class MediaSocketTest {
     @Test
     void aSendFromAnotherThreadLeavesAtOnce() throws Exception {
         Failures failures = new Failures();
-        MediaSocket socket = open("epoll", 1, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        MediaSocket socket = openToSend("epoll", 1, failures);
         DatagramChannel receiver = channel();
         assertTrue(socket.send(datagram(7), 0, datagram(7).length, (InetSocketAddress) receiver.getLocalAddress()));
         ByteBuffer buffer = ByteBuffer.allocate(2048);
@@ -241,9 +245,7 @@ class MediaSocketTest {
     @ValueSource(ints = {1, 2})
     void sendsFromOtherThreadsAllLeaveInEachThreadsOrder(int loops) throws Exception {
         Failures failures = new Failures();
-        MediaSocket socket = open("epoll", loops, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        MediaSocket socket = openToSend("epoll", loops, failures);
         int threads = 3;
         int each = 1000;
         List<DatagramChannel> receivers = new ArrayList<>();
@@ -283,9 +285,7 @@ class MediaSocketTest {
     @Test
     void epollRefusesAndCountsWhatOtherThreadsQueueBeyondItsBound() throws Exception {
         Failures failures = new Failures();
-        MediaSocket socket = open("epoll", 1, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        MediaSocket socket = openToSend("epoll", 1, failures);
         DatagramChannel receiver = channel();
         InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
         java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
@@ -324,9 +324,7 @@ class MediaSocketTest {
     @ValueSource(strings = {"epoll", "nio"})
     void aSendFromAnotherThreadAfterCloseIsRefusedNotThrown(String kind) throws Exception {
         Failures failures = new Failures();
-        MediaSocket socket = open(kind, 1, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        MediaSocket socket = openToSend(kind, 1, failures);
         InetSocketAddress to = (InetSocketAddress) channel().getLocalAddress();
         socket.close();
         assertFalse(socket.send(datagram(3), 0, datagram(3).length, to));
@@ -337,9 +335,7 @@ class MediaSocketTest {
     @ValueSource(strings = {"epoll", "nio"})
     void aDatagramTheKernelRefusesIsCountedNotThrown(String kind) throws Exception {
         Failures failures = new Failures();
-        MediaSocket socket = open(kind, 1, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        MediaSocket socket = openToSend(kind, 1, failures);
         DatagramChannel receiver = channel();
         InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
         // Larger than any UDP datagram (65,507 B): the kernel refuses it with EMSGSIZE.
@@ -380,9 +376,7 @@ class MediaSocketTest {
     @ValueSource(strings = {"epoll", "nio"})
     void anInterruptedSenderLeavesThePortOpen(String kind) throws Exception {
         Failures failures = new Failures();
-        MediaSocket socket = open(kind, 1, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        MediaSocket socket = openToSend(kind, 1, failures);
         DatagramChannel receiver = channel();
         InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
         Thread interrupted = new Thread(() -> {
@@ -406,9 +400,7 @@ class MediaSocketTest {
     @Test
     void epollRefusesAndCountsWhatItsQueueCannotHold() throws Exception {
         Failures failures = new Failures();
-        EpollMediaSocket socket = (EpollMediaSocket) open("epoll", 1, failures);
-        socket.start((buf, off, len, from, nanos) -> {
-        });
+        EpollMediaSocket socket = (EpollMediaSocket) openToSend("epoll", 1, failures);
         DatagramChannel receiver = channel();
         InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
         byte[] packet = new byte[1200];
