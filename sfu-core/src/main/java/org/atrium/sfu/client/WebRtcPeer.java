@@ -1,12 +1,8 @@
 package org.atrium.sfu.client;
 
-import java.beans.PropertyChangeEvent;
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.InetAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,19 +26,9 @@ import org.atrium.srtp.SrtpKeyingMaterial;
 import org.atrium.srtp.SrtpProfile;
 import org.atrium.srtp.SrtpSession;
 import org.atrium.sfu.data.DataChannels;
-import org.atrium.sfu.transport.IceAgent;
+import org.atrium.sfu.transport.ClientIce;
 import org.atrium.sfu.transport.IceCandidate;
 import org.atrium.sfu.transport.WebRtcTransport;
-import org.ice4j.Transport;
-import org.ice4j.TransportAddress;
-import org.ice4j.ice.Agent;
-import org.ice4j.ice.CandidateType;
-import org.ice4j.ice.Component;
-import org.ice4j.ice.IceMediaStream;
-import org.ice4j.ice.IceProcessingState;
-import org.ice4j.ice.KeepAliveStrategy;
-import org.ice4j.ice.LocalCandidate;
-import org.ice4j.ice.RemoteCandidate;
 
 /**
  * A browser-like WebRTC client endpoint: full ICE in the controlled role, DTLS as client
@@ -52,17 +38,18 @@ import org.ice4j.ice.RemoteCandidate;
  * controlling ICE agent, which nominates the pair, and the DTLS server. Used by the
  * SFU's tests, by the load generator, and meant for an SFU-to-SFU relay.
  *
- * <p>ICE is ice4j's {@link Agent} with a {@link HostCandidateHarvester}, not a hand-made
- * STUN agent: it is the same implementation the SFU interoperates with through
- * browsers' checks, and it answers the SFU's consent checks (RFC 7675) on its
- * own. The peer must originate the checks, because the SFU's single-port candidate cannot
- * send to an address it has not heard from; a controlled ice4j agent with the SFU's host
- * candidate does so. Application data is read from the component's merging socket, which
- * passes on only non-STUN datagrams from addresses that ICE validated.
+ * <p>ICE is ice4j's agent on a UDP port of the peer's own ({@link ClientIce}), not a
+ * hand-made STUN agent: it is the same implementation the SFU interoperates with through
+ * browsers' checks, and it answers the SFU's consent checks (RFC 7675) on its own. The
+ * peer originates the checks, because the SFU's single-port candidate cannot send to an
+ * address it has not heard from. The port's reading thread hands every DTLS, RTP and RTCP
+ * datagram from the SFU's address straight to this class, which decrypts it in place: a
+ * load of hundreds of peers costs one thread and no copy per peer, as the server's own
+ * sessions do.
  *
  * <p>Received RTP and RTCP are decrypted with the peer's own keys and then either handed
- * to a {@link PacketHandler} on the receive thread (no copy; for high rates), or, without
- * a handler, kept as copies in bounded queues ({@link #pollRtp}, {@link #pollRtcp});
+ * to a {@link PacketHandler} on the port's reading thread (no copy; for high rates), or,
+ * without a handler, kept as copies in bounded queues ({@link #pollRtp}, {@link #pollRtcp});
  * packets beyond the bound, or that fail to decrypt, are counted.
  *
  * <p>Data channels ({@link #dataChannels}) are optional: without them the peer answers no
@@ -79,7 +66,7 @@ public final class WebRtcPeer implements AutoCloseable {
     static final int RECEIVED_SSRCS = 4096;
 
     /**
-     * Receives decrypted packets on the peer's receive thread. The bytes are borrowed: they
+     * Receives decrypted packets on the peer's receive thread (its port's reading thread). The bytes are borrowed: they
      * are valid only until the method returns and must be copied to be kept. A handler
      * must not block, or the socket's buffer overflows.
      */
@@ -100,9 +87,6 @@ public final class WebRtcPeer implements AutoCloseable {
         void onWire(byte[] b, int off, int len, boolean rtcp);
     }
 
-    private static final int MAX_DATAGRAM = 1500;
-    private static final int RECEIVE_POLL_MILLIS = 100;
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     /**
      * The ICE and DTLS roles the peer's side of the offer/answer gives it.
      *
@@ -126,9 +110,7 @@ public final class WebRtcPeer implements AutoCloseable {
     private final Roles roles;
     /** This peer's DTLS role, from {@link #roles}. */
     private final DtlsRole dtlsRole;
-    private final Agent agent;
-    private final IceMediaStream stream;
-    private final Component component;
+    private final ClientIce ice;
     private final DtlsCertificate certificate;
     private final ExecutorService dtlsThread;
     private final BlockingQueue<byte[]> receivedRtp = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -151,7 +133,6 @@ public final class WebRtcPeer implements AutoCloseable {
     private volatile SrtpKeyingMaterial keys;
     private volatile String dtlsFailure;
     private volatile boolean silent;
-    private volatile Thread receiver;
     private volatile WireTap wireTap;
     /** Guards creating the data channels against DTLS coming up at the same time. */
     private final Object dataLock = new Object();
@@ -169,21 +150,12 @@ public final class WebRtcPeer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        Agent created = new IceAgent("peer");
         try {
-            created.setControlling(roles.iceControlling());
-            created.setUseDynamicPorts(false);
-            created.addCandidateHarvester(new HostCandidateHarvester(address));
-            stream = created.createMediaStream(name);
-            // With the component socket, ice4j keeps STUN to itself and hands the
-            // application only datagrams from validated remote addresses.
-            component = created.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
+            ice = new ClientIce(address, name, roles.iceControlling(), new IceEvents());
         } catch (IOException | RuntimeException e) {
-            created.free();
             dtlsThread.shutdownNow();
             throw e;
         }
-        this.agent = created;
     }
 
     /**
@@ -218,11 +190,11 @@ public final class WebRtcPeer implements AutoCloseable {
     }
 
     public String localUfrag() {
-        return agent.getLocalUfrag();
+        return ice.localUfrag();
     }
 
     public String localPassword() {
-        return agent.getLocalPassword();
+        return ice.localPassword();
     }
 
     /** The SHA-256 fingerprint of this peer's DTLS certificate, as its SDP would carry it. */
@@ -230,16 +202,9 @@ public final class WebRtcPeer implements AutoCloseable {
         return certificate.fingerprint();
     }
 
-    /** This peer's ICE candidates (one UDP host candidate on 127.0.0.1). */
+    /** This peer's ICE candidates: one UDP host candidate, on its address. */
     public List<IceCandidate> localCandidates() {
-        List<IceCandidate> candidates = new ArrayList<>();
-        for (LocalCandidate candidate : component.getLocalCandidates()) {
-            TransportAddress address = candidate.getTransportAddress();
-            candidates.add(new IceCandidate(candidate.getFoundation(), component.getComponentID(),
-                    "udp", candidate.getPriority(), address.getHostAddress(), address.getPort(),
-                    candidate.getType().toString(), null, -1, null));
-        }
-        return candidates;
+        return ice.localCandidates();
     }
 
     /**
@@ -268,36 +233,33 @@ public final class WebRtcPeer implements AutoCloseable {
             throw new IllegalStateException("connect() once per peer");
         }
         dtls = new DtlsEndpoint(dtlsRole, certificate, remoteFingerprint, new DtlsEvents());
-        stream.setRemoteUfrag(remoteUfrag);
-        stream.setRemotePassword(remotePassword);
-        for (IceCandidate candidate : remoteCandidates) {
-            if ("udp".equals(candidate.protocol()) && candidate.component() == component.getComponentID()) {
-                TransportAddress address = new TransportAddress(candidate.address(), candidate.port(), Transport.UDP);
-                component.addRemoteCandidate(new RemoteCandidate(address, component,
-                        CandidateType.parse(candidate.type()), candidate.foundation(), candidate.priority(), null));
-            }
-        }
-        agent.addStateChangeListener(this::onIceStateChange);
-        Thread thread = new Thread(this::receiveLoop, "peer-" + name + "-receive");
-        thread.setDaemon(true);
-        receiver = thread;
-        thread.start();
-        agent.startConnectivityEstablishment();
+        ice.start(remoteUfrag, remotePassword, remoteCandidates);
     }
 
-    private void onIceStateChange(PropertyChangeEvent event) {
-        if (!Agent.PROPERTY_ICE_PROCESSING_STATE.equals(event.getPropertyName())) {
-            return;
+    private final class IceEvents implements ClientIce.Listener {
+        /**
+         * The selected pair starts DTLS: controlled, once the SFU has nominated it; controlling,
+         * once this peer's nomination is confirmed. A connected peer so has nothing of ICE left
+         * to do, and a test that stops it then meets consent, not a nomination, going unanswered.
+         */
+        @Override
+        public void onConnected() {
+            if (!closed.get()) {
+                dtls.start(dtlsThread);
+            }
         }
-        IceProcessingState state = (IceProcessingState) event.getNewValue();
-        // Controlled, the peer knows the pair once the SFU nominates it (COMPLETED); controlling,
-        // once its own nomination is confirmed. DTLS must not start earlier, or its first
-        // flight would have no pair to go out on.
-        if (state == IceProcessingState.COMPLETED && !closed.get()) {
-            dtls.start(dtlsThread);
-        } else if (state == IceProcessingState.FAILED) {
+
+        @Override
+        public void onFailed() {
             dtlsFailure = "ICE failed";
             dtlsFailed.countDown();
+        }
+
+        @Override
+        public void onDatagram(byte[] buf, int off, int len) {
+            if (!closed.get()) {
+                WebRtcPeer.this.onDatagram(buf, off, len);
+            }
         }
     }
 
@@ -315,7 +277,7 @@ public final class WebRtcPeer implements AutoCloseable {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new TimeoutException("peer " + name + " not connected within " + timeout
-                        + " (ICE " + agent.getState() + ")");
+                        + " (ICE " + ice.state() + ")");
             }
         }
     }
@@ -375,14 +337,12 @@ public final class WebRtcPeer implements AutoCloseable {
         if (silent || closed.get()) {
             throw new IllegalStateException("peer " + name + " has stopped");
         }
-        try {
-            component.send(b, off, length);
+        if (ice.send(b, off, length)) {
             return length;
-        } catch (IOException e) {
-            // UDP: a failed send is a lost datagram; the caller's statistics show it.
-            sendFailures.incrementAndGet();
-            return -1;
         }
+        // UDP: a failed send is a lost datagram; the caller's statistics show it.
+        sendFailures.incrementAndGet();
+        return -1;
     }
 
     /**
@@ -470,7 +430,9 @@ public final class WebRtcPeer implements AutoCloseable {
         if (silent || closed.get()) {
             throw new IllegalStateException("peer " + name + " has stopped");
         }
-        component.send(datagram, 0, datagram.length);
+        if (!ice.send(datagram, 0, datagram.length)) {
+            throw new IOException("peer " + name + ": not sent (no valid ICE pair, or the socket refused it)");
+        }
     }
 
     /** Without a handler: the next decrypted RTP packet received, or null when none arrives within the timeout. */
@@ -531,16 +493,8 @@ public final class WebRtcPeer implements AutoCloseable {
         if (endpoint != null) {
             endpoint.close();
         }
-        agent.free();
+        ice.close();
         dtlsThread.shutdownNow();
-        Thread thread = receiver;
-        if (thread != null) {
-            try {
-                thread.join(CLOSE_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private SrtpSession requireMedia() {
@@ -549,29 +503,6 @@ public final class WebRtcPeer implements AutoCloseable {
             throw new IllegalStateException("peer " + name + " has no SRTP keys yet");
         }
         return out;
-    }
-
-    /** Reads the component socket until the peer closes; each read waits at most briefly. */
-    private void receiveLoop() {
-        byte[] buf = new byte[MAX_DATAGRAM + SrtpSession.MAX_TRAILER];
-        DatagramPacket packet = new DatagramPacket(buf, buf.length);
-        try {
-            component.getSocket().setSoTimeout(RECEIVE_POLL_MILLIS);
-        } catch (IOException e) {
-            return;
-        }
-        while (!closed.get()) {
-            packet.setData(buf, 0, buf.length);
-            try {
-                component.getSocket().receive(packet);
-            } catch (SocketTimeoutException e) {
-                continue;
-            } catch (IOException e) {
-                // The socket closed under us: the peer is closing.
-                return;
-            }
-            onDatagram(buf, packet.getOffset(), packet.getLength());
-        }
     }
 
     /** Demultiplexes by first byte (RFC 7983) and RTP against RTCP by second (RFC 5761). */
@@ -645,13 +576,9 @@ public final class WebRtcPeer implements AutoCloseable {
     private final class DtlsEvents implements DtlsEndpoint.Listener {
         @Override
         public void sendDatagram(byte[] b, int off, int len) {
-            if (silent) {
-                return;
-            }
-            try {
-                component.send(b, off, len);
-            } catch (IOException e) {
-                // DTLS retransmits its flights; a lost send is a lost datagram.
+            // DTLS retransmits its flights: a lost send is a lost datagram.
+            if (!silent) {
+                ice.send(b, off, len);
             }
         }
 

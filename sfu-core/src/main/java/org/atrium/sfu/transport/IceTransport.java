@@ -45,6 +45,10 @@ final class IceTransport implements BufferHandler {
 
         void onIceFailed();
 
+        /** ICE processing completed: a pair is selected (nominated by one side, confirmed by both). */
+        default void onIceCompleted() {
+        }
+
         /**
          * A non-STUN datagram from an address of this session. The buffer belongs to the
          * listener until it calls {@link #release}.
@@ -344,6 +348,9 @@ final class IceTransport implements BufferHandler {
             listener.onIceFailed();
         } else if (state == IceProcessingState.COMPLETED) {
             markConnected(null);
+            if (!closed) {
+                listener.onIceCompleted();
+            }
         }
     }
 

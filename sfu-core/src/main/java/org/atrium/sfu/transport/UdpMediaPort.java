@@ -60,6 +60,15 @@ public final class UdpMediaPort implements AutoCloseable {
      */
     public UdpMediaPort(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses, int loops)
             throws IOException {
+        this(bindAddress, port, announcedAddresses, loops, true);
+    }
+
+    /**
+     * @param logOpened whether to log the port at INFO: the server's one port, not a client's
+     *        own ({@link ClientIce}), of which a load test opens hundreds
+     */
+    UdpMediaPort(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses, int loops,
+            boolean logOpened) throws IOException {
         if (bindAddress.isAnyLocalAddress()) {
             throw new IllegalArgumentException(
                     "the media port needs a concrete bind address, not " + bindAddress.getHostAddress());
@@ -80,7 +89,12 @@ public final class UdpMediaPort implements AutoCloseable {
         harvester = new MediaPortHarvester(socket);
         socket.start(harvester);
         localAddress = socket.localAddress();
-        LOG.info("Media port {} on {} ({} socket(s))", localAddress, socket.kind(), Math.max(1, socket.loops().length));
+        if (logOpened) {
+            LOG.info("Media port {} on {} ({} socket(s))", localAddress, socket.kind(),
+                    Math.max(1, socket.loops().length));
+        } else {
+            LOG.debug("Client port {} on {}", localAddress, socket.kind());
+        }
 
         List<IceCandidate> list = new ArrayList<>();
         String host = localAddress.getAddress().getHostAddress();
