@@ -2,19 +2,17 @@ package org.atrium.bench.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.atrium.sfu.transport.ClientSocket;
 import org.atrium.srtp.SrtpProfile;
 import org.atrium.srtp.SrtpSession;
 
 /**
- * A participant of the raw relay baseline: one UDP socket, one receive thread as each
- * WebRTC peer has, the same synthetic streams as an SFU publisher, protected with SRTP
+ * A participant of the raw relay baseline: one UDP socket read on the clients' shared loops
+ * ({@link ClientSocket}), as each WebRTC peer's is ({@code ClientIce}), the same synthetic streams as an SFU publisher, protected with SRTP
  * ({@link #PROFILE}, what the SFU negotiates) under its room's fixed {@link RoomKey}, and the
  * same receive statistics after unprotecting each packet, without RTCP. The receiver so does
  * the SFU receiver's work per packet: a packet that does not unprotect counts as
@@ -53,8 +51,8 @@ final class RelayParticipant implements AutoCloseable {
 
     private final String name;
     private final RoomKey roomKey;
-    private final DatagramChannel channel;
-    private final Thread receiver;
+    private final InetSocketAddress relay;
+    private final ClientSocket socket;
     private final ReceiveStats stats = new ReceiveStats(null, Map.of());
     private final SrtpSession in;
     /** Protects what this participant publishes (all its streams); null until it publishes. */
@@ -63,22 +61,18 @@ final class RelayParticipant implements AutoCloseable {
     private AudioStream audio;
     private final List<VideoStream> videos = new ArrayList<>();
     /** The sockets of the lower simulcast encodings, which the relay does not forward. */
-    private final List<DatagramChannel> lowerEncodings = new ArrayList<>();
+    private final List<ClientSocket> lowerEncodings = new ArrayList<>();
 
     RelayParticipant(String name, InetSocketAddress relay, RoomKey roomKey) throws IOException {
         this.name = name;
         this.roomKey = roomKey;
+        this.relay = relay;
         in = SrtpSession.forReceiving(PROFILE, roomKey.key(), roomKey.salt());
-        channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress("127.0.0.1", 0));
-        channel.connect(relay);
-        receiver = new Thread(this::receive, "relay-" + name + "-receive");
-        receiver.setDaemon(true);
-        receiver.start();
+        socket = ClientSocket.open(new InetSocketAddress("127.0.0.1", 0), this::receive);
     }
 
-    InetSocketAddress address() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+    InetSocketAddress address() {
+        return socket.localAddress();
     }
 
     /** Starts this participant's streams on the pacer; the relay forwards the lower simulcast encodings to nobody. */
@@ -88,27 +82,27 @@ final class RelayParticipant implements AutoCloseable {
         SyntheticStream.TransportSequence sequence = new SyntheticStream.TransportSequence();
         if (role.audio()) {
             audio = new AudioStream(random.nextLong(1, 1L << 32), "0", ExtensionIds.SFU_DEFAULTS, sequence,
-                    new UdpSink(channel), random.nextLong(), 20 + random.nextInt(60));
+                    new UdpSink(socket), random.nextLong(), 20 + random.nextInt(60));
             pacer.add(audio, random.nextLong(AudioStream.INTERVAL_NANOS));
         }
         if (role.video()) {
             long phase = random.nextLong(1_000_000_000L / options.frameRate());
             if (!options.simulcast()) {
                 videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", null, ExtensionIds.SFU_DEFAULTS,
-                        sequence, new UdpSink(channel), random.nextLong(), options.videoKbps(), options.frameRate()));
+                        sequence, new UdpSink(socket), random.nextLong(), options.videoKbps(), options.frameRate()));
             } else {
                 List<String> rids = LoadOptions.SIMULCAST_RIDS;
                 for (int i = 0; i < rids.size(); i++) {
-                    DatagramChannel socket = channel;
+                    ClientSocket encodingSocket = socket;
                     if (i < rids.size() - 1) {
-                        socket = DatagramChannel.open();
-                        socket.bind(new InetSocketAddress("127.0.0.1", 0));
-                        socket.connect(channel.getRemoteAddress());
-                        lowerEncodings.add(socket);
-                        relay.route((InetSocketAddress) socket.getLocalAddress(), new InetSocketAddress[0]);
+                        // Sends only: what comes back to it is ignored.
+                        encodingSocket = ClientSocket.open(new InetSocketAddress("127.0.0.1", 0),
+                                (buf, off, len, from) -> { });
+                        lowerEncodings.add(encodingSocket);
+                        relay.route(encodingSocket.localAddress(), new InetSocketAddress[0]);
                     }
                     videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", rids.get(i),
-                            ExtensionIds.SFU_DEFAULTS, sequence, new UdpSink(socket), random.nextLong(),
+                            ExtensionIds.SFU_DEFAULTS, sequence, new UdpSink(encodingSocket), random.nextLong(),
                             options.simulcastKbps().get(i), options.frameRate()));
                 }
             }
@@ -118,54 +112,35 @@ final class RelayParticipant implements AutoCloseable {
         }
     }
 
-    /** Protects a stream's packet in place and sends it to the relay; allocates once per stream. */
+    /** Protects a stream's packet in place and sends it to the relay; allocates nothing. */
     private final class UdpSink implements PacketSink {
-        private final DatagramChannel channel;
-        private ByteBuffer wrapped;
+        private final ClientSocket socket;
 
-        UdpSink(DatagramChannel channel) {
-            this.channel = channel;
+        UdpSink(ClientSocket socket) {
+            this.socket = socket;
         }
 
         @Override
         public boolean send(byte[] b, int off, int len) {
-            if (wrapped == null || wrapped.array() != b) {
-                wrapped = ByteBuffer.wrap(b);
-            }
             int length = out.protectRtp(b, off, len);
-            if (length < 0) {
-                return false;
-            }
-            wrapped.limit(off + length).position(off);
-            try {
-                return channel.write(wrapped) > 0;
-            } catch (IOException e) {
-                return false;
-            }
+            return length >= 0 && socket.send(b, off, length, relay);
         }
     }
 
-    private void receive() {
-        byte[] array = new byte[2048];
-        ByteBuffer buf = ByteBuffer.wrap(array);
-        try {
-            while (true) {
-                buf.clear();
-                channel.receive(buf);
-                // As the WebRTC peer: the time before unprotecting, the statistics after.
-                long receivedNanos = System.nanoTime();
-                int length = in.unprotectRtp(array, 0, buf.position());
-                if (length < 0) {
-                    undecryptable++;
-                    continue;
-                }
-                stats.onRtp(array, 0, length, receivedNanos);
-            }
-        } catch (ClosedChannelException e) {
-            // close(): done
-        } catch (IOException e) {
-            System.err.println("relay participant " + name + " stopped receiving: " + e);
+    /** On the socket's reading thread, one at a time. */
+    private void receive(byte[] buf, int off, int len, InetSocketAddress from) {
+        if (!relay.equals(from)) {
+            // Only the relay's datagrams, as a connected socket would take.
+            return;
         }
+        // As the WebRTC peer: the time before unprotecting, the statistics after.
+        long receivedNanos = System.nanoTime();
+        int length = in.unprotectRtp(buf, off, len);
+        if (length < 0) {
+            undecryptable++;
+            return;
+        }
+        stats.onRtp(buf, off, length, receivedNanos);
     }
 
     void addTo(LoadSnapshot.Builder snapshot) {
@@ -190,17 +165,15 @@ final class RelayParticipant implements AutoCloseable {
     }
 
     @Override
+    public String toString() {
+        return "RelayParticipant[" + name + " " + address() + "]";
+    }
+
+    @Override
     public void close() {
-        try {
-            for (DatagramChannel socket : lowerEncodings) {
-                socket.close();
-            }
-            channel.close();
-            receiver.join(1000);
-        } catch (IOException e) {
-            // closing: nothing left to do
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (ClientSocket encodingSocket : lowerEncodings) {
+            encodingSocket.close();
         }
+        socket.close();
     }
 }

@@ -55,7 +55,7 @@ public final class ClientIce implements AutoCloseable {
      */
     public ClientIce(InetAddress address, String name, boolean controlling, Listener listener) throws IOException {
         this.controlling = controlling;
-        port = new UdpMediaPort(address, 0, List.of(), 1, false);
+        port = UdpMediaPort.forClient(address);
         try {
             ice = new IceTransport(port, null, name, new Events(listener));
         } catch (IOException | RuntimeException e) {

@@ -57,6 +57,7 @@ final class EpollMediaSocket implements MediaSocket {
     /** Datagrams from other threads that may wait per socket for its loop; past it, sends are refused (counted). */
     static final int FOREIGN_QUEUE = 4096;
 
+    /** The loops' group when this socket made it (the media port), null on the clients' shared loops. */
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop[] loops;
     private final Channel[] channels;
@@ -83,18 +84,51 @@ final class EpollMediaSocket implements MediaSocket {
         Epoll.ensureAvailability();
     }
 
+    /**
+     * The loops that clients' ports share ({@link #onClientLoop}): one per processor, made on first
+     * use and kept for the life of the process, like ice4j's own pools. A load generator's hundreds
+     * of peers so wake a thread or two per burst the server fans out, not one thread per peer, and
+     * leave the processors to the server under test.
+     */
+    private static final class ClientLoops {
+        static final MultiThreadIoEventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
+                Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("atrium-client-udp", true),
+                EpollIoHandler.newFactory());
+    }
+
+    /** The media port: {@code loopCount} sockets on the port, each on a loop of its own. */
     EpollMediaSocket(InetSocketAddress bind, int loopCount, SendFailures failures) throws IOException {
+        this(bind, ownGroup(loopCount), null, failures);
+    }
+
+    /** A client's port: one socket, on the next of the clients' shared loops, which it does not stop. */
+    static EpollMediaSocket onClientLoop(InetSocketAddress bind, SendFailures failures) throws IOException {
+        return new EpollMediaSocket(bind, null, (EventLoop) ClientLoops.GROUP.next(), failures);
+    }
+
+    private static MultiThreadIoEventLoopGroup ownGroup(int loopCount) {
         if (loopCount < 1) {
             throw new IllegalArgumentException("at least one loop: " + loopCount);
         }
-        this.failures = failures;
-        group = new MultiThreadIoEventLoopGroup(loopCount, new DefaultThreadFactory("atrium-udp", true),
+        return new MultiThreadIoEventLoopGroup(loopCount, new DefaultThreadFactory("atrium-udp", true),
                 EpollIoHandler.newFactory());
-        loops = new EventLoop[loopCount];
-        int index = 0;
-        for (EventExecutor executor : group) {
-            loops[index++] = (EventLoop) executor;
+    }
+
+    /** On {@code ownGroup}'s loops, or on {@code sharedLoop} alone when there is no group. */
+    private EpollMediaSocket(InetSocketAddress bind, MultiThreadIoEventLoopGroup ownGroup, EventLoop sharedLoop,
+            SendFailures failures) throws IOException {
+        this.failures = failures;
+        group = ownGroup;
+        if (ownGroup == null) {
+            loops = new EventLoop[] {sharedLoop};
+        } else {
+            loops = new EventLoop[ownGroup.executorCount()];
+            int index = 0;
+            for (EventExecutor executor : ownGroup) {
+                loops[index++] = (EventLoop) executor;
+            }
         }
+        int loopCount = loops.length;
         channels = new Channel[loopCount];
         flushQueued = new boolean[loopCount];
         flushes = new Runnable[loopCount];
@@ -134,7 +168,7 @@ final class EpollMediaSocket implements MediaSocket {
                 channels[i] = bootstrap.bind(address).syncUninterruptibly().channel();
             }
         } catch (IOException | RuntimeException e) {
-            // The loops' threads are started: stop them with whatever was bound.
+            // The loops' threads are started: stop them (if ours) with whatever was bound.
             close();
             throw new IOException("cannot bind the media port on " + bind + ": " + e.getMessage(), e);
         }
@@ -263,7 +297,9 @@ final class EpollMediaSocket implements MediaSocket {
                 channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             }
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         // What other threads queued after the last drain: return the buffers to the pool.
         for (int i = 0; i < foreign.length; i++) {
             if (foreign[i] != null) {

@@ -74,16 +74,33 @@ interface MediaSocket extends AutoCloseable {
      * @param loops sockets (and threads) on the port for epoll, at least 1
      */
     static MediaSocket open(InetSocketAddress bind, int loops, SendFailures failures) throws java.io.IOException {
+        return open(bind, loops, false, failures);
+    }
+
+    /**
+     * A client's port ({@link ClientIce}), chosen as {@link #open} chooses: with epoll, one socket on
+     * a loop that all clients' ports of the process share; with NIO, one socket and its own thread.
+     */
+    static MediaSocket openClient(InetSocketAddress bind, SendFailures failures) throws java.io.IOException {
+        return open(bind, 1, true, failures);
+    }
+
+    private static MediaSocket open(InetSocketAddress bind, int loops, boolean client, SendFailures failures)
+            throws java.io.IOException {
         String choice = System.getProperty(TRANSPORT_PROPERTY, "auto");
         switch (choice) {
             case "nio":
                 return new NioMediaSocket(bind, failures);
             case "epoll":
                 EpollMediaSocket.ensureAvailable();
-                return new EpollMediaSocket(bind, loops, failures);
+                return client ? EpollMediaSocket.onClientLoop(bind, failures)
+                        : new EpollMediaSocket(bind, loops, failures);
             case "auto":
-                return EpollMediaSocket.isAvailable() ? new EpollMediaSocket(bind, loops, failures)
-                        : new NioMediaSocket(bind, failures);
+                if (!EpollMediaSocket.isAvailable()) {
+                    return new NioMediaSocket(bind, failures);
+                }
+                return client ? EpollMediaSocket.onClientLoop(bind, failures)
+                        : new EpollMediaSocket(bind, loops, failures);
             default:
                 throw new IllegalArgumentException(TRANSPORT_PROPERTY + " must be epoll, nio or auto, not " + choice);
         }

@@ -60,21 +60,26 @@ public final class UdpMediaPort implements AutoCloseable {
      */
     public UdpMediaPort(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses, int loops)
             throws IOException {
-        this(bindAddress, port, announcedAddresses, loops, true);
+        this(bindAddress, port, announcedAddresses, loops, false);
+    }
+
+    /** A client's own port ({@link ClientIce}) on an ephemeral port of {@code bindAddress}. */
+    static UdpMediaPort forClient(InetAddress bindAddress) throws IOException {
+        return new UdpMediaPort(bindAddress, 0, List.of(), 1, true);
     }
 
     /**
-     * @param logOpened whether to log the port at INFO: the server's one port, not a client's
-     *        own ({@link ClientIce}), of which a load test opens hundreds
+     * @param client a client's port, of which a load test opens hundreds: on the clients' shared
+     *        loops ({@link MediaSocket#openClient}), and logged at DEBUG, not INFO
      */
-    UdpMediaPort(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses, int loops,
-            boolean logOpened) throws IOException {
+    private UdpMediaPort(InetAddress bindAddress, int port, List<InetAddress> announcedAddresses, int loops,
+            boolean client) throws IOException {
         if (bindAddress.isAnyLocalAddress()) {
             throw new IllegalArgumentException(
                     "the media port needs a concrete bind address, not " + bindAddress.getHostAddress());
         }
         configureIce4j();
-        socket = MediaSocket.open(new InetSocketAddress(bindAddress, port), loops, new MediaSocket.SendFailures() {
+        MediaSocket.SendFailures failures = new MediaSocket.SendFailures() {
             @Override
             public void onSendBufferFull() {
                 sendBufferFull.increment();
@@ -85,11 +90,13 @@ public final class UdpMediaPort implements AutoCloseable {
                 sendErrors.increment();
                 LOG.debug("Media port send failed: {}", cause.toString());
             }
-        });
+        };
+        InetSocketAddress bind = new InetSocketAddress(bindAddress, port);
+        socket = client ? MediaSocket.openClient(bind, failures) : MediaSocket.open(bind, loops, failures);
         harvester = new MediaPortHarvester(socket);
         socket.start(harvester);
         localAddress = socket.localAddress();
-        if (logOpened) {
+        if (!client) {
             LOG.info("Media port {} on {} ({} socket(s))", localAddress, socket.kind(),
                     Math.max(1, socket.loops().length));
         } else {
