@@ -82,14 +82,14 @@ final class RelayParticipant implements AutoCloseable {
         SyntheticStream.TransportSequence sequence = new SyntheticStream.TransportSequence();
         if (role.audio()) {
             audio = new AudioStream(random.nextLong(1, 1L << 32), "0", ExtensionIds.SFU_DEFAULTS, sequence,
-                    new UdpSink(socket), random.nextLong(), 20 + random.nextInt(60));
+                    new UdpSink(socket), firstSequenceZero(random.nextLong()), 20 + random.nextInt(60));
             pacer.add(audio, random.nextLong(AudioStream.INTERVAL_NANOS));
         }
         if (role.video()) {
             long phase = random.nextLong(1_000_000_000L / options.frameRate());
             if (!options.simulcast()) {
                 videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", null, ExtensionIds.SFU_DEFAULTS,
-                        sequence, new UdpSink(socket), random.nextLong(), options.videoKbps(), options.frameRate()));
+                        sequence, new UdpSink(socket), firstSequenceZero(random.nextLong()), options.videoKbps(), options.frameRate()));
             } else {
                 List<String> rids = LoadOptions.SIMULCAST_RIDS;
                 for (int i = 0; i < rids.size(); i++) {
@@ -102,7 +102,7 @@ final class RelayParticipant implements AutoCloseable {
                         relay.route(encodingSocket.localAddress(), new InetSocketAddress[0]);
                     }
                     videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", rids.get(i),
-                            ExtensionIds.SFU_DEFAULTS, sequence, new UdpSink(encodingSocket), random.nextLong(),
+                            ExtensionIds.SFU_DEFAULTS, sequence, new UdpSink(encodingSocket), firstSequenceZero(random.nextLong()),
                             options.simulcastKbps().get(i), options.frameRate()));
                 }
             }
@@ -110,6 +110,18 @@ final class RelayParticipant implements AutoCloseable {
                 pacer.add(video, phase);
             }
         }
+    }
+
+    /**
+     * A stream's seed with its first sequence number 0. A receiver that joins a stream late (the
+     * next step of a capacity search) must guess the stream's SRTP rollover counter, which nothing
+     * signals here (RFC 3711 3.3.1), and guesses 0: true for the stream's first 65,536 packets,
+     * about six minutes of the top encoding. From a random start the counter would move within
+     * minutes, and every receiver that joined after it moved would fail every packet of that stream.
+     * (An SFU's receivers have no such limit: each gets its own SRTP stream from the SFU.)
+     */
+    private static long firstSequenceZero(long seed) {
+        return seed & ~0xFFFFL;
     }
 
     /** Protects a stream's packet in place and sends it to the relay; allocates nothing. */

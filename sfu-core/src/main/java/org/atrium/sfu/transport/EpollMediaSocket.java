@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Writes made on one of these loops (the reading thread forwarding inline, or a forwarding
  * lane's drain run as a task of the loop) are queued on that loop's socket and leave together
  * at the end of the loop's turn: Netty writes two or more with one {@code sendmmsg}. A packet so
- * waits at most for the rest of the turn that produced it. Writes from any other thread (ICE's,
+ * waits at most for the rest of the turn that produced it; a turn that queues past half the
+ * socket's bound ({@link #FLUSH_EARLY}) sends what it has at once and goes on. Writes from any other thread (ICE's,
  * DTLS's, the timer's pacer and RTCP) go to the socket the destination hashes to, through a
  * queue that one task of that socket's loop empties: a burst from another thread (a pacer tick
  * sends to every paced receiver) costs one wake-up of the loop and leaves in one
@@ -54,6 +55,11 @@ final class EpollMediaSocket implements MediaSocket {
     static final int READ_BATCH = 32;
     /** Queued bytes per socket past which sends are refused (counted), until the kernel takes them. */
     static final int HIGH_WATER = 2 << 20;
+    /**
+     * Room left under {@link #HIGH_WATER} at which a loop's own writes are flushed before the end
+     * of its turn, so that only what the kernel does not take (EAGAIN) can reach the bound.
+     */
+    static final int FLUSH_EARLY = HIGH_WATER / 2;
     /** Datagrams from other threads that may wait per socket for its loop; past it, sends are refused (counted). */
     static final int FOREIGN_QUEUE = 4096;
 
@@ -210,7 +216,12 @@ final class EpollMediaSocket implements MediaSocket {
         DatagramPacket packet = new DatagramPacket(data, to);
         if (loop >= 0) {
             channel.write(packet, channel.voidPromise());
-            if (!flushQueued[loop]) {
+            if (channel.bytesBeforeUnwritable() < FLUSH_EARLY) {
+                // A turn's fan-out can pass the bound: a read batch of a keyframe's packets, each
+                // to a hundred receivers, is megabytes. What is queued leaves now, in batches as
+                // large as the kernel takes, rather than the rest being refused.
+                channel.flush();
+            } else if (!flushQueued[loop]) {
                 flushQueued[loop] = true;
                 loops[loop].execute(flushes[loop]);
             }
