@@ -29,7 +29,7 @@ class LimitRuleTest {
             'one thread at 90% of a core, within the limits',      2,    95,    50,      0,     10,    1000,   90,   NaN, generator
             'busiest thread just below 90%: the server',           2,    95,    50,      5,    200,    1000,   89,   NaN, server
             'threads not measured (SFU in process): the server',   2,    95,    50,      5,    200,    1000,  NaN,   NaN, server
-            'late at the subscribers, in time at the server',      2,   110,    44,      0,   1081,    1000,    2,     2, generator
+            'late at the subscribers, in time at the server',      2,   110,    44,      0,   1081,    1000,    2,     2, server
             'late at both: the server',                            2,   110,    44,      0,   1081,    1000,    2, Infinity, server
             'late at the subscribers and lossy: the server',       2,   110,    44,      3,   1081,    1000,    2,     2, server
             'server in time and subscribers in time: nothing',     2,   110,    44,      0,     10,    1000,    2,     2, null
@@ -53,10 +53,13 @@ class LimitRuleTest {
     }
 
     @Test
-    void theExplanationSaysWherePacketsWaited() {
+    void aLateWindowIsTheServersAndItsOwnP99IsGivenForWhatItIs() {
         LimitRule rule = new LimitRule(2, 1.0, 50.0);
         String why = rule.explain(window(110, 44, 0, 1081, 1000, 2, 2));
-        assertTrue(why.contains("the server sent within 2.00 ms of receipt"), why);
+        assertTrue(why.contains("limited by the server"), why);
+        assertTrue(why.contains("the server's own p99 from read to send 2.00 ms (the wait in its socket"), why);
+        assertTrue(!rule.explain(window(110, 44, 0, 1081, 1000, 2, Double.NaN)).contains("own p99"),
+                "the raw relay has none");
     }
 
     private static WindowResult window(double generatorCpu, double serverCpu, double loss, double p99,
