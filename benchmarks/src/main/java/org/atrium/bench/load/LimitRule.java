@@ -16,9 +16,9 @@ import java.util.Locale;
  *
  * <p>The server's own p99 ({@code atrium_forwarding_latency_seconds}) does not acquit it of a
  * late window: it runs from the server's read of a datagram to its send, and leaves out the
- * time the datagram waited in the server's socket before the read. Windows late at the
- * subscribers while the server's own p99 was 1 ms had 400 KB queued on the server's port
- * ({@code ss -uan}) and 2 to 5 KB on the generator's sockets; the explanation gives that p99
+ * time the datagram waited in the server's socket before the read. A window late at the
+ * subscribers while the server's own p99 was 0.5 ms had 25 to 400 KB queued on the server's port
+ * ({@code ss -uan}) and 2 to 11 KB on the generator's sockets; the explanation gives that p99
  * beside the subscribers' for what it is.
  *
  * <p>Not detected: a generator thread busy while the SFU runs in the same process (its threads
