@@ -12,11 +12,11 @@ import org.atrium.srtp.SrtpSession;
 
 /**
  * A participant of the raw relay baseline: one UDP socket read on the clients' shared loops
- * ({@link ClientSocket}), as each WebRTC peer's is ({@code ClientIce}), the same synthetic streams as an SFU publisher, protected with SRTP
- * ({@link #PROFILE}, what the SFU negotiates) under its room's fixed {@link RoomKey}, and the
- * same receive statistics after unprotecting each packet, without RTCP. The receiver so does
- * the SFU receiver's work per packet: a packet that does not unprotect counts as
- * undecryptable and goes no further, as in the WebRTC peer.
+ * ({@link ClientSocket}), as each WebRTC peer's is ({@code ClientIce}), the same synthetic
+ * streams as an SFU publisher, protected with SRTP ({@link #PROFILE}, what the SFU negotiates)
+ * under its room's fixed {@link RoomKey}, and the same receive statistics after unprotecting
+ * each packet, without RTCP. The receiver so does the SFU receiver's work per packet: a packet
+ * that does not unprotect counts as undecryptable and goes no further, as in the WebRTC peer.
  *
  * <p>With simulcast, the top encoding goes out on the participant's socket, which the relay
  * forwards to the room, and each lower encoding on a socket of its own, which the relay
@@ -89,7 +89,8 @@ final class RelayParticipant implements AutoCloseable {
             long phase = random.nextLong(1_000_000_000L / options.frameRate());
             if (!options.simulcast()) {
                 videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", null, ExtensionIds.SFU_DEFAULTS,
-                        sequence, new UdpSink(socket), firstSequenceZero(random.nextLong()), options.videoKbps(), options.frameRate()));
+                        sequence, new UdpSink(socket), firstSequenceZero(random.nextLong()), options.videoKbps(),
+                        options.frameRate()));
             } else {
                 List<String> rids = LoadOptions.SIMULCAST_RIDS;
                 for (int i = 0; i < rids.size(); i++) {
@@ -102,8 +103,8 @@ final class RelayParticipant implements AutoCloseable {
                         relay.route(encodingSocket.localAddress(), new InetSocketAddress[0]);
                     }
                     videos.add(new VideoStream(random.nextLong(1, 1L << 32), "1", rids.get(i),
-                            ExtensionIds.SFU_DEFAULTS, sequence, new UdpSink(encodingSocket), firstSequenceZero(random.nextLong()),
-                            options.simulcastKbps().get(i), options.frameRate()));
+                            ExtensionIds.SFU_DEFAULTS, sequence, new UdpSink(encodingSocket),
+                            firstSequenceZero(random.nextLong()), options.simulcastKbps().get(i), options.frameRate()));
                 }
             }
             for (VideoStream video : videos) {

@@ -44,8 +44,8 @@ import org.atrium.sfu.transport.WebRtcTransport;
  * peer originates the checks, because the SFU's single-port candidate cannot send to an
  * address it has not heard from. The port's reading thread hands every DTLS, RTP and RTCP
  * datagram from the SFU's address straight to this class, which decrypts it in place: a
- * load of hundreds of peers costs one thread and no copy per peer, as the server's own
- * sessions do.
+ * load of hundreds of peers shares one reading thread per processor (epoll) and copies
+ * nothing, as the server's own sessions do.
  *
  * <p>Received RTP and RTCP are decrypted with the peer's own keys and then either handed
  * to a {@link PacketHandler} on the port's reading thread (no copy; for high rates), or,
@@ -66,9 +66,9 @@ public final class WebRtcPeer implements AutoCloseable {
     static final int RECEIVED_SSRCS = 4096;
 
     /**
-     * Receives decrypted packets on the peer's receive thread (its port's reading thread). The bytes are borrowed: they
-     * are valid only until the method returns and must be copied to be kept. A handler
-     * must not block, or the socket's buffer overflows.
+     * Receives decrypted packets on the peer's port's reading thread. The bytes are borrowed:
+     * they are valid only until the method returns and must be copied to be kept. A handler
+     * must not block: with epoll the thread reads other peers' ports too.
      */
     public interface PacketHandler {
         /** A decrypted RTP packet and the {@link System#nanoTime()} it was read at. */

@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * lane's drain run as a task of the loop) are queued on that loop's socket and leave together
  * at the end of the loop's turn: Netty writes two or more with one {@code sendmmsg}. A packet so
  * waits at most for the rest of the turn that produced it; a turn that queues past half the
- * socket's bound ({@link #FLUSH_EARLY}) sends what it has at once and goes on. Writes from any other thread (ICE's,
- * DTLS's, the timer's pacer and RTCP) go to the socket the destination hashes to, through a
- * queue that one task of that socket's loop empties: a burst from another thread (a pacer tick
- * sends to every paced receiver) costs one wake-up of the loop and leaves in one
- * {@code sendmmsg}, not a task, a wake-up and a {@code sendto} per datagram. Any socket of the
+ * socket's bound ({@link #FLUSH_EARLY}) sends what it has at once and goes on. Writes from any
+ * other thread (ICE's, DTLS's, the timer's pacer and RTCP) go to the socket the destination
+ * hashes to, through a queue that one task of that socket's loop empties: a burst from another
+ * thread (a pacer tick sends to every paced receiver) costs one wake-up of the loop and leaves
+ * in one {@code sendmmsg}, not a task, a wake-up and a {@code sendto} per datagram. Any socket of the
  * group sends from the port, so which one sends does not matter to the peer.
  *
  * <p>UDP GSO is not used: it sends segments of one buffer to one destination, and fan-out sends
