@@ -256,18 +256,26 @@ final class EpollMediaSocket implements MediaSocket {
         }
     }
 
-    /** On loop {@code loop}: writes what other threads queued for its socket, and flushes them together. */
+    /**
+     * On loop {@code loop}: writes what other threads queued for its socket, and flushes them
+     * together. At most {@link #FOREIGN_QUEUE} a run: a thread that sends as fast as the drain
+     * writes must not hold the loop, whose other sockets (clients' ports share loops) and tasks
+     * wait; what is left is drained by a task queued behind them.
+     */
     private void drainForeign(int loop) {
         foreignDrainQueued.set(loop, 0);
         Channel channel = channels[loop];
         DatagramPacket packet;
-        boolean wrote = false;
-        while ((packet = foreign[loop].poll()) != null) {
+        int wrote = 0;
+        while (wrote < FOREIGN_QUEUE && (packet = foreign[loop].poll()) != null) {
             channel.write(packet, channel.voidPromise());
-            wrote = true;
+            wrote++;
         }
-        if (wrote) {
+        if (wrote > 0) {
             channel.flush();
+        }
+        if (wrote == FOREIGN_QUEUE && !foreign[loop].isEmpty() && foreignDrainQueued.compareAndSet(loop, 0, 1)) {
+            loops[loop].execute(foreignDrains[loop]);
         }
     }
 
