@@ -224,7 +224,14 @@ public final class DtlsEndpoint {
                 int n;
                 try {
                     n = connected.receive(buf, 0, buf.length, READ_WAIT_MILLIS);
-                } catch (InterruptedIOException wokenByClose) {
+                } catch (InterruptedIOException woken) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        // The thread's executor is stopping (shutdownNow) without close(): every
+                        // further wait would end at once, so the loop would spin. End it here.
+                        endReason = "the DTLS thread was interrupted";
+                        break;
+                    }
+                    // Woken by close(): the loop's condition sees it.
                     continue;
                 }
                 if (n >= 0) {

@@ -154,6 +154,22 @@ class DtlsEndpointTest {
         assertEquals(1, p.serverSide.connectedCalls.get());
     }
 
+    @Test
+    void aThreadInterruptedWithoutCloseEndsInsteadOfSpinning() throws Exception {
+        Pair p = pair();
+        startBoth(p);
+        p.clientSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        p.serverSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        // As an executor's shutdownNow does, with no close(): before, every wait for a datagram
+        // ended at once on the set interrupt flag, and the loop spun for the life of the process.
+        Thread clientThread = threads.get(1);
+        assertEquals(2, threads.size());
+        clientThread.interrupt();
+        clientThread.join(5000);
+        assertFalse(clientThread.isAlive(), "the interrupted DTLS thread ended");
+        assertEquals("the DTLS thread was interrupted", p.clientSide.closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
     private static void assertSrtpFlows(SrtpSession sender, SrtpSession receiver) {
         byte[] packet = new byte[12 + 100 + SrtpSession.MAX_TRAILER];
         packet[0] = (byte) 0x80;
