@@ -200,14 +200,6 @@ final class IceTransport implements BufferHandler {
      * RFC 6544 4.5), never connected to; its connection arrives from an ephemeral port and
      * its first check makes that a peer-reflexive candidate. Given to ice4j, they would only
      * make pairs whose checks fail for want of a socket.
-     *
-     * <p>Nor are UDP candidates whose address the port has not heard from (nor was opened to):
-     * the port sends nothing there, so ice4j's check would fail at once, and once every check of
-     * its list has failed ice4j fails the session 5 s later unless it has completed by then. A
-     * loaded server that reads the answer before the client's first check (or a client whose
-     * other candidates, a TURN relay's say, cannot be reached first) so lost sessions whose check
-     * came a few seconds late. The client's check makes the pair instead (peer-reflexive, with
-     * the signalled type still known from {@link #signalled}).
      */
     private RemoteCandidate toRemote(IceCandidate candidate) {
         remember(candidate);
@@ -216,10 +208,6 @@ final class IceTransport implements BufferHandler {
         }
         CandidateType type = CandidateType.parse(candidate.type());
         if (type == null) {
-            return null;
-        }
-        InetSocketAddress socketAddress = new InetSocketAddress(candidate.address(), candidate.port());
-        if (socketAddress.isUnresolved() || !port.harvester().hasHeardFrom(socketAddress)) {
             return null;
         }
         TransportAddress address = new TransportAddress(candidate.address(), candidate.port(), Transport.UDP);
