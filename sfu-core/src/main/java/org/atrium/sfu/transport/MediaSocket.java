@@ -88,21 +88,19 @@ interface MediaSocket extends AutoCloseable {
     private static MediaSocket open(InetSocketAddress bind, int loops, boolean client, SendFailures failures)
             throws java.io.IOException {
         String choice = System.getProperty(TRANSPORT_PROPERTY, "auto");
-        switch (choice) {
-            case "nio":
-                return new NioMediaSocket(bind, failures);
-            case "epoll":
+        boolean epoll = switch (choice) {
+            case "nio" -> false;
+            case "epoll" -> {
                 EpollMediaSocket.ensureAvailable();
-                return client ? EpollMediaSocket.onClientLoop(bind, failures)
-                        : new EpollMediaSocket(bind, loops, failures);
-            case "auto":
-                if (!EpollMediaSocket.isAvailable()) {
-                    return new NioMediaSocket(bind, failures);
-                }
-                return client ? EpollMediaSocket.onClientLoop(bind, failures)
-                        : new EpollMediaSocket(bind, loops, failures);
-            default:
-                throw new IllegalArgumentException(TRANSPORT_PROPERTY + " must be epoll, nio or auto, not " + choice);
+                yield true;
+            }
+            case "auto" -> EpollMediaSocket.isAvailable();
+            default -> throw new IllegalArgumentException(
+                    TRANSPORT_PROPERTY + " must be epoll, nio or auto, not " + choice);
+        };
+        if (!epoll) {
+            return new NioMediaSocket(bind, failures);
         }
+        return client ? EpollMediaSocket.onClientLoop(bind, failures) : new EpollMediaSocket(bind, loops, failures);
     }
 }
