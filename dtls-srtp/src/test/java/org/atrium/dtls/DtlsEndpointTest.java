@@ -132,6 +132,15 @@ class DtlsEndpointTest {
         p.client.start(executor);
     }
 
+    /** A pair started and connected on both sides. */
+    private Pair connectedPair() throws Exception {
+        Pair p = pair();
+        startBoth(p);
+        p.clientSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        p.serverSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        return p;
+    }
+
     @Test
     void handshakeAgreesOnGcmAndKeysAndSrtpFlowsBothWays() throws Exception {
         Pair p = pair();
@@ -156,10 +165,7 @@ class DtlsEndpointTest {
 
     @Test
     void aThreadInterruptedWithoutCloseEndsInsteadOfSpinning() throws Exception {
-        Pair p = pair();
-        startBoth(p);
-        p.clientSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        p.serverSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        Pair p = connectedPair();
         // As an executor's shutdownNow does, with no close(): before, every wait for a datagram
         // ended at once on the set interrupt flag, and the loop spun for the life of the process.
         Thread clientThread = threads.get(1);
@@ -276,10 +282,7 @@ class DtlsEndpointTest {
 
     @Test
     void closeAfterConnectSendsCloseNotifyAndEndsBothThreads() throws Exception {
-        Pair p = pair();
-        startBoth(p);
-        p.clientSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        p.serverSide.connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        Pair p = connectedPair();
 
         byte[] message = "hello sctp".getBytes(StandardCharsets.US_ASCII);
         assertEquals(message.length, p.client.sendApplicationData(message, 0, message.length));
