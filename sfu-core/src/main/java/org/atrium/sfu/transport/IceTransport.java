@@ -81,6 +81,8 @@ final class IceTransport implements BufferHandler {
      * 401 and pairs nothing). Replaced on change, read per datagram.
      */
     private volatile Set<InetSocketAddress> pairedAddresses = Set.of();
+    /** DTLS from addresses not paired yet; guarded by this. */
+    private final HeldDatagrams held = new HeldDatagrams();
     private volatile boolean closed;
     /** Remote candidates as signalled, TCP ones too; replaced on change. */
     private volatile List<IceCandidate> signalled = List.of();
@@ -200,6 +202,15 @@ final class IceTransport implements BufferHandler {
      * RFC 6544 4.5), never connected to; its connection arrives from an ephemeral port and
      * its first check makes that a peer-reflexive candidate. Given to ice4j, they would only
      * make pairs whose checks fail for want of a socket.
+     *
+     * <p>Nor are UDP candidates whose address the port has not heard from (nor was opened to):
+     * the port sends nothing there, so ice4j's check would fail at once, and once every check of
+     * its list has failed ice4j fails the session 5 s later unless it has completed by then. A
+     * loaded server that reads the answer before the client's first check (or a client whose
+     * other candidates, a TURN relay's say, cannot be reached first) so lost sessions whose check
+     * came a few seconds late. The client's check makes the pair instead (peer-reflexive, with
+     * the signalled type still known from {@link #signalled}); the address counts as paired
+     * from now on, as it did when ice4j was given the candidate.
      */
     private RemoteCandidate toRemote(IceCandidate candidate) {
         remember(candidate);
@@ -211,6 +222,15 @@ final class IceTransport implements BufferHandler {
             return null;
         }
         TransportAddress address = new TransportAddress(candidate.address(), candidate.port(), Transport.UDP);
+        if (address.isUnresolved()) {
+            return null;
+        }
+        if (!port.harvester().hasHeardFrom(new InetSocketAddress(address.getAddress(), address.getPort()))) {
+            // Still an address this session expects datagrams from: the client's DTLS may
+            // follow its own check's response before ice4j tells this class of the pair.
+            addPairedAddress(address);
+            return null;
+        }
         return new RemoteCandidate(address, component, type, candidate.foundation(), candidate.priority(), null);
     }
 
@@ -299,11 +319,35 @@ final class IceTransport implements BufferHandler {
         // checks and pairs nothing; what the browser sends then is dropped as not ready.
         if (started.get() && !pairedAddresses.contains(buffer.getRemoteAddress())
                 && !learnedFromCheck(buffer.getRemoteAddress())) {
-            release(buffer);
-            listener.onDatagramFromStranger();
+            holdOrDrop(buffer);
             return;
         }
         listener.onDatagram(buffer);
+    }
+
+    /**
+     * A datagram from an address not paired: DTLS is held until the address is paired (see
+     * {@link HeldDatagrams}) while this session is not connected yet; the rest is dropped.
+     */
+    private void holdOrDrop(Buffer buffer) {
+        Buffer dropped = buffer;
+        boolean pairedMeanwhile = false;
+        if (PacketClass.of(buffer.getBuffer(), buffer.getOffset(), buffer.getLength()) == PacketClass.DTLS) {
+            synchronized (this) {
+                if (pairedAddresses.contains(buffer.getRemoteAddress())) {
+                    pairedMeanwhile = true;
+                    dropped = null;
+                } else if (!closed && !connected.get()) {
+                    dropped = held.hold(buffer);
+                }
+            }
+        }
+        if (pairedMeanwhile) {
+            listener.onDatagram(buffer);
+        } else if (dropped != null) {
+            release(dropped);
+            listener.onDatagramFromStranger();
+        }
     }
 
     /**
@@ -326,12 +370,21 @@ final class IceTransport implements BufferHandler {
         return false;
     }
 
-    private synchronized void addPairedAddress(TransportAddress address) {
+    /** Pairs {@code address}, then hands on what was held from it, in order, on this thread. */
+    private void addPairedAddress(TransportAddress address) {
         InetSocketAddress plain = new InetSocketAddress(address.getAddress(), address.getPort());
-        if (!pairedAddresses.contains(plain)) {
+        List<Buffer> heldFrom;
+        synchronized (this) {
+            if (pairedAddresses.contains(plain)) {
+                return;
+            }
             Set<InetSocketAddress> grown = new HashSet<>(pairedAddresses);
             grown.add(plain);
             pairedAddresses = Set.copyOf(grown);
+            heldFrom = closed ? List.of() : held.takeFrom(plain);
+        }
+        for (Buffer buffer : heldFrom) {
+            listener.onDatagram(buffer);
         }
     }
 
@@ -446,6 +499,10 @@ final class IceTransport implements BufferHandler {
             return;
         }
         closed = true;
+        for (Buffer buffer : held.takeAll()) {
+            release(buffer);
+            listener.onDatagramFromStranger();
+        }
         component.setBufferCallback(null);
         if (tcpSendQueue != null) {
             tcpSendQueue.close();

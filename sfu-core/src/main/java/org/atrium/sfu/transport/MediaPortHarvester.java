@@ -103,6 +103,11 @@ final class MediaPortHarvester implements CandidateHarvester, MediaSocket.Receiv
         session.handler().handleBuffer(buffer);
     }
 
+    /** Whether datagrams from {@code remote} reach a session: it checked first, or a session was opened to it. */
+    boolean hasHeardFrom(InetSocketAddress remote) {
+        return sessions.containsKey(remote);
+    }
+
     /**
      * Binds {@code remote} to the session whose local ufrag this is, as a first check from
      * there would: the session can then send its checks to it. A browser always checks first;
