@@ -39,15 +39,18 @@ final class ParticipantSink implements PacketSink, UplinkFeedback.RtcpOut {
         this.pacer = new Pacer(this::sendNow, timers, Consumer.MAX_PACKET + Rtx.OSN_LENGTH + SrtpSession.MAX_TRAILER);
     }
 
-    /** Media and retransmissions: through the pacer while this participant's link is slow. */
+    /**
+     * Media and retransmissions: offered to the pacer while this participant's link is slow,
+     * which queues them when the link's budget is spent; sent from here otherwise.
+     */
     @Override
     public boolean sendRtp(byte[] buf, int off, int len) {
         if (pacer.isActive()) {
-            int queued = pacer.enqueue(buf, off, len, SentPacketHistory.NOT_PROBE);
-            if (queued == Pacer.QUEUED) {
+            int paced = pacer.offer(buf, off, len, SentPacketHistory.NOT_PROBE);
+            if (paced == Pacer.QUEUED) {
                 return true;
             }
-            if (queued == Pacer.DROPPED) {
+            if (paced == Pacer.DROPPED) {
                 metrics.drop(DropReason.QUEUE_FULL);
                 return false;
             }

@@ -156,7 +156,6 @@ public final class Rooms {
         }
     }
 
-    /** Updates every room's dominant speaker. */
     /** Runs every room's bandwidth allocation; called by the server's timer. */
     public void allocateBandwidth(long nowNanos) {
         for (Room room : rooms.values()) {
@@ -164,6 +163,7 @@ public final class Rooms {
         }
     }
 
+    /** Updates every room's dominant speaker. */
     public void detectActiveSpeakers(long nowNanos) {
         for (Room room : rooms.values()) {
             room.detectActiveSpeaker(nowNanos);
