@@ -75,14 +75,8 @@ final class IceTransport implements BufferHandler {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean connected = new AtomicBoolean();
     private volatile long lastConsentMillis;
-    /**
-     * Remote addresses this session has a candidate pair with: signalled candidates and
-     * the sources of connectivity checks that authenticated (ice4j refuses the others with
-     * 401 and pairs nothing). Replaced on change, read per datagram.
-     */
-    private volatile Set<InetSocketAddress> pairedAddresses = Set.of();
-    /** DTLS from addresses not paired yet; guarded by this. */
-    private final HeldDatagrams held = new HeldDatagrams();
+    /** The remote addresses whose datagrams get past STUN, and DTLS held for those not paired yet. */
+    private final PairedAddresses pairedAddresses = new PairedAddresses();
     private volatile boolean closed;
     /** Remote candidates as signalled, TCP ones too; replaced on change. */
     private volatile List<IceCandidate> signalled = List.of();
@@ -311,43 +305,22 @@ final class IceTransport implements BufferHandler {
             release(buffer);
             return;
         }
-        // ice4j's single-port harvester routes an address to the session named by the
-        // ufrag of the first STUN request from it, before checking that request's
-        // integrity, and its push API then skips the socket API's address check: so a
-        // stranger who knows a ufrag could reach DTLS. Only paired addresses get through.
-        // Before this side has started (no answer yet), ice4j only queues the browser's
-        // checks and pairs nothing; what the browser sends then is dropped as not ready.
+        // ice4j's push API skips the socket API's address check: only paired addresses get
+        // through (see PairedAddresses). Before this side has started (no answer yet), ice4j
+        // only queues the browser's checks and pairs nothing; what the browser sends then is
+        // dropped as not ready.
         if (started.get() && !pairedAddresses.contains(buffer.getRemoteAddress())
-                && !learnedFromCheck(buffer.getRemoteAddress())) {
-            holdOrDrop(buffer);
+                && !learnedFromCheck(buffer.getRemoteAddress())
+                && pairedAddresses.holdOrDrop(buffer, !connected.get(), this::dropFromStranger)
+                        != PairedAddresses.Outcome.PAIRED_MEANWHILE) {
             return;
         }
         listener.onDatagram(buffer);
     }
 
-    /**
-     * A datagram from an address not paired: DTLS is held until the address is paired (see
-     * {@link HeldDatagrams}) while this session is not connected yet; the rest is dropped.
-     */
-    private void holdOrDrop(Buffer buffer) {
-        Buffer dropped = buffer;
-        boolean pairedMeanwhile = false;
-        if (PacketClass.of(buffer.getBuffer(), buffer.getOffset(), buffer.getLength()) == PacketClass.DTLS) {
-            synchronized (this) {
-                if (pairedAddresses.contains(buffer.getRemoteAddress())) {
-                    pairedMeanwhile = true;
-                    dropped = null;
-                } else if (!closed && !connected.get()) {
-                    dropped = held.hold(buffer);
-                }
-            }
-        }
-        if (pairedMeanwhile) {
-            listener.onDatagram(buffer);
-        } else if (dropped != null) {
-            release(dropped);
-            listener.onDatagramFromStranger();
-        }
+    private void dropFromStranger(Buffer buffer) {
+        release(buffer);
+        listener.onDatagramFromStranger();
     }
 
     /**
@@ -372,18 +345,7 @@ final class IceTransport implements BufferHandler {
 
     /** Pairs {@code address}, then hands on what was held from it, in order, on this thread. */
     private void addPairedAddress(TransportAddress address) {
-        InetSocketAddress plain = new InetSocketAddress(address.getAddress(), address.getPort());
-        List<Buffer> heldFrom;
-        synchronized (this) {
-            if (pairedAddresses.contains(plain)) {
-                return;
-            }
-            Set<InetSocketAddress> grown = new HashSet<>(pairedAddresses);
-            grown.add(plain);
-            pairedAddresses = Set.copyOf(grown);
-            heldFrom = closed ? List.of() : held.takeFrom(plain);
-        }
-        for (Buffer buffer : heldFrom) {
+        for (Buffer buffer : pairedAddresses.add(new InetSocketAddress(address.getAddress(), address.getPort()))) {
             listener.onDatagram(buffer);
         }
     }
@@ -499,10 +461,7 @@ final class IceTransport implements BufferHandler {
             return;
         }
         closed = true;
-        for (Buffer buffer : held.takeAll()) {
-            release(buffer);
-            listener.onDatagramFromStranger();
-        }
+        pairedAddresses.close(this::dropFromStranger);
         component.setBufferCallback(null);
         if (tcpSendQueue != null) {
             tcpSendQueue.close();
