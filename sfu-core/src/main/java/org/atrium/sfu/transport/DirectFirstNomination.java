@@ -4,7 +4,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.ice4j.Transport;
-import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
 
 /**
@@ -17,10 +16,17 @@ import org.ice4j.ice.CandidatePair;
  * each other, in any order, and ice4j's own strategy (the first valid pair) would put its media
  * on TCP or through TURN about as often as not. A client whose network drops UDP pays the wait
  * once, at connect, and then goes straight to the SFU over TCP rather than through two hops.
+ *
+ * <p>A nomination is a check with USE-CANDIDATE, retransmitted for about 6 s. When none of its
+ * answers come back (loss, or a loaded server's or client's queues) ice4j marks the pair failed
+ * and nominates nothing else: the session would stay without a selected pair (no consent
+ * checks, and a client that waits for the nomination never starts DTLS). The nominated pair is
+ * so checked again, nominated, up to {@link #MAX_RENOMINATIONS} times.
  */
 final class DirectFirstNomination {
 
     static final long FALLBACK_WAIT_MILLIS = 1000;
+    static final int MAX_RENOMINATIONS = 3;
 
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "atrium-ice-nomination");
@@ -28,13 +34,14 @@ final class DirectFirstNomination {
         return thread;
     });
 
-    private final Agent agent;
+    private final IceAgent agent;
     private boolean nominated;
+    private int renominations;
     private CandidatePair fallback;
     private int fallbackRank;
     private boolean waiting;
 
-    DirectFirstNomination(Agent agent) {
+    DirectFirstNomination(IceAgent agent) {
         this.agent = agent;
     }
 
@@ -75,6 +82,18 @@ final class DirectFirstNomination {
         if (pair != null) {
             nominate(pair);
         }
+    }
+
+    /** The nominated pair's check failed; called on ice4j's threads. */
+    void nominationFailed(CandidatePair pair) {
+        synchronized (this) {
+            if (!nominated || !pair.isNominated() || renominations >= MAX_RENOMINATIONS || !agent.isControlling()) {
+                return;
+            }
+            renominations++;
+        }
+        // Not on ice4j's thread, which is in the middle of failing the pair.
+        TIMER.execute(() -> agent.nominateAgain(pair));
     }
 
     private void nominate(CandidatePair pair) {

@@ -2,9 +2,13 @@ package org.atrium.sfu.transport;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.TriggeredChecks;
 
 /**
- * An ice4j {@link Agent} whose connectivity-check pacer cannot outlive {@link #free()}.
+ * An ice4j {@link Agent} whose connectivity-check pacer cannot outlive {@link #free()}, and
+ * that can nominate a pair again ({@link #nominateAgain}).
  *
  * <p>ice4j (3.2-15-g6da2b08) paces checks with a {@code ConnectivityCheckClient.PaceMaker}, a
  * {@code PeriodicRunnable} that runs every Ta (20 ms) on the static
@@ -48,6 +52,18 @@ public final class IceAgent extends Agent {
             throw new PacerStopped();
         }
         return super.getActiveCheckListCount();
+    }
+
+    /**
+     * Checks {@code nominated}, a nominated pair whose check failed, again: a triggered check,
+     * with USE-CANDIDATE (see {@link TriggeredChecks}). Only while the agent is running: once it
+     * has completed it checks nothing but consent.
+     */
+    void nominateAgain(CandidatePair nominated) {
+        if (freed || getState() != IceProcessingState.RUNNING || !nominated.isNominated()) {
+            return;
+        }
+        TriggeredChecks.schedule(nominated);
     }
 
     /** Pacers of freed agents stopped here since the JVM started: each would have leaked. */

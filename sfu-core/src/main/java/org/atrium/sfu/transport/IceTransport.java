@@ -12,6 +12,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidatePairState;
 import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
@@ -66,7 +67,7 @@ final class IceTransport implements BufferHandler {
     /** Remote candidates kept for {@link #selectedCandidatePair()}; a browser signals a handful. */
     private static final int MAX_SIGNALLED = 64;
 
-    private final Agent agent;
+    private final IceAgent agent;
     private final IceMediaStream stream;
     private final Component component;
     private final Listener listener;
@@ -374,7 +375,16 @@ final class IceTransport implements BufferHandler {
         if (event.getSource() instanceof CandidatePair pair && pair.getParentComponent() == component) {
             addPairedAddress(pair.getRemoteCandidate().getTransportAddress());
         }
-        if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(property)) {
+        if (IceMediaStream.PROPERTY_PAIR_STATE_CHANGED.equals(property)
+                && event.getSource() instanceof CandidatePair pair && pair.getParentComponent() == component) {
+            if (event.getNewValue() == CandidatePairState.SUCCEEDED) {
+                // An answered check is consent (RFC 7675 5.1), a nomination's too: the
+                // answer to a nomination sent again can come seconds after the first pair validated.
+                lastConsentMillis = System.currentTimeMillis();
+            } else if (event.getNewValue() == CandidatePairState.FAILED && pair.isNominated() && !closed) {
+                nomination.nominationFailed(pair);
+            }
+        } else if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(property)) {
             Object value = event.getNewValue();
             if (value instanceof Long millis) {
                 lastConsentMillis = millis;
