@@ -1,5 +1,6 @@
 package org.atrium.sfu.cc;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -192,9 +193,16 @@ public final class Pacer {
         return QUEUED;
     }
 
-    /** Under the lock. */
+    /**
+     * Under the lock. Called from the forwarding threads too: a timer already shut down (the
+     * server is stopping) leaves what is queued unsent rather than throw into the media path.
+     */
     private void scheduleTick() {
-        nextTick = timers.schedule(() -> tick(System.nanoTime()), tickMillis, TimeUnit.MILLISECONDS);
+        try {
+            nextTick = timers.schedule(() -> tick(System.nanoTime()), tickMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            nextTick = null;
+        }
     }
 
     /** Packets waiting. */

@@ -162,4 +162,12 @@ class PacerTest {
             ticking.close();
         }
     }
+
+    @Test
+    void aPacketQueuedAfterTheTimerHasStoppedIsNotThrownIntoTheMediaPath() {
+        pacer.setEstimate(300_000);
+        timers.shutdownNow();
+        assertEquals(Pacer.QUEUED, pacer.offer(packet(1, 1000), 0, 1000, -1, pacer.startedNanos));
+        assertFalse(pacer.tickPending());
+    }
 }
