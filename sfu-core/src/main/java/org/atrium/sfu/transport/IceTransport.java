@@ -311,10 +311,11 @@ final class IceTransport implements BufferHandler {
         // only queues the browser's checks and pairs nothing; what the browser sends then is
         // dropped as not ready.
         if (started.get() && !pairedAddresses.contains(buffer.getRemoteAddress())
-                && !learnedFromCheck(buffer.getRemoteAddress())
-                && pairedAddresses.holdOrDrop(buffer, !connected.get(), this::dropFromStranger)
-                        != PairedAddresses.Outcome.PAIRED_MEANWHILE) {
-            return;
+                && !learnedFromCheck(buffer.getRemoteAddress())) {
+            PairedAddresses.Outcome outcome = pairedAddresses.holdOrDrop(buffer, !connected.get(), this::dropFromStranger);
+            if (outcome != PairedAddresses.Outcome.PAIRED_MEANWHILE) {
+                return;
+            }
         }
         listener.onDatagram(buffer);
     }
