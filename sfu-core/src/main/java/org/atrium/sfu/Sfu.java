@@ -143,6 +143,10 @@ public final class Sfu implements AutoCloseable {
         FunctionCounter.builder("atrium.media.port.unknown.source", mediaPort, UdpMediaPort::datagramsFromStrangers)
                 .description("Datagrams dropped because they came from an address no session knows and were no"
                         + " connectivity check naming one").register(registry);
+        FunctionCounter.builder("atrium.media.port.receive.dropped", mediaPort, UdpMediaPort::receiveDropped)
+                .description("Datagrams the kernel dropped because the media port's receive buffer was full (Linux):"
+                        + " the server fell behind, and connectivity checks and DTLS are lost with the media")
+                .register(registry);
         // Asking chooses (and logs) the SRTP AES-GCM implementation now, at start, not at the first session.
         Gauge.builder("atrium.srtp.aes.gcm", () -> 1)
                 .description("1, with the AES-GCM implementation SRTP uses: accp (Amazon Corretto Crypto Provider)"

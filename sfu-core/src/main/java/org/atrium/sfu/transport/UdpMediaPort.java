@@ -173,6 +173,11 @@ public final class UdpMediaPort implements AutoCloseable {
         return harvester.datagramsFromStrangers();
     }
 
+    /** Datagrams the kernel dropped for this port because its receive buffer was full (Linux; else 0). */
+    public long receiveDropped() {
+        return KernelUdpDrops.of(localAddress);
+    }
+
     /** ICE sessions (ice4j agents) on this port that are not closed yet. */
     public int sessionCount() {
         return sessions.get();
