@@ -84,7 +84,7 @@ final class DirectFirstNomination {
         }
     }
 
-    /** The nominated pair's check failed; called on ice4j's threads. */
+    /** A pair's check failed; when it was the nominated pair's, nominates it again. Called on ice4j's threads. */
     void nominationFailed(CandidatePair pair) {
         synchronized (this) {
             if (!nominated || !pair.isNominated() || renominations >= MAX_RENOMINATIONS || !agent.isControlling()) {

@@ -60,7 +60,7 @@ public final class IceAgent extends Agent {
      * has completed it checks nothing but consent.
      */
     void nominateAgain(CandidatePair nominated) {
-        if (freed || getState() != IceProcessingState.RUNNING || !nominated.isNominated()) {
+        if (freed || getState() != IceProcessingState.RUNNING) {
             return;
         }
         TriggeredChecks.schedule(nominated);

@@ -382,7 +382,7 @@ final class IceTransport implements BufferHandler {
                 // An answered check is consent (RFC 7675 5.1), a nomination's too: the
                 // answer to a nomination sent again can come seconds after the first pair validated.
                 lastConsentMillis = System.currentTimeMillis();
-            } else if (event.getNewValue() == CandidatePairState.FAILED && pair.isNominated() && !closed) {
+            } else if (event.getNewValue() == CandidatePairState.FAILED && !closed) {
                 nomination.nominationFailed(pair);
             }
         } else if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(property)) {
